@@ -1,0 +1,62 @@
+package dev.rlo.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code rlo} command. Exit codes (spec/cli.md): 0 success, 1 errors in the user's files,
+ * 2 bad usage, 3 an internal error of rlo itself, which prints a one-line apology and no stack trace
+ * unless {@code --debug} is given.
+ */
+@Command(name = "rlo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        subcommands = {CheckCommand.class},
+        description = "A language and compiler for reinforcement-learning objectives.",
+        footer = {"", "Run `rlo COMMAND --help` for a command's options. The language: spec/README.md."})
+public final class Main implements Runnable {
+
+    public static final int OK = 0;
+    public static final int USER_ERRORS = 1;
+    public static final int USAGE = 2;
+    public static final int INTERNAL = 3;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required, e.g. rlo check examples/");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line {@code args}, writing to {@code out} and {@code err}; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            err.println("rlo: internal error: " + e + ". This is a bug in rlo; please report it"
+                    + " (run with --debug for the stack trace).");
+            return INTERNAL;
+        });
+        return cli.execute(args);
+    }
+
+    /** The version Maven wrote into version.properties. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                p.load(in);
+            }
+            return new String[] {"rlo " + p.getProperty("version") + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.rlo.compiler.ast;
+
+import dev.rlo.compiler.source.SourceSpan;
+
+/** A top-level declaration of a module: a {@link FnDecl} or a {@link TrainDecl}. */
+public sealed interface Decl permits FnDecl, TrainDecl {
+
+    /** The {@code ///} comment before the declaration, or {@code null}. */
+    Doc doc();
+
+    Ident name();
+
+    SourceSpan span();
+}

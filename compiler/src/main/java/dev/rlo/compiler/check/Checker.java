@@ -1,0 +1,159 @@
+package dev.rlo.compiler.check;
+
+import dev.rlo.compiler.ast.Decl;
+import dev.rlo.compiler.ast.Expr;
+import dev.rlo.compiler.ast.FnDecl;
+import dev.rlo.compiler.ast.Ident;
+import dev.rlo.compiler.ast.Import;
+import dev.rlo.compiler.ast.TrainDecl;
+import dev.rlo.compiler.diag.Code;
+import dev.rlo.compiler.diag.Diagnostics;
+import dev.rlo.compiler.resolve.LoadedModule;
+import dev.rlo.compiler.source.SourceSpan;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The check phase's entry point: builds each module's scope (spec/modules.md#names) and checks its
+ * fns, objectives and train blocks, each once, callees before callers. One checker serves all the
+ * modules of a run, so a stdlib fn used by many files is checked once.
+ */
+public final class Checker {
+
+    private final Diagnostics diags;
+    private final Map<LoadedModule, ModuleScope> scopes = new IdentityHashMap<>();
+    private final Map<FnDecl, ModuleScope> owners = new IdentityHashMap<>();
+    private final Map<FnDecl, FnInfo> infos = new IdentityHashMap<>();
+    private final Deque<FnDecl> inProgress = new ArrayDeque<>();
+    private final Set<LoadedModule> checked = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+    public Checker(Diagnostics diags) {
+        this.diags = diags;
+    }
+
+    /** Checks every declaration of {@code module}; a module with syntax errors is skipped. */
+    public void check(LoadedModule module) {
+        if (module.ast() == null || !checked.add(module)) {
+            return;
+        }
+        ModuleScope scope = scope(module);
+        for (Decl d : module.ast().decls()) {
+            switch (d) {
+                case FnDecl f -> {
+                    if (owners.containsKey(f)) { /* else a duplicate, already reported */
+                        info(f, null);
+                    }
+                }
+                case TrainDecl t -> new TrainChecker(this, scope, diags).check(t);
+            }
+        }
+    }
+
+    /** What was learnt about {@code decl}, once its module has been checked. */
+    public FnInfo info(FnDecl decl) {
+        return infos.get(decl);
+    }
+
+    /**
+     * Checks {@code decl} if not yet done. Returns {@code null} after reporting E017 when the call
+     * {@code from} closes a cycle of calls.
+     */
+    FnInfo info(FnDecl decl, Expr.Call from) {
+        FnInfo done = infos.get(decl);
+        if (done != null) {
+            return done;
+        }
+        if (inProgress.contains(decl)) {
+            List<String> chain = new ArrayList<>();
+            for (FnDecl f : inProgress) {
+                chain.addFirst(f.name().name());
+                if (f == decl) {
+                    break;
+                }
+            }
+            chain.add(decl.name().name());
+            diags.error(Code.E017, from.callee().span(), "recursive call: " + String.join(" → ", chain),
+                    "rlo inlines every call, so a fn cannot call itself; use scan(…) for recurrences");
+            return null;
+        }
+        inProgress.push(decl);
+        FnInfo info = new FnChecker(decl, new BodyChecker(this, owners.get(decl), decl, diags)).check();
+        inProgress.pop();
+        infos.put(decl, info);
+        return info;
+    }
+
+    // ---- scopes ---------------------------------------------------------------------------------
+
+    private ModuleScope scope(LoadedModule module) {
+        ModuleScope existing = scopes.get(module);
+        if (existing != null) {
+            return existing;
+        }
+        ModuleScope scope = new ModuleScope(module);
+        scopes.put(module, scope);
+        Map<String, SourceSpan> definedAt = new HashMap<>();
+        for (Import imp : module.ast().imports()) {
+            LoadedModule target = module.imported(imp);
+            for (Import.Item item : imp.items()) {
+                if (declare(item.local(), definedAt)) {
+                    scope.define(item.local().name(), importItem(imp, target, item));
+                }
+            }
+        }
+        for (Decl d : module.ast().decls()) {
+            if (declare(d.name(), definedAt) && d instanceof FnDecl f) {
+                scope.define(f.name().name(), f);
+                owners.put(f, scope);
+            }
+        }
+        return scope;
+    }
+
+    /** Records a top-level name; reports E016/E015 and returns false when it may not be used. */
+    private boolean declare(Ident name, Map<String, SourceSpan> definedAt) {
+        if (Builtin.lookup(name.name()) != null) {
+            diags.error(Code.E016, name.span(), "`" + name.name() + "` is a builtin function",
+                    "choose another name (an import can be renamed with `as`)");
+            return false;
+        }
+        SourceSpan previous = definedAt.putIfAbsent(name.name(), name.span());
+        if (previous != null) {
+            diags.error(Code.E015, name.span(), "`" + name.name() + "` is already defined at line " + previous.line());
+            return false;
+        }
+        return true;
+    }
+
+    /** The fn an import item names, or {@code null} (poisoned) if it cannot be imported. */
+    private FnDecl importItem(Import imp, LoadedModule target, Import.Item item) {
+        if (target == null || target.ast() == null) {
+            return null;
+        }
+        String name = item.name().name();
+        List<Decl> decls = target.ast().decls();
+        for (Decl d : decls) {
+            if (d.name().name().equals(name)) {
+                if (d instanceof FnDecl f) {
+                    scope(target);
+                    return f;
+                }
+                diags.error(Code.E013, item.name().span(), "`" + name + "` in module `" + imp.moduleName()
+                        + "` is a train block, which cannot be imported");
+                return null;
+            }
+        }
+        List<String> names = decls.stream().filter(d -> d instanceof FnDecl).map(d -> d.name().name())
+                .collect(Collectors.toList());
+        diags.error(Code.E013, item.name().span(), "module `" + imp.moduleName() + "` has no fn or objective `"
+                + name + "`", Suggest.didYouMean(name, names));
+        return null;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.rlo.compiler.check;
+
+import dev.rlo.compiler.ast.FnDecl;
+import dev.rlo.compiler.source.SourceSpan;
+import java.util.List;
+
+/**
+ * What the checker learnt about a fn or objective: its parameters' types, its dimension variables,
+ * its result and, for {@code rlo check --types}, the type of every binding in its body.
+ *
+ * @param dimVars the dimension names its parameters' types mention, in order of appearance; each
+ *                is bound anew at every call (spec/types-and-shapes.md#functions)
+ * @param result  the returned value (the loss, for an objective); its deps name the parameters the
+ *                result depends on differentiably
+ */
+public record FnInfo(FnDecl decl, List<Param> params, List<String> dimVars, Typed result, List<Binding> bindings) {
+
+    /** A parameter: an input ({@code grad} or data) or a hyper-parameter. */
+    public record Param(String name, TensorType type, boolean hyper, boolean grad) { }
+
+    /**
+     * One named thing in the body, for the types listing.
+     *
+     * @param kind {@code input}, {@code hyper}, {@code let}, {@code report} or {@code result}
+     */
+    public record Binding(String kind, String name, Typed typed, String note, SourceSpan span) { }
+
+    public Param param(String name) {
+        return params.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.rlo.compiler.diag;
+
+import dev.rlo.compiler.source.SourceSpan;
+
+/**
+ * One problem found in rlo source: what ({@link Code}, message), where ({@link SourceSpan}) and,
+ * where one helps, a hint ("did you mean `over: K`?"). Rendered only by {@link Diagnostics}.
+ *
+ * @param hint a suggestion, or {@code null}
+ */
+public record Diagnostic(Severity severity, Code code, SourceSpan span, String message, String hint) {
+
+    public boolean isError() {
+        return severity == Severity.ERROR;
+    }
+}

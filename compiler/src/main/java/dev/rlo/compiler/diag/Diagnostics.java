@@ -1,0 +1,148 @@
+package dev.rlo.compiler.diag;
+
+import dev.rlo.compiler.source.SourceSpan;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Collects {@link Diagnostic}s and is the only place they are rendered, as text for people and as
+ * JSON records for tools. The text form is
+ * <pre>
+ * file:line:col: error[E040]: `reward` has no dimension `G`; it has [B, K]
+ *   |
+ * 3 |   let base = mean(reward, over: G)
+ *   |                                 ^
+ *   = hint: did you mean `over: K`?
+ * </pre>
+ */
+public final class Diagnostics {
+
+    private static final Comparator<Diagnostic> ORDER = Comparator
+            .comparing((Diagnostic d) -> d.span().file().path())
+            .thenComparingInt(d -> d.span().start())
+            .thenComparing(Diagnostic::code);
+
+    private final List<Diagnostic> list = new ArrayList<>();
+
+    public void error(Code code, SourceSpan span, String message) {
+        add(new Diagnostic(Severity.ERROR, code, span, message, null));
+    }
+
+    public void error(Code code, SourceSpan span, String message, String hint) {
+        add(new Diagnostic(Severity.ERROR, code, span, message, hint));
+    }
+
+    public void add(Diagnostic d) {
+        list.add(d);
+    }
+
+    public void addAll(Diagnostics other) {
+        list.addAll(other.list);
+    }
+
+    public boolean hasErrors() {
+        return list.stream().anyMatch(Diagnostic::isError);
+    }
+
+    public long errorCount() {
+        return list.stream().filter(Diagnostic::isError).count();
+    }
+
+    /** All diagnostics, ordered by file, position and code. */
+    public List<Diagnostic> sorted() {
+        return list.stream().sorted(ORDER).toList();
+    }
+
+    // ---- text -----------------------------------------------------------------------------------
+
+    /** Renders all diagnostics as text, each followed by a blank line. */
+    public String toText() {
+        StringBuilder out = new StringBuilder();
+        for (Diagnostic d : sorted()) {
+            out.append(render(d)).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** The text form of one diagnostic: the header line, the source line with carets, the hint. */
+    public static String render(Diagnostic d) {
+        SourceSpan span = d.span();
+        int line = span.line();
+        String source = span.file().lineText(line);
+        int from = span.column() - 1;
+        int to = span.endLine() == line ? span.endColumn() - 1 : source.length();
+        String gutter = " ".repeat(String.valueOf(line).length() + 1);
+
+        StringBuilder out = new StringBuilder();
+        out.append(header(d)).append('\n');
+        out.append(gutter).append("|\n");
+        out.append(line).append(" | ").append(source).append('\n');
+        out.append(gutter).append("| ").append(caretLine(source, from, to)).append('\n');
+        if (d.hint() != null) {
+            out.append(gutter).append("= hint: ").append(d.hint()).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** {@code file:line:col: error[E040]: message}, the first line of {@link #render}. */
+    public static String header(Diagnostic d) {
+        SourceSpan s = d.span();
+        return s.file().path() + ":" + s.line() + ":" + s.column() + ": "
+                + d.severity().label() + "[" + d.code() + "]: " + d.message();
+    }
+
+    /** Spaces (tabs kept, so carets line up) up to {@code from}, then at least one caret. */
+    private static String caretLine(String source, int from, int to) {
+        StringBuilder carets = new StringBuilder();
+        for (int i = 0; i < from; i++) {
+            carets.append(i < source.length() && source.charAt(i) == '\t' ? '\t' : ' ');
+        }
+        return carets.append("^".repeat(Math.max(1, to - from))).toString();
+    }
+
+    // ---- JSON -----------------------------------------------------------------------------------
+
+    /** Renders all diagnostics as a JSON array of records with the same content as the text form. */
+    public String toJson() {
+        StringBuilder out = new StringBuilder("[");
+        String sep = "\n  ";
+        for (Diagnostic d : sorted()) {
+            out.append(sep).append(json(d));
+            sep = ",\n  ";
+        }
+        return out.append(list.isEmpty() ? "]" : "\n]").toString();
+    }
+
+    private static String json(Diagnostic d) {
+        SourceSpan s = d.span();
+        return "{\"file\": " + quote(s.file().path())
+                + ", \"line\": " + s.line() + ", \"column\": " + s.column()
+                + ", \"endLine\": " + s.endLine() + ", \"endColumn\": " + s.endColumn()
+                + ", \"severity\": " + quote(d.severity().label())
+                + ", \"code\": " + quote(d.code().name())
+                + ", \"message\": " + quote(d.message())
+                + ", \"hint\": " + (d.hint() == null ? "null" : quote(d.hint())) + "}";
+    }
+
+    private static String quote(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}

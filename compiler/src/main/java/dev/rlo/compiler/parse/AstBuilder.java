@@ -1,0 +1,278 @@
+package dev.rlo.compiler.parse;
+
+import dev.rlo.compiler.ast.BinaryOp;
+import dev.rlo.compiler.ast.Body;
+import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.ast.Decl;
+import dev.rlo.compiler.ast.Doc;
+import dev.rlo.compiler.ast.Expr;
+import dev.rlo.compiler.ast.FnDecl;
+import dev.rlo.compiler.ast.Ident;
+import dev.rlo.compiler.ast.Import;
+import dev.rlo.compiler.ast.Module;
+import dev.rlo.compiler.ast.Param;
+import dev.rlo.compiler.ast.Stmt;
+import dev.rlo.compiler.ast.TrainDecl;
+import dev.rlo.compiler.ast.TypeExpr;
+import dev.rlo.compiler.diag.Code;
+import dev.rlo.compiler.diag.Diagnostics;
+import dev.rlo.compiler.source.SourceFile;
+import dev.rlo.compiler.source.SourceSpan;
+import dev.rlo.grammar.RloParser.*;
+import dev.rlo.grammar.RloParserBaseVisitor;
+import java.util.ArrayList;
+import java.util.List;
+import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.tree.TerminalNode;
+
+/**
+ * Builds the AST from a parse tree that has no syntax errors: one {@code visitX} per labelled
+ * expression alternative, one method per other rule. It performs no semantic checks; the only
+ * diagnostics it reports are about literals (E005: bad string escapes, out-of-range numbers).
+ */
+final class AstBuilder extends RloParserBaseVisitor<Expr> {
+
+    private final SourceFile file;
+    private final Diagnostics diags;
+
+    AstBuilder(SourceFile file, Diagnostics diags) {
+        this.file = file;
+        this.diags = diags;
+    }
+
+    // ---- modules and declarations ---------------------------------------------------------------
+
+    Module module(ProgramContext ctx) {
+        List<Import> imports = ctx.importDecl().stream().map(this::importDecl).toList();
+        List<Decl> decls = ctx.decl().stream().map(this::decl).toList();
+        return new Module(file, imports, decls);
+    }
+
+    private Import importDecl(ImportDeclContext ctx) {
+        List<Ident> path = ctx.modulePath().IDENT().stream().map(this::ident).toList();
+        List<Import.Item> items = ctx.importItem().stream()
+                .map(i -> new Import.Item(ident(i.IDENT(0)), i.AS() == null ? null : ident(i.IDENT(1)), span(i)))
+                .toList();
+        return new Import(path, items, span(ctx));
+    }
+
+    private Decl decl(DeclContext ctx) {
+        if (ctx.fnDecl() != null) {
+            FnDeclContext f = ctx.fnDecl();
+            return new FnDecl(doc(f.doc()), false, ident(f.IDENT()), params(f.paramList()),
+                    f.type() == null ? null : type(f.type()), body(f.body()), span(f));
+        }
+        if (ctx.objectiveDecl() != null) {
+            ObjectiveDeclContext o = ctx.objectiveDecl();
+            return new FnDecl(doc(o.doc()), true, ident(o.IDENT()), params(o.paramList()), null,
+                    body(o.body()), span(o));
+        }
+        TrainDeclContext t = ctx.trainDecl();
+        List<TrainDecl.Setting> settings = t.setting().stream()
+                .map(s -> new TrainDecl.Setting(ident(s.settingKey().getStart()), visit(s.expr()), span(s)))
+                .toList();
+        return new TrainDecl(doc(t.doc()), ident(t.IDENT()), settings, span(t));
+    }
+
+    private Doc doc(DocContext ctx) {
+        if (ctx == null) {
+            return null;
+        }
+        List<String> lines = new ArrayList<>();
+        for (TerminalNode line : ctx.DOC_COMMENT()) {
+            String text = line.getText().substring(3);
+            lines.add(text.startsWith(" ") ? text.substring(1) : text);
+        }
+        return new Doc(lines, span(ctx));
+    }
+
+    private List<Param> params(ParamListContext ctx) {
+        if (ctx == null) {
+            return List.of();
+        }
+        return ctx.param().stream().map(this::param).toList();
+    }
+
+    private Param param(ParamContext ctx) {
+        return switch (ctx) {
+            case InputParamContext p -> new Param(ident(p.IDENT()), type(p.type()), p.GRAD() != null, null, span(p));
+            case HyperParamContext p -> new Param(ident(p.IDENT()), p.type() == null ? null : type(p.type()),
+                    false, visit(p.expr()), span(p));
+            default -> throw new IllegalStateException("unlabelled parameter " + ctx.getText());
+        };
+    }
+
+    private TypeExpr type(TypeContext ctx) {
+        return new TypeExpr(DType.of(ctx.DTYPE().getText()), ctx.IDENT().stream().map(this::ident).toList(), span(ctx));
+    }
+
+    private Body body(BodyContext ctx) {
+        List<Stmt> stmts = ctx.stmt().stream().map(this::stmt).toList();
+        return new Body(stmts, visit(ctx.expr()), span(ctx));
+    }
+
+    private Stmt stmt(StmtContext ctx) {
+        return switch (ctx) {
+            case LetStmtContext s -> new Stmt.Let(ident(s.IDENT()), s.type() == null ? null : type(s.type()),
+                    visit(s.expr()), span(s));
+            case ReportStmtContext s -> new Stmt.Report(ident(s.IDENT()), visit(s.expr()), span(s));
+            default -> throw new IllegalStateException("unlabelled statement " + ctx.getText());
+        };
+    }
+
+    // ---- expressions ----------------------------------------------------------------------------
+
+    @Override
+    public Expr visitIndexExpr(IndexExprContext ctx) {
+        List<Expr.IndexItem> items = ctx.indexItem().stream().map(this::indexItem).toList();
+        return new Expr.Index(visit(ctx.expr()), items, span(ctx));
+    }
+
+    private Expr.IndexItem indexItem(IndexItemContext ctx) {
+        return switch (ctx) {
+            case GatherItemContext g -> new Expr.Gather(ident(g.IDENT()), visit(g.expr()), span(g));
+            case RenameItemContext r -> new Expr.Rename(ident(r.IDENT(0)), ident(r.IDENT(1)), span(r));
+            default -> throw new IllegalStateException("unlabelled index item " + ctx.getText());
+        };
+    }
+
+    @Override
+    public Expr visitPowExpr(PowExprContext ctx) {
+        return binary(ctx.expr(0), ctx.POW().getSymbol(), ctx.expr(1), ctx);
+    }
+
+    @Override
+    public Expr visitNegExpr(NegExprContext ctx) {
+        return new Expr.Neg(visit(ctx.expr()), span(ctx));
+    }
+
+    @Override
+    public Expr visitMulExpr(MulExprContext ctx) {
+        return binary(ctx.expr(0), ctx.op, ctx.expr(1), ctx);
+    }
+
+    @Override
+    public Expr visitAddExpr(AddExprContext ctx) {
+        return binary(ctx.expr(0), ctx.op, ctx.expr(1), ctx);
+    }
+
+    @Override
+    public Expr visitCompareExpr(CompareExprContext ctx) {
+        return binary(ctx.expr(0), ctx.op, ctx.expr(1), ctx);
+    }
+
+    @Override
+    public Expr visitNotExpr(NotExprContext ctx) {
+        return new Expr.Not(visit(ctx.expr()), span(ctx));
+    }
+
+    @Override
+    public Expr visitAndExpr(AndExprContext ctx) {
+        return binary(ctx.expr(0), ctx.AND().getSymbol(), ctx.expr(1), ctx);
+    }
+
+    @Override
+    public Expr visitOrExpr(OrExprContext ctx) {
+        return binary(ctx.expr(0), ctx.OR().getSymbol(), ctx.expr(1), ctx);
+    }
+
+    @Override
+    public Expr visitCallExpr(CallExprContext ctx) {
+        List<Expr.Arg> args = ctx.argList() == null ? List.of() : ctx.argList().arg().stream()
+                .map(a -> new Expr.Arg(a.IDENT() == null ? null : ident(a.IDENT()), visit(a.expr()), span(a)))
+                .toList();
+        return new Expr.Call(ident(ctx.callee().getStart()), args, span(ctx));
+    }
+
+    @Override
+    public Expr visitParenExpr(ParenExprContext ctx) {
+        return visit(ctx.expr());
+    }
+
+    @Override
+    public Expr visitListExpr(ListExprContext ctx) {
+        return new Expr.ListLit(ctx.expr().stream().map(this::visit).toList(), span(ctx));
+    }
+
+    @Override
+    public Expr visitNameExpr(NameExprContext ctx) {
+        return new Expr.Name(ident(ctx.IDENT()));
+    }
+
+    @Override
+    public Expr visitFloatExpr(FloatExprContext ctx) {
+        SourceSpan span = span(ctx);
+        double value = Double.parseDouble(ctx.getText().replace("_", ""));
+        if (Double.isInfinite(value)) {
+            diags.error(Code.E005, span, "float literal " + ctx.getText() + " is too large for f64");
+        }
+        return new Expr.FloatLit(value, span);
+    }
+
+    @Override
+    public Expr visitIntExpr(IntExprContext ctx) {
+        SourceSpan span = span(ctx);
+        String digits = ctx.getText().replace("_", "");
+        long value = digits.length() > 10 ? Long.MAX_VALUE : Long.parseLong(digits);
+        if (value > Integer.MAX_VALUE) {
+            diags.error(Code.E005, span, "integer literal " + ctx.getText() + " is out of range for i32",
+                    "the largest i32 is 2147483647; write a float such as 3e9 for larger values");
+            value = 0;
+        }
+        return new Expr.IntLit(value, span);
+    }
+
+    @Override
+    public Expr visitStringExpr(StringExprContext ctx) {
+        return new Expr.StringLit(unescape(ctx.STRING().getSymbol()), span(ctx));
+    }
+
+    @Override
+    public Expr visitBoolExpr(BoolExprContext ctx) {
+        return new Expr.BoolLit(ctx.TRUE() != null, span(ctx));
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private Expr binary(ExprContext left, Token op, ExprContext right, ParserRuleContext whole) {
+        SourceSpan opSpan = new SourceSpan(file, op.getStartIndex(), op.getStopIndex() + 1);
+        return new Expr.Binary(BinaryOp.ofSymbol(op.getText()), visit(left), visit(right), opSpan, span(whole));
+    }
+
+    private String unescape(Token token) {
+        String text = token.getText();
+        StringBuilder out = new StringBuilder();
+        for (int i = 1; i < text.length() - 1; i++) {
+            char c = text.charAt(i);
+            if (c != '\\') {
+                out.append(c);
+                continue;
+            }
+            char e = text.charAt(++i);
+            switch (e) {
+                case '"', '\\' -> out.append(e);
+                case 'n' -> out.append('\n');
+                case 't' -> out.append('\t');
+                default -> {
+                    int at = token.getStartIndex() + i - 1;
+                    diags.error(Code.E005, new SourceSpan(file, at, at + 2), "invalid escape `\\" + e + "` in string",
+                            "the escapes are \\\" \\\\ \\n and \\t");
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private Ident ident(TerminalNode node) {
+        return ident(node.getSymbol());
+    }
+
+    private Ident ident(Token token) {
+        return new Ident(token.getText(), new SourceSpan(file, token.getStartIndex(), token.getStopIndex() + 1));
+    }
+
+    private SourceSpan span(ParserRuleContext ctx) {
+        return new SourceSpan(file, ctx.getStart().getStartIndex(), ctx.getStop().getStopIndex() + 1);
+    }
+}

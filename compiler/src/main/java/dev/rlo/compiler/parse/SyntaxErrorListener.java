@@ -1,0 +1,160 @@
+package dev.rlo.compiler.parse;
+
+import dev.rlo.compiler.diag.Code;
+import dev.rlo.compiler.diag.Diagnostics;
+import dev.rlo.compiler.source.SourceFile;
+import dev.rlo.compiler.source.SourceSpan;
+import dev.rlo.grammar.RloLexer;
+import dev.rlo.grammar.RloParser;
+import java.util.ArrayList;
+import java.util.List;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.Parser;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.misc.IntervalSet;
+
+/**
+ * Turns ANTLR's syntax errors into rlo diagnostics (E001–E004) whose messages say what was found,
+ * what was expected, in rlo's words, and why where the cause is a known trap (a line that begins
+ * with an operator, a body without a final expression). ANTLR's own message text is not used.
+ */
+final class SyntaxErrorListener extends BaseErrorListener {
+
+    /** Token types that can begin an expression; an expected set holding one is "an expression". */
+    private static final int[] EXPRESSION_STARTS = {RloLexer.IDENT, RloLexer.INT, RloLexer.FLOAT,
+        RloLexer.LPAREN, RloLexer.MINUS, RloLexer.NOT, RloLexer.LBRACK};
+
+    private final SourceFile file;
+    private final Diagnostics diags;
+    private int lastErrorLine = -1;
+
+    SyntaxErrorListener(SourceFile file, Diagnostics diags) {
+        this.file = file;
+        this.diags = diags;
+    }
+
+    @Override
+    public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int column,
+                            String antlrMessage, RecognitionException e) {
+        if (line == lastErrorLine) {
+            return; /* one syntax error per line: the rest are usually echoes of the first */
+        }
+        lastErrorLine = line;
+        Token token = (Token) offending;
+        SourceSpan span = spanOf(token);
+        switch (token.getType()) {
+            case RloLexer.UNEXPECTED_CHAR -> diags.error(Code.E002, span,
+                    "unexpected character " + describeChar(token.getText()));
+            case RloLexer.UNTERMINATED_STRING -> diags.error(Code.E003, span,
+                    "unterminated string", "close it with `\"` on the same line");
+            case RloLexer.DOC_COMMENT -> diags.error(Code.E004, span,
+                    "a doc comment `///` must come right before a fn, objective or train",
+                    "use `//` for a plain comment");
+            default -> {
+                Parser parser = (Parser) recognizer;
+                IntervalSet expected = e != null && e.getExpectedTokens() != null
+                        ? e.getExpectedTokens() : parser.getExpectedTokens();
+                diags.error(Code.E001, span, "unexpected " + describe(token) + expecting(expected),
+                        hint(parser, token));
+            }
+        }
+    }
+
+    private SourceSpan spanOf(Token token) {
+        if (token.getType() == Token.EOF) {
+            int end = file.text().length();
+            return new SourceSpan(file, end, end);
+        }
+        return new SourceSpan(file, token.getStartIndex(), token.getStopIndex() + 1);
+    }
+
+    private String hint(Parser parser, Token token) {
+        Token previous = parser.getTokenStream().LT(-1);
+        boolean startsLine = previous != null && previous.getType() != Token.EOF
+                && previous.getLine() < token.getLine();
+        if (startsLine && isContinuation(token.getType())) {
+            return "a line that begins with `" + token.getText() + "` starts a new expression; to continue"
+                    + " the line above, end it with the operator or wrap the expression in ( )";
+        }
+        if (token.getType() == RloLexer.RBRACE && parser.getContext() instanceof RloParser.BodyContext) {
+            return "a fn or objective body ends with the expression it returns";
+        }
+        return null;
+    }
+
+    private static boolean isContinuation(int type) {
+        return switch (type) {
+            case RloLexer.MINUS, RloLexer.PLUS, RloLexer.STAR, RloLexer.SLASH, RloLexer.POW,
+                 RloLexer.LPAREN, RloLexer.LBRACK, RloLexer.LT, RloLexer.LE, RloLexer.GT,
+                 RloLexer.GE, RloLexer.EQ, RloLexer.NE, RloLexer.AND, RloLexer.OR -> true;
+            default -> false;
+        };
+    }
+
+    private static String expecting(IntervalSet expected) {
+        if (expected == null || expected.isNil()) {
+            return "";
+        }
+        List<String> names = new ArrayList<>();
+        boolean expression = false;
+        for (int start : EXPRESSION_STARTS) {
+            expression |= expected.contains(start);
+        }
+        if (expression) {
+            names.add("an expression");
+        }
+        for (int type : expected.toList()) {
+            if (!(expression && isExpressionToken(type))) {
+                names.add(describeType(type));
+            }
+        }
+        if (names.size() > 4) {
+            return "";
+        }
+        return "; expected " + String.join(" or ", names);
+    }
+
+    private static boolean isExpressionToken(int type) {
+        for (int start : EXPRESSION_STARTS) {
+            if (start == type) {
+                return true;
+            }
+        }
+        return type == RloLexer.STRING || type == RloLexer.TRUE || type == RloLexer.FALSE
+                || type == RloLexer.DTYPE || isContinuation(type);
+    }
+
+    private static String describe(Token token) {
+        return switch (token.getType()) {
+            case Token.EOF -> "end of file";
+            case RloLexer.IDENT -> "name `" + token.getText() + "`";
+            case RloLexer.INT, RloLexer.FLOAT -> "number `" + token.getText() + "`";
+            case RloLexer.STRING -> "string " + token.getText();
+            default -> "`" + token.getText() + "`";
+        };
+    }
+
+    private static String describeType(int type) {
+        return switch (type) {
+            case Token.EOF -> "end of file";
+            case RloLexer.IDENT -> "a name";
+            case RloLexer.INT -> "an integer";
+            case RloLexer.FLOAT -> "a number";
+            case RloLexer.STRING -> "a string";
+            case RloLexer.DTYPE -> "a dtype (f32, f64, i32, bool)";
+            case RloLexer.DOC_COMMENT -> "a doc comment";
+            default -> {
+                String literal = RloLexer.VOCABULARY.getLiteralName(type);
+                yield literal == null ? RloLexer.VOCABULARY.getSymbolicName(type)
+                        : "`" + literal.substring(1, literal.length() - 1) + "`";
+            }
+        };
+    }
+
+    private static String describeChar(String text) {
+        int c = text.codePointAt(0);
+        return c < 0x20 || c == 0x7f ? String.format("U+%04X", c) : "`" + text + "`";
+    }
+}

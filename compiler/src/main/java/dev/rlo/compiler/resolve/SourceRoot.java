@@ -1,0 +1,84 @@
+package dev.rlo.compiler.resolve;
+
+import dev.rlo.compiler.source.SourceFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A place modules are looked up in: a directory on disk (the importing file's directory, a
+ * {@code --path} entry, a stdlib checkout) or the stdlib packaged on the class path.
+ */
+public sealed interface SourceRoot {
+
+    /** The module at {@code relative} (e.g. {@code std/kl.rlo}), or {@code null} when absent. */
+    Loaded find(String relative);
+
+    /** Where this root is, for "looked in …" messages. */
+    String describe();
+
+    /**
+     * A found module file.
+     *
+     * @param key identifies the file across roots, so that a module reached twice is loaded once
+     */
+    record Loaded(String key, SourceFile file) { }
+
+    /** A directory. Files are shown relative to the working directory when they lie under it. */
+    record Directory(Path dir) implements SourceRoot {
+
+        @Override
+        public Loaded find(String relative) {
+            Path file = dir.resolve(relative);
+            return Files.isRegularFile(file) ? read(file) : null;
+        }
+
+        @Override
+        public String describe() {
+            return display(dir) + "/";
+        }
+
+        /** Reads {@code file}, keyed by its real path. */
+        public static Loaded read(Path file) {
+            try {
+                String text = Files.readString(file, StandardCharsets.UTF_8);
+                return new Loaded(file.toRealPath().toString(), new SourceFile(display(file), text));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** {@code file} relative to the working directory if it lies below it, else absolute. */
+        public static String display(Path file) {
+            Path cwd = Path.of("").toAbsolutePath();
+            Path abs = file.toAbsolutePath().normalize();
+            String shown = abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+            return shown.isEmpty() ? "." : shown;
+        }
+    }
+
+    /** Resources of a class loader, e.g. the stdlib jar's {@code std/*.rlo}. */
+    record Classpath(ClassLoader loader) implements SourceRoot {
+
+        @Override
+        public Loaded find(String relative) {
+            try (InputStream in = loader.getResourceAsStream(relative)) {
+                if (in == null) {
+                    return null;
+                }
+                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                return new Loaded("classpath:" + relative, new SourceFile("classpath:" + relative, text));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "the class path";
+        }
+    }
+}

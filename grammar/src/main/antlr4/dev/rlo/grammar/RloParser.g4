@@ -1,0 +1,130 @@
+// $antlr-format alignColons hanging, alignSemicolons hanging, singleLineOverrulesHangingColon true
+//
+// The rlo grammar. spec/syntax.md describes every rule here, and grammar/src/test/examples/ok holds a
+// parse-tree golden for each. The grammar knows nothing of types, shapes or scopes: the AST builder
+// and the checker in compiler/ do that. The one predicate, continuesLine(), lives in RloParserBase.
+
+parser grammar RloParser;
+
+options {
+    tokenVocab = RloLexer;
+    superClass = RloParserBase;
+}
+
+// ---- modules ----------------------------------------------------------------------------------
+
+program
+    : importDecl* decl* EOF
+    ;
+
+importDecl
+    : IMPORT modulePath DOT LBRACE importItem (COMMA importItem)* COMMA? RBRACE
+    ;
+
+modulePath
+    : IDENT (DOT IDENT)*
+    ;
+
+importItem
+    : IDENT (AS IDENT)?
+    ;
+
+decl
+    : fnDecl
+    | objectiveDecl
+    | trainDecl
+    ;
+
+doc
+    : DOC_COMMENT+
+    ;
+
+// ---- functions and objectives -----------------------------------------------------------------
+
+fnDecl
+    : doc? FN IDENT LPAREN paramList? RPAREN (ARROW type)? body
+    ;
+
+objectiveDecl
+    : doc? OBJECTIVE IDENT LPAREN paramList? RPAREN body
+    ;
+
+paramList
+    : param (COMMA param)* COMMA?
+    ;
+
+param
+    : IDENT COLON type GRAD?          # InputParam
+    | IDENT (COLON type)? ASSIGN expr # HyperParam
+    ;
+
+type
+    : DTYPE (LBRACK (IDENT (COMMA IDENT)* COMMA?)? RBRACK)?
+    ;
+
+body
+    : LBRACE stmt* expr RBRACE
+    ;
+
+stmt
+    : LET IDENT (COLON type)? ASSIGN expr # LetStmt
+    | REPORT IDENT ASSIGN expr           # ReportStmt
+    ;
+
+// ---- experiments ------------------------------------------------------------------------------
+
+trainDecl
+    : doc? TRAIN IDENT LBRACE setting* RBRACE
+    ;
+
+setting
+    : settingKey ASSIGN expr
+    ;
+
+settingKey
+    : IDENT
+    | OBJECTIVE
+    ;
+
+// ---- expressions ------------------------------------------------------------------------------
+// Alternatives are listed from the tightest binding to the loosest. Outside ( ) and [ ], an expression
+// never continues onto a line that begins with an operator, `(` or `[` (spec/syntax.md#line-breaks):
+// that line begins a new expression. continuesLine() implements the rule.
+
+expr
+    : expr {this.continuesLine()}? LBRACK indexItem (COMMA indexItem)* COMMA? RBRACK # IndexExpr
+    | <assoc = right> expr {this.continuesLine()}? POW expr                         # PowExpr
+    | MINUS expr                                                                    # NegExpr
+    | expr {this.continuesLine()}? op = (STAR | SLASH) expr                         # MulExpr
+    | expr {this.continuesLine()}? op = (PLUS | MINUS) expr                         # AddExpr
+    | expr {this.continuesLine()}? op = (LT | LE | GT | GE | EQ | NE) expr          # CompareExpr
+    | NOT expr                                                                      # NotExpr
+    | expr {this.continuesLine()}? AND expr                                         # AndExpr
+    | expr {this.continuesLine()}? OR expr                                          # OrExpr
+    | {this.callFollows()}? callee LPAREN argList? RPAREN                           # CallExpr
+    | LPAREN expr RPAREN                                                            # ParenExpr
+    | LBRACK (expr (COMMA expr)* COMMA?)? RBRACK                                    # ListExpr
+    | IDENT                                                                         # NameExpr
+    | FLOAT                                                                         # FloatExpr
+    | INT                                                                           # IntExpr
+    | STRING                                                                        # StringExpr
+    | (TRUE | FALSE)                                                                # BoolExpr
+    ;
+
+callee
+    : IDENT
+    | DTYPE
+    ;
+
+argList
+    : arg (COMMA arg)* COMMA?
+    ;
+
+arg
+    : (IDENT COLON)? expr
+    ;
+
+indexItem
+    : IDENT ASSIGN expr # GatherItem
+    | IDENT ARROW IDENT # RenameItem
+    ;
