@@ -148,8 +148,8 @@ final class BuiltinTyper {
         String level = b == Builtin.QUANTILE ? "q" : "alpha";
         String over = a.dims.get("over").getFirst();
         if (a.t(level).type().has(over)) {
-            body.diags.error(Code.E041, a.exprs.get(level).span(), "`" + level + "` must not have dimension `" + over
-                    + "`, which `" + b.rloName() + "` reduces over");
+            body.diags.error(Code.E041, a.exprs.get(level).span(), "`" + level + "` of `" + b.rloName()
+                    + "` must not have dimension `" + over + "`, which it reduces over");
             return null;
         }
         TensorType r = reduce(a);

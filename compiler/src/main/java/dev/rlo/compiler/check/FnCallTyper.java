@@ -79,8 +79,7 @@ final class FnCallTyper {
             f64 |= v.type().dtype() == DType.F64 && !v.type().weak();
             List<String> images = bindDims(name, p, e, v, dimMap);
             if (images == null) {
-                ok = false;
-                continue;
+                return Typed.POISON; /* the other arguments would only repeat the same complaint */
             }
             mapped = TensorType.union(mapped, TensorType.minus(v.type().dims(), images));
             if (resultDeps.contains(p.name())) {

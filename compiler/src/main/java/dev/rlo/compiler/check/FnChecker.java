@@ -71,7 +71,8 @@ final class FnChecker {
         }
         dimVars.addAll(type.dims());
         params.add(new FnInfo.Param(p.name().name(), type, false, p.grad()));
-        Value v = new Value(type, Set.of(p.name().name()));
+        /* only a float can carry a gradient, so only a float input starts a dependency */
+        Value v = new Value(type, type.dtype().isFloat() ? Set.of(p.name().name()) : Set.of());
         body.bind(p.name(), v, false);
         bindings.add(new FnInfo.Binding("input", p.name().name(), v, p.grad() ? "grad" : null, p.span()));
     }

@@ -45,6 +45,9 @@ public final class TypesListing {
     }
 
     private static String show(Typed t) {
-        return t instanceof Typed.Value v ? v.type().toString() : "(error)";
+        if (!(t instanceof Typed.Value v)) {
+            return "(error)";
+        }
+        return v.type().weak() ? "weak " + v.type() : v.type().toString();
     }
 }

@@ -42,7 +42,6 @@ public enum Code {
     E042("argument lacks a dimension"),
     E043("unbound function dimension"),
     E044("dimension both mapped and bound"),
-    E045("mask has extra dimensions"),
 
     // ---- calls and parameters (E05x)
     E050("missing argument"),

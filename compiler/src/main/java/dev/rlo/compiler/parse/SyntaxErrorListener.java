@@ -9,6 +9,7 @@ import dev.rlo.grammar.RloParser;
 import java.util.ArrayList;
 import java.util.List;
 import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.NoViableAltException;
 import org.antlr.v4.runtime.Parser;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
@@ -28,7 +29,7 @@ final class SyntaxErrorListener extends BaseErrorListener {
 
     private final SourceFile file;
     private final Diagnostics diags;
-    private int lastErrorLine = -1;
+    private int lastErrorDeclaration = -1;
 
     SyntaxErrorListener(SourceFile file, Diagnostics diags) {
         this.file = file;
@@ -38,11 +39,13 @@ final class SyntaxErrorListener extends BaseErrorListener {
     @Override
     public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int column,
                             String antlrMessage, RecognitionException e) {
-        if (line == lastErrorLine) {
-            return; /* one syntax error per line: the rest are usually echoes of the first */
-        }
-        lastErrorLine = line;
         Token token = (Token) offending;
+        Parser parser = (Parser) recognizer;
+        int declaration = declarationStart(parser, token);
+        if (declaration == lastErrorDeclaration) {
+            return; /* one syntax error per declaration: later ones are mostly echoes of the first */
+        }
+        lastErrorDeclaration = declaration;
         SourceSpan span = spanOf(token);
         switch (token.getType()) {
             case RloLexer.UNEXPECTED_CHAR -> diags.error(Code.E002, span,
@@ -53,13 +56,45 @@ final class SyntaxErrorListener extends BaseErrorListener {
                     "a doc comment `///` must come right before a fn, objective or train",
                     "use `//` for a plain comment");
             default -> {
-                Parser parser = (Parser) recognizer;
-                IntervalSet expected = e != null && e.getExpectedTokens() != null
-                        ? e.getExpectedTokens() : parser.getExpectedTokens();
-                diags.error(Code.E001, span, "unexpected " + describe(token) + expecting(expected),
-                        hint(parser, token));
+                IntervalSet expected = expectedAt(parser, token, e);
+                if (startsLine(parser, token) && isContinuation(token.getType())) {
+                    diags.error(Code.E001, span, "unexpected `" + token.getText() + "` at the start of a line",
+                            "a line that begins with `" + token.getText() + "` starts a new expression; to continue"
+                                    + " the line above, end it with the operator or wrap the expression in ( )");
+                } else if (token.getType() == RloLexer.LBRACK) {
+                    diags.error(Code.E001, span, "unexpected `[`",
+                            "after a value, `[` starts a gather `x[A = index]` or a rename `x[N -> M]`");
+                } else {
+                    diags.error(Code.E001, span, "unexpected " + describe(token) + expecting(expected),
+                            hint(parser, token, expected));
+                }
             }
         }
+    }
+
+    /**
+     * The tokens the parser could have accepted at {@code token}, or null when unknown: when
+     * prediction failed further ahead than where its decision started, the decision's own
+     * expectations would describe the wrong place.
+     */
+    private static IntervalSet expectedAt(Parser parser, Token token, RecognitionException e) {
+        if (e instanceof NoViableAltException nva && nva.getStartToken() != token) {
+            return null;
+        }
+        return e != null && e.getExpectedTokens() != null ? e.getExpectedTokens() : parser.getExpectedTokens();
+    }
+
+    /** The index of the token that starts the top-level declaration holding {@code token}. */
+    private static int declarationStart(Parser parser, Token token) {
+        for (int i = Math.max(0, token.getTokenIndex()); i > 0; i--) {
+            switch (parser.getTokenStream().get(i).getType()) {
+                case RloLexer.FN, RloLexer.OBJECTIVE, RloLexer.TRAIN, RloLexer.IMPORT -> {
+                    return i;
+                }
+                default -> { }
+            }
+        }
+        return 0;
     }
 
     private SourceSpan spanOf(Token token) {
@@ -70,16 +105,24 @@ final class SyntaxErrorListener extends BaseErrorListener {
         return new SourceSpan(file, token.getStartIndex(), token.getStopIndex() + 1);
     }
 
-    private String hint(Parser parser, Token token) {
+    private static boolean startsLine(Parser parser, Token token) {
         Token previous = parser.getTokenStream().LT(-1);
-        boolean startsLine = previous != null && previous.getType() != Token.EOF
-                && previous.getLine() < token.getLine();
-        if (startsLine && isContinuation(token.getType())) {
-            return "a line that begins with `" + token.getText() + "` starts a new expression; to continue"
-                    + " the line above, end it with the operator or wrap the expression in ( )";
-        }
-        if (token.getType() == RloLexer.RBRACE && parser.getContext() instanceof RloParser.BodyContext) {
+        return previous != null && previous.getType() != Token.EOF && previous.getLine() < token.getLine()
+                && previous.getTokenIndex() < token.getTokenIndex();
+    }
+
+    private static String hint(Parser parser, Token token, IntervalSet expected) {
+        int type = token.getType();
+        if (type == RloLexer.RBRACE && parser.getContext() instanceof RloParser.BodyContext) {
             return "a fn or objective body ends with the expression it returns";
+        }
+        if (type == RloLexer.IMPORT) {
+            return "imports come before all declarations";
+        }
+        String literal = RloLexer.VOCABULARY.getLiteralName(type);
+        if (literal != null && Character.isLetter(literal.charAt(1)) && expected != null
+                && expected.contains(RloLexer.IDENT)) {
+            return "`" + token.getText() + "` is a keyword; choose another name";
         }
         return null;
     }
@@ -93,27 +136,27 @@ final class SyntaxErrorListener extends BaseErrorListener {
         };
     }
 
+    /** {@code "; expected `)`, `,` or an expression"}, or nothing when the set is too large to help. */
     private static String expecting(IntervalSet expected) {
         if (expected == null || expected.isNil()) {
             return "";
         }
+        boolean expression = expected.contains(RloLexer.IDENT) && expected.contains(RloLexer.INT)
+                && expected.contains(RloLexer.LPAREN);
         List<String> names = new ArrayList<>();
-        boolean expression = false;
-        for (int start : EXPRESSION_STARTS) {
-            expression |= expected.contains(start);
-        }
-        if (expression) {
-            names.add("an expression");
-        }
         for (int type : expected.toList()) {
             if (!(expression && isExpressionToken(type))) {
                 names.add(describeType(type));
             }
         }
+        if (expression) {
+            names.add("an expression");
+        }
         if (names.size() > 4) {
             return "";
         }
-        return "; expected " + String.join(" or ", names);
+        String last = names.removeLast();
+        return "; expected " + (names.isEmpty() ? last : String.join(", ", names) + " or " + last);
     }
 
     private static boolean isExpressionToken(int type) {

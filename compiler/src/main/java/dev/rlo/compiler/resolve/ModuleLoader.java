@@ -45,7 +45,8 @@ public final class ModuleLoader {
 
     /** Loads the file at {@code path} and its imports. */
     public LoadedModule load(Path path) {
-        return load(SourceRoot.Directory.read(path), path.toAbsolutePath().getParent());
+        Path dir = path.getParent() != null ? path.getParent() : Path.of("");
+        return load(SourceRoot.Directory.read(path), dir);
     }
 
     /** Loads an already-read source (e.g. a REPL input) and its imports, resolving against {@code dir}. */
@@ -97,7 +98,8 @@ public final class ModuleLoader {
             Path dir = root instanceof SourceRoot.Directory d ? d.dir().resolve(relative).getParent() : null;
             return load(found, dir);
         }
-        String looked = roots.stream().map(SourceRoot::describe).collect(Collectors.joining(", "));
+        String looked = roots.stream().map(r -> r == stdlib ? "the standard library" : r.describe())
+                .collect(Collectors.joining(", "));
         diags.error(Code.E012, imp.pathSpan(), "module `" + imp.moduleName() + "` not found; looked for "
                 + relative + " in " + looked,
                 imp.path().getFirst().name().equals("std") || !libraryPath.isEmpty() ? null

@@ -51,12 +51,18 @@ public sealed interface SourceRoot {
             }
         }
 
-        /** {@code file} relative to the working directory if it lies below it, else absolute. */
+        /**
+         * How a path is shown: a relative path as written (normalised), an absolute one relative
+         * to the working directory if it lies below it.
+         */
         public static String display(Path file) {
+            if (!file.isAbsolute()) {
+                String shown = file.normalize().toString();
+                return shown.isEmpty() ? "." : shown;
+            }
             Path cwd = Path.of("").toAbsolutePath();
-            Path abs = file.toAbsolutePath().normalize();
-            String shown = abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
-            return shown.isEmpty() ? "." : shown;
+            Path abs = file.normalize();
+            return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString() : abs.toString();
         }
     }
 

@@ -1,0 +1,135 @@
+package dev.rlo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rlo.compiler.Session;
+import dev.rlo.compiler.resolve.LoadedModule;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code rlo check} end to end: exit codes, output formats, directories, the import path. */
+class CliTest {
+
+    record Run(int code, String out, String err) { }
+
+    static Run rlo(String... args) {
+        return rlo(CommandLine.defaultFactory(), args);
+    }
+
+    static Run rlo(CommandLine.IFactory factory, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), factory);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void theExamplesAndTheStdlibCheckCleanly() {
+        Run r = rlo("check", "../examples", "../stdlib");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().matches("(?s)checked \\d+ files in [0-9.]+ s: no errors\\n"), r.out());
+    }
+
+    @Test
+    void errorsExitWithOneAndAreListedWithTheirCodes(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("bad.rlo");
+        Files.writeString(bad, "objective o(x: f32[B] grad) {\n  mean(x, over: K) + y\n}\n");
+        Run r = rlo("check", bad.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.out().contains(":2:17: error[E011]: unknown dimension `K`"), r.out());
+        assertTrue(r.out().contains(":2:22: error[E010]: unknown name `y`"), r.out());
+        assertTrue(r.out().endsWith(": 2 errors in 1 file\n"), r.out());
+    }
+
+    @Test
+    void jsonGivesOneRecordPerDiagnostic(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("bad.rlo"), "objective o(x: f32[B] grad) { mean(y) }\n");
+        Run r = rlo("check", "--format", "json", dir.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.out().startsWith("[\n  {\"file\": "), r.out());
+        assertTrue(r.out().contains("\"line\": 1, \"column\": 36, \"endLine\": 1, \"endColumn\": 37, \"severity\": \"error\", "
+                + "\"code\": \"E010\", \"message\": \"unknown name `y`\""), r.out());
+        assertFalse(r.out().contains("checked"), "json output has no summary line");
+    }
+
+    @Test
+    void typesListsTheInferredShapes() {
+        Run r = rlo("check", "--types", "../examples/qr-dqn.rlo");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("  let     u           f32[B,M,N]\n"), r.out());
+    }
+
+    @Test
+    void directoriesAreSearchedSkippingBuildOutput(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("sub/deeper"));
+        Files.createDirectories(dir.resolve("target"));
+        Files.writeString(dir.resolve("sub/deeper/a.rlo"), "fn f(x: f32) -> f32 { x }\n");
+        Files.writeString(dir.resolve("b.rlo"), "fn g(x: f32) -> f32 { x }\n");
+        Files.writeString(dir.resolve("target/broken.rlo"), "fn (\n");
+        Files.writeString(dir.resolve("notes.txt"), "not rlo");
+        Run r = rlo("check", dir.toString());
+        assertEquals(0, r.code(), r.out());
+        assertTrue(r.out().startsWith("checked 2 files"), r.out());
+    }
+
+    @Test
+    void pathAddsAnImportDirectory(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("lib/losses"));
+        Files.writeString(dir.resolve("lib/losses/sq.rlo"), "fn sq(x: f32) -> f32 { x * x }\n");
+        Path main = dir.resolve("main.rlo");
+        Files.writeString(main, "import losses.sq.{sq}\nobjective o(x: f32[B] grad) { mean(sq(x)) }\n");
+        assertEquals(1, rlo("check", main.toString()).code());
+        assertEquals(0, rlo("check", "--path", dir.resolve("lib").toString(), main.toString()).code());
+    }
+
+    @Test
+    void badUsageExitsWithTwo() {
+        assertEquals(2, rlo().code());
+        assertEquals(2, rlo("check").code());
+        assertEquals(2, rlo("check", "--format", "xml", "../examples").code());
+        Run missing = rlo("check", "no/such/file.rlo");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("no such file or directory: no/such/file.rlo"), missing.err());
+    }
+
+    @Test
+    void helpAndVersionExitWithZero() {
+        assertEquals(0, rlo("--help").code());
+        Run v = rlo("--version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().startsWith("rlo "), v.out());
+    }
+
+    @Test
+    void anInternalErrorApologisesInOneLineAndExitsWithThree() {
+        CommandLine.IFactory failing = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                if (cls == CheckCommand.class) {
+                    return cls.cast(new CheckCommand() {
+                        @Override
+                        LoadedModule check(Session session, Path file) {
+                            throw new IllegalStateException("simulated compiler bug");
+                        }
+                    });
+                }
+                return CommandLine.defaultFactory().create(cls);
+            }
+        };
+        Run r = rlo(failing, "check", "../examples/qae.rlo");
+        assertEquals(3, r.code());
+        assertEquals("rlo: internal error while checking ../examples/qae.rlo: java.lang.IllegalStateException: simulated"
+                + " compiler bug. This is a bug in rlo; please report it (run with --debug for the stack trace).\n", r.err());
+        Run debug = rlo(failing, "check", "--debug", "../examples/qae.rlo");
+        assertEquals(3, debug.code());
+        assertTrue(debug.err().contains("\tat "), "--debug prints the stack trace");
+    }
+}

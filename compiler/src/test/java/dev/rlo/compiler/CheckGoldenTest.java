@@ -1,0 +1,53 @@
+package dev.rlo.compiler;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rlo.compiler.check.TypesListing;
+import dev.rlo.compiler.resolve.LoadedModule;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The checker's goldens. {@code golden/check/ok/Name.rlo} must check cleanly, and {@code Name.out}
+ * holds its types listing ({@code rlo check --types}). {@code golden/check/bad/Name.rlo} must fail,
+ * and {@code Name.out} holds the exact diagnostics: code, line, column, message, caret and hint.
+ * {@code grammar/src/test/examples/bad/Name.rlo.errors} holds the syntax errors of the grammar's
+ * bad examples, rendered the same way.
+ */
+class CheckGoldenTest {
+
+    static final Path OK = Path.of("src/test/golden/check/ok");
+    static final Path BAD = Path.of("src/test/golden/check/bad");
+    static final Path SYNTAX_BAD = Path.of("../grammar/src/test/examples/bad");
+
+    @TestFactory
+    Stream<DynamicTest> okProgramsCheckToTheirTypes() {
+        return Goldens.suite(OK, ".out", file -> {
+            Session session = new Session(List.of());
+            LoadedModule module = session.check(Goldens.load(file), file.toAbsolutePath().getParent());
+            assertFalse(session.diagnostics().hasErrors(), () -> file + " should check:\n" + session.diagnostics().toText());
+            return TypesListing.render(module, session.checker());
+        });
+    }
+
+    @TestFactory
+    Stream<DynamicTest> badProgramsReportTheirErrors() {
+        return Goldens.suite(BAD, ".out", CheckGoldenTest::errors);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> syntaxErrorsAreReported() {
+        return Goldens.suite(SYNTAX_BAD, ".rlo.errors", CheckGoldenTest::errors);
+    }
+
+    static String errors(Path file) {
+        Session session = new Session(List.of());
+        session.check(Goldens.load(file), file.toAbsolutePath().getParent());
+        assertTrue(session.diagnostics().hasErrors(), () -> file + " should have errors");
+        return session.diagnostics().toText();
+    }
+}

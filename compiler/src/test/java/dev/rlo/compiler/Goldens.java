@@ -1,0 +1,63 @@
+package dev.rlo.compiler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.rlo.compiler.resolve.SourceRoot;
+import dev.rlo.compiler.source.SourceFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+
+/**
+ * The golden-file runner: each {@code Name.rlo} in a directory is run through a phase and its output
+ * compared with {@code Name} + a suffix. {@code -Dgolden.update=true} rewrites the expected files
+ * (then read the diff); {@code -Dgolden.only=Name} runs one test.
+ */
+public final class Goldens {
+
+    public static final boolean UPDATE = Boolean.getBoolean("golden.update");
+    private static final String ONLY = System.getProperty("golden.only");
+
+    private Goldens() { }
+
+    /** One dynamic test per {@code *.rlo} in {@code dir}, comparing {@code run(file)} with its golden. */
+    public static Stream<DynamicTest> suite(Path dir, String suffix, Function<Path, String> run) {
+        return rloFiles(dir).stream()
+                .filter(f -> ONLY == null || f.getFileName().toString().startsWith(ONLY))
+                .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> compare(f, suffix, run.apply(f))));
+    }
+
+    public static List<Path> rloFiles(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".rlo")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void compare(Path source, String suffix, String actual) throws IOException {
+        String name = source.getFileName().toString();
+        Path golden = source.resolveSibling(suffix.startsWith(".rlo") ? name + suffix.substring(4) : name.replace(".rlo", suffix));
+        if (UPDATE) {
+            Files.writeString(golden, actual, StandardCharsets.UTF_8);
+        }
+        String expected = Files.exists(golden) ? Files.readString(golden, StandardCharsets.UTF_8) : "(missing " + golden + ")";
+        assertEquals(expected, actual, source + " (rerun with -Dgolden.update=true to accept, then read the diff)");
+    }
+
+    /** {@code file} as a source shown under its bare name, so goldens do not depend on the directory. */
+    public static SourceRoot.Loaded load(Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            return new SourceRoot.Loaded(file.toRealPath().toString(), new SourceFile(file.getFileName().toString(), text));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
