@@ -4,6 +4,7 @@ import dev.rlo.compiler.ast.BinaryOp;
 import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.Expr;
 import dev.rlo.compiler.ast.FnDecl;
+import dev.rlo.compiler.ast.Ident;
 import dev.rlo.compiler.check.Typed.Value;
 import dev.rlo.compiler.diag.Code;
 import dev.rlo.compiler.diag.Diagnostics;
@@ -43,7 +44,7 @@ final class BodyChecker {
     // ---- scope ----------------------------------------------------------------------------------
 
     /** Binds {@code name}; reports E015 when the body already binds it. */
-    void bind(dev.rlo.compiler.ast.Ident name, Typed typed, boolean hyper) {
+    void bind(Ident name, Typed typed, boolean hyper) {
         Local previous = locals.get(name.name());
         if (previous != null) {
             diags.error(Code.E015, name.span(), "`" + name.name() + "` is already defined at line "
@@ -235,7 +236,7 @@ final class BodyChecker {
      * Reports E011/E040 unless {@code value} has dimension {@code dim}: an unknown name, or one the
      * value lacks, with the nearest dimension it has as a hint.
      */
-    boolean requireDim(Expr valueExpr, Value value, dev.rlo.compiler.ast.Ident dim) {
+    boolean requireDim(Expr valueExpr, Value value, Ident dim) {
         String name = dim.name();
         if (value.type().has(name)) {
             return true;

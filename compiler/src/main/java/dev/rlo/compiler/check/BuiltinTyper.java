@@ -2,6 +2,7 @@ package dev.rlo.compiler.check;
 
 import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.Expr;
+import dev.rlo.compiler.ast.Ident;
 import dev.rlo.compiler.check.Builtin.Formal;
 import dev.rlo.compiler.check.Builtin.Kind;
 import dev.rlo.compiler.check.Typed.Value;
@@ -221,7 +222,7 @@ final class BuiltinTyper {
     }
 
     /** The identifier for dimension {@code d} inside an {@code over:} argument, for error spans. */
-    private static dev.rlo.compiler.ast.Ident identAt(Expr overExpr, String d) {
+    private static Ident identAt(Expr overExpr, String d) {
         if (overExpr instanceof Expr.ListLit list) {
             for (Expr item : list.items()) {
                 if (item instanceof Expr.Name n && n.id().name().equals(d)) {

@@ -23,7 +23,7 @@ import org.antlr.v4.runtime.misc.IntervalSet;
  */
 final class SyntaxErrorListener extends BaseErrorListener {
 
-    /** Token types that can begin an expression; an expected set holding one is "an expression". */
+    /** Token types that begin an expression, folded into "an expression" when one is expected. */
     private static final int[] EXPRESSION_STARTS = {RloLexer.IDENT, RloLexer.INT, RloLexer.FLOAT,
         RloLexer.LPAREN, RloLexer.MINUS, RloLexer.NOT, RloLexer.LBRACK};
 
