@@ -83,10 +83,10 @@ public enum Builtin {
      * not flow through ({@code DATA}: masks, indices, conditions), one dimension name, a dimension or
      * a list of them, or a compile-time constant ({@code INT}, {@code BOOL}: spec/types-and-shapes.md#constants).
      */
-    enum Kind { TENSOR, DATA, DIM, DIMS, INT, BOOL }
+    public enum Kind { TENSOR, DATA, DIM, DIMS, INT, BOOL }
 
     /** One parameter; {@code optional} ones have {@code defaultValue} ({@code null}: see the spec). */
-    record Formal(String name, Kind kind, boolean optional, Object defaultValue) { }
+    public record Formal(String name, Kind kind, boolean optional, Object defaultValue) { }
 
     private static final Map<String, Builtin> BY_NAME = new HashMap<>();
 

@@ -56,6 +56,12 @@ public final class Checker {
         }
     }
 
+    /** The fn or objective that the name {@code name} calls inside {@code caller}, or null. */
+    public FnDecl callee(FnDecl caller, String name) {
+        ModuleScope scope = owners.get(caller);
+        return scope == null ? null : scope.lookup(name);
+    }
+
     /** What was learnt about {@code decl}, once its module has been checked. */
     public FnInfo info(FnDecl decl) {
         return infos.get(decl);

@@ -1,0 +1,65 @@
+package dev.rlo.cli;
+
+import dev.rlo.compiler.CompiledObjective;
+import dev.rlo.compiler.Compiler;
+import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.backend.reference.ReferenceBackend;
+import dev.rlo.compiler.io.Json;
+import dev.rlo.compiler.io.TensorJson;
+import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.tensor.TensorText;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rlo eval FILE}: an objective's loss, reports and (with {@code --grad}) gradients (spec/cli.md#eval). */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate an objective on inputs from .npy, .npz or JSON files.")
+final class EvalCommand extends ObjectiveCommand {
+
+    enum Format { text, json }
+
+    enum BackendName { reference }
+
+    @Option(names = "--grad", description = "Also print the gradient with respect to every grad input.")
+    boolean grad;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "The backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    BackendName backend = BackendName.reference;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Format format = Format.text;
+
+    @Override
+    int run(Compiler compiler, String objective, PrintWriter out) {
+        Backend b = new ReferenceBackend();
+        var forInputs = compiler.graph(objective, Map.of(), f64(), false);
+        Map<String, Tensor> inputs = inputs(forInputs);
+        CompiledObjective compiled = compiler.compile(objective, hyper, f64(), b);
+        CompiledObjective.Result r = compiled.run(inputs);
+        if (format == Format.json) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("objective", objective);
+            json.put("loss", TensorJson.toJson(r.loss()));
+            Map<String, Object> reports = new LinkedHashMap<>();
+            r.reports().forEach((k, v) -> reports.put(k, TensorJson.toJson(v)));
+            json.put("reports", reports);
+            if (grad) {
+                Map<String, Object> grads = new LinkedHashMap<>();
+                r.grads().forEach((k, v) -> grads.put(k, TensorJson.toJson(v)));
+                json.put("grads", grads);
+            }
+            out.println(Json.write(json));
+        } else {
+            out.println("loss: " + TensorText.format(r.loss(), 100));
+            r.reports().forEach((k, v) -> out.println("report " + k + ": " + TensorText.format(v, 100)));
+            if (grad) {
+                r.grads().forEach((k, v) -> out.println("grad " + k + ": " + TensorText.format(v, 100)));
+            }
+        }
+        out.flush();
+        return Main.OK;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.rlo.cli;
+
+import dev.rlo.compiler.Compiler;
+import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.io.Npy;
+import dev.rlo.compiler.io.TensorJson;
+import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.tensor.Tensor;
+import java.util.Arrays;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * What the commands that run one objective share: the file, {@code --objective}, {@code --set},
+ * {@code --dtype}, {@code --path}, and the handling of user errors — diagnostics when the file does
+ * not check, a one-line message for bad inputs or values, exit 1 either way (spec/cli.md).
+ */
+abstract class ObjectiveCommand implements Callable<Integer> {
+
+    enum Dtype { f32, f64 }
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The .rlo file.")
+    Path file;
+
+    @Option(names = "--objective", paramLabel = "NAME", description = "The objective (needed when the file has several).")
+    String objective;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Set a hyper-parameter (repeatable).")
+    Map<String, String> hyper = new LinkedHashMap<>();
+
+    @Option(names = "--dtype", paramLabel = "DTYPE", description = "f32, or f64 to compute everything in f64 (default: ${DEFAULT-VALUE}).")
+    Dtype dtype = Dtype.f32;
+
+    @Option(names = "--path", paramLabel = "DIR", description = "Add a directory to the import search path (repeatable).")
+    List<Path> libraryPath = new ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Runs with the checked file and the chosen objective; returns the exit code. */
+    abstract int run(Compiler compiler, String objective, PrintWriter out);
+
+    @Override
+    public final Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!file.toFile().isFile()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "no such file: " + file);
+        }
+        try {
+            Compiler compiler = Compiler.load(file, libraryPath);
+            return run(compiler, compiler.objective(objective), out);
+        } catch (Compiler.CheckFailed e) {
+            out.print(e.diagnostics().toText());
+            out.flush();
+            return Main.USER_ERRORS;
+        } catch (UserError e) {
+            err.println("rlo: " + e.getMessage());
+            return Main.USER_ERRORS;
+        }
+    }
+
+    @Option(names = "--input", paramLabel = "NAME=FILE.npy", description = "An input from a .npy file, its axes in the declared order (repeatable).")
+    Map<String, Path> npyInputs = new LinkedHashMap<>();
+
+    @Option(names = "--inputs", paramLabel = "FILE", description = "Inputs (and params) from a .json or .npz file.")
+    Path inputsFile;
+
+    boolean f64() {
+        return dtype == Dtype.f64;
+    }
+
+    /**
+     * The inputs given by {@code --inputs} and {@code --input}; a .npy or .npz array takes the
+     * dimension names of the input's declared type. Params in a JSON file join {@code --set}
+     * (which wins).
+     */
+    Map<String, Tensor> inputs(Graph g) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        if (inputsFile != null) {
+            if (inputsFile.toString().endsWith(".npz")) {
+                Npy.readArchive(inputsFile).forEach((name, a) -> out.put(name, fromNpy(g, name, a, inputsFile + ":" + name)));
+            } else {
+                TensorJson.InputsFile f = TensorJson.read(inputsFile);
+                out.putAll(f.inputs());
+                f.params().forEach(hyper::putIfAbsent);
+            }
+        }
+        npyInputs.forEach((name, path) -> out.put(name, fromNpy(g, name, Npy.read(path), path.toString())));
+        return out;
+    }
+
+    private static Tensor fromNpy(Graph g, String name, Npy.Array a, String source) {
+        Graph.Input in = g.input(name);
+        if (in == null) {
+            return Tensor.of(DType.F64, java.util.Collections.nCopies(a.shape().length, "?"), a.shape(), a.values());
+        }
+        if (a.shape().length != in.type().dims().size()) {
+            throw new UserError(source + " has shape " + Arrays.toString(a.shape()) + ", but input `" + name + "` is "
+                    + in.type() + ": expected " + in.type().dims().size() + " axes, in that order");
+        }
+        DType d = a.descr().endsWith("b1") ? DType.BOOL : DType.F64;
+        return Tensor.of(d, in.type().dims(), a.shape(), a.values());
+    }
+}

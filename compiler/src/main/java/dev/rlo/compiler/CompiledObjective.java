@@ -1,0 +1,49 @@
+package dev.rlo.compiler;
+
+import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An objective compiled for a backend: call {@link #run} with its inputs to get the loss, the
+ * reports and the gradient with respect to every {@code grad} input.
+ */
+public final class CompiledObjective {
+
+    /** What one run gives. */
+    public record Result(Tensor loss, Map<String, Tensor> reports, Map<String, Tensor> grads) { }
+
+    private final Graph graph;
+    private final Backend.Executable executable;
+
+    CompiledObjective(Graph graph, Backend.Executable executable) {
+        this.graph = graph;
+        this.executable = executable;
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public List<Graph.Input> inputs() {
+        return graph.inputs();
+    }
+
+    /** Runs on {@code inputs}, by input name; throws {@link UserError} for bad inputs. */
+    public Result run(Map<String, Tensor> inputs) {
+        Map<String, Tensor> out = executable.run(inputs);
+        Map<String, Tensor> reports = new LinkedHashMap<>();
+        Map<String, Tensor> grads = new LinkedHashMap<>();
+        out.forEach((name, t) -> {
+            if (name.startsWith(Graph.REPORT)) {
+                reports.put(name.substring(Graph.REPORT.length()), t);
+            } else if (name.startsWith(Graph.GRAD)) {
+                grads.put(name.substring(Graph.GRAD.length()), t);
+            }
+        });
+        return new Result(out.get(Graph.LOSS), reports, grads);
+    }
+}

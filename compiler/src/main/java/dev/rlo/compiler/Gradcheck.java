@@ -1,0 +1,175 @@
+package dev.rlo.compiler;
+
+import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.backend.reference.ReferenceBackend;
+import dev.rlo.compiler.ir.Attrs;
+import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * {@code rlo gradcheck}: the compiled gradient against central finite differences, everything in
+ * f64 on the reference backend. Inputs not given are random and seeded: floats standard normal,
+ * bools fair coins, i32s uniform below the size of every dimension they index (so gathers stay in
+ * range). For each {@code grad} input, up to {@code maxElements} elements are perturbed by
+ * ±h, h = 1e-6·max(1, |x|), and the error of each partial derivative is
+ * |analytic − numeric| / max(1, |numeric|): relative for large derivatives, absolute for small.
+ */
+public final class Gradcheck {
+
+    /** The options; {@code sizes} fixes dimension sizes, the others default to 3, 4, 5, … in order. */
+    public record Options(Map<String, Long> sizes, long seed, double tolerance, int maxElements, Map<String, Tensor> given) { }
+
+    /** The worst partial derivative of one input. */
+    public record InputResult(String input, int checked, double error, String at, double analytic, double numeric) { }
+
+    public record Report(List<InputResult> inputs, double tolerance) {
+        public boolean passed() {
+            return inputs.stream().allMatch(r -> r.error() <= tolerance);
+        }
+    }
+
+    private Gradcheck() { }
+
+    public static Report run(Compiler compiler, String objective, Map<String, String> hyper, Options o) {
+        Backend backend = new ReferenceBackend();
+        Graph full = compiler.graph(objective, hyper, true, true);
+        Backend.Executable withGrads = backend.compile(full);
+        Backend.Executable forward = backend.compile(compiler.graph(objective, hyper, true, false));
+        Map<String, Tensor> inputs = inputs(full, o);
+        Map<String, Tensor> out = withGrads.run(inputs);
+        Random pick = new Random(o.seed() + 1);
+        List<InputResult> results = new ArrayList<>();
+        for (Graph.Input in : full.inputs()) {
+            if (!in.grad()) {
+                continue;
+            }
+            double[] analytic = out.get(Graph.GRAD + in.name()).values();
+            Tensor x = inputs.get(in.name());
+            double[] v = x.values();
+            List<Integer> elements = elements(v.length, o.maxElements(), pick);
+            InputResult worst = new InputResult(in.name(), elements.size(), 0, "-", 0, 0);
+            for (int i : elements) {
+                double h = 1e-6 * Math.max(1, Math.abs(v[i]));
+                double plus = lossWith(forward, inputs, in.name(), v, i, v[i] + h);
+                double minus = lossWith(forward, inputs, in.name(), v, i, v[i] - h);
+                double numeric = (plus - minus) / (2 * h);
+                double error = Math.abs(analytic[i] - numeric) / Math.max(1, Math.abs(numeric));
+                if (!(error <= worst.error())) {
+                    worst = new InputResult(in.name(), elements.size(), error, position(x, i), analytic[i], numeric);
+                }
+            }
+            results.add(worst);
+        }
+        return new Report(results, o.tolerance());
+    }
+
+    /** The loss with element {@code i} of input {@code name} (values {@code v}) set to {@code value}. */
+    private static double lossWith(Backend.Executable forward, Map<String, Tensor> inputs, String name, double[] v, int i,
+                                   double value) {
+        Tensor x = inputs.get(name);
+        double[] w = v.clone();
+        w[i] = value;
+        Map<String, Tensor> changed = new LinkedHashMap<>(inputs);
+        changed.put(name, Tensor.of(x.dtype(), x.dims(), x.shape(), w));
+        return forward.run(changed).get(Graph.LOSS).item();
+    }
+
+    private static List<Integer> elements(int n, int max, Random r) {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(i);
+        }
+        java.util.Collections.shuffle(all, r);
+        List<Integer> some = new ArrayList<>(all.subList(0, Math.min(n, max)));
+        some.sort(null);
+        return some;
+    }
+
+    /** The given inputs, and seeded random values for the rest. */
+    static Map<String, Tensor> inputs(Graph g, Options o) {
+        Map<String, Long> sizes = new HashMap<>(o.sizes());
+        long next = 3;
+        for (Graph.Input in : g.inputs()) {
+            if (o.given().containsKey(in.name())) {
+                Tensor t = o.given().get(in.name());
+                t.dims().forEach(d -> sizes.putIfAbsent(d, t.size(d)));
+            }
+        }
+        for (Graph.Input in : g.inputs()) {
+            for (String d : in.type().dims()) {
+                if (!sizes.containsKey(d)) {
+                    while (sizes.containsValue(next)) {
+                        next++;
+                    }
+                    sizes.put(d, next++);
+                }
+            }
+        }
+        Map<String, Long> bounds = indexBounds(g, sizes);
+        Random random = new Random(o.seed());
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Graph.Input in : g.inputs()) {
+            if (o.given().containsKey(in.name())) {
+                out.put(in.name(), o.given().get(in.name()));
+                continue;
+            }
+            long[] shape = in.type().dims().stream().mapToLong(sizes::get).toArray();
+            long count = 1;
+            for (long s : shape) {
+                count *= s;
+            }
+            double[] v = new double[(int) count];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = switch (in.type().dtype()) {
+                    case BOOL -> random.nextBoolean() ? 1 : 0;
+                    case I32 -> random.nextInt((int) (long) bounds.getOrDefault(in.name(), 3L));
+                    default -> random.nextGaussian();
+                };
+            }
+            out.put(in.name(), Tensor.of(in.type().dtype(), in.type().dims(), shape, v));
+        }
+        return out;
+    }
+
+    /** For each i32 input used as an index, the size of the smallest dimension it indexes. */
+    private static Map<String, Long> indexBounds(Graph g, Map<String, Long> sizes) {
+        Map<String, Long> bounds = new HashMap<>();
+        for (Node n : g.nodes()) {
+            String dim = n.op() == Op.GATHER ? n.attrs(Attrs.Dim.class).dim() : null;
+            Node index = n.op() == Op.GATHER ? n.in(1) : null;
+            if (n.op() == Op.EQ && n.in(0).op() == Op.IOTA) {
+                dim = n.in(0).attrs(Attrs.Dim.class).dim();
+                index = n.in(1);
+            }
+            while (index != null && index.op() == Op.CAST) {
+                index = index.in(0);
+            }
+            if (index != null && index.op() == Op.INPUT && sizes.containsKey(dim)) {
+                bounds.merge(index.attrs(Attrs.Input.class).name(), sizes.get(dim), Math::min);
+            }
+        }
+        return bounds;
+    }
+
+    private static String position(Tensor t, int flat) {
+        if (t.dims().isEmpty()) {
+            return "[]";
+        }
+        long[] shape = t.shape();
+        String[] parts = new String[shape.length];
+        long f = flat;
+        for (int k = shape.length - 1; k >= 0; k--) {
+            parts[k] = t.dims().get(k) + "=" + f % shape[k];
+            f /= shape[k];
+        }
+        return "[" + String.join(", ", parts) + "]";
+    }
+}

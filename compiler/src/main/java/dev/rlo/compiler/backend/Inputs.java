@@ -1,0 +1,99 @@
+package dev.rlo.compiler.backend;
+
+import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.ir.Attrs;
+import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.tensor.Tensor;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Checks and prepares a graph's inputs, the same way for every backend: each declared input present
+ * and no other, its dimensions those declared (in any order; it is permuted to the declared one),
+ * each dimension one size throughout, values that fit the declared dtype (converted to it), no NaN
+ * or ∞. Renamed dimensions get their sizes from their sources.
+ */
+public final class Inputs {
+
+    /** The prepared inputs, in declared layout and dtype, and the size of every dimension. */
+    public record Bound(Map<String, Tensor> tensors, Map<String, Long> sizes) { }
+
+    private Inputs() { }
+
+    public static Bound bind(Graph g, Map<String, Tensor> given) {
+        for (String name : given.keySet()) {
+            if (g.input(name) == null) {
+                throw new UserError("unknown input `" + name + "`; " + g.name() + " takes " + names(g));
+            }
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        Map<String, String> sizedBy = new LinkedHashMap<>();
+        for (Graph.Input in : g.inputs()) {
+            Tensor t = given.get(in.name());
+            if (t == null) {
+                throw new UserError("missing input `" + in.name() + "`: expected " + in.type());
+            }
+            if (!new HashSet<>(t.dims()).equals(new HashSet<>(in.type().dims()))) {
+                throw new UserError("input `" + in.name() + "` has dimensions [" + String.join(", ", t.dims())
+                        + "], but " + g.name() + " declares " + in.type());
+            }
+            t = t.permutedTo(in.type().dims());
+            for (String d : in.type().dims()) {
+                Long previous = sizes.putIfAbsent(d, t.size(d));
+                if (previous != null && previous != t.size(d)) {
+                    throw new UserError("dimension " + d + " is " + previous + " in `" + sizedBy.get(d) + "` but "
+                            + t.size(d) + " in `" + in.name() + "`");
+                }
+                sizedBy.putIfAbsent(d, in.name());
+            }
+            tensors.put(in.name(), convert(in, t));
+        }
+        for (Attrs.Rename r : g.renames()) {
+            Long from = sizes.get(r.from());
+            Long to = sizes.putIfAbsent(r.to(), from);
+            if (to != null && !to.equals(from)) {
+                throw new UserError("dimension " + r.to() + " is " + to + " but the rename " + r.from() + " -> " + r.to()
+                        + " gives it size " + from);
+            }
+        }
+        return new Bound(tensors, sizes);
+    }
+
+    /** The tensor in the declared dtype, refusing values the dtype cannot hold and non-finite floats. */
+    private static Tensor convert(Graph.Input in, Tensor t) {
+        DType want = in.type().dtype();
+        double[] v = t.values();
+        for (int i = 0; i < v.length; i++) {
+            String problem = !Double.isFinite(v[i]) ? "a non-finite value (" + v[i] + ")"
+                    : want == DType.BOOL && v[i] != 0 && v[i] != 1 ? "the value " + v[i] + ", which is not a bool (0 or 1)"
+                    : want == DType.I32 && (v[i] != Math.rint(v[i]) || Math.abs(v[i]) > Integer.MAX_VALUE)
+                    ? "the value " + v[i] + ", which is not an i32" : null;
+            if (problem != null) {
+                throw new UserError("input `" + in.name() + "` has " + problem + " at " + position(t, i)
+                        + "; expected " + in.type());
+            }
+        }
+        return t.dtype() == want ? t : Tensor.of(want, t.dims(), t.shape(), v);
+    }
+
+    /** {@code [G=1, K=3]}: a flat row-major index as named coordinates. */
+    private static String position(Tensor t, long flat) {
+        long[] shape = t.shape();
+        String[] parts = new String[shape.length];
+        for (int i = shape.length - 1; i >= 0; i--) {
+            parts[i] = t.dims().get(i) + "=" + flat % shape[i];
+            flat /= shape[i];
+        }
+        return "[" + String.join(", ", parts) + "]";
+    }
+
+    private static String names(Graph g) {
+        TreeSet<String> n = new TreeSet<>();
+        g.inputs().forEach(i -> n.add(i.name()));
+        return String.join(", ", n);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.rlo.compiler.ir;
+
+import dev.rlo.compiler.ast.DType;
+import java.util.List;
+
+/** The attributes of an IR node; which kind each {@link Op} takes is in its comment and spec/ir.md. */
+public sealed interface Attrs {
+
+    Attrs NONE = new None();
+
+    /** No attributes. */
+    record None() implements Attrs {
+        @Override
+        public String toString() {
+            return "";
+        }
+    }
+
+    /** The objective input an INPUT node reads. */
+    record Input(String name) implements Attrs {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** A CONST node's value, exact in f64; the node's dtype says how it is stored. */
+    record Const(double value) implements Attrs {
+        @Override
+        public String toString() {
+            return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : String.valueOf(value);
+        }
+    }
+
+    /** One dimension: IOTA, SIZE, ARGMAX, ARGMIN, GATHER. */
+    record Dim(String dim) implements Attrs {
+        @Override
+        public String toString() {
+            return dim;
+        }
+    }
+
+    /** Several dimensions: the reduced ones of SUM … LOGSUMEXP, the result's of EXPAND. */
+    record Dims(List<String> dims) implements Attrs {
+        public Dims {
+            dims = List.copyOf(dims);
+        }
+
+        @Override
+        public String toString() {
+            return "[" + String.join(",", dims) + "]";
+        }
+    }
+
+    /** SCAN along {@code dim}, from the end when {@code reverse}. */
+    record Scan(String dim, boolean reverse) implements Attrs {
+        @Override
+        public String toString() {
+            return dim + (reverse ? " reverse" : "");
+        }
+    }
+
+    /** SHIFT along {@code dim} by {@code by} places (positive: later). */
+    record Shift(String dim, int by) implements Attrs {
+        @Override
+        public String toString() {
+            return dim + " by " + by;
+        }
+    }
+
+    /** RENAME dimension {@code from} to {@code to}. */
+    record Rename(String from, String to) implements Attrs {
+        @Override
+        public String toString() {
+            return from + "->" + to;
+        }
+    }
+
+    /** CAST to {@code dtype}. */
+    record Cast(DType dtype) implements Attrs {
+        @Override
+        public String toString() {
+            return dtype.toString();
+        }
+    }
+
+    /** POLYGAMMA's order n: 0 is digamma. */
+    record Order(int n) implements Attrs {
+        @Override
+        public String toString() {
+            return String.valueOf(n);
+        }
+    }
+
+    /** ARGSORT along {@code dim}. */
+    record Argsort(String dim, boolean descending) implements Attrs {
+        @Override
+        public String toString() {
+            return dim + (descending ? " descending" : "");
+        }
+    }
+
+    /** SCATTER_ADD along {@code dim} into a result with dimensions {@code dims}. */
+    record Scatter(String dim, List<String> dims) implements Attrs {
+        public Scatter {
+            dims = List.copyOf(dims);
+        }
+
+        @Override
+        public String toString() {
+            return dim + " into [" + String.join(",", dims) + "]";
+        }
+    }
+}

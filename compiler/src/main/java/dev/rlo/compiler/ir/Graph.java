@@ -1,0 +1,78 @@
+package dev.rlo.compiler.ir;
+
+import dev.rlo.compiler.check.TensorType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A compiled objective in IR: its inputs, the named outputs — {@code loss}, {@code report:<name>}
+ * and, after autodiff, {@code grad:<input>} — and the renames of the source, which say where each
+ * dimension that is not an input's takes its size from (spec/ir.md#graphs). A graph holds exactly
+ * what its outputs reach, so it has no dead code.
+ *
+ * @param renames every {@code from -> to} the lowering met, in order, even where the renamed value
+ *                itself is no longer needed (its new dimension may still be)
+ */
+public record Graph(String name, List<Input> inputs, Map<String, Node> outputs, List<Attrs.Rename> renames) {
+
+    public static final String LOSS = "loss";
+    public static final String REPORT = "report:";
+    public static final String GRAD = "grad:";
+
+    /** An objective input: its name, declared type and whether it is differentiated. */
+    public record Input(String name, TensorType type, boolean grad) { }
+
+    public Graph {
+        inputs = List.copyOf(inputs);
+        outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+        renames = List.copyOf(renames);
+    }
+
+    public Graph withOutputs(Map<String, Node> newOutputs) {
+        return new Graph(name, inputs, newOutputs, renames);
+    }
+
+    public Input input(String inputName) {
+        return inputs.stream().filter(i -> i.name().equals(inputName)).findFirst().orElse(null);
+    }
+
+    /** Every node the outputs depend on, inputs before users (a topological order). */
+    public List<Node> nodes() {
+        List<Node> order = new ArrayList<>();
+        Set<Node> done = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Node out : outputs.values()) {
+            Deque<Node> stack = new ArrayDeque<>();
+            Deque<Integer> next = new ArrayDeque<>();
+            if (done.contains(out)) {
+                continue;
+            }
+            stack.push(out);
+            next.push(0);
+            while (!stack.isEmpty()) {
+                Node n = stack.peek();
+                int i = next.pop();
+                if (i < n.inputs().size()) {
+                    next.push(i + 1);
+                    Node child = n.in(i);
+                    if (!done.contains(child)) {
+                        stack.push(child);
+                        next.push(0);
+                    }
+                } else {
+                    stack.pop();
+                    if (done.add(n)) {
+                        order.add(n);
+                    }
+                }
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,280 @@
+package dev.rlo.compiler.lower;
+
+import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.ast.Expr;
+import dev.rlo.compiler.check.Builtin;
+import dev.rlo.compiler.check.TensorType;
+import dev.rlo.compiler.ir.Attrs;
+import dev.rlo.compiler.ir.IrBuilder;
+import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.ir.Op;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lowers a builtin call: to one IR op where there is one, otherwise to a composition of ops, each
+ * written here as the formula spec/ir.md#lowering gives (var, quantile, cvar, softmax, huber, …).
+ */
+final class BuiltinLowering {
+
+    private final Lowerer lowerer;
+    private final Lowerer.Frame frame;
+    private final IrBuilder b;
+
+    BuiltinLowering(Lowerer lowerer, Lowerer.Frame frame) {
+        this.lowerer = lowerer;
+        this.frame = frame;
+        this.b = lowerer.b;
+    }
+
+    /** A call's arguments, by parameter name. */
+    private final class Args {
+        private final Map<String, Expr> exprs;
+        private final Map<String, Node> nodes = new HashMap<>();
+
+        Args(Expr.Call call, Builtin builtin) {
+            exprs = Lowerer.bind(call, builtin.formals().stream().map(Builtin.Formal::name).toList());
+        }
+
+        boolean has(String name) {
+            return exprs.containsKey(name);
+        }
+
+        Node t(String name) {
+            return nodes.computeIfAbsent(name, n -> lowerer.expr(frame, exprs.get(n)));
+        }
+
+        /** A tensor argument, or its default as a weak constant. */
+        Node t(String name, double fallback) {
+            return has(name) ? t(name) : b.lit(fallback);
+        }
+
+        /** The graph dimension a dimension argument names. */
+        String dim(String name) {
+            return frame.dim(((Expr.Name) exprs.get(name)).id().name());
+        }
+
+        /** The dimensions {@code over:} names, or null when it is absent. */
+        List<String> dims(String name) {
+            Expr e = exprs.get(name);
+            if (e == null) {
+                return null;
+            }
+            List<Expr> items = e instanceof Expr.ListLit l ? l.items() : List.of(e);
+            return items.stream().map(i -> frame.dim(((Expr.Name) i).id().name())).distinct().toList();
+        }
+
+        /** A constant argument's value, or {@code fallback} when it is absent. */
+        double constant(String name, double fallback) {
+            return has(name) ? t(name).constValue() : fallback;
+        }
+    }
+
+    Node call(Expr.Call call, Builtin builtin) {
+        Args a = new Args(call, builtin);
+        return switch (builtin) {
+            case EXP -> b.floatUnary(Op.EXP, a.t("x"));
+            case LOG -> b.floatUnary(Op.LOG, a.t("x"));
+            case LOG1P -> b.floatUnary(Op.LOG1P, a.t("x"));
+            case EXPM1 -> b.floatUnary(Op.EXPM1, a.t("x"));
+            case SQRT -> b.floatUnary(Op.SQRT, a.t("x"));
+            case SIGMOID -> b.floatUnary(Op.SIGMOID, a.t("x"));
+            case LOG_SIGMOID -> lowerer.negate(b.floatUnary(Op.SOFTPLUS, lowerer.negate(b.toFloat(a.t("x")))));
+            case SOFTPLUS -> b.floatUnary(Op.SOFTPLUS, a.t("x"));
+            case TANH -> b.floatUnary(Op.TANH, a.t("x"));
+            case NORMAL_CDF -> b.floatUnary(Op.NORMAL_CDF, a.t("x"));
+            case NORMAL_ICDF -> b.floatUnary(Op.NORMAL_ICDF, a.t("x"));
+            case LGAMMA -> b.floatUnary(Op.LGAMMA, a.t("x"));
+            case HUBER -> huber(b.toFloat(a.t("x")), a.t("delta", 1.0));
+            case BETA_PDF -> betaPdf(b.toFloat(a.t("x")), a.t("a"), a.t("b"));
+            case ABS -> b.node(Op.ABS, Attrs.NONE, numeric(a.t("x")));
+            case SQUARE -> b.mul(a.t("x"), a.t("x"));
+            case RELU -> b.where(b.compare(Op.GT, a.t("x"), b.lit(0)), a.t("x"), b.lit(0));
+            case SIGN -> b.node(Op.SIGN, Attrs.NONE, numeric(a.t("x")));
+            case CLIP -> b.clip(a.t("x"), a.t("lo"), a.t("hi"));
+            case WHERE -> b.where(a.t("cond"), a.t("a"), a.t("b"));
+            case MIN, MAX -> minMax(builtin, a);
+            case SUM -> reduce(Op.SUM, numeric(a.t("x")), a.dims("over"));
+            case MEAN -> reduce(Op.MEAN, b.toFloat(a.t("x")), a.dims("over"));
+            case LOGSUMEXP -> reduce(Op.LOGSUMEXP, b.toFloat(a.t("x")), a.dims("over"));
+            case VAR -> variance(b.toFloat(a.t("x")), a.dims("over"), a.constant("ddof", 0));
+            case STD -> b.floatUnary(Op.SQRT, variance(b.toFloat(a.t("x")), a.dims("over"), a.constant("ddof", 0)));
+            case MASKED_SUM, MASKED_MEAN -> masked(builtin, a);
+            case ARGMAX -> b.node(Op.ARGMAX, new Attrs.Dim(a.dim("over")), numeric(a.t("x")));
+            case ARGMIN -> b.node(Op.ARGMIN, new Attrs.Dim(a.dim("over")), numeric(a.t("x")));
+            case QUANTILE -> quantile(b.toFloat(a.t("x")), a.t("q"), a.dim("over"));
+            case CVAR -> cvar(b.toFloat(a.t("x")), a.t("alpha"), a.dim("over"));
+            case SOFTMAX -> b.floatUnary(Op.EXP, logSoftmax(b.toFloat(a.t("x")), a.dim("over")));
+            case LOG_SOFTMAX -> logSoftmax(b.toFloat(a.t("x")), a.dim("over"));
+            case SORT -> sort(a.t("x"), a.dim("over"), a.constant("descending", 0) != 0);
+            case RANK -> rank(a.t("x"), a.dim("over"), a.constant("descending", 0) != 0);
+            case TOPK -> b.compare(Op.LT, rank(a.t("x"), a.dim("over"), true), b.lit(a.constant("k", 0)));
+            case SCAN -> scan(a);
+            case SHIFT -> shift(a);
+            case IOTA -> iota(a.dim("dim"));
+            case SIZE -> size(a.dim("dim"));
+            case ONE_HOT -> b.cast(b.compare(Op.EQ, iota(a.dim("dim")), b.cast(a.t("index"), DType.I32)), b.defaultFloat());
+            case STOPGRAD -> a.t("x").isConst() ? a.t("x") : b.node(Op.STOP_GRADIENT, Attrs.NONE, a.t("x"));
+            case F32, F64, I32, BOOL -> b.cast(a.t("x"), b.dtype(DType.of(builtin.rloName())));
+        };
+    }
+
+    // ---- element-wise compositions --------------------------------------------------------------
+
+    /** bool counts as i32 where a number is needed. */
+    private Node numeric(Node x) {
+        return x.type().dtype() == DType.BOOL ? b.cast(x, DType.I32) : x;
+    }
+
+    /** huber(x, δ) = ½x² where |x| ≤ δ, else δ(|x| − ½δ). */
+    private Node huber(Node x, Node delta) {
+        Node ax = b.node(Op.ABS, Attrs.NONE, x);
+        Node quadratic = b.mul(b.flit(0.5), b.mul(x, x));
+        Node linear = b.mul(delta, b.sub(ax, b.mul(b.flit(0.5), delta)));
+        return b.where(b.compare(Op.LE, ax, delta), quadratic, linear);
+    }
+
+    /**
+     * Beta(a, b) density: exp((a−1) log x + (b−1) log(1−x) − log B(a, b)), with (a−1) log x read as
+     * 0 where a = 1 (so the density at the edges is finite where it should be).
+     */
+    private Node betaPdf(Node x, Node alpha, Node beta) {
+        Node logBeta = b.sub(b.add(b.floatUnary(Op.LGAMMA, alpha), b.floatUnary(Op.LGAMMA, beta)),
+                b.floatUnary(Op.LGAMMA, b.add(alpha, beta)));
+        Node left = xlogy(b.sub(alpha, b.lit(1)), x);
+        Node right = xlogy(b.sub(beta, b.lit(1)), b.sub(b.lit(1), x));
+        return b.floatUnary(Op.EXP, b.sub(b.add(left, right), logBeta));
+    }
+
+    /** c · log y, and 0 where c is 0 (whatever y is). */
+    private Node xlogy(Node c, Node y) {
+        Node product = b.mul(c, b.floatUnary(Op.LOG, y));
+        return b.where(b.compare(Op.EQ, c, b.lit(0)), b.lit(0), product);
+    }
+
+    private Node minMax(Builtin builtin, Args a) {
+        Op elementwise = builtin == Builtin.MIN ? Op.MIN : Op.MAX;
+        if (a.has("y")) {
+            return b.arith(elementwise, a.t("x"), a.t("y"));
+        }
+        return reduce(builtin == Builtin.MIN ? Op.REDUCE_MIN : Op.REDUCE_MAX, a.t("x"), a.dims("over"));
+    }
+
+    // ---- reductions -----------------------------------------------------------------------------
+
+    /** A reduction over {@code over} (all of {@code x}'s own dimensions when null); none is identity. */
+    Node reduce(Op op, Node x, List<String> over) {
+        List<String> dims = over != null ? over : frame.all(x);
+        if (dims.isEmpty()) {
+            return x.type().weak() ? b.cast(x, x.type().dtype().isFloat() ? b.defaultFloat() : x.type().dtype()) : x;
+        }
+        return b.node(op, new Attrs.Dims(dims), x);
+    }
+
+    /** The number of elements over {@code dims}, as a float of {@code like}'s dtype. */
+    private Node count(List<String> dims, Node like) {
+        Node n = b.lit(1);
+        for (String d : dims) {
+            n = b.mul(n, size(d));
+        }
+        return b.cast(n, like.type().dtype());
+    }
+
+    /**
+     * var = Σ(x − mean)² / max(n − ddof, 1): with n ≤ ddof (a single sample, ddof 1) the divisor is
+     * 1, so the variance is 0 rather than NaN (spec/builtins.md#reductions).
+     */
+    private Node variance(Node x, List<String> over, double ddof) {
+        List<String> dims = over != null ? over : frame.all(x);
+        Node centered = b.sub(x, reduce(Op.MEAN, x, dims));
+        Node squares = reduce(Op.SUM, b.mul(centered, centered), dims);
+        Node divisor = b.arith(Op.MAX, b.sub(count(dims, x), b.lit(ddof)), b.lit(1));
+        return b.div(squares, divisor);
+    }
+
+    /** masked_sum = Σ x·[mask]; masked_mean = that / max(Σ [mask], 1), so an empty mask gives 0. */
+    private Node masked(Builtin builtin, Args a) {
+        Node mask = a.t("mask");
+        Node x = builtin == Builtin.MASKED_MEAN ? b.toFloat(a.t("x")) : numeric(a.t("x"));
+        Node kept = b.where(mask, x, b.lit(0));
+        List<String> dims = a.dims("over") != null ? a.dims("over") : frame.all(kept);
+        Node sum = reduce(Op.SUM, kept, dims);
+        if (builtin == Builtin.MASKED_SUM) {
+            return sum;
+        }
+        Node ones = b.node(Op.EXPAND, new Attrs.Dims(kept.type().dims()), b.cast(mask, x.type().dtype()));
+        Node n = reduce(Op.SUM, ones, dims);
+        return b.div(sum, b.arith(Op.MAX, n, b.lit(1)));
+    }
+
+    // ---- along a dimension ----------------------------------------------------------------------
+
+    /** log_softmax = x − logsumexp(x) along {@code dim}. */
+    private Node logSoftmax(Node x, String dim) {
+        return b.sub(x, b.node(Op.LOGSUMEXP, new Attrs.Dims(List.of(dim)), x));
+    }
+
+    /** sort = x gathered at its argsort (a permutation gather: the index has {@code dim} too). */
+    private Node sort(Node x, String dim, boolean descending) {
+        return b.node(Op.GATHER, new Attrs.Dim(dim), x, b.node(Op.ARGSORT, new Attrs.Argsort(dim, descending), x));
+    }
+
+    /** rank = argsort of the argsort: where each element lands when sorted. */
+    private Node rank(Node x, String dim, boolean descending) {
+        Node order = b.node(Op.ARGSORT, new Attrs.Argsort(dim, descending), numeric(x));
+        return b.node(Op.ARGSORT, new Attrs.Argsort(dim, false), order);
+    }
+
+    /**
+     * The q-quantile along {@code dim} with linear interpolation, numpy's default: at position
+     * p = q(n − 1) of the sorted values, s[⌊p⌋] + (p − ⌊p⌋)(s[⌈p⌉] − s[⌊p⌋]); q is clipped to [0, 1].
+     */
+    private Node quantile(Node x, Node q, String dim) {
+        Node sorted = sort(x, dim, false);
+        Node last = b.sub(size(dim), b.lit(1));
+        Node pos = b.mul(b.clip(b.toFloat(q), b.lit(0), b.lit(1)), b.cast(last, x.type().dtype()));
+        Node lo = b.cast(pos, DType.I32);
+        Node hi = b.arith(Op.MIN, b.add(lo, b.lit(1)), last);
+        Node frac = b.sub(pos, b.cast(lo, pos.type().dtype()));
+        Node vlo = b.node(Op.GATHER, new Attrs.Dim(dim), sorted, lo);
+        Node vhi = b.node(Op.GATHER, new Attrs.Dim(dim), sorted, hi);
+        return b.add(vlo, b.mul(frac, b.sub(vhi, vlo)));
+    }
+
+    /**
+     * CVaR_α: the mean of the lowest fraction α along {@code dim}, with the boundary element weighted
+     * by its fraction: Σᵢ sᵢ · clip(k − i, 0, 1) / k with k = max(α n, 1e-12) over the ascending
+     * sorted values s (so α ≤ 1/n gives the minimum and α = 1 the mean).
+     */
+    private Node cvar(Node x, Node alpha, String dim) {
+        Node sorted = sort(x, dim, false);
+        Node k = b.arith(Op.MAX, b.mul(b.toFloat(alpha), b.cast(size(dim), x.type().dtype())), b.flit(1e-12));
+        Node i = b.cast(iota(dim), x.type().dtype());
+        Node w = b.div(b.clip(b.sub(k, i), b.lit(0), b.lit(1)), k);
+        return b.node(Op.SUM, new Attrs.Dims(List.of(dim)), b.mul(w, sorted));
+    }
+
+    private Node scan(Args a) {
+        Node x = b.toFloat(a.t("x"));
+        Node decay = b.toFloat(a.t("decay"));
+        DType d = TensorType.promote(x.type(), decay.type());
+        return b.node(Op.SCAN, new Attrs.Scan(a.dim("over"), a.constant("reverse", 0) != 0), b.cast(x, d), b.cast(decay, d));
+    }
+
+    private Node shift(Args a) {
+        Node x = a.t("x");
+        Node fill = a.t("fill", 0);
+        DType d = b.dtype(TensorType.promote(x.type(), fill.type()));
+        Attrs.Shift s = new Attrs.Shift(a.dim("over"), (int) a.constant("by", 0));
+        return b.node(Op.SHIFT, s, b.cast(x, d), b.cast(fill, d));
+    }
+
+    private Node iota(String dim) {
+        return b.node(Op.IOTA, new Attrs.Dim(dim));
+    }
+
+    private Node size(String dim) {
+        return b.node(Op.SIZE, new Attrs.Dim(dim));
+    }
+}

@@ -1,0 +1,298 @@
+package dev.rlo.compiler.lower;
+
+import dev.rlo.compiler.ast.BinaryOp;
+import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.ast.Expr;
+import dev.rlo.compiler.ast.FnDecl;
+import dev.rlo.compiler.ast.Param;
+import dev.rlo.compiler.ast.Stmt;
+import dev.rlo.compiler.check.Builtin;
+import dev.rlo.compiler.check.Checker;
+import dev.rlo.compiler.check.FnInfo;
+import dev.rlo.compiler.ir.Attrs;
+import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.IrBuilder;
+import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.ir.Op;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The lowering phase's entry point: a checked objective to an IR {@link Graph}, every fn call
+ * inlined (spec/ir.md#lowering). Lowering trusts the checker — the program is well typed — so it
+ * reports nothing; a broken assumption is a compiler bug and throws.
+ * <p>
+ * A call inlines the callee's body in a new {@link Frame}: its dimension variables bound to the
+ * caller's dimensions, the dimensions its arguments have beyond their parameters' noted as
+ * <em>mapped</em> (they ride along through every op, which broadcast by name; "reduce over all"
+ * means all but them), and dimensions it introduces by renaming given fresh names if the caller's
+ * names are taken.
+ */
+public final class Lowerer {
+
+    final Checker checker;
+    final IrBuilder b;
+    private final List<Attrs.Rename> renames = new ArrayList<>();
+    private final Set<String> dimsInUse = new HashSet<>();
+
+    /** One body being lowered: its values, its dimension names as graph dimensions, its mapped dims. */
+    final class Frame {
+        final FnDecl fn;
+        final Map<String, Node> values = new HashMap<>();
+        final Map<String, String> dims;
+        final Set<String> mapped;
+        final boolean top;
+
+        Frame(FnDecl fn, Map<String, String> dims, Set<String> mapped, boolean top) {
+            this.fn = fn;
+            this.dims = dims;
+            this.mapped = mapped;
+            this.top = top;
+        }
+
+        /** The graph dimension for this body's dimension {@code own}; a new one for a fn's own renames. */
+        String dim(String own) {
+            return top ? own : dims.computeIfAbsent(own, Lowerer.this::fresh);
+        }
+
+        /** The dimensions "over = all" reduces: those of {@code x} that are not mapped over. */
+        List<String> all(Node x) {
+            return x.type().dims().stream().filter(d -> !mapped.contains(d)).toList();
+        }
+    }
+
+    private Lowerer(Checker checker, boolean f64) {
+        this.checker = checker;
+        this.b = new IrBuilder(f64);
+    }
+
+    /**
+     * Lowers {@code objective}, its hyper-parameters set to {@code hyper} where given and to their
+     * defaults otherwise; with {@code f64}, every f32 is computed as f64.
+     */
+    public static Graph lower(Checker checker, FnDecl objective, Map<String, Double> hyper, boolean f64) {
+        return new Lowerer(checker, f64).objective(objective, hyper);
+    }
+
+    private Graph objective(FnDecl fn, Map<String, Double> hyper) {
+        FnInfo info = checker.info(fn);
+        Frame top = new Frame(fn, new HashMap<>(), Set.of(), true);
+        collectTopDims(fn, info);
+        List<Graph.Input> inputs = new ArrayList<>();
+        for (FnInfo.Param p : info.params()) {
+            Param decl = param(fn, p.name());
+            if (p.hyper()) {
+                Node value = hyper.containsKey(p.name())
+                        ? b.constant(hyper.get(p.name()), p.type().dtype(), p.type().weak())
+                        : hyperValue(top, decl, p);
+                top.values.put(p.name(), value);
+            } else {
+                Node in = b.input(p.name(), p.type());
+                inputs.add(new Graph.Input(p.name(), in.type(), p.grad()));
+                top.values.put(p.name(), in);
+            }
+        }
+        Map<String, Node> outputs = new LinkedHashMap<>();
+        Map<String, Node> reports = new LinkedHashMap<>();
+        Node loss = body(top, fn, reports);
+        outputs.put(Graph.LOSS, strong(loss));
+        reports.forEach((name, n) -> outputs.put(Graph.REPORT + name, strong(n)));
+        return new Graph(fn.name().name(), inputs, outputs, renames);
+    }
+
+    /** The objective's own dimension names, so that a fn's renames never take one of them. */
+    private void collectTopDims(FnDecl fn, FnInfo info) {
+        info.params().forEach(p -> dimsInUse.addAll(p.type().dims()));
+        for (FnInfo.Binding binding : info.bindings()) {
+            if (binding.typed() instanceof dev.rlo.compiler.check.Typed.Value v) {
+                dimsInUse.addAll(v.type().dims());
+            }
+        }
+    }
+
+    private String fresh(String dim) {
+        String name = dim;
+        for (int i = 2; dimsInUse.contains(name); i++) {
+            name = dim + i;
+        }
+        dimsInUse.add(name);
+        return name;
+    }
+
+    // ---- bodies ---------------------------------------------------------------------------------
+
+    /** Lowers a body's statements and returns its result; reports go to {@code reports} if not null. */
+    Node body(Frame f, FnDecl fn, Map<String, Node> reports) {
+        for (Stmt s : fn.body().stmts()) {
+            switch (s) {
+                case Stmt.Let let -> {
+                    Node v = expr(f, let.value());
+                    f.values.put(let.name().name(), let.type() == null ? v : b.cast(v, b.dtype(let.type().dtype())));
+                }
+                case Stmt.Report r -> {
+                    if (reports != null) {
+                        reports.put(r.name().name(), expr(f, r.value()));
+                    }
+                }
+            }
+        }
+        Node result = expr(f, fn.body().result());
+        return fn.returnType() == null ? result : b.cast(result, b.dtype(fn.returnType().dtype()));
+    }
+
+    /** A value with a weak type made concrete: ints as i32, floats as the default float. */
+    private Node strong(Node n) {
+        if (!n.type().weak()) {
+            return n;
+        }
+        return b.cast(n, n.type().dtype().isFloat() ? b.defaultFloat() : n.type().dtype());
+    }
+
+    // ---- expressions ----------------------------------------------------------------------------
+
+    Node expr(Frame f, Expr e) {
+        return switch (e) {
+            case Expr.IntLit l -> b.lit(l.value());
+            case Expr.FloatLit l -> b.flit(l.value());
+            case Expr.BoolLit l -> b.constant(l.value() ? 1 : 0, DType.BOOL, false);
+            case Expr.Name n -> value(f, n.id().name());
+            case Expr.Neg n -> negate(expr(f, n.operand()));
+            case Expr.Not n -> b.node(Op.NOT, Attrs.NONE, expr(f, n.operand()));
+            case Expr.Binary bin -> binary(f, bin);
+            case Expr.Call c -> call(f, c);
+            case Expr.Index ix -> index(f, ix);
+            case Expr.StringLit s -> throw new IllegalStateException("a string reached lowering: " + s.span());
+            case Expr.ListLit l -> throw new IllegalStateException("a list reached lowering: " + l.span());
+        };
+    }
+
+    private Node value(Frame f, String name) {
+        Node n = f.values.get(name);
+        if (n == null) {
+            throw new IllegalStateException("unbound name " + name + " in " + f.fn.name().name());
+        }
+        return n;
+    }
+
+    Node negate(Node x) {
+        return x.isConst() ? b.constant(-x.constValue(), x.type().dtype(), x.type().weak()) : b.node(Op.NEG, Attrs.NONE, x);
+    }
+
+    private Node binary(Frame f, Expr.Binary bin) {
+        Node l = expr(f, bin.left());
+        Node r = expr(f, bin.right());
+        BinaryOp op = bin.op();
+        return switch (op) {
+            case ADD -> b.arith(Op.ADD, l, r);
+            case SUB -> b.arith(Op.SUB, l, r);
+            case MUL -> b.arith(Op.MUL, l, r);
+            case DIV -> b.arith(Op.DIV, l, r);
+            case POW -> b.arith(Op.POW, l, r);
+            case LT -> b.compare(Op.LT, l, r);
+            case LE -> b.compare(Op.LE, l, r);
+            case GT -> b.compare(Op.GT, l, r);
+            case GE -> b.compare(Op.GE, l, r);
+            case EQ -> b.compare(Op.EQ, l, r);
+            case NE -> b.compare(Op.NE, l, r);
+            case AND -> b.node(Op.AND, Attrs.NONE, l, r);
+            case OR -> b.node(Op.OR, Attrs.NONE, l, r);
+        };
+    }
+
+    private Node index(Frame f, Expr.Index ix) {
+        Node x = expr(f, ix.target());
+        for (Expr.IndexItem item : ix.items()) {
+            x = switch (item) {
+                case Expr.Gather g -> b.node(Op.GATHER, new Attrs.Dim(f.dim(g.dim().name())), x,
+                        b.cast(expr(f, g.index()), DType.I32));
+                case Expr.Rename r -> rename(x, f.dim(r.from().name()), f.dim(r.to().name()));
+            };
+        }
+        return x;
+    }
+
+    /** A RENAME, recording where the new dimension takes its size from. */
+    Node rename(Node x, String from, String to) {
+        Attrs.Rename r = new Attrs.Rename(from, to);
+        if (!renames.contains(r)) {
+            renames.add(r);
+        }
+        return b.node(Op.RENAME, r, x);
+    }
+
+    // ---- calls ----------------------------------------------------------------------------------
+
+    private Node call(Frame f, Expr.Call c) {
+        String name = c.callee().name();
+        FnDecl callee = checker.callee(f.fn, name);
+        if (callee != null) {
+            return inline(f, c, callee);
+        }
+        Builtin builtin = Builtin.lookup(name);
+        if (builtin == null) {
+            throw new IllegalStateException("unknown callee " + name);
+        }
+        return new BuiltinLowering(this, f).call(c, builtin);
+    }
+
+    /** Inlines a call of a fn or objective: binds its dimensions and parameters, lowers its body. */
+    private Node inline(Frame caller, Expr.Call c, FnDecl fn) {
+        FnInfo info = checker.info(fn);
+        Map<String, Expr> args = bind(c, info.params().stream().map(FnInfo.Param::name).toList());
+        Map<String, String> dims = new HashMap<>();
+        for (String v : info.dimVars()) {
+            if (args.containsKey(v) && info.param(v) == null) {
+                dims.put(v, caller.dim(((Expr.Name) args.get(v)).id().name()));
+            }
+        }
+        Set<String> mapped = new HashSet<>();
+        Frame callee = new Frame(fn, dims, mapped, false);
+        for (FnInfo.Param p : info.params()) {
+            Expr arg = args.get(p.name());
+            if (p.hyper()) {
+                callee.values.put(p.name(), arg != null ? hyperArg(expr(caller, arg), p) : hyperValue(callee, param(fn, p.name()), p));
+                continue;
+            }
+            Node v = expr(caller, arg);
+            DType want = p.type().dtype();
+            if (want.isFloat() ? !v.type().dtype().isFloat() : v.type().dtype() != want) {
+                v = b.cast(v, b.dtype(want));
+            }
+            List<String> images = new ArrayList<>();
+            for (String d : p.type().dims()) {
+                images.add(dims.computeIfAbsent(d, caller::dim));
+            }
+            v.type().dims().stream().filter(d -> !images.contains(d)).forEach(mapped::add);
+            callee.values.put(p.name(), v);
+        }
+        return body(callee, fn, null);
+    }
+
+    /** Arguments by parameter name: positional ones in order, then named ones. */
+    static Map<String, Expr> bind(Expr.Call c, List<String> formals) {
+        Map<String, Expr> args = new HashMap<>();
+        int i = 0;
+        for (Expr.Arg a : c.args()) {
+            args.put(a.name() == null ? formals.get(i++) : a.name().name(), a.value());
+        }
+        return args;
+    }
+
+    private Node hyperValue(Frame f, Param decl, FnInfo.Param p) {
+        return hyperArg(expr(f, decl.defaultValue()), p);
+    }
+
+    /** A hyper-parameter's constant, strong in its written type or weak when it has none. */
+    private Node hyperArg(Node value, FnInfo.Param p) {
+        return p.type().weak() ? value : b.cast(value, b.dtype(p.type().dtype()));
+    }
+
+    private static Param param(FnDecl fn, String name) {
+        return fn.params().stream().filter(p -> p.name().name().equals(name)).findFirst().orElseThrow();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.rlo.compiler.tensor;
+
+import dev.rlo.compiler.ast.DType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A tensor with named dimensions: an ND4J array whose axes are {@code dims}, in order, and an rlo
+ * dtype. f32 is stored as ND4J FLOAT; f64, i32 and bool as DOUBLE (exact for every i32, and bools as
+ * 0 and 1), so that the reference backend needs one code path for integers and bools.
+ */
+public record Tensor(DType dtype, List<String> dims, INDArray data) {
+
+    public Tensor {
+        dims = List.copyOf(dims);
+        if (data.rank() != dims.size()) {
+            throw new IllegalArgumentException("an array of rank " + data.rank() + " for dimensions " + dims);
+        }
+        if (data.dataType() != storage(dtype)) {
+            throw new IllegalArgumentException(dtype + " is stored as " + storage(dtype) + ", not " + data.dataType());
+        }
+    }
+
+    /** How ND4J stores an rlo dtype. */
+    public static DataType storage(DType dtype) {
+        return dtype == DType.F32 ? DataType.FLOAT : DataType.DOUBLE;
+    }
+
+    /** A tensor from values in row-major order, rounded to {@code dtype}. */
+    public static Tensor of(DType dtype, List<String> dims, long[] shape, double[] values) {
+        double[] v = values.clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] = dev.rlo.compiler.numerics.Scalars.round(v[i], dtype);
+        }
+        INDArray a = shape.length == 0 ? Nd4j.scalar(v[0]) : Nd4j.create(v, shape, 'c');
+        return new Tensor(dtype, dims, a.castTo(storage(dtype)));
+    }
+
+    public static Tensor scalar(DType dtype, double value) {
+        return of(dtype, List.of(), new long[0], new double[] {value});
+    }
+
+    public long size(String dim) {
+        return data.size(dims.indexOf(dim));
+    }
+
+    public long[] shape() {
+        return data.shape();
+    }
+
+    public long length() {
+        return data.length();
+    }
+
+    /** The values in row-major order over {@link #dims()}. */
+    public double[] values() {
+        return data.dup('c').castTo(DataType.DOUBLE).data().asDouble();
+    }
+
+    /** The single value of a scalar (or one-element) tensor. */
+    public double item() {
+        return data.getDouble(0);
+    }
+
+    /** This tensor with its axes in the order {@code order} (the same set of dimensions). */
+    public Tensor permutedTo(List<String> order) {
+        if (order.equals(dims)) {
+            return this;
+        }
+        int[] perm = order.stream().mapToInt(dims::indexOf).toArray();
+        return new Tensor(dtype, order, data.permute(perm).dup('c'));
+    }
+
+    /**
+     * This tensor broadcast by name to {@code out} (a superset of its dimensions), materialised in
+     * row-major order; {@code sizes} gives the size of each dimension it lacks.
+     */
+    public Tensor alignedTo(List<String> out, Map<String, Long> sizes) {
+        if (out.equals(dims)) {
+            return this;
+        }
+        List<String> mine = new ArrayList<>(out);
+        mine.retainAll(dims);
+        INDArray a = permutedTo(mine).data;
+        long[] withOnes = new long[out.size()];
+        long[] full = new long[out.size()];
+        for (int i = 0; i < out.size(); i++) {
+            String d = out.get(i);
+            full[i] = sizes.get(d);
+            withOnes[i] = dims.contains(d) ? full[i] : 1;
+        }
+        INDArray r = out.isEmpty() ? a : a.reshape('c', withOnes);
+        INDArray b = Arrays.equals(withOnes, full) ? r : r.broadcast(full);
+        return new Tensor(dtype, out, b.dup('c'));
+    }
+
+    /** The same values stored as {@code d} (rounded as {@link dev.rlo.compiler.numerics.Scalars#round} does). */
+    public Tensor as(DType d) {
+        if (d == dtype) {
+            return this;
+        }
+        double[] v = values();
+        return of(d, dims, shape(), v);
+    }
+
+    @Override
+    public String toString() {
+        return dtype + "[" + String.join(",", dims) + "]" + Arrays.toString(shape());
+    }
+}
