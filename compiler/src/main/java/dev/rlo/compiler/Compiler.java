@@ -8,6 +8,8 @@ import dev.rlo.compiler.check.FnInfo;
 import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.resolve.LoadedModule;
+import dev.rlo.compiler.resolve.SourceRoot;
+import dev.rlo.compiler.source.SourceFile;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,10 +59,38 @@ public final class Compiler {
         return new Compiler(session, module);
     }
 
+    /**
+     * Loads and checks source text that is not in a file (a REPL line, a test); it is shown as
+     * {@code name} and its imports resolve against {@code dir} (which may be null).
+     */
+    public static Compiler fromSource(String name, String text, Path dir, List<Path> libraryPath) {
+        Session session = new Session(libraryPath);
+        LoadedModule module = session.check(new SourceRoot.Loaded("source:" + name + ":" + text.hashCode(),
+                new SourceFile(name, text)), dir);
+        if (session.diagnostics().hasErrors()) {
+            throw new CheckFailed(session.diagnostics());
+        }
+        return new Compiler(session, module);
+    }
+
     /** The names of the file's objectives, in source order. */
     public List<String> objectives() {
-        return module.ast().decls().stream().filter(d -> d instanceof FnDecl f && f.objective())
-                .map(d -> d.name().name()).toList();
+        return objectiveDecls().stream().map(d -> d.name().name()).toList();
+    }
+
+    /** The file's objectives, in source order. */
+    public List<FnDecl> objectiveDecls() {
+        return module.ast().decls().stream().filter(d -> d instanceof FnDecl f && f.objective()).map(d -> (FnDecl) d).toList();
+    }
+
+    /** The file's fns (not objectives), in source order. */
+    public List<FnDecl> fnDecls() {
+        return module.ast().decls().stream().filter(d -> d instanceof FnDecl f && !f.objective()).map(d -> (FnDecl) d).toList();
+    }
+
+    /** What the checker learnt about {@code fn}: its parameters, and which the result depends on. */
+    public FnInfo info(FnDecl fn) {
+        return session.checker().info(fn);
     }
 
     /** {@code requested}, checked; or the file's only objective when {@code requested} is null. */

@@ -39,10 +39,14 @@ public final class Gradcheck {
     private Gradcheck() { }
 
     public static Report run(Compiler compiler, String objective, Map<String, String> hyper, Options o) {
+        return run(compiler.graph(objective, hyper, true, true), compiler.graph(objective, hyper, true, false), o);
+    }
+
+    /** Checks {@code full}'s gradients by finite differences of {@code forward}'s loss (the same objective). */
+    public static Report run(Graph full, Graph forward, Options o) {
         Backend backend = new ReferenceBackend();
-        Graph full = compiler.graph(objective, hyper, true, true);
         Backend.Executable withGrads = backend.compile(full);
-        Backend.Executable forward = backend.compile(compiler.graph(objective, hyper, true, false));
+        Backend.Executable lossOnly = backend.compile(forward);
         Map<String, Tensor> inputs = inputs(full, o);
         Map<String, Tensor> out = withGrads.run(inputs);
         Random pick = new Random(o.seed() + 1);
@@ -58,8 +62,8 @@ public final class Gradcheck {
             InputResult worst = new InputResult(in.name(), elements.size(), 0, "-", 0, 0);
             for (int i : elements) {
                 double h = 1e-6 * Math.max(1, Math.abs(v[i]));
-                double plus = lossWith(forward, inputs, in.name(), v, i, v[i] + h);
-                double minus = lossWith(forward, inputs, in.name(), v, i, v[i] - h);
+                double plus = lossWith(lossOnly, inputs, in.name(), v, i, v[i] + h);
+                double minus = lossWith(lossOnly, inputs, in.name(), v, i, v[i] - h);
                 double numeric = (plus - minus) / (2 * h);
                 double error = Math.abs(analytic[i] - numeric) / Math.max(1, Math.abs(numeric));
                 if (!(error <= worst.error())) {
@@ -96,22 +100,15 @@ public final class Gradcheck {
     /** The given inputs, and seeded random values for the rest. */
     static Map<String, Tensor> inputs(Graph g, Options o) {
         Map<String, Long> sizes = new HashMap<>(o.sizes());
-        long next = 3;
         for (Graph.Input in : g.inputs()) {
             if (o.given().containsKey(in.name())) {
                 Tensor t = o.given().get(in.name());
                 t.dims().forEach(d -> sizes.putIfAbsent(d, t.size(d)));
             }
         }
+        long[] next = {3};
         for (Graph.Input in : g.inputs()) {
-            for (String d : in.type().dims()) {
-                if (!sizes.containsKey(d)) {
-                    while (sizes.containsValue(next)) {
-                        next++;
-                    }
-                    sizes.put(d, next++);
-                }
-            }
+            in.type().dims().forEach(d -> size(g, d, sizes, next));
         }
         Map<String, Long> bounds = indexBounds(g, sizes);
         Random random = new Random(o.seed());
@@ -139,15 +136,40 @@ public final class Gradcheck {
         return out;
     }
 
+    /** Sizes {@code d}: as the dimension it is renamed from, if any, else the next unused default. */
+    private static long size(Graph g, String d, Map<String, Long> sizes, long[] next) {
+        return size(g, d, sizes, next, new java.util.HashSet<>());
+    }
+
+    private static long size(Graph g, String d, Map<String, Long> sizes, long[] next, java.util.Set<String> resolving) {
+        Long known = sizes.get(d);
+        if (known != null) {
+            return known;
+        }
+        resolving.add(d);
+        for (Attrs.Rename r : g.renames()) {
+            if (r.to().equals(d) && !resolving.contains(r.from())) {
+                long s = size(g, r.from(), sizes, next, resolving);
+                sizes.put(d, s);
+                return s;
+            }
+        }
+        while (sizes.containsValue(next[0])) {
+            next[0]++;
+        }
+        sizes.put(d, next[0]);
+        return next[0]++;
+    }
+
     /** For each i32 input used as an index, the size of the smallest dimension it indexes. */
     private static Map<String, Long> indexBounds(Graph g, Map<String, Long> sizes) {
         Map<String, Long> bounds = new HashMap<>();
         for (Node n : g.nodes()) {
             String dim = n.op() == Op.GATHER ? n.attrs(Attrs.Dim.class).dim() : null;
             Node index = n.op() == Op.GATHER ? n.in(1) : null;
-            if (n.op() == Op.EQ && n.in(0).op() == Op.IOTA) {
-                dim = n.in(0).attrs(Attrs.Dim.class).dim();
-                index = n.in(1);
+            if (n.op() == Op.EQ && n.in(1).op() == Op.IOTA) {
+                dim = n.in(1).attrs(Attrs.Dim.class).dim();
+                index = n.in(0);
             }
             while (index != null && index.op() == Op.CAST) {
                 index = index.in(0);

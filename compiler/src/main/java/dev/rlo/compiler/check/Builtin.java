@@ -25,6 +25,7 @@ public enum Builtin {
     NORMAL_CDF(Family.FLOAT_MAP, x()),
     NORMAL_ICDF(Family.FLOAT_MAP, x()),
     LGAMMA(Family.FLOAT_MAP, x()),
+    DIGAMMA(Family.FLOAT_MAP, x()),
     HUBER(Family.FLOAT_MAP, x(), opt("delta", Kind.TENSOR, 1.0)),
     BETA_PDF(Family.FLOAT_MAP, x(), req("a", Kind.TENSOR), req("b", Kind.TENSOR)),
 

@@ -47,7 +47,9 @@ public final class TypeRules {
                 yield same(op, in.subList(1, 3), true).withDims(union(in));
             }
             case CLIP -> same(op, in, true);
-            case SUM, MEAN, REDUCE_MAX, REDUCE_MIN, LOGSUMEXP -> reduce(op, in.getFirst(), ((Attrs.Dims) attrs).dims());
+            case SUM -> reduce(op, numeric(op, in.getFirst()), ((Attrs.Dims) attrs).dims());
+            case MEAN, LOGSUMEXP -> reduce(op, floating(op, in.getFirst()), ((Attrs.Dims) attrs).dims());
+            case REDUCE_MAX, REDUCE_MIN -> reduce(op, in.getFirst(), ((Attrs.Dims) attrs).dims());
             case ARGMAX, ARGMIN -> TensorType.of(DType.I32, reduce(op, in.getFirst(), List.of(dim(attrs))).dims());
             case SCAN -> {
                 TensorType t = same(op, in, true);

@@ -86,6 +86,7 @@ final class BuiltinLowering {
             case NORMAL_CDF -> b.floatUnary(Op.NORMAL_CDF, a.t("x"));
             case NORMAL_ICDF -> b.floatUnary(Op.NORMAL_ICDF, a.t("x"));
             case LGAMMA -> b.floatUnary(Op.LGAMMA, a.t("x"));
+            case DIGAMMA -> b.fold(Op.POLYGAMMA, java.util.List.of(b.toFloat(a.t("x"))), new Attrs.Order(0));
             case HUBER -> huber(b.toFloat(a.t("x")), a.t("delta", 1.0));
             case BETA_PDF -> betaPdf(b.toFloat(a.t("x")), a.t("a"), a.t("b"));
             case ABS -> b.node(Op.ABS, Attrs.NONE, numeric(a.t("x")));
@@ -114,7 +115,7 @@ final class BuiltinLowering {
             case SHIFT -> shift(a);
             case IOTA -> iota(a.dim("dim"));
             case SIZE -> size(a.dim("dim"));
-            case ONE_HOT -> b.cast(b.compare(Op.EQ, iota(a.dim("dim")), b.cast(a.t("index"), DType.I32)), b.defaultFloat());
+            case ONE_HOT -> b.cast(b.compare(Op.EQ, b.cast(a.t("index"), DType.I32), iota(a.dim("dim"))), b.defaultFloat());
             case STOPGRAD -> a.t("x").isConst() ? a.t("x") : b.node(Op.STOP_GRADIENT, Attrs.NONE, a.t("x"));
             case F32, F64, I32, BOOL -> b.cast(a.t("x"), b.dtype(DType.of(builtin.rloName())));
         };

@@ -74,8 +74,8 @@ public final class Special {
 
     /**
      * Φ⁻¹(p): Acklam's rational approximation (relative error 1.2e-9), then two Halley steps on
-     * Φ(x) − p, which bring it to the precision of {@link #normalCdf}. 0 and 1 give ∓∞; outside
-     * [0, 1], NaN.
+     * Φ(x) − p, which bring it to the precision of {@link #normalCdf}; above ½ by symmetry,
+     * −Φ⁻¹(1 − p). 0 and 1 give ∓∞; outside [0, 1], NaN.
      */
     public static double normalIcdf(double p) {
         if (!(p >= 0 && p <= 1)) {
@@ -86,6 +86,9 @@ public final class Special {
         }
         if (p == 1) {
             return Double.POSITIVE_INFINITY;
+        }
+        if (p > 0.5) {
+            return -normalIcdf(1 - p); /* 1 − p is exact here, and the lower tail refines without cancellation */
         }
         double x;
         double low = 0.02425;

@@ -1,0 +1,101 @@
+package dev.rlo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.rlo.compiler.io.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Published test vectors, reproduced by rlo programs through {@code rlo eval} (JSON in, JSON out),
+ * each to 1e-4. The programs and inputs are in {@code src/test/vectors}; the expected numbers are
+ * copied from the sources named at each test, not computed by rlo.
+ */
+class PublishedVectorsTest {
+
+    static final String DIR = "src/test/vectors/";
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> eval(String rlo, String inputs, String... more) {
+        String[] args = new String[6 + more.length];
+        String in = inputs.startsWith("/") ? inputs : DIR + inputs;
+        System.arraycopy(new String[] {"eval", DIR + rlo, "--inputs", in, "--format", "json"}, 0, args, 0, 6);
+        System.arraycopy(more, 0, args, 6, more.length);
+        CliTest.Run r = CliTest.rlo(args);
+        assertEquals(0, r.code(), r.out() + r.err());
+        return (Map<String, Object>) Json.parse(r.out(), "eval output");
+    }
+
+    @SuppressWarnings("unchecked")
+    static double[] report(Map<String, Object> out, String name) {
+        Object v = ((Map<String, Object>) out.get("reports")).get(name);
+        if (v instanceof Double d) {
+            return new double[] {d};
+        }
+        return ((List<Object>) ((Map<String, Object>) v).get("data")).stream().mapToDouble(x -> (Double) x).toArray();
+    }
+
+    static void close(double[] want, double[] got) {
+        assertEquals(want.length, got.length);
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], 1e-4, "element " + i);
+        }
+    }
+
+    /**
+     * rlax, rlax/_src/multistep_test.py (TruncatedGeneralizedAdvantageEstimationTest): rewards
+     * [[0,0,1,0,-0.5],[0,0,0,0,1]], values [[1,4,-3,-2,-1,-1],[-3,-2,-1,0,5,-1]], discounts
+     * [[0.99]*5,[0.9,0.9,0.9,0.0,0.9]]. A row's discount is γ(1 − terminated): row 2 terminates at t=3.
+     */
+    @Test
+    void rlaxGeneralizedAdvantageEstimation() {
+        close(new double[] {-1.45119, -4.45575, 2.53965, 0.52490, -0.49},
+                report(eval("gae.rlo", "gae_row1.json", "--set", "lambda=1"), "adv"));
+        close(new double[] {3.0, 2.0, 1.0, 0.0, -4.9}, report(eval("gae.rlo", "gae_row2.json", "--set", "lambda=1"), "adv"));
+        close(new double[] {-0.67698, -5.24817, 2.48461, 0.67043, -0.49},
+                report(eval("gae.rlo", "gae_row1.json", "--set", "lambda=0.7"), "adv"));
+        close(new double[] {2.2899, 1.73, 1.0, 0.0, -4.9}, report(eval("gae.rlo", "gae_row2.json", "--set", "lambda=0.7"), "adv"));
+    }
+
+    /**
+     * rlax, rlax/_src/policy_gradients_test.py (ClippedSurrogatePGLossTest): logits
+     * [[1,1,1],[2,0,0],[-1,-2,-3]], old logits [[1,1,1],[2,0,0],[-3,-2,-1]], actions [0,1,2], ε 0.2,
+     * advantages [0.3,0.2,0.1] → −0.17117467; the negated advantages → 0.19333333.
+     */
+    @Test
+    void rlaxClippedSurrogate(@TempDir Path dir) throws IOException {
+        assertEquals(-0.17117467, (Double) eval("ppo.rlo", "ppo.json").get("loss"), 1e-4);
+        Path negated = dir.resolve("ppo_negated.json");
+        Files.writeString(negated, Files.readString(Path.of(DIR + "ppo.json")).replace("[0.3, 0.2, 0.1]", "[-0.3, -0.2, -0.1]"));
+        assertEquals(0.19333333, (Double) eval("ppo.rlo", negated.toAbsolutePath().toString()).get("loss"), 1e-4);
+    }
+
+    /**
+     * rlax, rlax/_src/value_learning_test.py (QuantileRegressionLossTest): dist [-1,3], τ [0.2,0.7]
+     * and [0,0.4], target [-3,4,2] → [2.0, 2.2]; with Huber κ = 2 → [2.5, 8.5/3].
+     */
+    @Test
+    void rlaxQuantileRegression() {
+        close(new double[] {2.0, 2.2}, report(eval("quantile.rlo", "quantile.json"), "loss"));
+        close(new double[] {2.5, 8.5 / 3}, report(eval("quantile.rlo", "quantile.json", "--set", "kappa=2"), "loss"));
+    }
+
+    /**
+     * Eight rewards, three 1s and five 0s (the GRPO variants' standard example, worked by hand:
+     * mean 0.375, Σ(r − mean)² = 1.875): GRPO with the sample std → +1.2076/−0.7246, with the
+     * population std → +1.2910/−0.7746, the mean alone → +0.625/−0.375, RLOO → +0.7143/−0.4286.
+     */
+    @Test
+    void groupBaselines() {
+        Map<String, Object> out = eval("baselines.rlo", "baselines.json");
+        close(new double[] {1.2076, 1.2076, 1.2076, -0.7246, -0.7246, -0.7246, -0.7246, -0.7246}, report(out, "grpo_sample"));
+        close(new double[] {1.2910, 1.2910, 1.2910, -0.7746, -0.7746, -0.7746, -0.7746, -0.7746}, report(out, "grpo_population"));
+        close(new double[] {0.625, 0.625, 0.625, -0.375, -0.375, -0.375, -0.375, -0.375}, report(out, "mean_only"));
+        close(new double[] {0.7143, 0.7143, 0.7143, -0.4286, -0.4286, -0.4286, -0.4286, -0.4286}, report(out, "leave_one_out"));
+    }
+}
