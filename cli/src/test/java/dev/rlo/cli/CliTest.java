@@ -91,6 +91,27 @@ class CliTest {
     }
 
     @Test
+    void gradcheckPassesOnTheExamplesAndFailsAboveItsTolerance() {
+        Run ok = rlo("gradcheck", "../examples/qr-dqn.rlo", "--dim", "N=4");
+        assertEquals(0, ok.code(), ok.out() + ok.err());
+        assertTrue(ok.out().contains("  z   ") && ok.out().endsWith("passed (tolerance 1.0E-6)\n"), ok.out());
+        Run strict = rlo("gradcheck", "../examples/qr-dqn.rlo", "--tolerance", "0");
+        assertEquals(1, strict.code(), strict.out());
+        assertTrue(strict.out().contains("FAIL"), strict.out());
+    }
+
+    @Test
+    void compileEmitsTheIr() {
+        Run r = rlo("compile", "../examples/qr-dqn.rlo", "--emit", "ir");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("graph qr_dqn\n  input z : f32[B,A,N] grad\n"), r.out());
+        assertTrue(r.out().contains("  grad z = %"), r.out());
+        Run several = rlo("compile", "../examples/qae.rlo", "--emit", "ir");
+        assertEquals(1, several.code());
+        assertEquals("rlo: ../examples/qae.rlo has 2 objectives (grpo, qae); choose one with --objective\n", several.err());
+    }
+
+    @Test
     void badUsageExitsWithTwo() {
         assertEquals(2, rlo().code());
         assertEquals(2, rlo("check").code());

@@ -115,6 +115,14 @@ class SpecCoverageTest {
         assertEquals(List.of(), missing, "builtin signatures missing from spec/builtins.md");
     }
 
+    @Test
+    void everyOpHasARowInTheIrSpec() throws IOException {
+        String ir = Files.readString(SPEC.resolve("ir.md"));
+        List<String> missing = Stream.of(dev.rlo.compiler.ir.Op.values()).map(dev.rlo.compiler.ir.Op::label)
+                .filter(l -> !Pattern.compile("\\n\\| [^|]*`" + l + "`").matcher(ir).find()).toList();
+        assertEquals(List.of(), missing, "ops without a row in spec/ir.md");
+    }
+
     /** The GitHub-style anchor of a heading: lower case, punctuation dropped, spaces as dashes. */
     static String anchor(String heading) {
         return heading.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 -]", "").trim().replace(' ', '-');

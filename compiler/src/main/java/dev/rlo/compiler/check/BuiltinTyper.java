@@ -142,7 +142,11 @@ final class BuiltinTyper {
         }
         TensorType both = a.t("x").type().withDims(a.union());
         TensorType r = reduceDims(new Value(both, Set.of()), a.exprs.get("x"), a.dims.get("over"), a.exprs.get("over"));
-        return b == Builtin.MASKED_MEAN ? floating(r) : numeric(r);
+        return switch (b) {
+            case MASKED_SUM -> numeric(r);
+            case MASKED_MAX, MASKED_MIN -> r;
+            default -> floating(r);
+        };
     }
 
     private TensorType quantile(Builtin b, Args a) {

@@ -2,8 +2,11 @@ package dev.rlo.compiler.diag;
 
 import dev.rlo.compiler.source.SourceSpan;
 import java.util.ArrayList;
+import dev.rlo.compiler.io.Json;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Collects {@link Diagnostic}s and is the only place they are rendered, as text for people and as
@@ -116,33 +119,16 @@ public final class Diagnostics {
 
     private static String json(Diagnostic d) {
         SourceSpan s = d.span();
-        return "{\"file\": " + quote(s.file().path())
-                + ", \"line\": " + s.line() + ", \"column\": " + s.column()
-                + ", \"endLine\": " + s.endLine() + ", \"endColumn\": " + s.endColumn()
-                + ", \"severity\": " + quote(d.severity().label())
-                + ", \"code\": " + quote(d.code().name())
-                + ", \"message\": " + quote(d.message())
-                + ", \"hint\": " + (d.hint() == null ? "null" : quote(d.hint())) + "}";
-    }
-
-    private static String quote(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("file", s.file().path());
+        record.put("line", s.line());
+        record.put("column", s.column());
+        record.put("endLine", s.endLine());
+        record.put("endColumn", s.endColumn());
+        record.put("severity", d.severity().label());
+        record.put("code", d.code().name());
+        record.put("message", d.message());
+        record.put("hint", d.hint());
+        return Json.write(record);
     }
 }

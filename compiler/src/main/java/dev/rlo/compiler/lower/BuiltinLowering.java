@@ -101,7 +101,7 @@ final class BuiltinLowering {
             case LOGSUMEXP -> reduce(Op.LOGSUMEXP, b.toFloat(a.t("x")), a.dims("over"));
             case VAR -> variance(b.toFloat(a.t("x")), a.dims("over"), a.constant("ddof", 0));
             case STD -> b.floatUnary(Op.SQRT, variance(b.toFloat(a.t("x")), a.dims("over"), a.constant("ddof", 0)));
-            case MASKED_SUM, MASKED_MEAN -> masked(builtin, a);
+            case MASKED_SUM, MASKED_MEAN, MASKED_VAR, MASKED_STD, MASKED_MAX, MASKED_MIN, MASKED_LOGSUMEXP -> masked(builtin, a);
             case ARGMAX -> b.node(Op.ARGMAX, new Attrs.Dim(a.dim("over")), numeric(a.t("x")));
             case ARGMIN -> b.node(Op.ARGMIN, new Attrs.Dim(a.dim("over")), numeric(a.t("x")));
             case QUANTILE -> quantile(b.toFloat(a.t("x")), a.t("q"), a.dim("over"));
@@ -194,19 +194,45 @@ final class BuiltinLowering {
         return b.div(squares, divisor);
     }
 
-    /** masked_sum = Σ x·[mask]; masked_mean = that / max(Σ [mask], 1), so an empty mask gives 0. */
+    /**
+     * The masked reductions (spec/ir.md#lowering): sums and counts over the kept elements, the
+     * count clamped to 1 so that an empty mask gives a mean, variance and std of 0; max, min and
+     * logsumexp over x with −∞ (+∞ for min) where the mask is off, so an empty mask gives ∓∞.
+     */
     private Node masked(Builtin builtin, Args a) {
         Node mask = a.t("mask");
-        Node x = builtin == Builtin.MASKED_MEAN ? b.toFloat(a.t("x")) : numeric(a.t("x"));
-        Node kept = b.where(mask, x, b.lit(0));
-        List<String> dims = a.dims("over") != null ? a.dims("over") : frame.all(kept);
-        Node sum = reduce(Op.SUM, kept, dims);
-        if (builtin == Builtin.MASKED_SUM) {
-            return sum;
-        }
-        Node ones = b.node(Op.EXPAND, new Attrs.Dims(kept.type().dims()), b.cast(mask, x.type().dtype()));
-        Node n = reduce(Op.SUM, ones, dims);
-        return b.div(sum, b.arith(Op.MAX, n, b.lit(1)));
+        boolean floats = builtin != Builtin.MASKED_SUM && builtin != Builtin.MASKED_MAX && builtin != Builtin.MASKED_MIN;
+        Node x = floats ? b.toFloat(a.t("x")) : numeric(a.t("x"));
+        List<String> dims = a.dims("over") != null ? a.dims("over") : frame.all(b.where(mask, x, b.lit(0)));
+        return switch (builtin) {
+            case MASKED_SUM -> reduce(Op.SUM, b.where(mask, x, b.lit(0)), dims);
+            case MASKED_MEAN -> maskedMean(x, mask, dims);
+            case MASKED_VAR -> maskedVariance(x, mask, dims, a.constant("ddof", 0));
+            case MASKED_STD -> b.floatUnary(Op.SQRT, maskedVariance(x, mask, dims, a.constant("ddof", 0)));
+            case MASKED_MAX -> reduce(Op.REDUCE_MAX, b.where(mask, x, b.flit(Double.NEGATIVE_INFINITY)), dims);
+            case MASKED_MIN -> reduce(Op.REDUCE_MIN, b.where(mask, x, b.flit(Double.POSITIVE_INFINITY)), dims);
+            default -> reduce(Op.LOGSUMEXP, b.where(mask, x, b.flit(Double.NEGATIVE_INFINITY)), dims);
+        };
+    }
+
+    /** The number of kept elements over {@code dims}, at least 1. */
+    private Node maskedCount(Node x, Node mask, List<String> dims) {
+        List<String> all = TensorType.union(x.type().dims(), mask.type().dims());
+        Node ones = b.node(Op.EXPAND, new Attrs.Dims(all), b.cast(mask, x.type().dtype()));
+        return reduce(Op.SUM, ones, dims);
+    }
+
+    private Node maskedMean(Node x, Node mask, List<String> dims) {
+        Node sum = reduce(Op.SUM, b.where(mask, x, b.lit(0)), dims);
+        return b.div(sum, b.arith(Op.MAX, maskedCount(x, mask, dims), b.lit(1)));
+    }
+
+    /** Σ over kept elements of (x − masked mean)² / max(n − ddof, 1), n the kept count. */
+    private Node maskedVariance(Node x, Node mask, List<String> dims, double ddof) {
+        Node centered = b.sub(x, maskedMean(x, mask, dims));
+        Node squares = reduce(Op.SUM, b.where(mask, b.mul(centered, centered), b.lit(0)), dims);
+        Node divisor = b.arith(Op.MAX, b.sub(maskedCount(x, mask, dims), b.lit(ddof)), b.lit(1));
+        return b.div(squares, divisor);
     }
 
     // ---- along a dimension ----------------------------------------------------------------------

@@ -84,6 +84,16 @@ class ReferenceValuesTest {
         expect(value("x: f64[T], m: bool[T]", "masked_sum(x, m)", Map.of("x", x, "m", some)), "", 4);
         expect(value("x: f64[T], m: bool[T]", "masked_mean(x, m)", Map.of("x", x, "m", some)), "", 2);
         expect(value("x: f64[T], m: bool[T]", "masked_mean(x, m)", Map.of("x", x, "m", none)), "", 0);
+        /* kept [1, 3]: mean 2, Σ(x − 2)² = 2 */
+        expect(value("x: f64[T], m: bool[T]", "masked_var(x, m)", Map.of("x", x, "m", some)), "", 1);
+        expect(value("x: f64[T], m: bool[T]", "masked_std(x, m, ddof: 1)", Map.of("x", x, "m", some)), "", Math.sqrt(2));
+        expect(value("x: f64[T], m: bool[T]", "masked_max(x, m)", Map.of("x", x, "m", some)), "", 3);
+        expect(value("x: f64[T], m: bool[T]", "masked_min(x, m)", Map.of("x", x, "m", some)), "", 1);
+        expect(value("x: f64[T], m: bool[T]", "masked_logsumexp(x, m)", Map.of("x", x, "m", some)), "",
+                Math.log(Math.exp(1) + Math.exp(3)));
+        expect(value("x: f64[T], m: bool[T]", "masked_var(x, m)", Map.of("x", x, "m", none)), "", 0);
+        expect(value("x: f64[T], m: bool[T]", "masked_max(x, m)", Map.of("x", x, "m", none)), "", Double.NEGATIVE_INFINITY);
+        expect(value("x: f64[T], m: bool[T]", "masked_logsumexp(x, m)", Map.of("x", x, "m", none)), "", Double.NEGATIVE_INFINITY);
     }
 
     @Test

@@ -128,6 +128,10 @@ class GradientTest {
         c.add(new Case("logsumexp", gk, "logsumexp(x, over: K)", "G", Map.of("x", ANY)));
         c.add(new Case("var_std", gk, "var(x, over: K) + std(x, over: K, ddof: 1)", "G", Map.of("x", ANY)));
         c.add(new Case("masked_mean", "x: f64[G,K] grad, m: bool[G,K]", "masked_mean(x, m, over: K)", "G", Map.of("x", ANY)));
+        c.add(new Case("masked_var_std", "x: f64[G,K] grad, m: bool[G,K]",
+                "masked_var(x, m, over: K) + masked_std(x, m, over: K, ddof: 1)", "G", Map.of("x", ANY)));
+        c.add(new Case("masked_max_min_lse", "x: f64[G,K] grad, m: bool[G,K]",
+                "masked_max(x, m, over: K) + masked_min(x, m) + masked_logsumexp(x, m, over: K)", "G", Map.of("x", DISTINCT)));
         c.add(new Case("softmax", gk, "softmax(x, over: K) + log_softmax(x, over: K)", "G,K", Map.of("x", ANY)));
         c.add(new Case("scan", "x: f64[T] grad, c: f64[T] grad", "scan(x, over: T, decay: c)", "T",
                 Map.of("x", ANY, "c", Draw.range(-0.9, 0.9))));
