@@ -76,6 +76,22 @@ class PublishedVectorsTest {
     }
 
     /**
+     * The same vector from files numpy wrote (src/test/vectors/ppo.npz, by numpy.savez: f4 logits,
+     * Fortran-order f8 old logits, i8 actions, big-endian f4 advantages), and a bool .npy read as a
+     * row's terminations.
+     */
+    @Test
+    void numpyFilesAreReadAsNumpyWroteThem(@TempDir Path dir) throws IOException {
+        assertEquals(-0.17117467, (Double) eval("ppo.rlo", "ppo.npz").get("loss"), 1e-4);
+        Path noTerminations = dir.resolve("row2.json");
+        Files.writeString(noTerminations, Files.readString(Path.of(DIR + "gae_row2.json"))
+                .replaceAll("(?m)^.*\"terminated\".*\n", ""));
+        Map<String, Object> row2 = eval("gae.rlo", noTerminations.toAbsolutePath().toString(), "--set", "lambda=1",
+                "--input", "terminated=" + DIR + "terminated.npy");
+        close(new double[] {3.0, 2.0, 1.0, 0.0, -4.9}, report(row2, "adv"));
+    }
+
+    /**
      * rlax, rlax/_src/value_learning_test.py (QuantileRegressionLossTest): dist [-1,3], τ [0.2,0.7]
      * and [0,0.4], target [-3,4,2] → [2.0, 2.2]; with Huber κ = 2 → [2.5, 8.5/3].
      */
