@@ -11,8 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A tensor with named dimensions: an ND4J array whose axes are {@code dims}, in order, and an rlo
- * dtype. f32 is stored as ND4J FLOAT; f64, i32 and bool as DOUBLE (exact for every i32, and bools as
- * 0 and 1), so that the reference backend needs one code path for integers and bools.
+ * dtype, stored as ND4J's FLOAT, DOUBLE, INT32 or BOOL (one byte). Backends read the data as f64
+ * ({@link #values()}) or, without copying, through its off-heap address.
  */
 public record Tensor(DType dtype, List<String> dims, INDArray data) {
 
@@ -28,7 +28,12 @@ public record Tensor(DType dtype, List<String> dims, INDArray data) {
 
     /** How ND4J stores an rlo dtype. */
     public static DataType storage(DType dtype) {
-        return dtype == DType.F32 ? DataType.FLOAT : DataType.DOUBLE;
+        return switch (dtype) {
+            case F32 -> DataType.FLOAT;
+            case F64 -> DataType.DOUBLE;
+            case I32 -> DataType.INT32;
+            case BOOL -> DataType.BOOL;
+        };
     }
 
     /** A tensor from values in row-major order, rounded to {@code dtype}. */
