@@ -1,6 +1,10 @@
 package dev.rlo.cli;
 
 import dev.rlo.compiler.Compiler;
+import dev.rlo.compiler.backend.cpu.CpuBackend;
+import dev.rlo.compiler.fuse.FusePass;
+import dev.rlo.compiler.fuse.PlanPrinter;
+import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.IrPrinter;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -11,7 +15,7 @@ import picocli.CommandLine.Option;
         description = "Compile an objective and print what the compiler made of it.")
 final class CompileCommand extends ObjectiveCommand {
 
-    enum Emit { ir }
+    enum Emit { ir, plan, java }
 
     @Option(names = "--emit", paramLabel = "WHAT", required = true, description = "What to print: ${COMPLETION-CANDIDATES}.")
     Emit emit;
@@ -21,7 +25,12 @@ final class CompileCommand extends ObjectiveCommand {
 
     @Override
     int run(Compiler compiler, String objective, PrintWriter out) {
-        out.print(IrPrinter.print(compiler.graph(objective, hyper, f64(), !forward)));
+        Graph g = compiler.graph(objective, hyper, f64(), !forward);
+        out.print(switch (emit) {
+            case ir -> IrPrinter.print(g);
+            case plan -> PlanPrinter.print(FusePass.plan(g));
+            case java -> CpuBackend.source(g);
+        });
         out.flush();
         return Main.OK;
     }

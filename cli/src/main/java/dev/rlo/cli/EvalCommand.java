@@ -3,6 +3,7 @@ package dev.rlo.cli;
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.backend.cpu.CpuBackend;
 import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import dev.rlo.compiler.io.Json;
 import dev.rlo.compiler.io.TensorJson;
@@ -21,20 +22,20 @@ final class EvalCommand extends ObjectiveCommand {
 
     enum Format { text, json }
 
-    enum BackendName { reference }
+    enum BackendName { cpu, reference }
 
     @Option(names = "--grad", description = "Also print the gradient with respect to every grad input.")
     boolean grad;
 
     @Option(names = "--backend", paramLabel = "NAME", description = "The backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    BackendName backend = BackendName.reference;
+    BackendName backend = BackendName.cpu;
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format = Format.text;
 
     @Override
     int run(Compiler compiler, String objective, PrintWriter out) {
-        Backend b = new ReferenceBackend();
+        Backend b = backend == BackendName.cpu ? new CpuBackend() : new ReferenceBackend();
         var forInputs = compiler.graph(objective, Map.of(), f64(), false);
         Map<String, Tensor> inputs = inputs(forInputs);
         CompiledObjective compiled = compiler.compile(objective, hyper, f64(), b);

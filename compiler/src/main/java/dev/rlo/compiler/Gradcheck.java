@@ -97,8 +97,11 @@ public final class Gradcheck {
         return some;
     }
 
-    /** The given inputs, and seeded random values for the rest. */
-    static Map<String, Tensor> inputs(Graph g, Options o) {
+    /**
+     * The given inputs, and seeded random values for the rest (floats standard normal, bools fair
+     * coins, i32 indices in range) — also what the backend comparisons feed their graphs.
+     */
+    public static Map<String, Tensor> inputs(Graph g, Options o) {
         Map<String, Long> sizes = new HashMap<>(o.sizes());
         for (Graph.Input in : g.inputs()) {
             if (o.given().containsKey(in.name())) {

@@ -10,7 +10,7 @@ import java.util.Random;
  * dimensions, so that references often resolve and the checker's deeper paths (calls, mapping,
  * gathers, renames, objectives, train blocks) run on odd combinations.
  */
-final class ProgramGenerator {
+public final class ProgramGenerator {
 
     private static final String[] DIMS = {"B", "T", "K", "G", "A", "N", "M", "E"};
     private static final String[] DTYPES = {"f32", "f32", "f64", "i32", "bool"};
@@ -23,11 +23,11 @@ final class ProgramGenerator {
     private final Random random;
     private final List<String> bound = new ArrayList<>();
 
-    ProgramGenerator(Random random) {
+    public ProgramGenerator(Random random) {
         this.random = random;
     }
 
-    String program() {
+    public String program() {
         StringBuilder out = new StringBuilder();
         for (int i = random.nextInt(3); i > 0; i--) {
             out.append(pick(IMPORTS)).append('\n');

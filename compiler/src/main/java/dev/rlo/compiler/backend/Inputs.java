@@ -24,6 +24,14 @@ public final class Inputs {
     private Inputs() { }
 
     public static Bound bind(Graph g, Map<String, Tensor> given) {
+        return bind(g, given, true);
+    }
+
+    /**
+     * Like {@link #bind(Graph, Map)}; with {@code checkValues} false, values are neither scanned nor
+     * copied where the dtype already matches (the fused backend checks floats as its kernels read them).
+     */
+    public static Bound bind(Graph g, Map<String, Tensor> given, boolean checkValues) {
         for (String name : given.keySet()) {
             if (g.input(name) == null) {
                 throw new UserError("unknown input `" + name + "`; " + g.name() + " takes " + names(g));
@@ -50,7 +58,7 @@ public final class Inputs {
                 }
                 sizedBy.putIfAbsent(d, in.name());
             }
-            tensors.put(in.name(), convert(in, t));
+            tensors.put(in.name(), checkValues || t.dtype() != in.type().dtype() ? convert(in, t) : t);
         }
         for (Attrs.Rename r : g.renames()) {
             Long from = sizes.get(r.from());
@@ -68,8 +76,10 @@ public final class Inputs {
         DType want = in.type().dtype();
         double[] v = t.values();
         for (int i = 0; i < v.length; i++) {
-            String problem = !Double.isFinite(v[i]) ? "a non-finite value (" + v[i] + ")"
-                    : want == DType.BOOL && v[i] != 0 && v[i] != 1 ? "the value " + v[i] + ", which is not a bool (0 or 1)"
+            if (!Double.isFinite(v[i])) {
+                throw nonFinite(in, t, i);
+            }
+            String problem = want == DType.BOOL && v[i] != 0 && v[i] != 1 ? "the value " + v[i] + ", which is not a bool (0 or 1)"
                     : want == DType.I32 && (v[i] != Math.rint(v[i]) || Math.abs(v[i]) > Integer.MAX_VALUE)
                     ? "the value " + v[i] + ", which is not an i32" : null;
             if (problem != null) {
@@ -78,6 +88,13 @@ public final class Inputs {
             }
         }
         return t.dtype() == want ? t : Tensor.of(want, t.dims(), t.shape(), v);
+    }
+
+    /** The error for a NaN or ∞ at row-major position {@code flat} of input {@code in}'s tensor {@code t}. */
+    public static UserError nonFinite(Graph.Input in, Tensor t, long flat) {
+        double v = t.data().getDouble(flat);
+        return new UserError("input `" + in.name() + "` has a non-finite value (" + v + ") at " + position(t, flat)
+                + "; expected " + in.type());
     }
 
     /** {@code [G=1, K=3]}: a flat row-major index as named coordinates. */

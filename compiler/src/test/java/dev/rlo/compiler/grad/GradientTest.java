@@ -43,7 +43,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * whole for that).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class GradientTest {
+public class GradientTest {
 
     static final double TOLERANCE = 1e-6;
     static final Set<Op> NO_GRADIENT = EnumSet.of(Op.INPUT, Op.CONST, Op.IOTA, Op.SIZE, Op.NOT, Op.SIGN, Op.LT, Op.LE,
@@ -51,7 +51,7 @@ class GradientTest {
     static final Set<Op> COVERED = EnumSet.noneOf(Op.class);
 
     /** How an input's values are drawn: uniform in [lo, hi], with a random sign if {@code signed}. */
-    record Draw(double lo, double hi, boolean signed, boolean distinct) {
+    public record Draw(double lo, double hi, boolean signed, boolean distinct) {
         static Draw range(double lo, double hi) {
             return new Draw(lo, hi, false, false);
         }
@@ -85,9 +85,9 @@ class GradientTest {
      * One case: {@code expr} over the inputs {@code params} (name → type and draw), whose result has
      * dimensions {@code dims}; the loss is sum(expr * w) with fixed weights w.
      */
-    record Case(String name, String params, String expr, String dims, Map<String, Draw> draws) { }
+    public record Case(String name, String params, String expr, String dims, Map<String, Draw> draws) { }
 
-    static List<Case> cases() {
+    public static List<Case> cases() {
         List<Case> c = new ArrayList<>();
         String x = "x: f64[N] grad";
         String xy = "x: f64[N] grad, y: f64[N] grad";
@@ -152,7 +152,7 @@ class GradientTest {
         return c;
     }
 
-    static final String HELPERS = "\nfn centered(v: f64[N]) -> f64[N] { v - mean(v) }\n";
+    public static final String HELPERS = "\nfn centered(v: f64[N]) -> f64[N] { v - mean(v) }\n";
 
     @TestFactory
     @Order(1)

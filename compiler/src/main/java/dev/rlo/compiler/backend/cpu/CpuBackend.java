@@ -1,0 +1,30 @@
+package dev.rlo.compiler.backend.cpu;
+
+import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.fuse.FusePass;
+import dev.rlo.compiler.ir.Graph;
+
+/**
+ * The fused CPU backend: a graph becomes a {@link dev.rlo.compiler.fuse.KernelPlan}, the plan one
+ * generated Java class whose kernels C2 compiles and vectorises with the Vector API, and runs
+ * through the Truffle language ({@link dev.rlo.compiler.truffle.RloLanguage}) or directly.
+ */
+public final class CpuBackend implements Backend {
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public Executable compile(Graph graph) {
+        CpuPlan plan = new CpuPlan(FusePass.plan(graph), true);
+        return plan::run;
+    }
+
+    /** The Java source the backend generates for {@code graph} ({@code rlo compile --emit java}). */
+    public static String source(Graph graph) {
+        String body = PlanSource.body(FusePass.plan(graph), true);
+        return PlanSource.render(KernelCompiler.className(body), body);
+    }
+}

@@ -1,0 +1,249 @@
+package dev.rlo.compiler.backend.cpu;
+
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+
+import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.backend.Inputs;
+import dev.rlo.compiler.fuse.Buffer;
+import dev.rlo.compiler.fuse.FusePass;
+import dev.rlo.compiler.fuse.Kernel;
+import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.ir.Attrs;
+import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.numerics.Scalars;
+import dev.rlo.compiler.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A plan compiled for the CPU, and how to run it: buffers in ND4J arrays read and written in place
+ * through memory segments (inputs are not copied), f64 scratch for reductions, the kernels in order,
+ * each split into parts that run on {@link Parts}' threads, per-part partial reductions merged and
+ * finished afterwards.
+ */
+final class CpuPlan {
+
+    final KernelPlan plan;
+    final String body;
+    private final PlanCode code;
+    private final List<String> dims;
+
+    CpuPlan(KernelPlan plan, boolean vector) {
+        this.plan = plan;
+        this.dims = dims(plan);
+        this.body = PlanSource.body(plan, vector);
+        this.code = KernelCompiler.load(body);
+    }
+
+    /** Every dimension the plan mentions, in a fixed order: the generated code's {@code n[i]}. */
+    static List<String> dims(KernelPlan plan) {
+        Set<String> out = new LinkedHashSet<>();
+        plan.graph().inputs().forEach(i -> out.addAll(i.type().dims()));
+        plan.graph().renames().forEach(r -> out.add(r.to()));
+        for (Node n : plan.graph().nodes()) {
+            out.addAll(n.type().dims());
+        }
+        return List.copyOf(out);
+    }
+
+    /** True for a reduction a Loop finishes itself, per outer index (a later phase reads it). */
+    static boolean finishedInKernel(Kernel.Loop k, Buffer b) {
+        return k.outer() > 0 && FusePass.isReduction(b.node()) && !Reduction.of(b).isArg()
+                && k.innerDims().containsAll(FusePass.reduced(b.node()));
+    }
+
+    Map<String, Tensor> run(Map<String, Tensor> given) {
+        Inputs.Bound bound = Inputs.bind(plan.graph(), given, false);
+        Map<String, Long> sizes = bound.sizes();
+        long[] n = dims.stream().mapToLong(d -> sizes.getOrDefault(d, 0L)).toArray();
+        Buffer[] all = plan.buffers().toArray(Buffer[]::new);
+        INDArray[] arrays = new INDArray[all.length];
+        MemorySegment[] b = new MemorySegment[all.length];
+        MemorySegment[] aux = new MemorySegment[all.length];
+        for (Buffer buf : all) {
+            Node node = buf.node();
+            arrays[buf.id()] = node.op() == dev.rlo.compiler.ir.Op.INPUT
+                    ? bound.tensors().get(node.attrs(Attrs.Input.class).name()).data()
+                    : allocate(buf, sizes);
+            b[buf.id()] = segment(arrays[buf.id()], buf.type().dtype());
+        }
+        try {
+            for (Kernel k : plan.kernels()) {
+                run(k, b, aux, n, sizes);
+            }
+        } catch (Kernels.NonFinite e) {
+            Node input = all[e.buffer].node();
+            Graph.Input in = plan.graph().input(input.attrs(Attrs.Input.class).name());
+            throw Inputs.nonFinite(in, bound.tensors().get(in.name()), e.offset);
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        plan.graph().outputs().forEach((name, node) -> {
+            Buffer buf = plan.buffer(node);
+            out.put(name, new Tensor(node.type().dtype(), node.type().dims(), arrays[buf.id()]));
+        });
+        return out;
+    }
+
+    private void run(Kernel k, MemorySegment[] b, MemorySegment[] aux, long[] n, Map<String, Long> sizes) {
+        List<Buffer> reductions = k.writes().stream()
+                .filter(w -> FusePass.isReduction(w.node()) || w.node().op() == dev.rlo.compiler.ir.Op.SCATTER_ADD).toList();
+        for (Buffer r : reductions) {
+            aux[r.id()] = scratch(r, sizes);
+        }
+        switch (k) {
+            case Kernel.Loop l -> {
+                String split = l.space().isEmpty() ? null : l.space().getFirst();
+                int parts = Parts.count(split == null ? 1 : sizes.get(split), volume(l.space(), sizes));
+                List<Buffer> partial = reductions.stream().filter(r -> parts > 1 && !r.type().has(split)).toList();
+                if (l.outer() == 0) {
+                    for (int p = 0; p < l.phases().size(); p++) {
+                        launch(k.id(), p, b, aux, n, parts, partial, sizes);
+                        for (Buffer r : l.phases().get(p).outputs()) {
+                            if (FusePass.isReduction(r.node())) {
+                                finish(r, b, aux, sizes);
+                            }
+                        }
+                    }
+                } else {
+                    launch(k.id(), -1, b, aux, n, parts, partial, sizes);
+                    reductions.stream().filter(r -> !finishedInKernel(l, r)).forEach(r -> finish(r, b, aux, sizes));
+                }
+            }
+            case Kernel.Scan s -> launch(k.id(), 0, b, aux, n, Parts.count(outerLanes(s.output(), sizes), volume(s.output(), sizes)),
+                    List.of(), sizes);
+            case Kernel.Argsort a -> launch(k.id(), 0, b, aux, n, 1, List.of(), sizes);
+            case Kernel.Scatter s -> {
+                launch(k.id(), 0, b, aux, n, 1, List.of(), sizes);
+                finish(s.output(), b, aux, sizes);
+            }
+        }
+    }
+
+    /** Runs {@code parts} parts of a kernel; reductions in {@code partial} get per-part scratch, merged after. */
+    private void launch(int kernel, int phase, MemorySegment[] b, MemorySegment[] aux, long[] n, int parts,
+                        List<Buffer> partial, Map<String, Long> sizes) {
+        MemorySegment[][] auxOf = new MemorySegment[parts][];
+        for (int p = 0; p < parts; p++) {
+            auxOf[p] = p == 0 || partial.isEmpty() ? aux : aux.clone();
+            for (Buffer r : partial) {
+                if (p > 0) {
+                    auxOf[p][r.id()] = scratch(r, sizes);
+                }
+            }
+        }
+        Parts.run(parts, p -> code.run(kernel, phase, b, auxOf[p], n, p, parts));
+        for (int p = 1; p < parts; p++) {
+            for (Buffer r : partial) {
+                mergeInto(r, aux[r.id()], auxOf[p][r.id()], b);
+            }
+        }
+    }
+
+    private static void mergeInto(Buffer r, MemorySegment into, MemorySegment from, MemorySegment[] b) {
+        Reduction red = Reduction.of(r);
+        int slots = red.slots();
+        long count = into.byteSize() / 8 / slots;
+        for (long i = 0; i < count; i++) {
+            double[] p = new double[slots];
+            double[] q = new double[slots];
+            for (int s = 0; s < slots; s++) {
+                p[s] = into.getAtIndex(JAVA_DOUBLE, i * slots + s);
+                q[s] = from.getAtIndex(JAVA_DOUBLE, i * slots + s);
+            }
+            red.merge(p, q, null, 0);
+            for (int s = 0; s < slots; s++) {
+                into.setAtIndex(JAVA_DOUBLE, i * slots + s, p[s]);
+            }
+        }
+    }
+
+    /** Writes a reduction's (or scatter's) result from its scratch slots into its buffer. */
+    private static void finish(Buffer r, MemorySegment[] b, MemorySegment[] aux, Map<String, Long> sizes) {
+        Reduction red = r.node().op() == dev.rlo.compiler.ir.Op.SCATTER_ADD ? Reduction.SUM : Reduction.of(r);
+        if (red.isArg()) {
+            return;
+        }
+        double reduced = 1;
+        if (FusePass.isReduction(r.node())) {
+            for (String d : FusePass.reduced(r.node())) {
+                reduced *= sizes.get(d);
+            }
+        }
+        DType d = r.type().dtype();
+        long count = volume(r, sizes);
+        double[] slots = new double[red.slots()];
+        for (long i = 0; i < count; i++) {
+            for (int s = 0; s < slots.length; s++) {
+                slots[s] = aux[r.id()].getAtIndex(JAVA_DOUBLE, i * slots.length + s);
+            }
+            write(b[r.id()], d, i, Scalars.round(red.finish(slots, reduced), d));
+        }
+    }
+
+    private static void write(MemorySegment seg, DType d, long i, double v) {
+        switch (d) {
+            case F32 -> seg.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) v);
+            case F64 -> seg.setAtIndex(JAVA_DOUBLE, i, v);
+            case I32 -> seg.setAtIndex(ValueLayout.JAVA_INT, i, (int) v);
+            case BOOL -> seg.set(ValueLayout.JAVA_BYTE, i, (byte) (v != 0 ? 1 : 0));
+        }
+    }
+
+    /** Scratch for a reduction: its identity in every slot (an argmax's index starts at 0). */
+    private static MemorySegment scratch(Buffer r, Map<String, Long> sizes) {
+        Reduction red = r.node().op() == dev.rlo.compiler.ir.Op.SCATTER_ADD ? Reduction.SUM : Reduction.of(r);
+        long count = volume(r, sizes);
+        MemorySegment s = Arena.ofAuto().allocate(Math.max(8, count * red.slots() * 8), 8);
+        double[] id = red.identity();
+        for (long i = 0; i < count; i++) {
+            for (int k = 0; k < id.length; k++) {
+                s.setAtIndex(JAVA_DOUBLE, i * id.length + k, id[k]);
+            }
+        }
+        return s;
+    }
+
+    private static INDArray allocate(Buffer b, Map<String, Long> sizes) {
+        long[] shape = b.type().dims().stream().mapToLong(sizes::get).toArray();
+        return shape.length == 0 ? Nd4j.scalar(Tensor.storage(b.type().dtype()), 0)
+                : Nd4j.create(Tensor.storage(b.type().dtype()), shape);
+    }
+
+    private static MemorySegment segment(INDArray a, DType d) {
+        long bytes = a.length() * (d == DType.F64 ? 8 : d == DType.BOOL ? 1 : 4);
+        return MemorySegment.ofAddress(a.data().address() + a.offset() * (d == DType.F64 ? 8 : d == DType.BOOL ? 1 : 4))
+                .reinterpret(Math.max(bytes, 1));
+    }
+
+    private static long volume(Buffer b, Map<String, Long> sizes) {
+        return volume(b.type().dims(), sizes);
+    }
+
+    private static long volume(List<String> dims, Map<String, Long> sizes) {
+        long v = 1;
+        for (String d : dims) {
+            v *= sizes.get(d);
+        }
+        return v;
+    }
+
+    private static long outerLanes(Buffer scan, Map<String, Long> sizes) {
+        List<String> rest = new ArrayList<>(scan.type().dims());
+        rest.remove(scan.node().attrs(Attrs.Scan.class).dim());
+        return rest.isEmpty() ? 1 : sizes.get(rest.getFirst());
+    }
+
+    Graph graph() {
+        return plan.graph();
+    }
+}

@@ -1,0 +1,148 @@
+package dev.rlo.compiler.backend.cpu;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.tools.DiagnosticCollector;
+import javax.tools.FileObject;
+import javax.tools.ForwardingJavaFileManager;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileManager;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+
+/**
+ * Compiles generated plan classes in process with javac, and caches them by a hash of their source:
+ * in memory for the process, and on disk ({@code -Drlo.kernel.cache=DIR}, default
+ * {@code ~/.cache/rlo/kernels}), written atomically, so a plan is compiled once per machine. C2
+ * compiles the loaded class like any other Java code.
+ */
+final class KernelCompiler {
+
+    /** Bumped when what generated code may call changes, so that stale cached classes are not loaded. */
+    private static final String ABI = "rlo-kernels-1";
+    private static final Map<String, PlanCode> LOADED = new ConcurrentHashMap<>();
+
+    private KernelCompiler() { }
+
+    /** The class name a plan body gets: its hash. */
+    static String className(String body) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest((ABI + body).getBytes(StandardCharsets.UTF_8));
+            return "Plan_" + HexFormat.of().formatHex(h, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static PlanCode load(String body) {
+        String name = className(body);
+        return LOADED.computeIfAbsent(name, n -> instantiate(n, cachedOrCompiled(n, body)));
+    }
+
+    private static byte[] cachedOrCompiled(String name, String body) {
+        Path file = cacheDir().resolve(name + ".class");
+        try {
+            if (Files.isRegularFile(file)) {
+                return Files.readAllBytes(file);
+            }
+            byte[] bytes = javac(name, PlanSource.render(name, body));
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), name, ".tmp");
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return bytes;
+        } catch (IOException e) {
+            /* an unwritable cache only costs time: compile again */
+            return javac(name, PlanSource.render(name, body));
+        }
+    }
+
+    private static Path cacheDir() {
+        String dir = System.getProperty("rlo.kernel.cache");
+        if (dir != null) {
+            return Path.of(dir);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return (xdg != null ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("rlo/kernels");
+    }
+
+    private static PlanCode instantiate(String name, byte[] bytes) {
+        ClassLoader loader = new ClassLoader(PlanCode.class.getClassLoader()) {
+            @Override
+            protected Class<?> findClass(String n) throws ClassNotFoundException {
+                if (n.equals("dev.rlo.kernels." + name)) {
+                    return defineClass(n, bytes, 0, bytes.length);
+                }
+                throw new ClassNotFoundException(n);
+            }
+        };
+        try {
+            return (PlanCode) loader.loadClass("dev.rlo.kernels." + name).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot load generated kernel " + name, e);
+        }
+    }
+
+    private static byte[] javac(String name, String source) {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        if (javac == null) {
+            throw new IllegalStateException("the cpu backend needs a JDK (javac), not a JRE");
+        }
+        DiagnosticCollector<JavaFileObject> diags = new DiagnosticCollector<>();
+        StandardJavaFileManager std = javac.getStandardFileManager(diags, null, StandardCharsets.UTF_8);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        JavaFileManager files = new ForwardingJavaFileManager<>(std) {
+            @Override
+            public JavaFileObject getJavaFileForOutput(Location l, String cls, JavaFileObject.Kind k, FileObject s) {
+                return new SimpleJavaFileObject(uri(cls + ".class"), k) {
+                    @Override
+                    public OutputStream openOutputStream() {
+                        return bytes;
+                    }
+                };
+            }
+        };
+        JavaFileObject unit = new SimpleJavaFileObject(uri(name + ".java"), JavaFileObject.Kind.SOURCE) {
+            @Override
+            public CharSequence getCharContent(boolean ignore) {
+                return source;
+            }
+        };
+        List<String> options = List.of("-proc:none", "-g:none", "-nowarn", "--add-modules", "jdk.incubator.vector",
+                "-classpath", ownLocation());
+        boolean ok = javac.getTask(null, files, diags, options, null, List.of(unit)).call();
+        if (!ok) {
+            throw new IllegalStateException("generated kernel " + name + " did not compile: " + diags.getDiagnostics());
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Where rlo's own classes are (a jar or a directory), for the generated code's imports. */
+    private static String ownLocation() {
+        try {
+            return Path.of(PlanCode.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new UncheckedIOException(new IOException(e));
+        }
+    }
+
+    private static URI uri(String path) {
+        return URI.create("mem:///" + path.replace('.', '/').replace("/class", ".class").replace("/java", ".java"));
+    }
+}

@@ -1,0 +1,80 @@
+package dev.rlo.compiler.backend.cpu;
+
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import dev.rlo.compiler.UserError;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The small runtime the generated kernels call: index checks, and folds into reduction scratch
+ * slots ({@link Reduction}). Public because generated classes live in another package; static and
+ * tiny so that C2 inlines every call.
+ */
+public final class Kernels {
+
+    private Kernels() { }
+
+    /** {@code i} as an offset along {@code dim}, or a {@link UserError} if it is out of range. */
+    public static long checkIndex(int i, long n, String dim) {
+        if (i < 0 || i >= n) {
+            throw new UserError("index " + i + " is out of range for dimension " + dim + " of size " + n);
+        }
+        return i;
+    }
+
+    /** Thrown by a kernel that reads a NaN or ∞ in an input; the backend names the input and where. */
+    public static final class NonFinite extends RuntimeException {
+        final int buffer;
+        final long offset;
+
+        NonFinite(int buffer, long offset) {
+            super(null, null, false, false);
+            this.buffer = buffer;
+            this.offset = offset;
+        }
+    }
+
+    public static void nonFinite(int buffer, long offset) {
+        throw new NonFinite(buffer, offset);
+    }
+
+    /** Folds one value into the slots of reduction {@code red} at {@code base}, in place. */
+    public static void fold(int red, MemorySegment aux, long base, double v) {
+        Reduction r = Reduction.values()[red];
+        if (r == Reduction.LOGSUMEXP) {
+            merge(red, aux, base, v, v == Double.NEGATIVE_INFINITY ? 0 : 1);
+        } else {
+            merge(red, aux, base, v);
+        }
+    }
+
+    /** Merges a one-slot partial into the slots at {@code base}. */
+    public static void merge(int red, MemorySegment aux, long base, double a0) {
+        double p = aux.getAtIndex(JAVA_DOUBLE, base);
+        double v = switch (Reduction.values()[red]) {
+            case SUM, MEAN -> p + a0;
+            case MAX -> Math.max(p, a0);
+            case MIN -> Math.min(p, a0);
+            default -> throw new IllegalArgumentException("one slot for " + Reduction.values()[red]);
+        };
+        aux.setAtIndex(JAVA_DOUBLE, base, v);
+    }
+
+    /** Merges a two-slot (logsumexp) partial into the slots at {@code base}. */
+    public static void merge(int red, MemorySegment aux, long base, double a0, double a1) {
+        double[] p = {aux.getAtIndex(JAVA_DOUBLE, base), aux.getAtIndex(JAVA_DOUBLE, base + 1)};
+        Reduction.values()[red].merge(p, new double[] {a0, a1}, null, 0);
+        aux.setAtIndex(JAVA_DOUBLE, base, p[0]);
+        aux.setAtIndex(JAVA_DOUBLE, base + 1, p[1]);
+    }
+
+    /** Folds a candidate (value, index) into an argmax/argmin: its best value in aux, its index in out. */
+    public static void foldArg(boolean max, MemorySegment aux, MemorySegment out, long off, double v, long index) {
+        double[] p = {aux.getAtIndex(JAVA_DOUBLE, off)};
+        int[] pi = {out.getAtIndex(JAVA_INT, off)};
+        (max ? Reduction.ARGMAX : Reduction.ARGMIN).merge(p, new double[] {v}, pi, (int) index);
+        aux.setAtIndex(JAVA_DOUBLE, off, p[0]);
+        out.setAtIndex(JAVA_INT, off, pi[0]);
+    }
+}

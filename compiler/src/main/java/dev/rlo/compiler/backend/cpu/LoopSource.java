@@ -1,0 +1,271 @@
+package dev.rlo.compiler.backend.cpu;
+
+import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.check.TensorType;
+import dev.rlo.compiler.fuse.Buffer;
+import dev.rlo.compiler.fuse.FusePass;
+import dev.rlo.compiler.fuse.Kernel;
+import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.ir.Node;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders a {@link Kernel.Loop} as a Java method: the loop nest over its space, the first dimension
+ * split among the parts (threads), each phase's outputs stored or reduced at every point. Scalar
+ * code; {@link VectorLoopSource} renders the same kernel with the Vector API where it can.
+ * <p>
+ * A reduction whose output does not vary along the innermost loop keeps its accumulator in locals
+ * and folds it into its f64 scratch slots after that loop; others update their slots in place.
+ * Reductions a later phase reads are finished inside the kernel, per outer index.
+ */
+class LoopSource {
+
+    final KernelPlan plan;
+    final Kernel.Loop k;
+    final StringBuilder out;
+    final Emitter emit;
+
+    LoopSource(KernelPlan plan, Kernel.Loop k, StringBuilder out) {
+        this.plan = plan;
+        this.k = k;
+        this.out = out;
+        this.emit = newEmitter();
+    }
+
+    Emitter newEmitter() {
+        return new Emitter(plan, LoopSource::size, out);
+    }
+
+    static String size(String dim) {
+        return "n_" + dim;
+    }
+
+    static String index(String dim) {
+        return "i_" + dim;
+    }
+
+    /** The method {@code k<id>(phase, b, aux, n, part, parts)}. */
+    void render() {
+        out.append("    static void k").append(k.id())
+                .append("(int phase, MemorySegment[] b, MemorySegment[] aux, long[] n, int part, int parts) {\n");
+        declareSizes(out, plan);
+        String indent = "        ";
+        if (k.outer() == 0) {
+            for (int p = 0; p < k.phases().size(); p++) {
+                out.append(indent).append("if (phase == ").append(p).append(") {\n");
+                nest(k.space(), 0, p, indent + "    ");
+                out.append(indent).append("}\n");
+            }
+        } else {
+            nestOuter(0, indent);
+        }
+        out.append("    }\n\n");
+    }
+
+    /** {@code final long n_X = n[i];} for every dimension of the plan. */
+    static void declareSizes(StringBuilder out, KernelPlan plan) {
+        List<String> dims = CpuPlan.dims(plan);
+        for (int i = 0; i < dims.size(); i++) {
+            out.append("        final long ").append(size(dims.get(i))).append(" = n[").append(i).append("];\n");
+        }
+    }
+
+    /** The loop over dimension {@code dims.get(at)}; the first of the kernel's loops is split among parts. */
+    String open(String dim, boolean first, String indent) {
+        String i = index(dim);
+        if (first) {
+            out.append(indent).append("for (long ").append(i).append(" = ").append(size(dim)).append(" * part / parts; ")
+                    .append(i).append(" < ").append(size(dim)).append(" * (part + 1) / parts; ").append(i).append("++) {\n");
+        } else {
+            out.append(indent).append("for (long ").append(i).append(" = 0; ").append(i).append(" < ").append(size(dim))
+                    .append("; ").append(i).append("++) {\n");
+        }
+        return indent + "    ";
+    }
+
+    private void nestOuter(int at, String indent) {
+        if (at == k.outer()) {
+            for (int p = 0; p < k.phases().size(); p++) {
+                nest(k.innerDims(), 0, p, indent);
+                finishInKernel(k.phases().get(p), indent);
+            }
+            return;
+        }
+        String inner = open(k.space().get(at), at == 0, indent);
+        nestOuter(at + 1, inner);
+        out.append(indent).append("}\n");
+    }
+
+    /** The loops over {@code dims} from {@code at}, then phase {@code p}'s body. */
+    void nest(List<String> dims, int at, int p, String indent) {
+        if (dims.isEmpty()) {
+            if (k.outer() == 0) {
+                out.append(indent).append("if (part == 0) {\n");
+                body(p, indent + "    ", List.of());
+                out.append(indent).append("}\n");
+            } else {
+                body(p, indent, List.of());
+            }
+            return;
+        }
+        if (at == dims.size() - 1) {
+            innermost(dims.get(at), at == 0 && k.outer() == 0, p, indent);
+            return;
+        }
+        String inner = open(dims.get(at), at == 0 && k.outer() == 0, indent);
+        nest(dims, at + 1, p, inner);
+        out.append(indent).append("}\n");
+    }
+
+    /** The innermost loop, with local accumulators for reductions invariant along it. */
+    void innermost(String dim, boolean first, int p, String indent) {
+        List<Buffer> local = invariant(p, dim);
+        for (Buffer r : local) {
+            Reduction red = Reduction.of(r);
+            double[] id = red.identity();
+            for (int s = 0; s < id.length; s++) {
+                out.append(indent).append("double ").append(acc(r, s)).append(" = ").append(Emitter.literal(id[s], DType.F64)).append(";\n");
+            }
+            if (red.isArg()) {
+                out.append(indent).append("long ").append(accIndex(r)).append(" = -1;\n");
+            }
+        }
+        String inner = open(dim, first, indent);
+        body(p, inner, local);
+        out.append(indent).append("}\n");
+        for (Buffer r : local) {
+            foldLocal(r, indent);
+        }
+    }
+
+    /** The phase's reductions that keep their location along the innermost dimension {@code dim}. */
+    List<Buffer> invariant(int p, String dim) {
+        List<Buffer> out = new ArrayList<>();
+        for (Buffer b : k.phases().get(p).outputs()) {
+            if (FusePass.isReduction(b.node()) && !b.type().has(dim)) {
+                out.add(b);
+            }
+        }
+        return out;
+    }
+
+    /** The work at one point: stores and reductions of phase {@code p}. */
+    void body(int p, String indent, List<Buffer> local) {
+        emit.reset();
+        emit.computeInline(k.phases().get(p).outputs().stream().map(Buffer::node)
+                .filter(n -> !FusePass.isReduction(n)).collect(java.util.stream.Collectors.toSet()));
+        Map<String, String> ix = new LinkedHashMap<>();
+        k.space().forEach(d -> ix.put(d, index(d)));
+        for (Buffer b : k.phases().get(p).outputs()) {
+            Node n = b.node();
+            if (!FusePass.isReduction(n)) {
+                String v = emit.value(n, ix, indent);
+                out.append(indent).append(store(b, v, emit.offset(b, ix))).append('\n');
+                continue;
+            }
+            Reduction red = Reduction.of(b);
+            String v = "(double) " + emit.value(n.in(0), ix, indent);
+            String off = emit.offset(b, ix);
+            if (local.contains(b)) {
+                out.append(indent).append(red.accumulate(accs(b, red), v, accIndex(b), reducedIndex(n, ix))).append('\n');
+            } else if (red.isArg()) {
+                out.append(indent).append("Kernels.foldArg(").append(red == Reduction.ARGMAX).append(", aux[").append(b.id())
+                        .append("], b[").append(b.id()).append("], ").append(off).append(", ").append(v).append(", ")
+                        .append(reducedIndex(n, ix)).append(");\n");
+            } else {
+                out.append(indent).append("Kernels.fold(").append(red.ordinal()).append(", aux[").append(b.id()).append("], (")
+                        .append(off).append(") * ").append(red.slots()).append(", ").append(v).append(");\n");
+            }
+        }
+    }
+
+    /** The index along the reduced dimension, for argmax/argmin. */
+    static String reducedIndex(Node n, Map<String, String> ix) {
+        return n.attrs() instanceof dev.rlo.compiler.ir.Attrs.Dim d ? ix.get(d.dim()) : "0";
+    }
+
+    /** Folds a local accumulator into its scratch slots after the innermost loop. */
+    void foldLocal(Buffer r, String indent) {
+        Reduction red = Reduction.of(r);
+        Map<String, String> ix = new LinkedHashMap<>();
+        r.type().dims().forEach(d -> ix.put(d, index(d)));
+        String off = emit.offset(r, ix);
+        if (red.isArg()) {
+            out.append(indent).append("if (").append(accIndex(r)).append(" >= 0) Kernels.foldArg(").append(red == Reduction.ARGMAX)
+                    .append(", aux[").append(r.id()).append("], b[").append(r.id()).append("], ").append(off).append(", ")
+                    .append(acc(r, 0)).append(", ").append(accIndex(r)).append(");\n");
+            return;
+        }
+        out.append(indent).append("Kernels.merge(").append(red.ordinal()).append(", aux[").append(r.id()).append("], (")
+                .append(off).append(") * ").append(red.slots());
+        for (int i = 0; i < red.slots(); i++) {
+            out.append(", ").append(acc(r, i));
+        }
+        out.append(");\n");
+    }
+
+    /** Finishes, for the current outer index, the reductions of phase {@code ph} that later phases read. */
+    private void finishInKernel(Kernel.Phase ph, String indent) {
+        for (Buffer r : ph.outputs()) {
+            if (!FusePass.isReduction(r.node()) || Reduction.of(r).isArg()) {
+                continue;
+            }
+            Reduction red = Reduction.of(r);
+            List<String> rest = TensorType.minus(r.type().dims(), k.outerDims());
+            String in = indent;
+            for (String d : rest) {
+                in = open(d, false, in);
+            }
+            Map<String, String> ix = new LinkedHashMap<>();
+            r.type().dims().forEach(d -> ix.put(d, index(d)));
+            String off = emit.offset(r, ix);
+            String value = red.finishText(auxSlots(r, red, off), count(r.node()));
+            out.append(in).append(store(r, "(" + Emitter.javaType(r.type().dtype()) + ") (" + value + ")", off)).append('\n');
+            for (int i = rest.size() - 1; i >= 0; i--) {
+                out.append(indent).append("    ".repeat(i)).append("}\n");
+            }
+        }
+    }
+
+    /** The number of elements a reduction reduces, as Java text. */
+    static String count(Node n) {
+        StringBuilder s = new StringBuilder("(double) 1");
+        for (String d : FusePass.reduced(n)) {
+            s.append(" * ").append(size(d));
+        }
+        return "(" + s + ")";
+    }
+
+    String store(Buffer b, String v, String off) {
+        String value = b.type().dtype() == DType.BOOL ? "(byte) (" + v + " ? 1 : 0)" : v;
+        return "b[" + b.id() + "].setAtIndex(" + Emitter.layout(b.type().dtype()) + ", " + off + ", " + value + ");";
+    }
+
+    static String acc(Buffer r, int slot) {
+        return "acc" + r.id() + "_" + slot;
+    }
+
+    static String accIndex(Buffer r) {
+        return "acci" + r.id();
+    }
+
+    static List<String> accs(Buffer r, Reduction red) {
+        List<String> out = new ArrayList<>();
+        for (int s = 0; s < red.slots(); s++) {
+            out.add(acc(r, s));
+        }
+        return out;
+    }
+
+    static List<String> auxSlots(Buffer r, Reduction red, String off) {
+        List<String> out = new ArrayList<>();
+        for (int s = 0; s < red.slots(); s++) {
+            out.add("aux[" + r.id() + "].getAtIndex(JAVA_DOUBLE, (" + off + ") * " + red.slots() + " + " + s + ")");
+        }
+        return out;
+    }
+
+}

@@ -1,0 +1,261 @@
+package dev.rlo.compiler.fuse;
+
+import dev.rlo.compiler.check.TensorType;
+import dev.rlo.compiler.ir.Attrs;
+import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.ir.Op;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The fusion pass: from a graph to a {@link KernelPlan} (spec/ir.md#fusion).
+ * <ol>
+ *   <li>Buffers: the inputs, the outputs, every reduction, scan, sort and scatter, and every value a
+ *       gather or shift reads at other positions (seen through renames and expands, which are
+ *       views). Everything else is recomputed where it is used, never written to memory.</li>
+ *   <li>Kernels: scans, sorts and scatters get their own. The other buffers are computed by Loop
+ *       kernels, each over an iteration space; a buffer joins a Loop over the same space that
+ *       comes after everything it reads, in the first phase after the reductions of that Loop it
+ *       uses. So the loss, the reports and the gradients of a PPO-style objective share one pass.</li>
+ *   <li>Each Loop's space is ordered like its first output, then split: the dimensions reduced by a
+ *       reduction that a later phase uses go inside, the rest outside, so that phases revisit a
+ *       group (a row of K samples) while it is still in cache.</li>
+ * </ol>
+ */
+public final class FusePass {
+
+    private final Graph graph;
+    private final Map<Node, Buffer> buffers = new LinkedHashMap<>();
+    private final List<KernelBuilder> kernels = new ArrayList<>();
+    private final Map<Buffer, KernelBuilder> producer = new HashMap<>();
+
+    /** A Loop being assembled: its space (as a set), and each output's phase. */
+    private static final class KernelBuilder {
+        final int id;
+        final Set<String> space;
+        final LinkedHashMap<Buffer, Integer> phase = new LinkedHashMap<>();
+        final Kernel fixed;
+
+        KernelBuilder(int id, Set<String> space, Kernel fixed) {
+            this.id = id;
+            this.space = space;
+            this.fixed = fixed;
+        }
+    }
+
+    private FusePass(Graph graph) {
+        this.graph = graph;
+    }
+
+    public static KernelPlan plan(Graph graph) {
+        return new FusePass(graph).run();
+    }
+
+    private KernelPlan run() {
+        List<Node> order = graph.nodes();
+        Set<Node> needed = buffered(order);
+        for (Node n : order) {
+            if (needed.contains(n)) {
+                buffers.put(n, new Buffer(buffers.size(), n));
+            }
+        }
+        for (Buffer b : buffers.values()) {
+            Node n = b.node();
+            switch (n.op()) {
+                case INPUT -> { }
+                case SCAN -> fixed(b, new Kernel.Scan(kernels.size(), b));
+                case ARGSORT -> fixed(b, new Kernel.Argsort(kernels.size(), b, buffers.get(underlying(n.in(0)))));
+                case SCATTER_ADD -> fixed(b, new Kernel.Scatter(kernels.size(), b));
+                default -> loop(b);
+            }
+        }
+        List<Kernel> out = new ArrayList<>();
+        for (KernelBuilder k : kernels) {
+            out.add(k.fixed != null ? k.fixed : finish(k));
+        }
+        return new KernelPlan(graph, List.copyOf(buffers.values()), new IdentityHashMap<>(buffers), out);
+    }
+
+    // ---- 1. buffers -----------------------------------------------------------------------------
+
+    private Set<Node> buffered(List<Node> order) {
+        Set<Node> out = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        out.addAll(graph.outputs().values());
+        for (Node n : order) {
+            switch (n.op()) {
+                case INPUT, SUM, MEAN, REDUCE_MAX, REDUCE_MIN, LOGSUMEXP, ARGMAX, ARGMIN, SCAN, ARGSORT, SCATTER_ADD -> out.add(n);
+                case GATHER, SHIFT -> out.add(underlying(n.in(0)));
+                default -> { }
+            }
+            if (n.op() == Op.ARGSORT) {
+                out.add(underlying(n.in(0)));
+            }
+        }
+        return out;
+    }
+
+    /** The node a chain of views (rename, stop_gradient, expand) shows; a view is read, not copied. */
+    public static Node underlying(Node n) {
+        while (isView(n)) {
+            n = n.in(0);
+        }
+        return n;
+    }
+
+    public static boolean isView(Node n) {
+        return n.op() == Op.RENAME || n.op() == Op.STOP_GRADIENT || n.op() == Op.EXPAND;
+    }
+
+    private void fixed(Buffer b, Kernel k) {
+        KernelBuilder kb = new KernelBuilder(kernels.size(), Set.of(), k);
+        kernels.add(kb);
+        producer.put(b, kb);
+    }
+
+    // ---- 2. Loop kernels ------------------------------------------------------------------------
+
+    public static boolean isReduction(Node n) {
+        return switch (n.op()) {
+            case SUM, MEAN, REDUCE_MAX, REDUCE_MIN, LOGSUMEXP, ARGMAX, ARGMIN -> true;
+            default -> false;
+        };
+    }
+
+    /** The dimensions a Loop computing {@code n} iterates over. */
+    static List<String> spaceOf(Node n) {
+        return isReduction(n) ? n.in(0).type().dims() : n.type().dims();
+    }
+
+    private void loop(Buffer b) {
+        Set<String> space = new HashSet<>(spaceOf(b.node()));
+        Set<Buffer> deps = reads(b.node());
+        Set<Buffer> elsewhere = readsElsewhere(b.node());
+        int earliest = 0;
+        for (Buffer d : deps) {
+            KernelBuilder p = producer.get(d);
+            if (p != null) {
+                earliest = Math.max(earliest, p.id);
+            }
+        }
+        for (int i = earliest; i < kernels.size(); i++) {
+            KernelBuilder k = kernels.get(i);
+            boolean readsOwnWrites = elsewhere.stream().anyMatch(d -> producer.get(d) == k);
+            if (k.fixed == null && k.space.equals(space) && dependsOnlyBefore(deps, k) && !readsOwnWrites) {
+                k.phase.put(b, phase(k, deps));
+                producer.put(b, k);
+                return;
+            }
+        }
+        KernelBuilder k = new KernelBuilder(kernels.size(), space, null);
+        k.phase.put(b, 0);
+        kernels.add(k);
+        producer.put(b, k);
+    }
+
+    private boolean dependsOnlyBefore(Set<Buffer> deps, KernelBuilder k) {
+        for (Buffer d : deps) {
+            KernelBuilder p = producer.get(d);
+            if (p != null && p.id > k.id) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The phase of a new output of {@code k}: after the reductions of {@code k} it reads. */
+    private static int phase(KernelBuilder k, Set<Buffer> deps) {
+        int phase = 0;
+        for (Buffer d : deps) {
+            Integer p = k.phase.get(d);
+            if (p != null) {
+                phase = Math.max(phase, isReduction(d.node()) ? p + 1 : p);
+            }
+        }
+        return phase;
+    }
+
+    /**
+     * The buffers {@code n} reads at other positions than the point it computes (through a gather
+     * or a shift): they must be complete before, so they cannot come from {@code n}'s own Loop.
+     */
+    Set<Buffer> readsElsewhere(Node n) {
+        Set<Buffer> out = new LinkedHashSet<>();
+        Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Node> stack = new ArrayList<>(List.of(n));
+        while (!stack.isEmpty()) {
+            Node m = stack.removeLast();
+            if (!seen.add(m) || (m != n && buffers.containsKey(underlying(m)))) {
+                continue;
+            }
+            if (m.op() == Op.GATHER || m.op() == Op.SHIFT) {
+                out.add(buffers.get(underlying(m.in(0))));
+            }
+            stack.addAll(m.inputs());
+        }
+        return out;
+    }
+
+    /** The buffers {@code n}'s value reads, found by walking its inputs down to buffers. */
+    Set<Buffer> reads(Node n) {
+        Set<Buffer> out = new LinkedHashSet<>();
+        Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Node> stack = new ArrayList<>(n.inputs());
+        while (!stack.isEmpty()) {
+            Node m = stack.removeLast();
+            if (!seen.add(m)) {
+                continue;
+            }
+            Node u = underlying(m);
+            if (buffers.containsKey(u) && u != n) {
+                out.add(buffers.get(u));
+            } else if (u != n) {
+                stack.addAll(m.inputs());
+            }
+        }
+        return out;
+    }
+
+    /** The Loop with its space ordered and split, and its outputs grouped by phase. */
+    private Kernel.Loop finish(KernelBuilder k) {
+        Set<String> inner = new LinkedHashSet<>();
+        for (Map.Entry<Buffer, Integer> e : k.phase.entrySet()) {
+            Node n = e.getKey().node();
+            if (isReduction(n) && usedLaterIn(k, e.getKey(), e.getValue())) {
+                inner.addAll(reduced(n));
+            }
+        }
+        int phases = k.phase.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+        List<String> base = spaceOf(k.phase.keySet().iterator().next().node());
+        List<String> space = new ArrayList<>(TensorType.minus(base, List.copyOf(inner)));
+        int outer = phases == 1 ? 0 : space.size();
+        space.addAll(base.stream().filter(inner::contains).toList());
+        List<Kernel.Phase> list = new ArrayList<>();
+        for (int p = 0; p < phases; p++) {
+            int phase = p;
+            list.add(new Kernel.Phase(k.phase.entrySet().stream().filter(e -> e.getValue() == phase).map(Map.Entry::getKey).toList()));
+        }
+        return new Kernel.Loop(k.id, space, outer, list);
+    }
+
+    private boolean usedLaterIn(KernelBuilder k, Buffer b, int phase) {
+        for (Map.Entry<Buffer, Integer> e : k.phase.entrySet()) {
+            if (e.getValue() > phase && reads(e.getKey().node()).contains(b)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The dimensions a reduction node reduces. */
+    public static List<String> reduced(Node n) {
+        return n.attrs() instanceof Attrs.Dims d ? d.dims() : List.of(((Attrs.Dim) n.attrs()).dim());
+    }
+}

@@ -1,0 +1,31 @@
+package dev.rlo.compiler.fuse;
+
+import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Node;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a fused backend runs: the graph's values assigned to buffers and the kernels that fill them,
+ * in order ({@code rlo compile --emit plan}). Every node of the graph that is not a buffer is
+ * computed inside each kernel that needs it.
+ */
+public record KernelPlan(Graph graph, List<Buffer> buffers, Map<Node, Buffer> bufferOf, List<Kernel> kernels) {
+
+    public Buffer buffer(Node n) {
+        return bufferOf.get(n);
+    }
+
+    public boolean isBuffer(Node n) {
+        return bufferOf.containsKey(n);
+    }
+
+    /** The number of passes over data: one per phase of a Loop with no outer dims, one per other kernel. */
+    public int passes() {
+        int n = 0;
+        for (Kernel k : kernels) {
+            n += k instanceof Kernel.Loop l ? (l.outer() == 0 ? l.phases().size() : 1) : 1;
+        }
+        return n;
+    }
+}

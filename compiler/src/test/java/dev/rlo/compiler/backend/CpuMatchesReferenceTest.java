@@ -1,0 +1,93 @@
+package dev.rlo.compiler.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rlo.compiler.Compiler;
+import dev.rlo.compiler.Gradcheck;
+import dev.rlo.compiler.TypedProgramGenerator;
+import dev.rlo.compiler.Rlo;
+import dev.rlo.compiler.backend.cpu.CpuBackend;
+import dev.rlo.compiler.backend.reference.ReferenceBackend;
+import dev.rlo.compiler.grad.GradientTest;
+import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.tensor.Tensor;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The fused CPU backend against the reference backend, output by output, on the gradient cases of
+ * every op (in f64, to 1e-9) and on random programs with random inputs and shapes (in f32, to
+ * 1e-4 relative): the property that makes the reference an oracle. A NaN must be a NaN in both.
+ */
+class CpuMatchesReferenceTest {
+
+    static final int RANDOM_PROGRAMS = 40;
+    static final long SEED = Long.getLong("fuzz.seed", System.currentTimeMillis());
+
+    @TestFactory
+    Stream<DynamicTest> everyOpsGradientCaseAgrees() {
+        return GradientTest.cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            String weights = c.dims().isEmpty() ? "w: f64" : "w: f64[" + c.dims() + "]";
+            String src = "objective grad_case(" + c.params() + ", " + weights + ") {\n  sum((" + c.expr() + ") * w)\n}\n"
+                    + GradientTest.HELPERS;
+            compare(Rlo.source(src), "grad_case", true, 7, 1e-9);
+        }));
+    }
+
+    /** The same with every kernel split among threads, however small: partial reductions, merges. */
+    @Test
+    void randomProgramsAgreeWhenSplitIntoParts() {
+        System.setProperty("rlo.parts.min", "0");
+        try {
+            randomProgramsAgree();
+        } finally {
+            System.clearProperty("rlo.parts.min");
+        }
+    }
+
+    @Test
+    void randomProgramsAgree() {
+        Random random = new Random(SEED);
+        int compared = 0;
+        for (int i = 0; i < RANDOM_PROGRAMS; i++) {
+            String program = new TypedProgramGenerator(random).program();
+            try {
+                compare(Rlo.source(program), "random_case", false, random.nextLong(), 1e-4);
+            } catch (AssertionError | Compiler.CheckFailed e) {
+                throw new AssertionError("seed " + SEED + ", program:\n" + program + "\n" + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Runs {@code objective} on both backends on the same random inputs and compares every output. */
+    static void compare(Compiler c, String objective, boolean f64, long seed, double rtol) {
+        Graph g = c.graph(objective, Map.of(), f64, true);
+        Map<String, Tensor> inputs = Gradcheck.inputs(g, new Gradcheck.Options(Map.of(), seed, 0, 0, Map.of()));
+        Map<String, Tensor> want;
+        try {
+            want = new ReferenceBackend().compile(g).run(inputs);
+        } catch (dev.rlo.compiler.UserError e) {
+            return; /* e.g. an index out of range: the same error is checked elsewhere */
+        }
+        Map<String, Tensor> got = new CpuBackend().compile(g).run(inputs);
+        assertEquals(want.keySet(), got.keySet());
+        want.forEach((name, w) -> {
+            Tensor h = got.get(name);
+            assertEquals(w.dims(), h.dims(), name);
+            assertEquals(w.dtype(), h.dtype(), name);
+            double[] a = w.values();
+            double[] b = h.values();
+            for (int i = 0; i < a.length; i++) {
+                boolean same = Double.isNaN(a[i]) ? Double.isNaN(b[i])
+                        : a[i] == b[i] || Math.abs(a[i] - b[i]) <= rtol * Math.max(1, Math.abs(a[i]));
+                int at = i;
+                assertTrue(same, () -> objective + " output " + name + "[" + at + "]: reference " + a[at] + ", cpu " + b[at]);
+            }
+        });
+    }
+}
