@@ -9,9 +9,10 @@ import java.util.List;
 
 /**
  * Constant folding and algebraic identities that hold for every value, NaN and ∞ included:
- * an element-wise op on constants is its value; x + 0, x − 0, x · 1, x / 1, −(−x), a stop-gradient
- * of a constant and an expand to a node's own layout are the node itself; a where on a constant
- * condition is the branch it picks. (x · 0 is not 0 when x is NaN or ∞, so it stays.)
+ * an element-wise op on constants is its value; x + 0, x − 0, x · 1, x / 1, x¹, −(−x), a
+ * stop-gradient of a constant and an expand to a node's own layout are the node itself; x² is x · x;
+ * a where on a constant condition is the branch it picks. (x · 0 is not 0 when x is NaN or ∞, so it
+ * stays.)
  */
 public final class FoldPass implements Pass {
 
@@ -38,6 +39,7 @@ public final class FoldPass implements Pass {
             case STOP_GRADIENT -> in.get(0).isConst() ? in.get(0) : null;
             case EXPAND -> in.get(0).type().dims().equals(n.attrs(Attrs.Dims.class).dims()) ? in.get(0) : null;
             case WHERE -> in.get(0).isConst() ? (in.get(0).constValue() != 0 ? in.get(1) : in.get(2)) : null;
+            case POW -> isConst(in.get(1), 1) ? in.get(0) : isConst(in.get(1), 2) ? b.node(Op.MUL, Attrs.NONE, in.get(0), in.get(0)) : null;
             default -> null;
         };
         /* an identity may only stand in for a node of exactly the same type (dims and their order) */

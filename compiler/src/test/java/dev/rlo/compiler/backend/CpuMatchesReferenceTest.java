@@ -21,8 +21,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The fused CPU backend against the reference backend, output by output, on the gradient cases of
- * every op (in f64, to 1e-9) and on random programs with random inputs and shapes (in f32, to
- * 1e-4 relative): the property that makes the reference an oracle. A NaN must be a NaN in both.
+ * every op (in f64, to 1e-9) and on random programs with random inputs and shapes, rows longer and shorter than a vector
+ * (in f32, to 1e-4 relative): the property that makes the reference an oracle. A NaN must be a NaN in both.
  */
 class CpuMatchesReferenceTest {
 
@@ -35,7 +35,7 @@ class CpuMatchesReferenceTest {
             String weights = c.dims().isEmpty() ? "w: f64" : "w: f64[" + c.dims() + "]";
             String src = "objective grad_case(" + c.params() + ", " + weights + ") {\n  sum((" + c.expr() + ") * w)\n}\n"
                     + GradientTest.HELPERS;
-            compare(Rlo.source(src), "grad_case", true, 7, 1e-9);
+            compare(Rlo.source(src), "grad_case", Map.of(), true, 7, 1e-9);
         }));
     }
 
@@ -56,18 +56,20 @@ class CpuMatchesReferenceTest {
         int compared = 0;
         for (int i = 0; i < RANDOM_PROGRAMS; i++) {
             String program = new TypedProgramGenerator(random).program();
+            /* rows longer than a vector, with tails, and rows shorter than one */
+            Map<String, Long> sizes = Map.of("B", 2L + random.nextInt(4), "T", 1L + random.nextInt(70), "A", 1L + random.nextInt(40));
             try {
-                compare(Rlo.source(program), "random_case", false, random.nextLong(), 1e-4);
+                compare(Rlo.source(program), "random_case", sizes, false, random.nextLong(), 1e-4);
             } catch (AssertionError | Compiler.CheckFailed e) {
-                throw new AssertionError("seed " + SEED + ", program:\n" + program + "\n" + e.getMessage(), e);
+                throw new AssertionError("seed " + SEED + ", sizes " + sizes + ", program:\n" + program + "\n" + e.getMessage(), e);
             }
         }
     }
 
     /** Runs {@code objective} on both backends on the same random inputs and compares every output. */
-    static void compare(Compiler c, String objective, boolean f64, long seed, double rtol) {
+    static void compare(Compiler c, String objective, Map<String, Long> sizes, boolean f64, long seed, double rtol) {
         Graph g = c.graph(objective, Map.of(), f64, true);
-        Map<String, Tensor> inputs = Gradcheck.inputs(g, new Gradcheck.Options(Map.of(), seed, 0, 0, Map.of()));
+        Map<String, Tensor> inputs = Gradcheck.inputs(g, new Gradcheck.Options(sizes, seed, 0, 0, Map.of()));
         Map<String, Tensor> want;
         try {
             want = new ReferenceBackend().compile(g).run(inputs);

@@ -216,7 +216,7 @@ final class CpuPlan {
     private static INDArray allocate(Buffer b, Map<String, Long> sizes) {
         long[] shape = b.type().dims().stream().mapToLong(sizes::get).toArray();
         return shape.length == 0 ? Nd4j.scalar(Tensor.storage(b.type().dtype()), 0)
-                : Nd4j.create(Tensor.storage(b.type().dtype()), shape);
+                : Nd4j.createUninitialized(Tensor.storage(b.type().dtype()), shape);
     }
 
     private static MemorySegment segment(INDArray a, DType d) {

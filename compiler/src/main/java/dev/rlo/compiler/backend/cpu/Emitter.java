@@ -27,6 +27,7 @@ class Emitter {
     final StringBuilder out;
     private final Map<String, String> locals = new HashMap<>();
     private java.util.Set<Node> inline = java.util.Set.of();
+    private final String prefix;
     private int next;
 
     /** Index variables and dimension sizes as the generated code names them. */
@@ -36,9 +37,15 @@ class Emitter {
     }
 
     Emitter(KernelPlan plan, Sizes sizes, StringBuilder out) {
+        this(plan, sizes, out, "");
+    }
+
+    /** An emitter whose locals start with {@code prefix}, so that two can write into nested scopes. */
+    Emitter(KernelPlan plan, Sizes sizes, StringBuilder out, String prefix) {
         this.plan = plan;
         this.sizes = sizes;
         this.out = out;
+        this.prefix = prefix;
     }
 
     /** Forgets emitted values: at the start of a new loop body. */
@@ -55,8 +62,8 @@ class Emitter {
     }
 
     /** A new local name. */
-    String fresh(String prefix) {
-        return prefix + next++;
+    String fresh(String kind) {
+        return prefix + kind + next++;
     }
 
     /** The Java type of a value of {@code d}. */
@@ -132,7 +139,7 @@ class Emitter {
     /** A read of buffer {@code b} at {@code ix} (its dimensions → index expressions). */
     String load(Buffer b, Map<String, String> ix, String indent) {
         String v = fresh("v");
-        String elem = "b[" + b.id() + "].getAtIndex(" + layout(b.type().dtype()) + ", " + offset(b, ix) + ")";
+        String elem = "b" + b.id() + ".getAtIndex(" + layout(b.type().dtype()) + ", " + offset(b, ix) + ")";
         String expr = b.type().dtype() == DType.BOOL ? elem + " != 0" : elem;
         out.append(indent).append("final ").append(javaType(b.type().dtype())).append(' ').append(v).append(" = ").append(expr).append(";\n");
         if (b.node().op() == dev.rlo.compiler.ir.Op.INPUT && b.type().dtype().isFloat()) {

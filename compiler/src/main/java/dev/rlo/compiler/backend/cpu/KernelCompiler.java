@@ -128,9 +128,22 @@ final class KernelCompiler {
                 "-classpath", ownLocation());
         boolean ok = javac.getTask(null, files, diags, options, null, List.of(unit)).call();
         if (!ok) {
-            throw new IllegalStateException("generated kernel " + name + " did not compile: " + diags.getDiagnostics());
+            throw new IllegalStateException("generated kernel " + name + " did not compile (a compiler bug; source kept in "
+                    + keep(name, source) + "): " + diags.getDiagnostics());
         }
         return bytes.toByteArray();
+    }
+
+    /** Writes a source that did not compile next to the cache, for the bug report. */
+    private static String keep(String name, String source) {
+        try {
+            Path file = cacheDir().resolve(name + ".java");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, source);
+            return file.toString();
+        } catch (IOException e) {
+            return "nowhere: " + e.getMessage();
+        }
     }
 
     /** Where rlo's own classes are (a jar or a directory), for the generated code's imports. */

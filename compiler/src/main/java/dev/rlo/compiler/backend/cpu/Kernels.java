@@ -39,6 +39,15 @@ public final class Kernels {
         throw new NonFinite(buffer, offset);
     }
 
+    /** Like {@link #nonFinite}, for a vector of {@code lanes} f32 values at {@code offset}: finds the lane. */
+    public static void nonFiniteIn(MemorySegment seg, int buffer, long offset, int lanes) {
+        for (int l = 0; l < lanes; l++) {
+            if (!Float.isFinite(seg.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, offset + l))) {
+                throw new NonFinite(buffer, offset + l);
+            }
+        }
+    }
+
     /** Folds one value into the slots of reduction {@code red} at {@code base}, in place. */
     public static void fold(int red, MemorySegment aux, long base, double v) {
         Reduction r = Reduction.values()[red];

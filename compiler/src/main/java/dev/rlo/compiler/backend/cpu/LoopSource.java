@@ -65,11 +65,18 @@ class LoopSource {
         out.append("    }\n\n");
     }
 
-    /** {@code final long n_X = n[i];} for every dimension of the plan. */
+    /**
+     * {@code final long n_X = n[i];} for every dimension of the plan, and each buffer and scratch
+     * segment in a local, so that C2 sees loop-invariant segments and hoists their checks.
+     */
     static void declareSizes(StringBuilder out, KernelPlan plan) {
         List<String> dims = CpuPlan.dims(plan);
         for (int i = 0; i < dims.size(); i++) {
             out.append("        final long ").append(size(dims.get(i))).append(" = n[").append(i).append("];\n");
+        }
+        for (Buffer b : plan.buffers()) {
+            out.append("        final MemorySegment b").append(b.id()).append(" = b[").append(b.id()).append("];\n");
+            out.append("        final MemorySegment aux").append(b.id()).append(" = aux[").append(b.id()).append("];\n");
         }
     }
 
@@ -172,11 +179,11 @@ class LoopSource {
             if (local.contains(b)) {
                 out.append(indent).append(red.accumulate(accs(b, red), v, accIndex(b), reducedIndex(n, ix))).append('\n');
             } else if (red.isArg()) {
-                out.append(indent).append("Kernels.foldArg(").append(red == Reduction.ARGMAX).append(", aux[").append(b.id())
-                        .append("], b[").append(b.id()).append("], ").append(off).append(", ").append(v).append(", ")
+                out.append(indent).append("Kernels.foldArg(").append(red == Reduction.ARGMAX).append(", aux").append(b.id())
+                        .append(", b").append(b.id()).append(", ").append(off).append(", ").append(v).append(", ")
                         .append(reducedIndex(n, ix)).append(");\n");
             } else {
-                out.append(indent).append("Kernels.fold(").append(red.ordinal()).append(", aux[").append(b.id()).append("], (")
+                out.append(indent).append("Kernels.fold(").append(red.ordinal()).append(", aux").append(b.id()).append(", (")
                         .append(off).append(") * ").append(red.slots()).append(", ").append(v).append(");\n");
             }
         }
@@ -195,11 +202,11 @@ class LoopSource {
         String off = emit.offset(r, ix);
         if (red.isArg()) {
             out.append(indent).append("if (").append(accIndex(r)).append(" >= 0) Kernels.foldArg(").append(red == Reduction.ARGMAX)
-                    .append(", aux[").append(r.id()).append("], b[").append(r.id()).append("], ").append(off).append(", ")
+                    .append(", aux").append(r.id()).append(", b").append(r.id()).append(", ").append(off).append(", ")
                     .append(acc(r, 0)).append(", ").append(accIndex(r)).append(");\n");
             return;
         }
-        out.append(indent).append("Kernels.merge(").append(red.ordinal()).append(", aux[").append(r.id()).append("], (")
+        out.append(indent).append("Kernels.merge(").append(red.ordinal()).append(", aux").append(r.id()).append(", (")
                 .append(off).append(") * ").append(red.slots());
         for (int i = 0; i < red.slots(); i++) {
             out.append(", ").append(acc(r, i));
@@ -241,7 +248,7 @@ class LoopSource {
 
     String store(Buffer b, String v, String off) {
         String value = b.type().dtype() == DType.BOOL ? "(byte) (" + v + " ? 1 : 0)" : v;
-        return "b[" + b.id() + "].setAtIndex(" + Emitter.layout(b.type().dtype()) + ", " + off + ", " + value + ");";
+        return "b" + b.id() + ".setAtIndex(" + Emitter.layout(b.type().dtype()) + ", " + off + ", " + value + ");";
     }
 
     static String acc(Buffer r, int slot) {
@@ -263,7 +270,7 @@ class LoopSource {
     static List<String> auxSlots(Buffer r, Reduction red, String off) {
         List<String> out = new ArrayList<>();
         for (int s = 0; s < red.slots(); s++) {
-            out.add("aux[" + r.id() + "].getAtIndex(JAVA_DOUBLE, (" + off + ") * " + red.slots() + " + " + s + ")");
+            out.add("aux" + r.id() + ".getAtIndex(JAVA_DOUBLE, (" + off + ") * " + red.slots() + " + " + s + ")");
         }
         return out;
     }

@@ -100,7 +100,7 @@ final class OtherSources {
                 .append(", \"").append(s.dim()).append("\");\n");
         Map<String, String> target = new LinkedHashMap<>(ix);
         target.put(s.dim(), "at");
-        out.append(indent).append("Kernels.merge(").append(Reduction.SUM.ordinal()).append(", aux[").append(b.id()).append("], ")
+        out.append(indent).append("Kernels.merge(").append(Reduction.SUM.ordinal()).append(", aux").append(b.id()).append(", ")
                 .append(frame.emit.offset(b, target)).append(", (double) ").append(g).append(");\n");
         close(out, space.size());
     }

@@ -1,0 +1,39 @@
+package dev.rlo.cli;
+
+import dev.rlo.cli.bench.Bench;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rlo bench}: the benchmark suite, timed on the reference backend, the cpu backend and plain Java (spec/cli.md#bench). */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time the benchmark suite on each backend and as hand-written Java, with the memory bandwidth.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--entry", paramLabel = "NAME", description = "Only entries whose name starts with NAME (ppo, gae, grpo, qae, qr_dqn).")
+    String entry = "";
+
+    @Option(names = "--repeat", paramLabel = "N", description = "Timed runs per measurement, after warm-up (default: ${DEFAULT-VALUE}).")
+    int repeat = 9;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up time per measurement (default: ${DEFAULT-VALUE}).")
+    double warmup = 2;
+
+    @Option(names = "--no-reference", description = "Skip the (slow) reference backend.")
+    boolean noReference;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "Output: text (a markdown table) or json (default: ${DEFAULT-VALUE}).")
+    String format = "text";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        new Bench(entry, repeat, warmup, !noReference, format.equals("json"), out).run();
+        return Main.OK;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.rlo.cli.bench;
+
+import dev.rlo.compiler.Compiler;
+import dev.rlo.compiler.Gradcheck;
+import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.backend.cpu.CpuBackend;
+import dev.rlo.compiler.backend.reference.ReferenceBackend;
+import dev.rlo.compiler.io.Json;
+import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.tensor.Tensor;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the suite: for each entry, the median time of the reference backend, the cpu backend and the
+ * hand-written Java loop, on the same inputs in one process; then ns per element, the GB/s of the
+ * entry's least traffic and its share of the triad bandwidth measured first.
+ */
+public final class Bench {
+
+    private final String filter;
+    private final int repeat;
+    private final double warmup;
+    private final boolean reference;
+    private final boolean json;
+    private final PrintWriter out;
+
+    public Bench(String filter, int repeat, double warmup, boolean reference, boolean json, PrintWriter out) {
+        this.filter = filter;
+        this.repeat = repeat;
+        this.warmup = warmup;
+        this.reference = reference;
+        this.json = json;
+        this.out = out;
+    }
+
+    public void run() {
+        int threads = Runtime.getRuntime().availableProcessors();
+        double triad = Triad.bandwidth(64 << 20, threads, 5);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (!json) {
+            out.printf("triad: %.1f GB/s on %d threads%n%n", triad / 1e9, threads);
+            out.println("| entry | shape | reference ms | cpu ms | java ms | cpu ns/elem | cpu GB/s | % of triad | cpu vs reference | cpu vs java |");
+            out.println("|---|---|---|---|---|---|---|---|---|---|");
+            out.flush();
+        }
+        for (Entry e : Suite.entries()) {
+            if (!e.name().startsWith(filter)) {
+                continue;
+            }
+            Map<String, Object> row = measure(e, triad);
+            rows.add(row);
+            if (!json) {
+                out.printf("| %s | %s | %s | %.3f | %.3f | %.3f | %.1f | %.0f%% | %s | %.1f× |%n", e.name(), e.shape(),
+                        row.get("reference_ms") == null ? "—" : String.format("%.2f", (Double) row.get("reference_ms")),
+                        (Double) row.get("cpu_ms"), (Double) row.get("java_ms"), (Double) row.get("cpu_ns_per_element"),
+                        (Double) row.get("cpu_gb_per_s"), (Double) row.get("triad_share") * 100,
+                        row.get("reference_ms") == null ? "—" : String.format("%.0f×", (Double) row.get("reference_ms") / (Double) row.get("cpu_ms")),
+                        (Double) row.get("java_ms") / (Double) row.get("cpu_ms"));
+                out.flush();
+            }
+        }
+        if (json) {
+            Map<String, Object> all = new LinkedHashMap<>();
+            all.put("threads", threads);
+            all.put("triad_gb_per_s", triad / 1e9);
+            all.put("entries", rows);
+            out.println(Json.write(all));
+            out.flush();
+        }
+    }
+
+    private Map<String, Object> measure(Entry e, double triad) {
+        Compiler c = Compiler.fromSource(e.name() + ".rlo", e.source(), null, List.of());
+        Graph g = c.graph(e.objective(), Map.of(), false, e.gradients());
+        Map<String, Tensor> inputs = Gradcheck.inputs(g, new Gradcheck.Options(e.sizes(), 1, 0, 0, Map.of()));
+        double cpu = time(new CpuBackend(), g, inputs, repeat, warmup);
+        double java = Timing.median(e.java().apply(inputs), warmup, repeat);
+        Double ref = reference ? time(new ReferenceBackend(), g, inputs, 3, 0) : null;
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("entry", e.name());
+        row.put("shape", e.shape());
+        row.put("elements", e.elements());
+        row.put("reference_ms", ref == null ? null : ref * 1e3);
+        row.put("cpu_ms", cpu * 1e3);
+        row.put("java_ms", java * 1e3);
+        row.put("cpu_ns_per_element", cpu * 1e9 / e.elements());
+        row.put("cpu_gb_per_s", e.bytes() / cpu / 1e9);
+        row.put("triad_share", e.bytes() / cpu / triad);
+        return row;
+    }
+
+    private static double time(Backend backend, Graph g, Map<String, Tensor> inputs, int repeat, double warmup) {
+        Backend.Executable exe = backend.compile(g);
+        return Timing.median(() -> exe.run(inputs), warmup, repeat);
+    }
+}

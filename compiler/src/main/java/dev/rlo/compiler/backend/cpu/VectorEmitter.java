@@ -1,0 +1,221 @@
+package dev.rlo.compiler.backend.cpu;
+
+import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.fuse.Buffer;
+import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.ir.Attrs;
+import dev.rlo.compiler.ir.Node;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Emits the Vector API form of a node's value for a whole vector of points along the innermost loop
+ * dimension: f32 values as {@code FloatVector}, i32 as {@code IntVector} (the same lane count), bools
+ * as {@code VectorMask<Float>}. A node that does not vary along the innermost dimension is computed
+ * once per row, as a scalar, by the row {@link Emitter}, and broadcast where a vector meets it.
+ * {@link VectorLoopSource#supports} decides which kernels can be emitted this way.
+ */
+final class VectorEmitter {
+
+    /** A value: its Java expression (a local) and whether it is a vector or a per-row scalar. */
+    record Val(String expr, boolean vector, DType dtype) { }
+
+    private final KernelPlan plan;
+    private final Emitter row;
+    private final StringBuilder out;
+    private final String innermost;
+    private final String rowIndent;
+    private final Map<String, Val> locals = new HashMap<>();
+    private Set<Node> inline = Set.of();
+    private int next;
+
+    /**
+     * @param row       the scalar emitter for per-row values; it writes where the row's code goes
+     * @param out       where the vector loop body goes
+     * @param innermost the innermost dimension's index variable
+     * @param rowIndent the indentation of the row's code
+     */
+    VectorEmitter(KernelPlan plan, Emitter row, StringBuilder out, String innermost, String rowIndent) {
+        this.plan = plan;
+        this.row = row;
+        this.out = out;
+        this.innermost = innermost;
+        this.rowIndent = rowIndent;
+    }
+
+    void computeInline(Set<Node> nodes) {
+        inline = nodes;
+        row.computeInline(nodes);
+    }
+
+    /** Whether {@code n} at {@code ix} varies along the innermost loop. */
+    boolean varies(Node n, Map<String, String> ix) {
+        for (String d : n.type().dims()) {
+            if (innermost.equals(ix.get(d))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    Val value(Node n, Map<String, String> ix, String indent) {
+        if (!varies(n, ix)) {
+            return new Val(row.value(n, ix, rowIndent), false, n.type().dtype());
+        }
+        Map<String, String> mine = new LinkedHashMap<>();
+        n.type().dims().forEach(d -> mine.put(d, ix.get(d)));
+        String key = n.id() + "@" + mine;
+        Val done = locals.get(key);
+        if (done != null) {
+            return done;
+        }
+        Val v = compute(n, mine, indent);
+        locals.put(key, v);
+        return v;
+    }
+
+    private Val compute(Node n, Map<String, String> ix, String indent) {
+        DType d = n.type().dtype();
+        if (plan.isBuffer(n) && !inline.contains(n)) {
+            return load(plan.buffer(n), ix, indent);
+        }
+        return switch (n.op()) {
+            case IOTA -> declare(indent, d, "IntVector.broadcast(I, (int) " + innermost + ").add(IOTA)");
+            case RENAME -> {
+                Attrs.Rename r = n.attrs(Attrs.Rename.class);
+                Map<String, String> inner = new LinkedHashMap<>(ix);
+                inner.put(r.from(), ix.get(r.to()));
+                inner.remove(r.to());
+                yield value(n.in(0), inner, indent);
+            }
+            case STOP_GRADIENT, EXPAND -> value(n.in(0), ix, indent);
+            default -> elementwise(n, ix, indent);
+        };
+    }
+
+    /** A contiguous vector load (the buffer's last dimension is the innermost loop's). */
+    Val load(Buffer b, Map<String, String> ix, String indent) {
+        DType d = b.type().dtype();
+        String off = row.offset(b, ix);
+        String seg = "b" + b.id();
+        String expr = switch (d) {
+            case F32 -> "FloatVector.fromMemorySegment(F, " + seg + ", (" + off + ") * 4L, ORDER)";
+            case I32 -> "IntVector.fromMemorySegment(I, " + seg + ", (" + off + ") * 4L, ORDER)";
+            case BOOL -> "ByteVector.fromMemorySegment(B, " + seg + ", (" + off + "), ORDER).compare(VectorOperators.NE, (byte) 0).cast(F)";
+            case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
+        };
+        Val v = declare(indent, d, expr);
+        if (b.node().op() == dev.rlo.compiler.ir.Op.INPUT && d == DType.F32) {
+            out.append(indent).append("if (!").append(v.expr()).append(".test(VectorOperators.IS_FINITE).allTrue()) Kernels.nonFiniteIn(")
+                    .append(seg).append(", ").append(b.id()).append(", ").append(off).append(", F.length());\n");
+        }
+        return v;
+    }
+
+    private Val elementwise(Node n, Map<String, String> ix, String indent) {
+        Val[] a = new Val[n.inputs().size()];
+        for (int k = 0; k < a.length; k++) {
+            a[k] = value(n.in(k), ix, indent);
+        }
+        DType d = n.type().dtype();
+        DType in = a.length == 0 ? d : n.in(0).type().dtype();
+        String expr = switch (n.op()) {
+            case NEG -> vec(a[0]) + ".neg()";
+            case ABS -> vec(a[0]) + ".abs()";
+            case NOT -> vec(a[0]) + ".not()";
+            case EXP -> vec(a[0]) + ".lanewise(VectorOperators.EXP)";
+            case LOG -> vec(a[0]) + ".lanewise(VectorOperators.LOG)";
+            case LOG1P -> vec(a[0]) + ".lanewise(VectorOperators.LOG1P)";
+            case EXPM1 -> vec(a[0]) + ".lanewise(VectorOperators.EXPM1)";
+            case SQRT -> vec(a[0]) + ".sqrt()";
+            case TANH -> vec(a[0]) + ".lanewise(VectorOperators.TANH)";
+            case SIGMOID -> "FloatVector.broadcast(F, 1f).div(" + vec(a[0]) + ".neg().lanewise(VectorOperators.EXP).add(1f))";
+            case SOFTPLUS -> vec(a[0]) + ".max(0f).add(" + vec(a[0]) + ".abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P))";
+            case CAST -> cast(a[0], in, d);
+            case ADD -> vec(a[0]) + ".add(" + arg(a[1]) + ")";
+            case SUB -> vec(a[0]) + ".sub(" + arg(a[1]) + ")";
+            case MUL -> vec(a[0]) + ".mul(" + arg(a[1]) + ")";
+            case DIV -> vec(a[0]) + ".div(" + arg(a[1]) + ")";
+            case POW -> vec(a[0]) + ".pow(" + arg(a[1]) + ")";
+            case MIN -> in == DType.BOOL ? vec(a[0]) + ".and(" + vec(a[1]) + ")" : vec(a[0]) + ".min(" + arg(a[1]) + ")";
+            case MAX -> in == DType.BOOL ? vec(a[0]) + ".or(" + vec(a[1]) + ")" : vec(a[0]) + ".max(" + arg(a[1]) + ")";
+            case LT, LE, GT, GE, EQ, NE -> compare(n, a, in);
+            case AND -> vec(a[0]) + ".and(" + vec(a[1]) + ")";
+            case OR -> vec(a[0]) + ".or(" + vec(a[1]) + ")";
+            case WHERE -> a[1].dtype() == DType.BOOL
+                    ? vec(a[1]) + ".and(" + vec(a[0]) + ").or(" + vec(a[2]) + ".andNot(" + vec(a[0]) + "))"
+                    : vec(a[2]) + ".blend(" + vec(a[1]) + ", " + mask(a[0], a[1].dtype()) + ")";
+            case CLIP -> vec(a[0]) + ".max(" + arg(a[1]) + ").min(" + arg(a[2]) + ")";
+            default -> throw new IllegalStateException(n.op() + " is not vectorised");
+        };
+        return declare(indent, d, expr);
+    }
+
+    private String compare(Node n, Val[] a, DType in) {
+        String op = "VectorOperators." + n.op().name();
+        if (in == DType.BOOL) {
+            /* == and != on masks: equal lanes are where both or neither is set */
+            String same = vec(a[0]) + ".eq(" + vec(a[1]) + ")";
+            return n.op() == dev.rlo.compiler.ir.Op.EQ ? same : same + ".not()";
+        }
+        String m = vec(a[0]) + ".compare(" + op + ", " + arg(a[1]) + ")";
+        return in == DType.I32 ? m + ".cast(F)" : m;
+    }
+
+    private String cast(Val a, DType from, DType to) {
+        if (from == to) {
+            return vec(a);
+        }
+        return switch (from) {
+            case BOOL -> to == DType.F32 ? "FloatVector.zero(F).blend(1f, " + vec(a) + ")" : "IntVector.zero(I).blend(1, " + vec(a) + ".cast(I))";
+            case I32 -> to == DType.F32 ? "((FloatVector) " + vec(a) + ".convert(VectorOperators.I2F, 0))"
+                    : vec(a) + ".compare(VectorOperators.NE, 0).cast(F)";
+            case F32 -> to == DType.I32 ? "((IntVector) " + vec(a) + ".convert(VectorOperators.F2I, 0))"
+                    : vec(a) + ".compare(VectorOperators.NE, 0f)";
+            case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
+        };
+    }
+
+    /** A value as a vector: itself, or a per-row scalar broadcast to every lane. */
+    String vec(Val v) {
+        if (v.vector()) {
+            return v.expr();
+        }
+        return switch (v.dtype()) {
+            case F32 -> "FloatVector.broadcast(F, " + v.expr() + ")";
+            case I32 -> "IntVector.broadcast(I, " + v.expr() + ")";
+            case BOOL -> "F.maskAll(" + v.expr() + ")";
+            case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
+        };
+    }
+
+    /** A value as the second operand of a vector method, which takes a scalar directly. */
+    private String arg(Val v) {
+        return v.vector() ? v.expr() : v.expr();
+    }
+
+    /** A bool as a mask for blending values of dtype {@code d}. */
+    private String mask(Val m, DType d) {
+        String f = vec(m);
+        return d == DType.I32 ? f + ".cast(I)" : f;
+    }
+
+    private Val declare(String indent, DType d, String expr) {
+        String name = "w" + next++;
+        String type = switch (d) {
+            case F32 -> "FloatVector";
+            case I32 -> "IntVector";
+            case BOOL -> "VectorMask<Float>";
+            case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
+        };
+        out.append(indent).append("final ").append(type).append(' ').append(name).append(" = ").append(expr).append(";\n");
+        return new Val(name, true, d);
+    }
+
+    /** Forgets emitted vector values: at the start of a new loop body. */
+    void reset() {
+        locals.clear();
+    }
+}
