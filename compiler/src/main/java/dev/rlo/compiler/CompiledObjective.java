@@ -34,7 +34,28 @@ public final class CompiledObjective {
 
     /** Runs on {@code inputs}, by input name; throws {@link UserError} for bad inputs. */
     public Result run(Map<String, Tensor> inputs) {
-        Map<String, Tensor> out = executable.run(inputs);
+        return result(executable.run(inputs));
+    }
+
+    /**
+     * Like {@link #run(Map)}, writing the gradient with respect to each input named in
+     * {@code grads} into the array given there (the input's dimensions in declared order, its dtype,
+     * row-major): a training loop's way to reuse its gradient buffers instead of allocating per step.
+     */
+    public Result run(Map<String, Tensor> inputs, Map<String, Tensor> grads) {
+        Map<String, Tensor> into = new LinkedHashMap<>();
+        grads.forEach((name, t) -> {
+            if (!graph.outputs().containsKey(Graph.GRAD + name)) {
+                throw new UserError("`" + name + "` has no gradient here; the gradients are of "
+                        + graph.outputs().keySet().stream().filter(o -> o.startsWith(Graph.GRAD))
+                                .map(o -> o.substring(Graph.GRAD.length())).toList());
+            }
+            into.put(Graph.GRAD + name, t);
+        });
+        return result(executable.run(inputs, into));
+    }
+
+    private static Result result(Map<String, Tensor> out) {
         Map<String, Tensor> reports = new LinkedHashMap<>();
         Map<String, Tensor> grads = new LinkedHashMap<>();
         out.forEach((name, t) -> {

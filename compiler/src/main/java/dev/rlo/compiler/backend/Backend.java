@@ -24,5 +24,27 @@ public interface Backend {
          * @throws dev.rlo.compiler.UserError for missing, misshapen, mistyped or non-finite inputs
          */
         Map<String, Tensor> run(Map<String, Tensor> inputs);
+
+        /**
+         * Like {@link #run(Map)}, writing each output named in {@code into} into the array given
+         * there (its dimensions, in the output's order, and dtype; row-major), as a training loop
+         * does with its gradient buffers: no allocation per step. Returns every output.
+         */
+        default Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Tensor> into) {
+            Map<String, Tensor> out = run(inputs);
+            into.forEach((name, t) -> {
+                Tensor o = out.get(name);
+                if (o == null) {
+                    throw new dev.rlo.compiler.UserError("no output `" + name + "`; the outputs are " + out.keySet());
+                }
+                if (!o.dims().equals(t.dims()) || o.dtype() != t.dtype() || !java.util.Arrays.equals(o.shape(), t.shape())) {
+                    throw new dev.rlo.compiler.UserError("the array given for output `" + name + "` is " + t + ", not " + o);
+                }
+                t.data().assign(o.data());
+            });
+            java.util.Map<String, Tensor> result = new java.util.LinkedHashMap<>(out);
+            result.putAll(into);
+            return result;
+        }
     }
 }

@@ -3,11 +3,12 @@ package dev.rlo.compiler.backend.cpu;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.fuse.FusePass;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.tensor.Tensor;
+import java.util.Map;
 
 /**
  * The fused CPU backend: a graph becomes a {@link dev.rlo.compiler.fuse.KernelPlan}, the plan one
- * generated Java class whose kernels C2 compiles and vectorises with the Vector API, and runs
- * through the Truffle language ({@link dev.rlo.compiler.truffle.RloLanguage}) or directly.
+ * generated Java class whose kernels C2 compiles and vectorises with the Vector API.
  */
 public final class CpuBackend implements Backend {
 
@@ -19,7 +20,17 @@ public final class CpuBackend implements Backend {
     @Override
     public Executable compile(Graph graph) {
         CpuPlan plan = new CpuPlan(FusePass.plan(graph), true);
-        return plan::run;
+        return new Executable() {
+            @Override
+            public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+                return plan.run(inputs);
+            }
+
+            @Override
+            public Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Tensor> into) {
+                return plan.run(inputs, into);
+            }
+        };
     }
 
     /** The Java source the backend generates for {@code graph} ({@code rlo compile --emit java}). */

@@ -13,7 +13,6 @@ import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.numerics.Scalars;
 import dev.rlo.compiler.tensor.Tensor;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -37,6 +36,7 @@ final class CpuPlan {
     final String body;
     private final PlanCode code;
     private final List<String> dims;
+    private final Workspace.Pool pool = new Workspace.Pool();
 
     CpuPlan(KernelPlan plan, boolean vector) {
         this.plan = plan;
@@ -63,28 +63,46 @@ final class CpuPlan {
     }
 
     Map<String, Tensor> run(Map<String, Tensor> given) {
+        return run(given, Map.of());
+    }
+
+    /** Runs the plan, writing each output named in {@code into} there and allocating the others. */
+    Map<String, Tensor> run(Map<String, Tensor> given, Map<String, Tensor> into) {
         Inputs.Bound bound = Inputs.bind(plan.graph(), given, false);
+        for (String name : into.keySet()) {
+            if (!plan.graph().outputs().containsKey(name)) {
+                throw new dev.rlo.compiler.UserError("no output `" + name + "`; the outputs are " + plan.graph().outputs().keySet());
+            }
+        }
         Map<String, Long> sizes = bound.sizes();
         long[] n = dims.stream().mapToLong(d -> sizes.getOrDefault(d, 0L)).toArray();
+        Map<Node, String> outputs = new LinkedHashMap<>();
+        plan.graph().outputs().forEach((name, node) -> outputs.putIfAbsent(node, name));
         Buffer[] all = plan.buffers().toArray(Buffer[]::new);
         INDArray[] arrays = new INDArray[all.length];
         MemorySegment[] b = new MemorySegment[all.length];
         MemorySegment[] aux = new MemorySegment[all.length];
-        for (Buffer buf : all) {
-            Node node = buf.node();
-            arrays[buf.id()] = node.op() == dev.rlo.compiler.ir.Op.INPUT
-                    ? bound.tensors().get(node.attrs(Attrs.Input.class).name()).data()
-                    : allocate(buf, sizes);
-            b[buf.id()] = segment(arrays[buf.id()], buf.type().dtype());
-        }
+        Workspace work = pool.take();
         try {
+            for (Buffer buf : all) {
+                Node node = buf.node();
+                if (node.op() == dev.rlo.compiler.ir.Op.INPUT) {
+                    arrays[buf.id()] = contiguous(bound.tensors().get(node.attrs(Attrs.Input.class).name()).data());
+                } else if (outputs.containsKey(node)) {
+                    arrays[buf.id()] = output(outputs.get(node), buf, into, sizes);
+                }
+                b[buf.id()] = arrays[buf.id()] != null ? segment(arrays[buf.id()], buf.type().dtype())
+                        : work.get(buf.id(), volume(buf, sizes) * bytes(buf.type().dtype()));
+            }
             for (Kernel k : plan.kernels()) {
-                run(k, b, aux, n, sizes);
+                run(k, b, aux, n, sizes, work);
             }
         } catch (Kernels.NonFinite e) {
             Node input = all[e.buffer].node();
             Graph.Input in = plan.graph().input(input.attrs(Attrs.Input.class).name());
             throw Inputs.nonFinite(in, bound.tensors().get(in.name()), e.offset);
+        } finally {
+            pool.give(work);
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
         plan.graph().outputs().forEach((name, node) -> {
@@ -94,11 +112,45 @@ final class CpuPlan {
         return out;
     }
 
-    private void run(Kernel k, MemorySegment[] b, MemorySegment[] aux, long[] n, Map<String, Long> sizes) {
+    /** The array output {@code name} is written to: the caller's, checked, or a new one. */
+    private static INDArray output(String name, Buffer buf, Map<String, Tensor> into, Map<String, Long> sizes) {
+        Tensor t = into.get(name);
+        if (t == null) {
+            return allocate(buf, sizes);
+        }
+        long[] shape = buf.type().dims().stream().mapToLong(sizes::get).toArray();
+        if (t.dtype() != buf.type().dtype() || !t.dims().equals(buf.type().dims()) || !java.util.Arrays.equals(t.shape(), shape)
+                || contiguous(t.data()) != t.data()) {
+            throw new dev.rlo.compiler.UserError("the array given for output `" + name + "` is " + t + ", not a row-major "
+                    + buf.type().dtype() + "[" + String.join(",", buf.type().dims()) + "]" + java.util.Arrays.toString(shape));
+        }
+        return t.data();
+    }
+
+    /** {@code a} if its elements are in row-major order with no gaps, else a row-major copy. */
+    static INDArray contiguous(INDArray a) {
+        long expect = 1;
+        for (int i = a.rank() - 1; i >= 0; i--) {
+            if (a.size(i) != 1 && a.stride(i) != expect) {
+                return a.dup('c');
+            }
+            expect *= a.size(i);
+        }
+        return a;
+    }
+
+    private static long bytes(DType d) {
+        return d == DType.F64 ? 8 : d == DType.BOOL ? 1 : 4;
+    }
+
+    private void run(Kernel k, MemorySegment[] b, MemorySegment[] aux, long[] n, Map<String, Long> sizes, Workspace work) {
         List<Buffer> reductions = k.writes().stream()
                 .filter(w -> FusePass.isReduction(w.node()) || w.node().op() == dev.rlo.compiler.ir.Op.SCATTER_ADD).toList();
         for (Buffer r : reductions) {
-            aux[r.id()] = scratch(r, sizes);
+            aux[r.id()] = scratch(r, sizes, work, 0);
+            if (FusePass.isReduction(r.node()) && Reduction.of(r).isArg()) {
+                b[r.id()].fill((byte) 0);
+            }
         }
         switch (k) {
             case Kernel.Loop l -> {
@@ -107,7 +159,7 @@ final class CpuPlan {
                 List<Buffer> partial = reductions.stream().filter(r -> parts > 1 && !r.type().has(split)).toList();
                 if (l.outer() == 0) {
                     for (int p = 0; p < l.phases().size(); p++) {
-                        launch(k.id(), p, b, aux, n, parts, partial, sizes);
+                        launch(k.id(), p, b, aux, n, parts, partial, sizes, work);
                         for (Buffer r : l.phases().get(p).outputs()) {
                             if (FusePass.isReduction(r.node())) {
                                 finish(r, b, aux, sizes);
@@ -115,44 +167,54 @@ final class CpuPlan {
                         }
                     }
                 } else {
-                    launch(k.id(), -1, b, aux, n, parts, partial, sizes);
+                    launch(k.id(), -1, b, aux, n, parts, partial, sizes, work);
                     reductions.stream().filter(r -> !finishedInKernel(l, r)).forEach(r -> finish(r, b, aux, sizes));
                 }
             }
             case Kernel.Scan s -> launch(k.id(), 0, b, aux, n, Parts.count(outerLanes(s.output(), sizes), volume(s.output(), sizes)),
-                    List.of(), sizes);
-            case Kernel.Argsort a -> launch(k.id(), 0, b, aux, n, 1, List.of(), sizes);
+                    List.of(), sizes, work);
+            case Kernel.Argsort a -> launch(k.id(), 0, b, aux, n, 1, List.of(), sizes, work);
             case Kernel.Scatter s -> {
-                launch(k.id(), 0, b, aux, n, 1, List.of(), sizes);
+                launch(k.id(), 0, b, aux, n, 1, List.of(), sizes, work);
                 finish(s.output(), b, aux, sizes);
             }
         }
     }
 
-    /** Runs {@code parts} parts of a kernel; reductions in {@code partial} get per-part scratch, merged after. */
+    /**
+     * Runs {@code parts} parts of a kernel. Reductions in {@code partial} get per-part scratch (and
+     * an argmax a per-part index buffer), merged into part 0's in part order afterwards, so that ties
+     * keep the first index.
+     */
     private void launch(int kernel, int phase, MemorySegment[] b, MemorySegment[] aux, long[] n, int parts,
-                        List<Buffer> partial, Map<String, Long> sizes) {
+                        List<Buffer> partial, Map<String, Long> sizes, Workspace work) {
         MemorySegment[][] auxOf = new MemorySegment[parts][];
+        MemorySegment[][] bOf = new MemorySegment[parts][];
         for (int p = 0; p < parts; p++) {
             auxOf[p] = p == 0 || partial.isEmpty() ? aux : aux.clone();
+            bOf[p] = p == 0 || partial.isEmpty() ? b : b.clone();
             for (Buffer r : partial) {
                 if (p > 0) {
-                    auxOf[p][r.id()] = scratch(r, sizes);
+                    auxOf[p][r.id()] = scratch(r, sizes, work, p);
+                    if (Reduction.of(r).isArg()) {
+                        bOf[p][r.id()] = work.get(((long) p << 32) + r.id(), volume(r, sizes) * 4).fill((byte) 0);
+                    }
                 }
             }
         }
-        Parts.run(parts, p -> code.run(kernel, phase, b, auxOf[p], n, p, parts));
+        Parts.run(parts, p -> code.run(kernel, phase, bOf[p], auxOf[p], n, p, parts));
         for (int p = 1; p < parts; p++) {
             for (Buffer r : partial) {
-                mergeInto(r, aux[r.id()], auxOf[p][r.id()], b);
+                mergeInto(r, volume(r, sizes), aux[r.id()], auxOf[p][r.id()], b[r.id()], bOf[p][r.id()]);
             }
         }
     }
 
-    private static void mergeInto(Buffer r, MemorySegment into, MemorySegment from, MemorySegment[] b) {
+    /** Merges a part's partial reduction {@code from} (with its indices, for an argmax) into {@code into}. */
+    private static void mergeInto(Buffer r, long count, MemorySegment into, MemorySegment from, MemorySegment intoIndex,
+                                  MemorySegment fromIndex) {
         Reduction red = Reduction.of(r);
         int slots = red.slots();
-        long count = into.byteSize() / 8 / slots;
         for (long i = 0; i < count; i++) {
             double[] p = new double[slots];
             double[] q = new double[slots];
@@ -160,7 +222,13 @@ final class CpuPlan {
                 p[s] = into.getAtIndex(JAVA_DOUBLE, i * slots + s);
                 q[s] = from.getAtIndex(JAVA_DOUBLE, i * slots + s);
             }
-            red.merge(p, q, null, 0);
+            if (red.isArg()) {
+                int[] pi = {intoIndex.getAtIndex(ValueLayout.JAVA_INT, i)};
+                red.merge(p, q, pi, fromIndex.getAtIndex(ValueLayout.JAVA_INT, i));
+                intoIndex.setAtIndex(ValueLayout.JAVA_INT, i, pi[0]);
+            } else {
+                red.merge(p, q, null, 0);
+            }
             for (int s = 0; s < slots; s++) {
                 into.setAtIndex(JAVA_DOUBLE, i * slots + s, p[s]);
             }
@@ -199,11 +267,11 @@ final class CpuPlan {
         }
     }
 
-    /** Scratch for a reduction: its identity in every slot (an argmax's index starts at 0). */
-    private static MemorySegment scratch(Buffer r, Map<String, Long> sizes) {
+    /** Scratch for a reduction in part {@code part}: its identity in every slot (an argmax's index starts at 0). */
+    private MemorySegment scratch(Buffer r, Map<String, Long> sizes, Workspace work, int part) {
         Reduction red = r.node().op() == dev.rlo.compiler.ir.Op.SCATTER_ADD ? Reduction.SUM : Reduction.of(r);
         long count = volume(r, sizes);
-        MemorySegment s = Arena.ofAuto().allocate(Math.max(8, count * red.slots() * 8), 8);
+        MemorySegment s = work.get(-1 - ((long) part * plan.buffers().size() + r.id()), count * red.slots() * 8);
         double[] id = red.identity();
         for (long i = 0; i < count; i++) {
             for (int k = 0; k < id.length; k++) {

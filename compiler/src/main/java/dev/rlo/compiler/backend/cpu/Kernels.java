@@ -39,9 +39,9 @@ public final class Kernels {
         throw new NonFinite(buffer, offset);
     }
 
-    /** Like {@link #nonFinite}, for a vector of {@code lanes} f32 values at {@code offset}: finds the lane. */
-    public static void nonFiniteIn(MemorySegment seg, int buffer, long offset, int lanes) {
-        for (int l = 0; l < lanes; l++) {
+    /** Like {@link #nonFinite}, for {@code count} f32 values from {@code offset}: finds the first non-finite one, if any. */
+    public static void nonFiniteIn(MemorySegment seg, int buffer, long offset, long count) {
+        for (long l = 0; l < count; l++) {
             if (!Float.isFinite(seg.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, offset + l))) {
                 throw new NonFinite(buffer, offset + l);
             }

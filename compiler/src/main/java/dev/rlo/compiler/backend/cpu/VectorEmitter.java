@@ -22,6 +22,9 @@ final class VectorEmitter {
     /** A value: its Java expression (a local) and whether it is a vector or a per-row scalar. */
     record Val(String expr, boolean vector, DType dtype) { }
 
+    /** The vector every f32 input vector is folded into (as x·0): NaN if any lane of any was NaN or ±∞. */
+    static final String PROBE = "probe";
+
     private final KernelPlan plan;
     private final Emitter row;
     private final StringBuilder out;
@@ -29,6 +32,8 @@ final class VectorEmitter {
     private final String rowIndent;
     private final Map<String, Val> locals = new HashMap<>();
     private Set<Node> inline = Set.of();
+    /** The f32 inputs read, with where: the block's probe covers them. */
+    private final Map<Buffer, Map<String, String>> probed = new LinkedHashMap<>();
     private int next;
 
     /**
@@ -108,8 +113,9 @@ final class VectorEmitter {
         };
         Val v = declare(indent, d, expr);
         if (b.node().op() == dev.rlo.compiler.ir.Op.INPUT && d == DType.F32) {
-            out.append(indent).append("if (!").append(v.expr()).append(".test(VectorOperators.IS_FINITE).allTrue()) Kernels.nonFiniteIn(")
-                    .append(seg).append(", ").append(b.id()).append(", ").append(off).append(", F.length());\n");
+            /* x·0 is NaN exactly when x is NaN or ±∞: one fused multiply-add per input vector */
+            out.append(indent).append(PROBE).append(" = ").append(v.expr()).append(".fma(FloatVector.zero(F), ").append(PROBE).append(");\n");
+            probed.put(b, ix);
         }
         return v;
     }
@@ -212,6 +218,25 @@ final class VectorEmitter {
         };
         out.append(indent).append("final ").append(type).append(' ').append(name).append(" = ").append(expr).append(";\n");
         return new Val(name, true, d);
+    }
+
+    /**
+     * After a block whose probe is NaN: a scan of each input's block (whose innermost index starts
+     * at {@code start} and runs {@code count} points) that throws at the first NaN or ±∞.
+     */
+    String rescan(String start, String count) {
+        StringBuilder s = new StringBuilder();
+        probed.forEach((b, ix) -> {
+            Map<String, String> at = new LinkedHashMap<>(ix);
+            at.replaceAll((d, i) -> i.equals(innermost) ? start : i);
+            s.append("Kernels.nonFiniteIn(b").append(b.id()).append(", ").append(b.id()).append(", ").append(row.offset(b, at))
+                    .append(", ").append(count).append("); ");
+        });
+        return s.toString();
+    }
+
+    boolean probes() {
+        return !probed.isEmpty();
     }
 
     /** Forgets emitted vector values: at the start of a new loop body. */

@@ -154,9 +154,17 @@ final class VectorLoopSource extends LoopSource {
             };
             out.append(indent).append("    FloatVector ").append(vacc(r)).append(" = ").append(start).append(";\n");
         }
+        if (vector.probes()) {
+            out.append(indent).append("    final long start_").append(dim).append(" = ").append(i).append(";\n");
+            out.append(indent).append("    FloatVector ").append(VectorEmitter.PROBE).append(" = FloatVector.zero(F);\n");
+        }
         out.append(indent).append("    for (; ").append(i).append(" < end_").append(dim).append("; ").append(i).append(" += F.length()) {\n");
         out.append(body);
         out.append(indent).append("    }\n");
+        if (vector.probes()) {
+            out.append(indent).append("    if (Float.isNaN(").append(VectorEmitter.PROBE).append(".reduceLanes(VectorOperators.ADD))) { ")
+                    .append(vector.rescan("start_" + dim, i + " - start_" + dim)).append("}\n");
+        }
         for (Buffer r : local) {
             out.append(indent).append("    ").append(flush(r)).append('\n');
         }

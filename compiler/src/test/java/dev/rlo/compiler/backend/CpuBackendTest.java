@@ -1,0 +1,150 @@
+package dev.rlo.compiler.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.rlo.compiler.CompiledObjective;
+import dev.rlo.compiler.Compiler;
+import dev.rlo.compiler.Rlo;
+import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.backend.cpu.CpuBackend;
+import dev.rlo.compiler.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What the fused CPU backend does beyond computing the same values as the reference: it finds NaN
+ * and ∞ in f32 inputs read by vector loops, writes gradients into caller-given arrays, accepts
+ * inputs in any memory order, and reuses its workspace across runs of different sizes.
+ */
+class CpuBackendTest {
+
+    static final String SQUARES = "objective squares(x: f32[B,N] grad) {\n  sum(x * x) / 2\n}\n";
+
+    static CompiledObjective cpu(String src) {
+        Compiler c = Rlo.source(src);
+        return c.compile(c.objective(null), Map.of(), false, new CpuBackend());
+    }
+
+    /** x[b, n] = b + n / 1000, so that every element differs. */
+    static Tensor ramp(long b, long n) {
+        double[] v = new double[(int) (b * n)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i / n + (i % n) / 1000.0;
+        }
+        return Tensor.of(DType.F32, List.of("B", "N"), new long[] {b, n}, v);
+    }
+
+    @Test
+    void aNanOrInfinityInAVectorisedInputIsReportedWhereItIs() {
+        CompiledObjective o = cpu(SQUARES);
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+            Tensor x = ramp(3, 3001);
+            x.data().putScalar(new long[] {2, 1777}, bad);
+            UserError e = assertThrows(UserError.class, () -> o.run(Map.of("x", x)));
+            String shown = Double.isNaN(bad) ? "NaN" : bad > 0 ? "Infinity" : "-Infinity";
+            assertEquals("input `x` has a non-finite value (" + shown + ") at [B=2, N=1777]; expected f32[B,N]", e.getMessage());
+        }
+        /* in the scalar tail of a row too: 3001 is not a multiple of any vector length */
+        Tensor x = ramp(3, 3001);
+        x.data().putScalar(new long[] {1, 3000}, Double.NaN);
+        assertEquals("input `x` has a non-finite value (NaN) at [B=1, N=3000]; expected f32[B,N]",
+                assertThrows(UserError.class, () -> o.run(Map.of("x", x))).getMessage());
+    }
+
+    @Test
+    void gradientsGoIntoTheArraysGiven() {
+        CompiledObjective o = cpu(SQUARES);
+        Tensor x = ramp(4, 1000);
+        Tensor into = new Tensor(DType.F32, List.of("B", "N"), Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 4, 1000));
+        CompiledObjective.Result r = o.run(Map.of("x", x), Map.of("x", into));
+        assertSame(into.data(), r.grads().get("x").data());
+        /* d/dx sum(x²)/2 = x */
+        assertArrayEquals(x.values(), into.values(), 0);
+        Tensor wrong = new Tensor(DType.F32, List.of("N", "B"), Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1000, 4));
+        assertEquals("the array given for output `grad:x` is f32[N,B][1000, 4], not a row-major f32[B,N][4, 1000]",
+                assertThrows(UserError.class, () -> o.run(Map.of("x", x), Map.of("x", wrong))).getMessage());
+        assertEquals("`y` has no gradient here; the gradients are of [x]",
+                assertThrows(UserError.class, () -> o.run(Map.of("x", x), Map.of("y", into))).getMessage());
+    }
+
+    @Test
+    void inputsInAnyMemoryOrderReadTheSame() {
+        CompiledObjective o = cpu("objective rows(x: f32[B,N] grad) {\n  report s = sum(x * iota(N), over: N)\n  sum(x)\n}\n");
+        Tensor x = ramp(5, 700);
+        Tensor fortran = new Tensor(DType.F32, x.dims(), x.data().dup('f'));
+        Tensor view = new Tensor(DType.F32, x.dims(), Nd4j.concat(1, x.data(), x.data()).get(
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(700, 1400)));
+        double[] want = naiveRowSums(x);
+        /* f32 results of sums near 1e6: a few ulps */
+        double tol = 1e-6 * java.util.Arrays.stream(want).max().orElseThrow();
+        assertArrayEquals(want, o.run(Map.of("x", x)).reports().get("s").values(), tol);
+        assertArrayEquals(want, o.run(Map.of("x", fortran)).reports().get("s").values(), tol);
+        assertArrayEquals(want, o.run(Map.of("x", view)).reports().get("s").values(), tol);
+    }
+
+    /** sum over n of x[b, n] · n, in f64. */
+    static double[] naiveRowSums(Tensor x) {
+        long b = x.size("B");
+        long n = x.size("N");
+        double[] v = x.values();
+        double[] out = new double[(int) b];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < n; j++) {
+                out[i] += v[(int) (i * n + j)] * j;
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aWorkspaceServesRunsOfEverySize() {
+        /* the softmax's max and sum are intermediates kept in the workspace between runs */
+        CompiledObjective o = cpu("objective sm(x: f32[B,N] grad) {\n  report p = softmax(x, over: N)\n  sum(x)\n}\n");
+        for (long n : new long[] {2000, 17, 5000, 3}) {
+            Tensor x = ramp(3, n);
+            double[] v = x.values();
+            double[] p = o.run(Map.of("x", x)).reports().get("p").values();
+            for (int b = 0; b < 3; b++) {
+                double max = Double.NEGATIVE_INFINITY;
+                double sum = 0;
+                for (int j = 0; j < n; j++) {
+                    max = Math.max(max, v[(int) (b * n + j)]);
+                }
+                for (int j = 0; j < n; j++) {
+                    sum += Math.exp(v[(int) (b * n + j)] - max);
+                }
+                for (int j = 0; j < n; j += 7) {
+                    assertEquals(Math.exp(v[(int) (b * n + j)] - max) / sum, p[(int) (b * n + j)], 1e-6, "n=" + n);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anArgmaxSplitAmongThreadsKeepsTheFirstOfTies() {
+        System.setProperty("rlo.parts.min", "0");
+        try {
+            CompiledObjective o = cpu("objective am(x: f32[N] grad, q: f32[A,N]) {\n"
+                    + "  report a = argmax(x, over: N)\n  report b = argmax(q, over: N)\n  sum(x)\n}\n");
+            double[] x = new double[1000];
+            x[100] = 5;
+            x[700] = 5;
+            double[] q = new double[2 * 1000];
+            java.util.Arrays.fill(q, 0, 1000, 3);
+            q[1000 + 999] = 1;
+            CompiledObjective.Result r = o.run(Map.of("x", Tensor.of(DType.F32, List.of("N"), new long[] {1000}, x),
+                    "q", Tensor.of(DType.F32, List.of("A", "N"), new long[] {2, 1000}, q)));
+            /* ties go to the first index, in whichever part it lies */
+            assertEquals(100, r.reports().get("a").item());
+            assertArrayEquals(new double[] {0, 999}, r.reports().get("b").values());
+        } finally {
+            System.clearProperty("rlo.parts.min");
+        }
+    }
+}
