@@ -60,7 +60,7 @@ final class Suite {
         for (long n : new long[] {100_000, 1_000_000, 10_000_000}) {
             out.add(new Entry("ppo", "N=" + n, PPO, "ppo_full", true, Map.of("N", n), n, 9 * 4 * n, Suite::ppo));
         }
-        for (long[] te : new long[][] {{128, 7812}, {2048, 488}, {2048, 4882}}) {
+        for (long[] te : new long[][] {{128, 7812}, {2048, 488}, {2048, 496}, {2048, 4882}}) {
             long n = te[0] * te[1];
             out.add(new Entry("gae", te[0] + "x" + te[1], GAE, "gae_bench", false, Map.of("T", te[0], "E", te[1]), n,
                     n * (3 * 4 + 2 + 4), Suite::gae));

@@ -165,6 +165,11 @@ class Emitter {
     }
 
     private String gather(Node n, Map<String, String> ix, String indent) {
+        return value(n.in(0), gathered(n, ix, indent), indent);
+    }
+
+    /** Where a gather reads: {@code ix} with the gathered dimension at the (checked) index's value. */
+    Map<String, String> gathered(Node n, Map<String, String> ix, String indent) {
         String dim = n.attrs(Attrs.Dim.class).dim();
         String index = value(n.in(1), ix, indent);
         String at = fresh("g");
@@ -172,7 +177,7 @@ class Emitter {
                 .append(sizes.size(dim)).append(", \"").append(dim).append("\");\n");
         Map<String, String> src = new LinkedHashMap<>(ix);
         src.put(dim, at);
-        return value(n.in(0), src, indent);
+        return src;
     }
 
     private String shift(Node n, Map<String, String> ix, String indent) {

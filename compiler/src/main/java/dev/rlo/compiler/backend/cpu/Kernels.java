@@ -23,6 +23,14 @@ public final class Kernels {
         return i;
     }
 
+    /**
+     * Where part {@code part} of {@code parts} starts in a vectorised dimension of size {@code n}: a
+     * multiple of the vector length, so that no vector (or cache line) straddles two threads.
+     */
+    public static long vectorSplit(long n, int part, int parts, int lanes) {
+        return part == parts ? n : n * part / parts / lanes * lanes;
+    }
+
     /** Thrown by a kernel that reads a NaN or ∞ in an input; the backend names the input and where. */
     public static final class NonFinite extends RuntimeException {
         final int buffer;

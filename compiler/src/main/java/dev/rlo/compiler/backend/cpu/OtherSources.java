@@ -11,45 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Renders the kernel boundaries of a plan: a scan (parallel over its other dimensions, sequential
- * along its own, x and decay computed in place), an argsort (each lane sorted stably, NaN last) and
- * a scatter-add (single-threaded, its input and index computed in place, summed in f64 scratch).
+ * Renders the kernel boundaries of a plan other than scans ({@link ScanSource}): an argsort (each
+ * lane sorted stably, NaN last) and a scatter-add (single-threaded, its input and index computed in
+ * place, summed in f64 scratch).
  */
 final class OtherSources {
 
     private OtherSources() { }
-
-    static void scan(KernelPlan plan, Kernel.Scan k, StringBuilder out) {
-        Buffer b = k.output();
-        Node n = b.node();
-        Attrs.Scan s = n.attrs(Attrs.Scan.class);
-        List<String> rest = TensorType.minus(n.type().dims(), List.of(s.dim()));
-        LoopSource frame = header(plan, k.id(), out);
-        String indent = "        ";
-        for (int i = 0; i < rest.size(); i++) {
-            indent = frame.open(rest.get(i), i == 0, indent);
-        }
-        boolean splitAlongScan = rest.isEmpty();
-        if (splitAlongScan) {
-            out.append(indent).append("if (part == 0) {\n");
-            indent += "    ";
-        }
-        String i = LoopSource.index(s.dim());
-        out.append(indent).append("double a = 0;\n");
-        out.append(indent).append("for (long t = 0; t < ").append(LoopSource.size(s.dim())).append("; t++) {\n");
-        String body = indent + "    ";
-        out.append(body).append("final long ").append(i).append(" = ").append(s.reverse() ? LoopSource.size(s.dim()) + " - 1 - t" : "t").append(";\n");
-        Map<String, String> ix = new LinkedHashMap<>();
-        n.type().dims().forEach(d -> ix.put(d, LoopSource.index(d)));
-        frame.emit.reset();
-        frame.emit.computeInline(java.util.Set.of(n));
-        String x = frame.emit.value(n.in(0), ix, body);
-        String c = frame.emit.value(n.in(1), ix, body);
-        out.append(body).append("a = ").append(x).append(" + (double) ").append(c).append(" * a;\n");
-        out.append(body).append(frame.store(b, "(" + Emitter.javaType(b.type().dtype()) + ") a", frame.emit.offset(b, ix))).append('\n');
-        out.append(indent).append("}\n");
-        close(out, rest.size() + (splitAlongScan ? 1 : 0));
-    }
 
     static void argsort(KernelPlan plan, Kernel.Argsort k, StringBuilder out) {
         Attrs.Argsort a = k.output().node().attrs(Attrs.Argsort.class);

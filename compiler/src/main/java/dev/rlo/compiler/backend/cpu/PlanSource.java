@@ -31,7 +31,7 @@ final class PlanSource {
                         new LoopSource(plan, l, out).render();
                     }
                 }
-                case Kernel.Scan s -> OtherSources.scan(plan, s, out);
+                case Kernel.Scan s -> new ScanSource(plan, s, out).render(vector);
                 case Kernel.Argsort a -> OtherSources.argsort(plan, a, out);
                 case Kernel.Scatter s -> OtherSources.scatter(plan, s, out);
             }

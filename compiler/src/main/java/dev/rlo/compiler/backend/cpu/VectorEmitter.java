@@ -30,6 +30,8 @@ final class VectorEmitter {
     private final StringBuilder out;
     private final String innermost;
     private final String rowIndent;
+    /** The mask of the lanes in range, in the tail iteration; null in the main loop. */
+    private final String mask;
     private final Map<String, Val> locals = new HashMap<>();
     private Set<Node> inline = Set.of();
     /** The f32 inputs read, with where: the block's probe covers them. */
@@ -41,13 +43,17 @@ final class VectorEmitter {
      * @param out       where the vector loop body goes
      * @param innermost the innermost dimension's index variable
      * @param rowIndent the indentation of the row's code
+     * @param mask      for the last, partial vector of a row: the name of its {@code VectorMask<Float>}
+     *                  of lanes in range, which every load and store then takes (lanes out of range
+     *                  read 0 and are computed but never stored); null for whole vectors
      */
-    VectorEmitter(KernelPlan plan, Emitter row, StringBuilder out, String innermost, String rowIndent) {
+    VectorEmitter(KernelPlan plan, Emitter row, StringBuilder out, String innermost, String rowIndent, String mask) {
         this.plan = plan;
         this.row = row;
         this.out = out;
         this.innermost = innermost;
         this.rowIndent = rowIndent;
+        this.mask = mask;
     }
 
     void computeInline(Set<Node> nodes) {
@@ -96,6 +102,8 @@ final class VectorEmitter {
                 yield value(n.in(0), inner, indent);
             }
             case STOP_GRADIENT, EXPAND -> value(n.in(0), ix, indent);
+            /* the index is the same along the row (VectorLoopSource#vectorisable): a contiguous row elsewhere */
+            case GATHER -> value(n.in(0), row.gathered(n, ix, rowIndent), indent);
             default -> elementwise(n, ix, indent);
         };
     }
@@ -106,9 +114,10 @@ final class VectorEmitter {
         String off = row.offset(b, ix);
         String seg = "b" + b.id();
         String expr = switch (d) {
-            case F32 -> "FloatVector.fromMemorySegment(F, " + seg + ", (" + off + ") * 4L, ORDER)";
-            case I32 -> "IntVector.fromMemorySegment(I, " + seg + ", (" + off + ") * 4L, ORDER)";
-            case BOOL -> "ByteVector.fromMemorySegment(B, " + seg + ", (" + off + "), ORDER).compare(VectorOperators.NE, (byte) 0).cast(F)";
+            case F32 -> "FloatVector.fromMemorySegment(F, " + seg + ", (" + off + ") * 4L, ORDER" + masked("") + ")";
+            case I32 -> "IntVector.fromMemorySegment(I, " + seg + ", (" + off + ") * 4L, ORDER" + masked(".cast(I)") + ")";
+            case BOOL -> "ByteVector.fromMemorySegment(B, " + seg + ", (" + off + "), ORDER" + masked(".cast(B)")
+                    + ").compare(VectorOperators.NE, (byte) 0).cast(F)";
             case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
         };
         Val v = declare(indent, d, expr);
@@ -118,6 +127,38 @@ final class VectorEmitter {
             probed.put(b, ix);
         }
         return v;
+    }
+
+    /** A store of {@code v} into buffer {@code b} at {@code ix}. */
+    void store(Buffer b, Val v, Map<String, String> ix, String indent) {
+        String off = row.offset(b, ix);
+        String seg = "b" + b.id();
+        String w = vec(v);
+        String text = switch (b.type().dtype()) {
+            case F32 -> w + ".intoMemorySegment(" + seg + ", (" + off + ") * 4L, ORDER" + masked("") + ");";
+            case I32 -> w + ".intoMemorySegment(" + seg + ", (" + off + ") * 4L, ORDER" + masked(".cast(I)") + ");";
+            case BOOL -> "ByteVector.zero(B).blend((byte) 1, " + w + ".cast(B)).intoMemorySegment(" + seg + ", (" + off + "), ORDER"
+                    + masked(".cast(B)") + ");";
+            case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
+        };
+        out.append(indent).append(text).append('\n');
+    }
+
+    /** {@code acc} updated with {@code v} by reduction {@code red} (sum, mean, max or min), lanes out of range kept. */
+    String accumulate(String acc, Val v, Reduction red) {
+        String f = v.dtype() == DType.I32 ? "((FloatVector) " + vec(v) + ".convert(VectorOperators.I2F, 0))"
+                : v.vector() ? v.expr() : "FloatVector.broadcast(F, (float) " + v.expr() + ")";
+        String op = switch (red) {
+            case MAX -> "VectorOperators.MAX";
+            case MIN -> "VectorOperators.MIN";
+            default -> "VectorOperators.ADD";
+        };
+        return acc + " = " + acc + ".lanewise(" + op + ", " + f + (mask == null ? "" : ", " + mask) + ");";
+    }
+
+    /** {@code , mask} (cast by {@code cast}) for a masked load or store, or nothing. */
+    private String masked(String cast) {
+        return mask == null ? "" : ", " + mask + cast;
     }
 
     private Val elementwise(Node n, Map<String, String> ix, String indent) {
@@ -130,6 +171,10 @@ final class VectorEmitter {
         String expr = switch (n.op()) {
             case NEG -> vec(a[0]) + ".neg()";
             case ABS -> vec(a[0]) + ".abs()";
+            /* x itself where it is ±0 or NaN, as Math.signum */
+            case SIGN -> in == DType.I32
+                    ? vec(a[0]) + ".blend(1, " + vec(a[0]) + ".compare(VectorOperators.GT, 0)).blend(-1, " + vec(a[0]) + ".compare(VectorOperators.LT, 0))"
+                    : vec(a[0]) + ".blend(1f, " + vec(a[0]) + ".compare(VectorOperators.GT, 0f)).blend(-1f, " + vec(a[0]) + ".compare(VectorOperators.LT, 0f))";
             case NOT -> vec(a[0]) + ".not()";
             case EXP -> vec(a[0]) + ".lanewise(VectorOperators.EXP)";
             case LOG -> vec(a[0]) + ".lanewise(VectorOperators.LOG)";
@@ -208,7 +253,7 @@ final class VectorEmitter {
         return d == DType.I32 ? f + ".cast(I)" : f;
     }
 
-    private Val declare(String indent, DType d, String expr) {
+    Val declare(String indent, DType d, String expr) {
         String name = "w" + next++;
         String type = switch (d) {
             case F32 -> "FloatVector";

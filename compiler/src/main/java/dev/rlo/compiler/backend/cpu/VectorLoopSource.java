@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
 final class VectorLoopSource extends LoopSource {
 
     /** Element-wise ops with a Vector API form. */
-    static final Set<Op> VECTOR_OPS = EnumSet.of(Op.NEG, Op.NOT, Op.ABS, Op.EXP, Op.LOG, Op.LOG1P, Op.EXPM1, Op.SQRT,
+    static final Set<Op> VECTOR_OPS = EnumSet.of(Op.NEG, Op.NOT, Op.ABS, Op.SIGN, Op.EXP, Op.LOG, Op.LOG1P, Op.EXPM1, Op.SQRT,
             Op.TANH, Op.SIGMOID, Op.SOFTPLUS, Op.CAST, Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.POW, Op.MIN, Op.MAX, Op.LT,
             Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE, Op.AND, Op.OR, Op.WHERE, Op.CLIP, Op.IOTA, Op.RENAME, Op.EXPAND,
             Op.STOP_GRADIENT);
@@ -66,9 +66,8 @@ final class VectorLoopSource extends LoopSource {
     }
 
     /** Whether {@code n} at {@code ix} can be computed by {@link VectorEmitter} (or is per-row). */
-    private static boolean vectorisable(KernelPlan plan, Node n, Map<String, String> ix, String inner, Set<Node> own) {
-        boolean varies = n.type().dims().stream().anyMatch(d -> inner.equals(ix.get(d)));
-        if (!varies) {
+    static boolean vectorisable(KernelPlan plan, Node n, Map<String, String> ix, String inner, Set<Node> own) {
+        if (!varies(n, ix, inner)) {
             return true;
         }
         if (n.type().dtype() == DType.F64) {
@@ -78,6 +77,12 @@ final class VectorLoopSource extends LoopSource {
             List<String> dims = n.type().dims();
             long atInner = dims.stream().filter(d -> inner.equals(ix.get(d))).count();
             return atInner == 1 && inner.equals(ix.get(dims.getLast()));
+        }
+        if (n.op() == Op.GATHER) {
+            /* a gather whose index is the same along the row reads a contiguous row of its source */
+            Map<String, String> at = new LinkedHashMap<>(ix);
+            at.put(n.attrs(Attrs.Dim.class).dim(), "gathered");
+            return !varies(n.in(1), ix, inner) && vectorisable(plan, n.in(0), at, inner, own);
         }
         if (!VECTOR_OPS.contains(n.op())) {
             return false;
@@ -96,6 +101,10 @@ final class VectorLoopSource extends LoopSource {
         return true;
     }
 
+    private static boolean varies(Node n, Map<String, String> ix, String inner) {
+        return n.type().dims().stream().anyMatch(d -> inner.equals(ix.get(d)));
+    }
+
     @Override
     void innermost(String dim, boolean first, int p, String outer) {
         /* a block of its own: several phases may share the enclosing scope */
@@ -103,74 +112,48 @@ final class VectorLoopSource extends LoopSource {
         String indent = outer + "    ";
         List<Buffer> local = invariant(p, dim);
         for (Buffer r : local) {
-            Reduction red = Reduction.of(r);
             out.append(indent).append("double ").append(acc(r, 0)).append(" = ")
-                    .append(Emitter.literal(red.identity()[0], DType.F64)).append(";\n");
+                    .append(Emitter.literal(Reduction.of(r).identity()[0], DType.F64)).append(";\n");
         }
         String i = index(dim);
         out.append(indent).append("final long lo_").append(dim).append(" = ")
-                .append(first ? size(dim) + " * part / parts" : "0").append(";\n");
+                .append(first ? "Kernels.vectorSplit(" + size(dim) + ", part, parts, F.length())" : "0").append(";\n");
         out.append(indent).append("final long hi_").append(dim).append(" = ")
-                .append(first ? size(dim) + " * (part + 1) / parts" : size(dim)).append(";\n");
+                .append(first ? "Kernels.vectorSplit(" + size(dim) + ", part + 1, parts, F.length())" : size(dim)).append(";\n");
+
         out.append(indent).append("final long up_").append(dim).append(" = lo_").append(dim).append(" + (hi_").append(dim)
                 .append(" - lo_").append(dim).append(") / F.length() * F.length();\n");
 
+        /*
+         * The row's scalars are computed once, for the whole vectors and the partial last one. (Not
+         * every vector masked: masks in the main loop cost 40% at N = 1e6, and pollute the Vector
+         * API's shared profiles enough to slow unmasked loops elsewhere in the process 3×.)
+         */
         StringBuilder rowCode = new StringBuilder();
         Emitter row = new Emitter(plan, LoopSource::size, rowCode, "r");
         StringBuilder body = new StringBuilder();
-        VectorEmitter vector = new VectorEmitter(plan, row, body, i, indent);
-        Set<Node> own = k.phases().get(p).outputs().stream().map(Buffer::node).filter(n -> !FusePass.isReduction(n))
-                .collect(Collectors.toSet());
-        vector.computeInline(own);
-        Map<String, String> ix = new LinkedHashMap<>();
-        k.space().forEach(d -> ix.put(d, index(d)));
-        String inner = indent + "        ";
-        for (Buffer b : k.phases().get(p).outputs()) {
-            Node n = b.node();
-            if (FusePass.isReduction(n)) {
-                VectorEmitter.Val v = vector.value(n.in(0), ix, inner);
-                String f = v.dtype() == DType.I32 ? "((FloatVector) " + vector.vec(v) + ".convert(VectorOperators.I2F, 0))"
-                        : v.vector() ? v.expr() : "FloatVector.broadcast(F, (float) " + v.expr() + ")";
-                String op = switch (Reduction.of(b)) {
-                    case MAX -> ".max(";
-                    case MIN -> ".min(";
-                    default -> ".add(";
-                };
-                body.append(inner).append(vacc(b)).append(" = ").append(vacc(b)).append(op).append(f).append(");\n");
-            } else {
-                store(b, vector.value(n, ix, inner), ix, vector, inner, body);
-            }
-        }
+        String in = indent + "    ";
+        VectorEmitter whole = vectorBody(p, row, body, i, indent, in + "    ", null);
+        StringBuilder tailBody = new StringBuilder();
+        VectorEmitter tail = vectorBody(p, row, tailBody, i, indent, in, "tail");
         out.append(rowCode);
+
         out.append(indent).append("long ").append(i).append(" = lo_").append(dim).append(";\n");
         out.append(indent).append("while (").append(i).append(" < up_").append(dim).append(") {\n");
-        out.append(indent).append("    final long end_").append(dim).append(" = Math.min(up_").append(dim).append(", ").append(i)
+        out.append(in).append("final long end_").append(dim).append(" = Math.min(up_").append(dim).append(", ").append(i)
                 .append(" + ").append(BLOCK).append("L * F.length());\n");
-        for (Buffer r : local) {
-            String start = switch (Reduction.of(r)) {
-                case MAX -> "FloatVector.broadcast(F, Float.NEGATIVE_INFINITY)";
-                case MIN -> "FloatVector.broadcast(F, Float.POSITIVE_INFINITY)";
-                default -> "FloatVector.zero(F)";
-            };
-            out.append(indent).append("    FloatVector ").append(vacc(r)).append(" = ").append(start).append(";\n");
-        }
-        if (vector.probes()) {
-            out.append(indent).append("    final long start_").append(dim).append(" = ").append(i).append(";\n");
-            out.append(indent).append("    FloatVector ").append(VectorEmitter.PROBE).append(" = FloatVector.zero(F);\n");
-        }
-        out.append(indent).append("    for (; ").append(i).append(" < end_").append(dim).append("; ").append(i).append(" += F.length()) {\n");
+        blockStart(local, whole, dim, in);
+        out.append(in).append("for (; ").append(i).append(" < end_").append(dim).append("; ").append(i).append(" += F.length()) {\n");
         out.append(body);
-        out.append(indent).append("    }\n");
-        if (vector.probes()) {
-            out.append(indent).append("    if (Float.isNaN(").append(VectorEmitter.PROBE).append(".reduceLanes(VectorOperators.ADD))) { ")
-                    .append(vector.rescan("start_" + dim, i + " - start_" + dim)).append("}\n");
-        }
-        for (Buffer r : local) {
-            out.append(indent).append("    ").append(flush(r)).append('\n');
-        }
+        out.append(in).append("}\n");
+        blockEnd(local, whole, dim, i + " - start_" + dim, in);
         out.append(indent).append("}\n");
-        out.append(indent).append("for (; ").append(i).append(" < hi_").append(dim).append("; ").append(i).append("++) {\n");
-        body(p, indent + "    ", local);
+
+        out.append(indent).append("if (").append(i).append(" < hi_").append(dim).append(") {\n");
+        out.append(in).append("final VectorMask<Float> tail = F.indexInRange(").append(i).append(", hi_").append(dim).append(");\n");
+        blockStart(local, tail, dim, in);
+        out.append(tailBody);
+        blockEnd(local, tail, dim, "hi_" + dim + " - " + i, in);
         out.append(indent).append("}\n");
         for (Buffer r : local) {
             foldLocal(r, indent);
@@ -178,16 +161,49 @@ final class VectorLoopSource extends LoopSource {
         out.append(outer).append("}\n");
     }
 
-    private void store(Buffer b, VectorEmitter.Val v, Map<String, String> ix, VectorEmitter vector, String indent, StringBuilder body) {
-        String off = emit.offset(b, ix);
-        String seg = "b" + b.id();
-        String w = vector.vec(v);
-        String text = switch (b.type().dtype()) {
-            case F32, I32 -> w + ".intoMemorySegment(" + seg + ", (" + off + ") * 4L, ORDER);";
-            case BOOL -> "ByteVector.zero(B).blend((byte) 1, " + w + ".cast(B)).intoMemorySegment(" + seg + ", (" + off + "), ORDER);";
-            case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
-        };
-        body.append(indent).append(text).append('\n');
+    /** The vector code for one step of phase {@code p}'s innermost loop, whole or (with {@code mask}) partial. */
+    private VectorEmitter vectorBody(int p, Emitter row, StringBuilder body, String i, String rowIndent, String indent, String mask) {
+        VectorEmitter vector = new VectorEmitter(plan, row, body, i, rowIndent, mask);
+        vector.computeInline(k.phases().get(p).outputs().stream().map(Buffer::node).filter(n -> !FusePass.isReduction(n))
+                .collect(Collectors.toSet()));
+        Map<String, String> ix = new LinkedHashMap<>();
+        k.space().forEach(d -> ix.put(d, index(d)));
+        for (Buffer b : k.phases().get(p).outputs()) {
+            Node n = b.node();
+            if (FusePass.isReduction(n)) {
+                body.append(indent).append(vector.accumulate(vacc(b), vector.value(n.in(0), ix, indent), Reduction.of(b))).append('\n');
+            } else {
+                vector.store(b, vector.value(n, ix, indent), ix, indent);
+            }
+        }
+        return vector;
+    }
+
+    /** Before a block of vectors: fresh vector accumulators and probe. */
+    private void blockStart(List<Buffer> local, VectorEmitter vector, String dim, String indent) {
+        for (Buffer r : local) {
+            String start = switch (Reduction.of(r)) {
+                case MAX -> "FloatVector.broadcast(F, Float.NEGATIVE_INFINITY)";
+                case MIN -> "FloatVector.broadcast(F, Float.POSITIVE_INFINITY)";
+                default -> "FloatVector.zero(F)";
+            };
+            out.append(indent).append("FloatVector ").append(vacc(r)).append(" = ").append(start).append(";\n");
+        }
+        if (vector.probes()) {
+            out.append(indent).append("final long start_").append(dim).append(" = ").append(index(dim)).append(";\n");
+            out.append(indent).append("FloatVector ").append(VectorEmitter.PROBE).append(" = FloatVector.zero(F);\n");
+        }
+    }
+
+    /** After a block of {@code count} points: the probe checked, the accumulators flushed into f64. */
+    private void blockEnd(List<Buffer> local, VectorEmitter vector, String dim, String count, String indent) {
+        if (vector.probes()) {
+            out.append(indent).append("if (Float.isNaN(").append(VectorEmitter.PROBE).append(".reduceLanes(VectorOperators.ADD))) { ")
+                    .append(vector.rescan("start_" + dim, count)).append("}\n");
+        }
+        for (Buffer r : local) {
+            out.append(indent).append(flush(r)).append('\n');
+        }
     }
 
     private static String vacc(Buffer r) {

@@ -4,6 +4,7 @@ import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.check.TensorType;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.numerics.Scalars;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -121,7 +122,10 @@ final class Lanes {
         return Tensor.of(DType.I32, kept, kept.stream().mapToLong(x::size).toArray(), out);
     }
 
-    /** a_t = x_t + decay_t · a_{t−1} (from the start), or · a_{t+1} from the end when reverse. */
+    /**
+     * a_t = x_t + decay_t · a_{t−1} (from the start), or · a_{t+1} from the end when reverse; the
+     * carry is in {@code dtype}, each op rounded to it like any element-wise op.
+     */
     static Tensor scan(Tensor x, Tensor decay, Attrs.Scan s, DType dtype) {
         Laned lx = laned(x, List.of(s.dim()));
         Laned lc = laned(decay, List.of(s.dim()));
@@ -131,7 +135,7 @@ final class Lanes {
             double a = 0;
             for (int k = 0; k < lx.len; k++) {
                 int t = base + (s.reverse() ? lx.len - 1 - k : k);
-                a = lx.v[t] + lc.v[t] * a;
+                a = Scalars.round(lx.v[t] + Scalars.round(lc.v[t] * a, dtype), dtype);
                 out[t] = a;
             }
         }
