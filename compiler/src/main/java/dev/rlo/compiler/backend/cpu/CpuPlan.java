@@ -171,9 +171,10 @@ final class CpuPlan {
                     reductions.stream().filter(r -> !finishedInKernel(l, r)).forEach(r -> finish(r, b, aux, sizes));
                 }
             }
-            case Kernel.Scan s -> launch(k.id(), 0, b, aux, n, Parts.count(outerLanes(s.output(), sizes), volume(s.output(), sizes)),
-                    List.of(), sizes, work);
-            case Kernel.Argsort a -> launch(k.id(), 0, b, aux, n, 1, List.of(), sizes, work);
+            case Kernel.Scan s -> launch(k.id(), 0, b, aux, n, Parts.count(outerLanes(s.output(),
+                    s.output().node().attrs(Attrs.Scan.class).dim(), sizes), volume(s.output(), sizes)), List.of(), sizes, work);
+            case Kernel.Argsort a -> launch(k.id(), 0, b, aux, n, Parts.count(outerLanes(a.input(),
+                    a.output().node().attrs(Attrs.Argsort.class).dim(), sizes), volume(a.input(), sizes)), List.of(), sizes, work);
             case Kernel.Scatter s -> {
                 launch(k.id(), 0, b, aux, n, 1, List.of(), sizes, work);
                 finish(s.output(), b, aux, sizes);
@@ -305,9 +306,10 @@ final class CpuPlan {
         return v;
     }
 
-    private static long outerLanes(Buffer scan, Map<String, Long> sizes) {
-        List<String> rest = new ArrayList<>(scan.type().dims());
-        rest.remove(scan.node().attrs(Attrs.Scan.class).dim());
+    /** The size of the first dimension of {@code b} other than {@code along}: what a lane-wise kernel splits. */
+    private static long outerLanes(Buffer b, String along, Map<String, Long> sizes) {
+        List<String> rest = new ArrayList<>(b.type().dims());
+        rest.remove(along);
         return rest.isEmpty() ? 1 : sizes.get(rest.getFirst());
     }
 

@@ -25,6 +25,11 @@ final class OtherSources {
         List<String> rest = TensorType.minus(in.type().dims(), List.of(a.dim()));
         LoopSource frame = header(plan, k.id(), out);
         String indent = "        ";
+        /* one lane's values and permutation, allocated once per part */
+        String len = "(int) " + LoopSource.size(a.dim());
+        out.append(indent).append("final double[] row = new double[").append(len).append("];\n");
+        out.append(indent).append("final int[] order = new int[").append(len).append("];\n");
+        out.append(indent).append("final int[] tmp = new int[").append(len).append("];\n");
         for (int i = 0; i < rest.size(); i++) {
             indent = frame.open(rest.get(i), i == 0, indent);
         }
@@ -35,13 +40,12 @@ final class OtherSources {
         String n = LoopSource.size(a.dim());
         Map<String, String> ix = new LinkedHashMap<>();
         in.type().dims().forEach(d -> ix.put(d, d.equals(a.dim()) ? "j" : LoopSource.index(d)));
-        out.append(indent).append("final double[] row = new double[(int) ").append(n).append("];\n");
         out.append(indent).append("for (long j = 0; j < ").append(n).append("; j++) {\n");
         frame.emit.reset();
         String v = frame.emit.load(in, ix, indent + "    ");
         out.append(indent).append("    row[(int) j] = ").append(v).append(";\n");
         out.append(indent).append("}\n");
-        out.append(indent).append("final int[] order = Sorting.argsort(row, ").append(a.descending()).append(");\n");
+        out.append(indent).append("Sorting.argsort(row, (int) ").append(n).append(", order, tmp, ").append(a.descending()).append(");\n");
         out.append(indent).append("for (long j = 0; j < ").append(n).append("; j++) {\n");
         out.append(indent).append("    ").append(frame.store(k.output(), "order[(int) j]", frame.emit.offset(k.output(), ix))).append('\n');
         out.append(indent).append("}\n");
