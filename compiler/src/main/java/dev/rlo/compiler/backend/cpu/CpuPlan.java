@@ -147,6 +147,9 @@ final class CpuPlan {
         List<Buffer> reductions = k.writes().stream()
                 .filter(w -> FusePass.isReduction(w.node()) || w.node().op() == dev.rlo.compiler.ir.Op.SCATTER_ADD).toList();
         for (Buffer r : reductions) {
+            if (k instanceof Kernel.Loop l && LoopSource.finishedInRow(l, r)) {
+                continue;
+            }
             aux[r.id()] = scratch(r, sizes, work, 0);
             if (FusePass.isReduction(r.node()) && Reduction.of(r).isArg()) {
                 b[r.id()].fill((byte) 0);

@@ -194,12 +194,27 @@ class LoopSource {
         return n.attrs() instanceof dev.rlo.compiler.ir.Attrs.Dim d ? ix.get(d.dim()) : "0";
     }
 
-    /** Folds a local accumulator into its scratch slots after the innermost loop. */
+    /**
+     * True for a reduction whose whole extent one innermost loop covers: a kernel with outer
+     * dimensions and one inner one, reducing over it. Its local accumulator is finished and stored
+     * straight after that loop, with no scratch.
+     */
+    static boolean finishedInRow(Kernel.Loop k, Buffer r) {
+        return k.outer() > 0 && k.innerDims().size() == 1 && FusePass.isReduction(r.node()) && !Reduction.of(r).isArg()
+                && List.copyOf(FusePass.reduced(r.node())).equals(k.innerDims());
+    }
+
+    /** Folds a local accumulator into its scratch slots after the innermost loop (or finishes it there). */
     void foldLocal(Buffer r, String indent) {
         Reduction red = Reduction.of(r);
         Map<String, String> ix = new LinkedHashMap<>();
         r.type().dims().forEach(d -> ix.put(d, index(d)));
         String off = emit.offset(r, ix);
+        if (finishedInRow(k, r)) {
+            String value = red.finishText(accs(r, red), count(r.node()));
+            out.append(indent).append(store(r, "(" + Emitter.javaType(r.type().dtype()) + ") (" + value + ")", off)).append('\n');
+            return;
+        }
         if (red.isArg()) {
             out.append(indent).append("if (").append(accIndex(r)).append(" >= 0) Kernels.foldArg(").append(red == Reduction.ARGMAX)
                     .append(", aux").append(r.id()).append(", b").append(r.id()).append(", ").append(off).append(", ")
@@ -217,7 +232,7 @@ class LoopSource {
     /** Finishes, for the current outer index, the reductions of phase {@code ph} that later phases read. */
     private void finishInKernel(Kernel.Phase ph, String indent) {
         for (Buffer r : ph.outputs()) {
-            if (!FusePass.isReduction(r.node()) || Reduction.of(r).isArg()) {
+            if (!FusePass.isReduction(r.node()) || Reduction.of(r).isArg() || finishedInRow(k, r)) {
                 continue;
             }
             Reduction red = Reduction.of(r);

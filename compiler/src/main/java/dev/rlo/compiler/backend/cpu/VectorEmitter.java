@@ -35,7 +35,16 @@ final class VectorEmitter {
     private final Map<String, Val> locals = new HashMap<>();
     private Set<Node> inline = Set.of();
     /** The f32 inputs read, with where: the block's probe covers them. */
-    private final Map<Buffer, Map<String, String>> probed = new LinkedHashMap<>();
+    private final Map<String, Probe> probed = new LinkedHashMap<>();
+    /** Reads an earlier phase of the kernel probed already: the same points of the same inputs. */
+    private Set<String> checked = Set.of();
+
+    /** An input read, and where. */
+    record Probe(Buffer buffer, Map<String, String> at) {
+        String key() {
+            return buffer.id() + "@" + at;
+        }
+    }
     private int next;
 
     /**
@@ -121,10 +130,13 @@ final class VectorEmitter {
             case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
         };
         Val v = declare(indent, d, expr);
-        if (b.node().op() == dev.rlo.compiler.ir.Op.INPUT && d == DType.F32) {
+        Map<String, String> at = new LinkedHashMap<>();
+        b.type().dims().forEach(dim -> at.put(dim, ix.get(dim)));
+        Probe probe = new Probe(b, at);
+        if (b.node().op() == dev.rlo.compiler.ir.Op.INPUT && d == DType.F32 && !checked.contains(probe.key())) {
             /* x·0 is NaN exactly when x is NaN or ±∞: one fused multiply-add per input vector */
             out.append(indent).append(PROBE).append(" = ").append(v.expr()).append(".fma(FloatVector.zero(F), ").append(PROBE).append(");\n");
-            probed.put(b, ix);
+            probed.put(probe.key(), probe);
         }
         return v;
     }
@@ -271,17 +283,27 @@ final class VectorEmitter {
      */
     String rescan(String start, String count) {
         StringBuilder s = new StringBuilder();
-        probed.forEach((b, ix) -> {
-            Map<String, String> at = new LinkedHashMap<>(ix);
+        for (Probe p : probed.values()) {
+            Map<String, String> at = new LinkedHashMap<>(p.at());
             at.replaceAll((d, i) -> i.equals(innermost) ? start : i);
-            s.append("Kernels.nonFiniteIn(b").append(b.id()).append(", ").append(b.id()).append(", ").append(row.offset(b, at))
-                    .append(", ").append(count).append("); ");
-        });
+            s.append("Kernels.nonFiniteIn(b").append(p.buffer().id()).append(", ").append(p.buffer().id()).append(", ")
+                    .append(row.offset(p.buffer(), at)).append(", ").append(count).append("); ");
+        }
         return s.toString();
     }
 
     boolean probes() {
         return !probed.isEmpty();
+    }
+
+    /** Skips probing reads an earlier phase probed ({@link Probe#key}s). */
+    void alreadyChecked(Set<String> keys) {
+        checked = keys;
+    }
+
+    /** The reads this emitter probed. */
+    Set<String> probedKeys() {
+        return probed.keySet();
     }
 
     /** Forgets emitted vector values: at the start of a new loop body. */

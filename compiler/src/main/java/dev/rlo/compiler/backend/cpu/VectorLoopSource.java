@@ -33,6 +33,9 @@ final class VectorLoopSource extends LoopSource {
     /** Points per flush of the vector accumulators into f64, bounding f32 rounding error. */
     static final int BLOCK = 1024;
 
+    /** The input reads probed for NaN and ∞ by earlier phases: later phases read the same values. */
+    private final Set<String> checked = new java.util.HashSet<>();
+
     VectorLoopSource(KernelPlan plan, Kernel.Loop k, StringBuilder out) {
         super(plan, k, out);
     }
@@ -136,6 +139,7 @@ final class VectorLoopSource extends LoopSource {
         VectorEmitter whole = vectorBody(p, row, body, i, indent, in + "    ", null);
         StringBuilder tailBody = new StringBuilder();
         VectorEmitter tail = vectorBody(p, row, tailBody, i, indent, in, "tail");
+        checked.addAll(whole.probedKeys());
         out.append(rowCode);
 
         out.append(indent).append("long ").append(i).append(" = lo_").append(dim).append(";\n");
@@ -164,6 +168,7 @@ final class VectorLoopSource extends LoopSource {
     /** The vector code for one step of phase {@code p}'s innermost loop, whole or (with {@code mask}) partial. */
     private VectorEmitter vectorBody(int p, Emitter row, StringBuilder body, String i, String rowIndent, String indent, String mask) {
         VectorEmitter vector = new VectorEmitter(plan, row, body, i, rowIndent, mask);
+        vector.alreadyChecked(Set.copyOf(checked));
         vector.computeInline(k.phases().get(p).outputs().stream().map(Buffer::node).filter(n -> !FusePass.isReduction(n))
                 .collect(Collectors.toSet()));
         Map<String, String> ix = new LinkedHashMap<>();
@@ -171,7 +176,8 @@ final class VectorLoopSource extends LoopSource {
         for (Buffer b : k.phases().get(p).outputs()) {
             Node n = b.node();
             if (FusePass.isReduction(n)) {
-                body.append(indent).append(vector.accumulate(vacc(b), vector.value(n.in(0), ix, indent), Reduction.of(b))).append('\n');
+                VectorEmitter.Val v = vector.value(n.in(0), ix, indent);
+                body.append(indent).append(vector.accumulate(vacc(b), v, Reduction.of(b))).append('\n');
             } else {
                 vector.store(b, vector.value(n, ix, indent), ix, indent);
             }
