@@ -21,9 +21,10 @@ import java.util.stream.Collectors;
  * {@link CompiledObjective}s.
  * <pre>
  * Compiler c = Compiler.load(Path.of("examples/ppo.rlo"), List.of());
- * CompiledObjective ppo = c.compile("ppo", Map.of("eps", "0.1"), false, new ReferenceBackend());
+ * CompiledObjective ppo = c.compile("ppo", Map.of("eps", "0.1"), false);   // f32, on the fused CPU backend
  * CompiledObjective.Result r = ppo.run(Map.of("logits", logits, …));
  * </pre>
+ * {@link #compile(String, Map, boolean, Backend)} picks another backend ({@code new ReferenceBackend()}).
  */
 public final class Compiler {
 
@@ -153,6 +154,11 @@ public final class Compiler {
         Map<String, Double> h = hyper(objective, hyper);
         return gradients ? Pipeline.compile(session.checker(), decl(objective), h, f64)
                 : Pipeline.lowerOnly(session.checker(), decl(objective), h, f64);
+    }
+
+    /** {@code objective} compiled for the fused CPU backend, the default. */
+    public CompiledObjective compile(String objective, Map<String, String> hyper, boolean f64) {
+        return compile(objective, hyper, f64, new dev.rlo.compiler.backend.cpu.CpuBackend());
     }
 
     public CompiledObjective compile(String objective, Map<String, String> hyper, boolean f64, Backend backend) {

@@ -30,13 +30,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * each split into parts that run on {@link Parts}' threads, per-part partial reductions merged and
  * finished afterwards.
  */
-final class CpuPlan {
+public final class CpuPlan {
 
     final KernelPlan plan;
     final String body;
     private final PlanCode code;
     private final List<String> dims;
     private final Workspace.Pool pool = new Workspace.Pool();
+
+    /** The plan of {@code graph}, its kernels generated and compiled (or found in the kernel cache). */
+    public static CpuPlan of(Graph graph) {
+        return new CpuPlan(FusePass.plan(graph), true);
+    }
 
     CpuPlan(KernelPlan plan, boolean vector) {
         this.plan = plan;
@@ -67,23 +72,48 @@ final class CpuPlan {
     }
 
     /** Runs the plan, writing each output named in {@code into} there and allocating the others. */
-    Map<String, Tensor> run(Map<String, Tensor> given, Map<String, Tensor> into) {
-        Inputs.Bound bound = Inputs.bind(plan.graph(), given, false);
-        for (String name : into.keySet()) {
-            if (!plan.graph().outputs().containsKey(name)) {
-                throw new dev.rlo.compiler.UserError("no output `" + name + "`; the outputs are " + plan.graph().outputs().keySet());
+    public Map<String, Tensor> run(Map<String, Tensor> given, Map<String, Tensor> into) {
+        try (Run run = start(given, into)) {
+            for (int k = 0; k < plan.kernels().size(); k++) {
+                run.kernel(k);
             }
+            return run.outputs();
         }
-        Map<String, Long> sizes = bound.sizes();
-        long[] n = dims.stream().mapToLong(d -> sizes.getOrDefault(d, 0L)).toArray();
-        Map<Node, String> outputs = new LinkedHashMap<>();
-        plan.graph().outputs().forEach((name, node) -> outputs.putIfAbsent(node, name));
-        Buffer[] all = plan.buffers().toArray(Buffer[]::new);
-        INDArray[] arrays = new INDArray[all.length];
-        MemorySegment[] b = new MemorySegment[all.length];
-        MemorySegment[] aux = new MemorySegment[all.length];
-        Workspace work = pool.take();
-        try {
+    }
+
+    /** The number of kernels, each launched by {@link Run#kernel}. */
+    public int kernels() {
+        return plan.kernels().size();
+    }
+
+    /** Binds inputs and outputs for one run, and takes a workspace: then launch each kernel in order. */
+    public Run start(Map<String, Tensor> given, Map<String, Tensor> into) {
+        return new Run(given, into);
+    }
+
+    /** One run of the plan: its buffers, bound once, and its workspace, given back on close. */
+    public final class Run implements AutoCloseable {
+        private final Inputs.Bound bound;
+        private final Map<String, Long> sizes;
+        private final long[] n;
+        private final Buffer[] all = plan.buffers().toArray(Buffer[]::new);
+        private final INDArray[] arrays = new INDArray[all.length];
+        private final MemorySegment[] b = new MemorySegment[all.length];
+        private final MemorySegment[] aux = new MemorySegment[all.length];
+        private final Workspace work;
+
+        private Run(Map<String, Tensor> given, Map<String, Tensor> into) {
+            bound = Inputs.bind(plan.graph(), given, false);
+            for (String name : into.keySet()) {
+                if (!plan.graph().outputs().containsKey(name)) {
+                    throw new dev.rlo.compiler.UserError("no output `" + name + "`; the outputs are " + plan.graph().outputs().keySet());
+                }
+            }
+            sizes = bound.sizes();
+            n = dims.stream().mapToLong(d -> sizes.getOrDefault(d, 0L)).toArray();
+            Map<Node, String> outputs = new LinkedHashMap<>();
+            plan.graph().outputs().forEach((name, node) -> outputs.putIfAbsent(node, name));
+            work = pool.take();
             for (Buffer buf : all) {
                 Node node = buf.node();
                 if (node.op() == dev.rlo.compiler.ir.Op.INPUT) {
@@ -94,22 +124,33 @@ final class CpuPlan {
                 b[buf.id()] = arrays[buf.id()] != null ? segment(arrays[buf.id()], buf.type().dtype())
                         : work.get(buf.id(), volume(buf, sizes) * bytes(buf.type().dtype()));
             }
-            for (Kernel k : plan.kernels()) {
-                run(k, b, aux, n, sizes, work);
+        }
+
+        /** Launches kernel {@code index} (on as many threads as it is worth), and finishes its reductions. */
+        public void kernel(int index) {
+            try {
+                CpuPlan.this.run(plan.kernels().get(index), b, aux, n, sizes, work);
+            } catch (Kernels.NonFinite e) {
+                Node input = all[e.buffer].node();
+                Graph.Input in = plan.graph().input(input.attrs(Attrs.Input.class).name());
+                throw Inputs.nonFinite(in, bound.tensors().get(in.name()), e.offset);
             }
-        } catch (Kernels.NonFinite e) {
-            Node input = all[e.buffer].node();
-            Graph.Input in = plan.graph().input(input.attrs(Attrs.Input.class).name());
-            throw Inputs.nonFinite(in, bound.tensors().get(in.name()), e.offset);
-        } finally {
+        }
+
+        /** Every output by name, once every kernel has run. */
+        public Map<String, Tensor> outputs() {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            plan.graph().outputs().forEach((name, node) -> {
+                Buffer buf = plan.buffer(node);
+                out.put(name, new Tensor(node.type().dtype(), node.type().dims(), arrays[buf.id()]));
+            });
+            return out;
+        }
+
+        @Override
+        public void close() {
             pool.give(work);
         }
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        plan.graph().outputs().forEach((name, node) -> {
-            Buffer buf = plan.buffer(node);
-            out.put(name, new Tensor(node.type().dtype(), node.type().dims(), arrays[buf.id()]));
-        });
-        return out;
     }
 
     /** The array output {@code name} is written to: the caller's, checked, or a new one. */

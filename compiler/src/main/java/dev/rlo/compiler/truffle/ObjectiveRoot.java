@@ -1,0 +1,125 @@
+package dev.rlo.compiler.truffle;
+
+import com.oracle.truffle.api.CompilerDirectives.TruffleBoundary;
+import com.oracle.truffle.api.frame.VirtualFrame;
+import com.oracle.truffle.api.nodes.ExplodeLoop;
+import com.oracle.truffle.api.nodes.Node;
+import com.oracle.truffle.api.nodes.RootNode;
+import dev.rlo.compiler.Compiler;
+import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.backend.cpu.CpuPlan;
+import dev.rlo.compiler.tensor.Tensor;
+import java.util.Map;
+
+/**
+ * The root node of one objective: binds the inputs, launches each kernel of its plan in order
+ * (one {@link Launch} child per kernel, the loop unrolled when Graal compiles the root), and returns
+ * the outputs. The kernels themselves are generated Java that C2 compiles and vectorises: each launch
+ * sits behind a {@link TruffleBoundary}, because Graal CE partially evaluating Vector API code runs
+ * it about 12× slower (../shared/toolchain/cpu-kernels-vector-api.md).
+ */
+final class ObjectiveRoot extends RootNode {
+
+    private final String name;
+    private final CpuPlan plan;
+    @Children private final Launch[] launches;
+
+    private ObjectiveRoot(RloLanguage language, String name, CpuPlan plan) {
+        super(language);
+        this.name = name;
+        this.plan = plan;
+        this.launches = new Launch[plan.kernels()];
+        for (int k = 0; k < launches.length; k++) {
+            launches[k] = new Launch(k);
+        }
+    }
+
+    /** The objective {@code name} of {@code compiler}'s source, f32, with its gradients, its plan compiled. */
+    @TruffleBoundary
+    static ObjectiveRoot of(RloLanguage language, Compiler compiler, String name) {
+        return new ObjectiveRoot(language, name, CpuPlan.of(compiler.graph(name, Map.of(), false, true)));
+    }
+
+    @Override
+    public String getName() {
+        return "rlo objective " + name;
+    }
+
+    /** What the compilation trace prints. */
+    @Override
+    public String toString() {
+        return getName();
+    }
+
+    @Override
+    @ExplodeLoop
+    public Object execute(VirtualFrame frame) {
+        CpuPlan.Run run = start(frame.getArguments());
+        try {
+            for (Launch launch : launches) {
+                launch.execute(run);
+            }
+            return outputs(run);
+        } finally {
+            close(run);
+        }
+    }
+
+    @TruffleBoundary
+    private CpuPlan.Run start(Object[] arguments) {
+        if (arguments.length < 1 || arguments.length > 2) {
+            throw new RloException(getName() + " takes a map of inputs by name, and optionally a map of output arrays; got "
+                    + arguments.length + " arguments");
+        }
+        Map<String, Tensor> inputs = tensors(arguments[0], "inputs");
+        Map<String, Tensor> into = arguments.length == 2 ? tensors(arguments[1], "outputs") : Map.of();
+        try {
+            return plan.start(inputs, into);
+        } catch (UserError e) {
+            throw new RloException(e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Tensor> tensors(Object argument, String what) {
+        var env = RloLanguage.env();
+        Object host = env.isHostObject(argument) ? env.asHostObject(argument) : null;
+        if (!(host instanceof Map<?, ?> map) || !map.keySet().stream().allMatch(String.class::isInstance)
+                || !map.values().stream().allMatch(Tensor.class::isInstance)) {
+            throw new RloException(getName() + " expects its " + what + " as a java.util.Map<String, dev.rlo.compiler.tensor.Tensor>");
+        }
+        return (Map<String, Tensor>) map;
+    }
+
+    @TruffleBoundary
+    private static Object outputs(CpuPlan.Run run) {
+        return RloLanguage.env().asGuestValue(run.outputs());
+    }
+
+    @TruffleBoundary
+    private static void close(CpuPlan.Run run) {
+        run.close();
+    }
+
+    /** Launches one kernel of the plan. */
+    static final class Launch extends Node {
+        private final int kernel;
+
+        Launch(int kernel) {
+            this.kernel = kernel;
+        }
+
+        void execute(CpuPlan.Run run) {
+            launch(run, kernel);
+        }
+
+        @TruffleBoundary
+        private static void launch(CpuPlan.Run run, int kernel) {
+            try {
+                run.kernel(kernel);
+            } catch (UserError e) {
+                throw new RloException(e.getMessage());
+            }
+        }
+    }
+}
