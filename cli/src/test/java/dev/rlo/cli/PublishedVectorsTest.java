@@ -8,12 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Published test vectors, reproduced by rlo programs through {@code rlo eval} (JSON in, JSON out),
- * each to 1e-4. The programs and inputs are in {@code src/test/vectors}; the expected numbers are
+ * each to 1e-4, on both backends. The programs and inputs are in {@code src/test/vectors}; the expected numbers are
  * copied from the sources named at each test, not computed by rlo.
  */
 class PublishedVectorsTest {
@@ -21,11 +22,11 @@ class PublishedVectorsTest {
     static final String DIR = "src/test/vectors/";
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> eval(String rlo, String inputs, String... more) {
-        String[] args = new String[6 + more.length];
+    static Map<String, Object> eval(String backend, String rlo, String inputs, String... more) {
+        String[] args = new String[8 + more.length];
         String in = inputs.startsWith("/") ? inputs : DIR + inputs;
-        System.arraycopy(new String[] {"eval", DIR + rlo, "--inputs", in, "--format", "json"}, 0, args, 0, 6);
-        System.arraycopy(more, 0, args, 6, more.length);
+        System.arraycopy(new String[] {"eval", DIR + rlo, "--inputs", in, "--format", "json", "--backend", backend}, 0, args, 0, 8);
+        System.arraycopy(more, 0, args, 8, more.length);
         CliTest.Run r = CliTest.rlo(args);
         assertEquals(0, r.code(), r.out() + r.err());
         return (Map<String, Object>) Json.parse(r.out(), "eval output");
@@ -52,14 +53,15 @@ class PublishedVectorsTest {
      * [[0,0,1,0,-0.5],[0,0,0,0,1]], values [[1,4,-3,-2,-1,-1],[-3,-2,-1,0,5,-1]], discounts
      * [[0.99]*5,[0.9,0.9,0.9,0.0,0.9]]. A row's discount is γ(1 − terminated): row 2 terminates at t=3.
      */
-    @Test
-    void rlaxGeneralizedAdvantageEstimation() {
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "reference"})
+    void rlaxGeneralizedAdvantageEstimation(String backend) {
         close(new double[] {-1.45119, -4.45575, 2.53965, 0.52490, -0.49},
-                report(eval("gae.rlo", "gae_row1.json", "--set", "lambda=1"), "adv"));
-        close(new double[] {3.0, 2.0, 1.0, 0.0, -4.9}, report(eval("gae.rlo", "gae_row2.json", "--set", "lambda=1"), "adv"));
+                report(eval(backend, "gae.rlo", "gae_row1.json", "--set", "lambda=1"), "adv"));
+        close(new double[] {3.0, 2.0, 1.0, 0.0, -4.9}, report(eval(backend, "gae.rlo", "gae_row2.json", "--set", "lambda=1"), "adv"));
         close(new double[] {-0.67698, -5.24817, 2.48461, 0.67043, -0.49},
-                report(eval("gae.rlo", "gae_row1.json", "--set", "lambda=0.7"), "adv"));
-        close(new double[] {2.2899, 1.73, 1.0, 0.0, -4.9}, report(eval("gae.rlo", "gae_row2.json", "--set", "lambda=0.7"), "adv"));
+                report(eval(backend, "gae.rlo", "gae_row1.json", "--set", "lambda=0.7"), "adv"));
+        close(new double[] {2.2899, 1.73, 1.0, 0.0, -4.9}, report(eval(backend, "gae.rlo", "gae_row2.json", "--set", "lambda=0.7"), "adv"));
     }
 
     /**
@@ -67,12 +69,13 @@ class PublishedVectorsTest {
      * [[1,1,1],[2,0,0],[-1,-2,-3]], old logits [[1,1,1],[2,0,0],[-3,-2,-1]], actions [0,1,2], ε 0.2,
      * advantages [0.3,0.2,0.1] → −0.17117467; the negated advantages → 0.19333333.
      */
-    @Test
-    void rlaxClippedSurrogate(@TempDir Path dir) throws IOException {
-        assertEquals(-0.17117467, (Double) eval("ppo.rlo", "ppo.json").get("loss"), 1e-4);
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "reference"})
+    void rlaxClippedSurrogate(String backend, @TempDir Path dir) throws IOException {
+        assertEquals(-0.17117467, (Double) eval(backend, "ppo.rlo", "ppo.json").get("loss"), 1e-4);
         Path negated = dir.resolve("ppo_negated.json");
         Files.writeString(negated, Files.readString(Path.of(DIR + "ppo.json")).replace("[0.3, 0.2, 0.1]", "[-0.3, -0.2, -0.1]"));
-        assertEquals(0.19333333, (Double) eval("ppo.rlo", negated.toAbsolutePath().toString()).get("loss"), 1e-4);
+        assertEquals(0.19333333, (Double) eval(backend, "ppo.rlo", negated.toAbsolutePath().toString()).get("loss"), 1e-4);
     }
 
     /**
@@ -80,13 +83,14 @@ class PublishedVectorsTest {
      * Fortran-order f8 old logits, i8 actions, big-endian f4 advantages), and a bool .npy read as a
      * row's terminations.
      */
-    @Test
-    void numpyFilesAreReadAsNumpyWroteThem(@TempDir Path dir) throws IOException {
-        assertEquals(-0.17117467, (Double) eval("ppo.rlo", "ppo.npz").get("loss"), 1e-4);
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "reference"})
+    void numpyFilesAreReadAsNumpyWroteThem(String backend, @TempDir Path dir) throws IOException {
+        assertEquals(-0.17117467, (Double) eval(backend, "ppo.rlo", "ppo.npz").get("loss"), 1e-4);
         Path noTerminations = dir.resolve("row2.json");
         Files.writeString(noTerminations, Files.readString(Path.of(DIR + "gae_row2.json"))
                 .replaceAll("(?m)^.*\"terminated\".*\n", ""));
-        Map<String, Object> row2 = eval("gae.rlo", noTerminations.toAbsolutePath().toString(), "--set", "lambda=1",
+        Map<String, Object> row2 = eval(backend, "gae.rlo", noTerminations.toAbsolutePath().toString(), "--set", "lambda=1",
                 "--input", "terminated=" + DIR + "terminated.npy");
         close(new double[] {3.0, 2.0, 1.0, 0.0, -4.9}, report(row2, "adv"));
     }
@@ -95,10 +99,11 @@ class PublishedVectorsTest {
      * rlax, rlax/_src/value_learning_test.py (QuantileRegressionLossTest): dist [-1,3], τ [0.2,0.7]
      * and [0,0.4], target [-3,4,2] → [2.0, 2.2]; with Huber κ = 2 → [2.5, 8.5/3].
      */
-    @Test
-    void rlaxQuantileRegression() {
-        close(new double[] {2.0, 2.2}, report(eval("quantile.rlo", "quantile.json"), "loss"));
-        close(new double[] {2.5, 8.5 / 3}, report(eval("quantile.rlo", "quantile.json", "--set", "kappa=2"), "loss"));
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "reference"})
+    void rlaxQuantileRegression(String backend) {
+        close(new double[] {2.0, 2.2}, report(eval(backend, "quantile.rlo", "quantile.json"), "loss"));
+        close(new double[] {2.5, 8.5 / 3}, report(eval(backend, "quantile.rlo", "quantile.json", "--set", "kappa=2"), "loss"));
     }
 
     /**
@@ -106,9 +111,10 @@ class PublishedVectorsTest {
      * mean 0.375, Σ(r − mean)² = 1.875): GRPO with the sample std → +1.2076/−0.7246, with the
      * population std → +1.2910/−0.7746, the mean alone → +0.625/−0.375, RLOO → +0.7143/−0.4286.
      */
-    @Test
-    void groupBaselines() {
-        Map<String, Object> out = eval("baselines.rlo", "baselines.json");
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "reference"})
+    void groupBaselines(String backend) {
+        Map<String, Object> out = eval(backend, "baselines.rlo", "baselines.json");
         close(new double[] {1.2076, 1.2076, 1.2076, -0.7246, -0.7246, -0.7246, -0.7246, -0.7246}, report(out, "grpo_sample"));
         close(new double[] {1.2910, 1.2910, 1.2910, -0.7746, -0.7746, -0.7746, -0.7746, -0.7746}, report(out, "grpo_population"));
         close(new double[] {0.625, 0.625, 0.625, -0.375, -0.375, -0.375, -0.375, -0.375}, report(out, "mean_only"));

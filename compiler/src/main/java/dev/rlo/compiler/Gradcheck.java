@@ -39,12 +39,21 @@ public final class Gradcheck {
     private Gradcheck() { }
 
     public static Report run(Compiler compiler, String objective, Map<String, String> hyper, Options o) {
-        return run(compiler.graph(objective, hyper, true, true), compiler.graph(objective, hyper, true, false), o);
+        return run(compiler, objective, hyper, o, new ReferenceBackend());
+    }
+
+    /** The same, running both graphs on {@code backend}. */
+    public static Report run(Compiler compiler, String objective, Map<String, String> hyper, Options o, Backend backend) {
+        return run(compiler.graph(objective, hyper, true, true), compiler.graph(objective, hyper, true, false), o, backend);
     }
 
     /** Checks {@code full}'s gradients by finite differences of {@code forward}'s loss (the same objective). */
     public static Report run(Graph full, Graph forward, Options o) {
-        Backend backend = new ReferenceBackend();
+        return run(full, forward, o, new ReferenceBackend());
+    }
+
+    /** The same on {@code backend}. */
+    public static Report run(Graph full, Graph forward, Options o, Backend backend) {
         Backend.Executable withGrads = backend.compile(full);
         Backend.Executable lossOnly = backend.compile(forward);
         Map<String, Tensor> inputs = inputs(full, o);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.backend.cpu.CpuBackend;
 import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -75,9 +77,12 @@ class MultistepTest {
         return g;
     }
 
-    static Map<String, Tensor> run(Rollout o) {
+    /** Each check runs on both backends. */
+    static final List<Backend> BACKENDS = List.of(new ReferenceBackend(), new CpuBackend());
+
+    static Map<String, Tensor> run(Rollout o, Backend backend) {
         Compiler c = Compiler.fromSource("probe.rlo", SRC, null, List.of());
-        CompiledObjective probe = c.compile("probe", Map.of(), true, new ReferenceBackend());
+        CompiledObjective probe = c.compile("probe", Map.of(), true, backend);
         Map<String, Tensor> in = new LinkedHashMap<>();
         in.put("value", vec(DType.F64, o.v));
         in.put("reward", vec(DType.F64, o.r));
@@ -101,12 +106,15 @@ class MultistepTest {
 
     @Test
     void gaeAndLambdaReturnsMatchTheirRecursions() {
-        for (long seed = 1; seed <= 5; seed++) {
-            Rollout o = rollout(seed);
-            Map<String, Tensor> out = run(o);
-            assertArrayEquals(naiveGae(o, 0.9, 0.8), out.get("adv").values(), 1e-12, "gae, seed " + seed);
-            assertArrayEquals(naiveLambdaReturns(o, 0.9, 0.8), out.get("ret").values(), 1e-12, "λ-returns, seed " + seed);
-            assertArrayEquals(naiveLambdaReturns(o, 0.9, 1.0), out.get("mc").values(), 1e-12, "returns, seed " + seed);
+        for (Backend b : BACKENDS) {
+            for (long seed = 1; seed <= 5; seed++) {
+                Rollout o = rollout(seed);
+                Map<String, Tensor> out = run(o, b);
+                String at = ", seed " + seed + " on " + b.name();
+                assertArrayEquals(naiveGae(o, 0.9, 0.8), out.get("adv").values(), 1e-12, "gae" + at);
+                assertArrayEquals(naiveLambdaReturns(o, 0.9, 0.8), out.get("ret").values(), 1e-12, "λ-returns" + at);
+                assertArrayEquals(naiveLambdaReturns(o, 0.9, 1.0), out.get("mc").values(), 1e-12, "returns" + at);
+            }
         }
     }
 
@@ -122,14 +130,16 @@ class MultistepTest {
                 o.nv[t] = o.v[t + 1];
             }
         }
-        Map<String, Tensor> out = run(o);
-        double[] adv = out.get("adv").values();
-        double[] ret = out.get("ret").values();
-        for (int t = 0; t < T; t++) {
-            ret[t] -= o.v[t];
+        for (Backend b : BACKENDS) {
+            Map<String, Tensor> out = run(o, b);
+            double[] adv = out.get("adv").values();
+            double[] ret = out.get("ret").values();
+            for (int t = 0; t < T; t++) {
+                ret[t] -= o.v[t];
+            }
+            assertArrayEquals(adv, ret, 1e-12, b.name());
+            assertArrayEquals(out.get("mc").values(), out.get("mc_as_lambda").values(), 0.0, b.name());
         }
-        assertArrayEquals(adv, ret, 1e-12);
-        assertArrayEquals(out.get("mc").values(), out.get("mc_as_lambda").values(), 0.0);
     }
 
     @Test
@@ -142,15 +152,21 @@ class MultistepTest {
                   sum(group_norm(reward)) + sum(rloo(reward))
                 }
                 """;
-        CompiledObjective o = Compiler.fromSource("g.rlo", src, null, List.of()).compile("groups", Map.of(), true, new ReferenceBackend());
+        for (Backend b : BACKENDS) {
+            groupsOnBackend(src, b);
+        }
+    }
+
+    private static void groupsOnBackend(String src, Backend b) {
+        CompiledObjective o = Compiler.fromSource("g.rlo", src, null, List.of()).compile("groups", Map.of(), true, b);
         for (long k : new long[] {1, 4}) {
             double[] equal = new double[(int) (2 * k)];
             java.util.Arrays.fill(equal, 0.75);
             CompiledObjective.Result r = o.run(Map.of("reward", Tensor.of(DType.F64, List.of("G", "K"), new long[] {2, k}, equal)));
-            assertArrayEquals(new double[equal.length], r.reports().get("norm").values(), 0.0, "group_norm, K = " + k);
-            assertArrayEquals(new double[equal.length], r.reports().get("loo").values(), 0.0, "rloo, K = " + k);
+            assertArrayEquals(new double[equal.length], r.reports().get("norm").values(), 0.0, "group_norm, K = " + k + " on " + b.name());
+            assertArrayEquals(new double[equal.length], r.reports().get("loo").values(), 0.0, "rloo, K = " + k + " on " + b.name());
             for (double g : r.grads().get("reward").values()) {
-                assertTrue(Double.isFinite(g), "a finite gradient for K = " + k);
+                assertTrue(Double.isFinite(g), "a finite gradient for K = " + k + " on " + b.name());
             }
         }
     }

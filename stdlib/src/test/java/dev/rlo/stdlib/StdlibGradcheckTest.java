@@ -8,6 +8,9 @@ import dev.rlo.compiler.ast.Decl;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.Param;
 import dev.rlo.compiler.ast.TypeExpr;
+import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.backend.cpu.CpuBackend;
+import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +24,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * {@code rlo gradcheck} on the whole standard library, in f64 against central differences (error ≤
- * 1e-6): every objective as it is, and every fn through a wrapper objective that differentiates
+ * 1e-6), on the reference and the cpu backend: every objective as it is, and every fn through a wrapper objective that differentiates
  * all of its float inputs and contracts its result with random weights.
  */
 class StdlibGradcheckTest {
@@ -35,21 +38,27 @@ class StdlibGradcheckTest {
             for (Path file : files.filter(p -> p.toString().endsWith(".rlo")).sorted().toList()) {
                 String module = "std." + StdlibDocTest.STD.relativize(file).toString().replace(".rlo", "").replace('/', '.');
                 Compiler c = Compiler.load(file, List.of());
-                for (Decl d : c.objectiveDecls()) {
-                    tests.add(DynamicTest.dynamicTest(module + "." + d.name().name(), () -> check(c, d.name().name())));
-                }
-                for (Decl d : c.fnDecls()) {
-                    FnDecl fn = (FnDecl) d;
-                    tests.add(DynamicTest.dynamicTest(module + "." + fn.name().name(), () -> checkFn(module, fn, c)));
+                for (Backend backend : BACKENDS) {
+                    String on = " on " + backend.name();
+                    for (Decl d : c.objectiveDecls()) {
+                        tests.add(DynamicTest.dynamicTest(module + "." + d.name().name() + on, () -> check(c, d.name().name(), backend)));
+                    }
+                    for (Decl d : c.fnDecls()) {
+                        FnDecl fn = (FnDecl) d;
+                        tests.add(DynamicTest.dynamicTest(module + "." + fn.name().name() + on, () -> checkFn(module, fn, c, backend)));
+                    }
                 }
             }
         }
         return tests.stream();
     }
 
-    private static void check(Compiler c, String objective) {
+    /** One corpus, two configurations: every check runs on both backends. */
+    static final List<Backend> BACKENDS = List.of(new ReferenceBackend(), new CpuBackend());
+
+    private static void check(Compiler c, String objective, Backend backend) {
         Gradcheck.Report r = Gradcheck.run(c, objective, Map.of(),
-                new Gradcheck.Options(Map.of(), 5, TOLERANCE, 48, Map.of()));
+                new Gradcheck.Options(Map.of(), 5, TOLERANCE, 48, Map.of()), backend);
         assertTrue(r.passed(), () -> objective + ": " + r);
     }
 
@@ -58,7 +67,7 @@ class StdlibGradcheckTest {
      * (an input it stops, like a target, would disagree with finite differences by design), its
      * result weighted by an input w.
      */
-    private static void checkFn(String module, FnDecl fn, Compiler owner) {
+    private static void checkFn(String module, FnDecl fn, Compiler owner, Backend backend) {
         java.util.Set<String> differentiable = ((dev.rlo.compiler.check.Typed.Value) owner.info(fn).result()).deps();
         List<String> params = new ArrayList<>();
         List<String> args = new ArrayList<>();
@@ -75,7 +84,7 @@ class StdlibGradcheckTest {
                 + "objective wrapped(" + String.join(", ", params) + ", w: " + result + ") {\n"
                 + "  sum(" + fn.name().name() + "(" + String.join(", ", args) + ") * w)\n}\n";
         Compiler c = Compiler.fromSource("wrapped_" + fn.name().name() + ".rlo", src, null, List.of());
-        check(c, "wrapped");
+        check(c, "wrapped", backend);
     }
 
 }

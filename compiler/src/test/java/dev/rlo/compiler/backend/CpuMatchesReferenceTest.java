@@ -50,6 +50,17 @@ class CpuMatchesReferenceTest {
         }
     }
 
+    /** The same with the scalar kernels a JVM without the Vector API gets. */
+    @Test
+    void randomProgramsAgreeWithScalarKernels() {
+        System.setProperty("rlo.vector", "false");
+        try {
+            randomProgramsAgree();
+        } finally {
+            System.clearProperty("rlo.vector");
+        }
+    }
+
     @Test
     void randomProgramsAgree() {
         Random random = new Random(SEED);

@@ -19,7 +19,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Executable compile(Graph graph) {
-        CpuPlan plan = new CpuPlan(FusePass.plan(graph), true);
+        CpuPlan plan = CpuPlan.of(graph);
         return new Executable() {
             @Override
             public Map<String, Tensor> run(Map<String, Tensor> inputs) {
@@ -35,7 +35,7 @@ public final class CpuBackend implements Backend {
 
     /** The Java source the backend generates for {@code graph} ({@code rlo compile --emit java}). */
     public static String source(Graph graph) {
-        String body = PlanSource.body(FusePass.plan(graph), true);
+        String body = PlanSource.body(FusePass.plan(graph), CpuPlan.vectorApi());
         return PlanSource.render(KernelCompiler.className(body), body);
     }
 }

@@ -40,7 +40,17 @@ public final class CpuPlan {
 
     /** The plan of {@code graph}, its kernels generated and compiled (or found in the kernel cache). */
     public static CpuPlan of(Graph graph) {
-        return new CpuPlan(FusePass.plan(graph), true);
+        return new CpuPlan(FusePass.plan(graph), vectorApi());
+    }
+
+    /**
+     * Whether kernels use the Vector API: when this JVM has it ({@code --add-modules
+     * jdk.incubator.vector}) unless {@code -Drlo.vector=false}. Otherwise they are scalar loops,
+     * correct but several times slower.
+     */
+    public static boolean vectorApi() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && Boolean.parseBoolean(System.getProperty("rlo.vector", "true"));
     }
 
     CpuPlan(KernelPlan plan, boolean vector) {
