@@ -27,12 +27,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "Output: text (a markdown table) or json (default: ${DEFAULT-VALUE}).")
     String format = "text";
 
+    @Option(names = "--compile", description = "Time compiling each stdlib objective instead of running the suite.")
+    boolean compile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (compile) {
+            dev.rlo.cli.bench.CompileTimes.print(java.nio.file.Path.of(System.getProperty("rlo.stdlib", "stdlib")), repeat, warmup, out);
+            return Main.OK;
+        }
         new Bench(entry, repeat, warmup, !noReference, format.equals("json"), out).run();
         return Main.OK;
     }

@@ -33,6 +33,15 @@ public final class CpuBackend implements Backend {
         };
     }
 
+    /**
+     * Generates and compiles {@code graph}'s kernels with javac, past both kernel caches: what a new
+     * objective (or variant) costs the first time ({@code rlo bench --compile}). Returns the class.
+     */
+    public static Object compileFresh(Graph graph) {
+        String body = PlanSource.body(FusePass.plan(graph), CpuPlan.vectorApi());
+        return KernelCompiler.compileFresh(body);
+    }
+
     /** The Java source the backend generates for {@code graph} ({@code rlo compile --emit java}). */
     public static String source(Graph graph) {
         String body = PlanSource.body(FusePass.plan(graph), CpuPlan.vectorApi());

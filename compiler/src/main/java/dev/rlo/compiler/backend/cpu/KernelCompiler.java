@@ -55,6 +55,12 @@ final class KernelCompiler {
         return LOADED.computeIfAbsent(name, n -> instantiate(n, cachedOrCompiled(n, body)));
     }
 
+    /** Compiles {@code body} with javac and loads it, using and filling no cache. */
+    static PlanCode compileFresh(String body) {
+        String name = className(body);
+        return instantiate(name, javac(name, PlanSource.render(name, body)));
+    }
+
     private static byte[] cachedOrCompiled(String name, String body) {
         Path file = cacheDir().resolve(name + ".class");
         try {
