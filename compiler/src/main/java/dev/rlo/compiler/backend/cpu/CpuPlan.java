@@ -215,7 +215,7 @@ public final class CpuPlan {
                     for (int p = 0; p < l.phases().size(); p++) {
                         launch(k.id(), p, b, aux, n, parts, partial, sizes, work);
                         for (Buffer r : l.phases().get(p).outputs()) {
-                            if (FusePass.isReduction(r.node())) {
+                            if (FusePass.isReduction(r.node()) && !LoopSource.finishedInRow(l, r)) {
                                 finish(r, b, aux, sizes);
                             }
                         }
@@ -304,12 +304,22 @@ public final class CpuPlan {
         }
         DType d = r.type().dtype();
         long count = volume(r, sizes);
+        MemorySegment from = aux[r.id()];
+        MemorySegment to = b[r.id()];
+        if (red.slots() == 1 && d == DType.F32) {
+            /* the common case, without a switch per element */
+            double divisor = red == Reduction.MEAN ? reduced : 1;
+            for (long i = 0; i < count; i++) {
+                to.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (from.getAtIndex(JAVA_DOUBLE, i) / divisor));
+            }
+            return;
+        }
         double[] slots = new double[red.slots()];
         for (long i = 0; i < count; i++) {
             for (int s = 0; s < slots.length; s++) {
-                slots[s] = aux[r.id()].getAtIndex(JAVA_DOUBLE, i * slots.length + s);
+                slots[s] = from.getAtIndex(JAVA_DOUBLE, i * slots.length + s);
             }
-            write(b[r.id()], d, i, Scalars.round(red.finish(slots, reduced), d));
+            write(to, d, i, Scalars.round(red.finish(slots, reduced), d));
         }
     }
 

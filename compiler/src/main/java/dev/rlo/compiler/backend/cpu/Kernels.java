@@ -13,6 +13,9 @@ import java.lang.foreign.MemorySegment;
  */
 public final class Kernels {
 
+    /** By ordinal, as generated code names them ({@code values()} copies its array on every call). */
+    private static final Reduction[] REDUCTIONS = Reduction.values();
+
     private Kernels() { }
 
     /** {@code i} as an offset along {@code dim}, or a {@link UserError} if it is out of range. */
@@ -58,7 +61,7 @@ public final class Kernels {
 
     /** Folds one value into the slots of reduction {@code red} at {@code base}, in place. */
     public static void fold(int red, MemorySegment aux, long base, double v) {
-        Reduction r = Reduction.values()[red];
+        Reduction r = REDUCTIONS[red];
         if (r == Reduction.LOGSUMEXP) {
             merge(red, aux, base, v, v == Double.NEGATIVE_INFINITY ? 0 : 1);
         } else {
@@ -69,11 +72,11 @@ public final class Kernels {
     /** Merges a one-slot partial into the slots at {@code base}. */
     public static void merge(int red, MemorySegment aux, long base, double a0) {
         double p = aux.getAtIndex(JAVA_DOUBLE, base);
-        double v = switch (Reduction.values()[red]) {
+        double v = switch (REDUCTIONS[red]) {
             case SUM, MEAN -> p + a0;
             case MAX -> Math.max(p, a0);
             case MIN -> Math.min(p, a0);
-            default -> throw new IllegalArgumentException("one slot for " + Reduction.values()[red]);
+            default -> throw new IllegalArgumentException("one slot for " + REDUCTIONS[red]);
         };
         aux.setAtIndex(JAVA_DOUBLE, base, v);
     }
@@ -81,7 +84,7 @@ public final class Kernels {
     /** Merges a two-slot (logsumexp) partial into the slots at {@code base}. */
     public static void merge(int red, MemorySegment aux, long base, double a0, double a1) {
         double[] p = {aux.getAtIndex(JAVA_DOUBLE, base), aux.getAtIndex(JAVA_DOUBLE, base + 1)};
-        Reduction.values()[red].merge(p, new double[] {a0, a1}, null, 0);
+        REDUCTIONS[red].merge(p, new double[] {a0, a1}, null, 0);
         aux.setAtIndex(JAVA_DOUBLE, base, p[0]);
         aux.setAtIndex(JAVA_DOUBLE, base + 1, p[1]);
     }

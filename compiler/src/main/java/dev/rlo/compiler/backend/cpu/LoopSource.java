@@ -195,13 +195,13 @@ class LoopSource {
     }
 
     /**
-     * True for a reduction whose whole extent one innermost loop covers: a kernel with outer
-     * dimensions and one inner one, reducing over it. Its local accumulator is finished and stored
-     * straight after that loop, with no scratch.
+     * True for a reduction whose whole extent one innermost loop covers: it reduces over the
+     * kernel's last dimension only, which is not the one split among threads. Its local accumulator
+     * is finished and stored straight after that loop, with no scratch.
      */
     static boolean finishedInRow(Kernel.Loop k, Buffer r) {
-        return k.outer() > 0 && k.innerDims().size() == 1 && FusePass.isReduction(r.node()) && !Reduction.of(r).isArg()
-                && List.copyOf(FusePass.reduced(r.node())).equals(k.innerDims());
+        return k.space().size() > 1 && FusePass.isReduction(r.node()) && !Reduction.of(r).isArg()
+                && FusePass.reduced(r.node()).equals(List.of(k.space().getLast()));
     }
 
     /** Folds a local accumulator into its scratch slots after the innermost loop (or finishes it there). */

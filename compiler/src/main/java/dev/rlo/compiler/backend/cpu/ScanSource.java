@@ -141,47 +141,52 @@ final class ScanSource {
         out.append(indent).append(frame.store(b, x + " + " + c + " * " + prev, frame.emit.offset(b, ix))).append('\n');
     }
 
-    /** A row of a sweep, a vector of points at a time, the last one partial. */
+    /**
+     * A row of a sweep, a vector of points at a time; the last vector overlaps the one before (see
+     * {@link VectorLoopSource}), and a row shorter than a vector is scalar.
+     */
     private void vectorRow(String dim, boolean split, boolean first, String outer) {
         out.append(outer).append("{\n");
         String indent = outer + "    ";
         String i = LoopSource.index(dim);
+        String at = "at_" + dim;
         String lo = split ? "Kernels.vectorSplit(" + LoopSource.size(dim) + ", part, parts, F.length())" : "0";
         String hi = split ? "Kernels.vectorSplit(" + LoopSource.size(dim) + ", part + 1, parts, F.length())" : LoopSource.size(dim);
         out.append(indent).append("final long lo_").append(dim).append(" = ").append(lo).append(";\n");
         out.append(indent).append("final long hi_").append(dim).append(" = ").append(hi).append(";\n");
-        out.append(indent).append("final long up_").append(dim).append(" = lo_").append(dim).append(" + (hi_").append(dim).append(" - lo_")
-                .append(dim).append(") / F.length() * F.length();\n");
+        out.append(indent).append("long ").append(i).append(" = lo_").append(dim).append(";\n");
         StringBuilder rowCode = new StringBuilder();
         Emitter row = new Emitter(plan, LoopSource::size, rowCode, "r");
         StringBuilder body = new StringBuilder();
-        VectorEmitter whole = step(row, body, i, first, indent, indent + "    ", null);
-        StringBuilder tailBody = new StringBuilder();
-        VectorEmitter tail = step(row, tailBody, i, first, indent, indent + "    ", "tail");
+        String in = indent + "        ";
+        VectorEmitter vec = step(row, body, at, first, indent + "    ", in);
+        out.append(indent).append("if (hi_").append(dim).append(" - lo_").append(dim).append(" >= F.length()) {\n");
         out.append(rowCode);
-        out.append(indent).append("long ").append(i).append(" = lo_").append(dim).append(";\n");
-        if (whole.probes()) {
-            out.append(indent).append("FloatVector ").append(VectorEmitter.PROBE).append(" = FloatVector.zero(F);\n");
+        if (vec.probes()) {
+            out.append(indent).append("    FloatVector ").append(VectorEmitter.PROBE).append(" = FloatVector.zero(F);\n");
         }
-        out.append(indent).append("for (; ").append(i).append(" < up_").append(dim).append("; ").append(i).append(" += F.length()) {\n");
+        out.append(indent).append("    for (; ").append(i).append(" < hi_").append(dim).append("; ").append(i).append(" += F.length()) {\n");
+        out.append(in).append("final long ").append(at).append(" = Math.min(").append(i).append(", hi_").append(dim).append(" - F.length());\n");
         out.append(body);
-        out.append(indent).append("}\n");
-        out.append(indent).append("if (").append(i).append(" < hi_").append(dim).append(") {\n");
-        out.append(indent).append("    final VectorMask<Float> tail = F.indexInRange(").append(i).append(", hi_").append(dim).append(");\n");
-        out.append(tailBody);
-        out.append(indent).append("}\n");
-        if (whole.probes()) {
-            out.append(indent).append("if (Float.isNaN(").append(VectorEmitter.PROBE).append(".reduceLanes(VectorOperators.ADD))) { ")
-                    .append(whole.rescan("lo_" + dim, "hi_" + dim + " - lo_" + dim)).append("}\n");
+        out.append(indent).append("    }\n");
+        if (vec.probes()) {
+            out.append(indent).append("    if (Float.isNaN(").append(VectorEmitter.PROBE).append(".reduceLanes(VectorOperators.ADD))) { ")
+                    .append(vec.rescan("lo_" + dim, "hi_" + dim + " - lo_" + dim)).append("}\n");
         }
+        out.append(indent).append("} else {\n");
+        out.append(indent).append("    for (; ").append(i).append(" < hi_").append(dim).append("; ").append(i).append("++) {\n");
+        scalarPoint(first, indent + "        ");
+        out.append(indent).append("    }\n");
+        out.append(indent).append("}\n");
         out.append(outer).append("}\n");
     }
 
-    /** One vector step of a sweep: x + c · (the previous step's output, or 0 at the first). */
-    private VectorEmitter step(Emitter row, StringBuilder body, String i, boolean first, String rowIndent, String indent, String mask) {
-        VectorEmitter vec = new VectorEmitter(plan, row, body, i, rowIndent, mask);
+    /** One vector step of a sweep at index {@code i}: x + c · (the previous step's output, or 0 at the first). */
+    private VectorEmitter step(Emitter row, StringBuilder body, String i, boolean first, String rowIndent, String indent) {
+        VectorEmitter vec = new VectorEmitter(plan, row, body, i, rowIndent);
         vec.computeInline(Set.of(n));
         Map<String, String> ix = index();
+        ix.put(after.getLast(), i);
         VectorEmitter.Val x = vec.value(n.in(0), ix, indent);
         VectorEmitter.Val c = vec.value(n.in(1), ix, indent);
         String prev = first ? "0f" : vec.load(b, previous(ix), indent).expr();

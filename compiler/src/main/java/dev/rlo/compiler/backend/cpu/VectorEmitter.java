@@ -30,8 +30,6 @@ final class VectorEmitter {
     private final StringBuilder out;
     private final String innermost;
     private final String rowIndent;
-    /** The mask of the lanes in range, in the tail iteration; null in the main loop. */
-    private final String mask;
     private final Map<String, Val> locals = new HashMap<>();
     private Set<Node> inline = Set.of();
     /** The f32 inputs read, with where: the block's probe covers them. */
@@ -52,17 +50,13 @@ final class VectorEmitter {
      * @param out       where the vector loop body goes
      * @param innermost the innermost dimension's index variable
      * @param rowIndent the indentation of the row's code
-     * @param mask      for the last, partial vector of a row: the name of its {@code VectorMask<Float>}
-     *                  of lanes in range, which every load and store then takes (lanes out of range
-     *                  read 0 and are computed but never stored); null for whole vectors
      */
-    VectorEmitter(KernelPlan plan, Emitter row, StringBuilder out, String innermost, String rowIndent, String mask) {
+    VectorEmitter(KernelPlan plan, Emitter row, StringBuilder out, String innermost, String rowIndent) {
         this.plan = plan;
         this.row = row;
         this.out = out;
         this.innermost = innermost;
         this.rowIndent = rowIndent;
-        this.mask = mask;
     }
 
     void computeInline(Set<Node> nodes) {
@@ -123,10 +117,9 @@ final class VectorEmitter {
         String off = row.offset(b, ix);
         String seg = "b" + b.id();
         String expr = switch (d) {
-            case F32 -> "FloatVector.fromMemorySegment(F, " + seg + ", (" + off + ") * 4L, ORDER" + masked("") + ")";
-            case I32 -> "IntVector.fromMemorySegment(I, " + seg + ", (" + off + ") * 4L, ORDER" + masked(".cast(I)") + ")";
-            case BOOL -> "ByteVector.fromMemorySegment(B, " + seg + ", (" + off + "), ORDER" + masked(".cast(B)")
-                    + ").compare(VectorOperators.NE, (byte) 0).cast(F)";
+            case F32 -> "FloatVector.fromMemorySegment(F, " + seg + ", (" + off + ") * 4L, ORDER" + ")";
+            case I32 -> "IntVector.fromMemorySegment(I, " + seg + ", (" + off + ") * 4L, ORDER" + ")";
+            case BOOL -> "ByteVector.fromMemorySegment(B, " + seg + ", (" + off + "), ORDER).compare(VectorOperators.NE, (byte) 0).cast(F)";
             case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
         };
         Val v = declare(indent, d, expr);
@@ -147,30 +140,36 @@ final class VectorEmitter {
         String seg = "b" + b.id();
         String w = vec(v);
         String text = switch (b.type().dtype()) {
-            case F32 -> w + ".intoMemorySegment(" + seg + ", (" + off + ") * 4L, ORDER" + masked("") + ");";
-            case I32 -> w + ".intoMemorySegment(" + seg + ", (" + off + ") * 4L, ORDER" + masked(".cast(I)") + ");";
-            case BOOL -> "ByteVector.zero(B).blend((byte) 1, " + w + ".cast(B)).intoMemorySegment(" + seg + ", (" + off + "), ORDER"
-                    + masked(".cast(B)") + ");";
+            case F32 -> w + ".intoMemorySegment(" + seg + ", (" + off + ") * 4L, ORDER" + ");";
+            case I32 -> w + ".intoMemorySegment(" + seg + ", (" + off + ") * 4L, ORDER" + ");";
+            case BOOL -> "ByteVector.zero(B).blend((byte) 1, " + w + ".cast(B)).intoMemorySegment(" + seg + ", (" + off + "), ORDER);";
             case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
         };
         out.append(indent).append(text).append('\n');
     }
 
-    /** {@code acc} updated with {@code v} by reduction {@code red} (sum, mean, max or min), lanes out of range kept. */
-    String accumulate(String acc, Val v, Reduction red) {
+    /**
+     * {@code acc} updated with {@code v} by reduction {@code red} (sum, mean, max or min), only the
+     * lanes of mask {@code fresh} if not null: the others are replaced by the reduction's identity
+     * (a blend, then an unmasked op; masked arithmetic falls back to scalar code in C2 on JDK 25).
+     */
+    String accumulate(String acc, Val v, Reduction red, String fresh) {
         String f = v.dtype() == DType.I32 ? "((FloatVector) " + vec(v) + ".convert(VectorOperators.I2F, 0))"
                 : v.vector() ? v.expr() : "FloatVector.broadcast(F, (float) " + v.expr() + ")";
-        String op = switch (red) {
-            case MAX -> "VectorOperators.MAX";
-            case MIN -> "VectorOperators.MIN";
-            default -> "VectorOperators.ADD";
+        String identity = switch (red) {
+            case MAX -> "Float.NEGATIVE_INFINITY";
+            case MIN -> "Float.POSITIVE_INFINITY";
+            default -> "0f";
         };
-        return acc + " = " + acc + ".lanewise(" + op + ", " + f + (mask == null ? "" : ", " + mask) + ");";
-    }
-
-    /** {@code , mask} (cast by {@code cast}) for a masked load or store, or nothing. */
-    private String masked(String cast) {
-        return mask == null ? "" : ", " + mask + cast;
+        if (fresh != null) {
+            f = "FloatVector.broadcast(F, " + identity + ").blend(" + f + ", " + fresh + ")";
+        }
+        String op = switch (red) {
+            case MAX -> ".max(";
+            case MIN -> ".min(";
+            default -> ".add(";
+        };
+        return acc + " = " + acc + op + f + ");";
     }
 
     private Val elementwise(Node n, Map<String, String> ix, String indent) {

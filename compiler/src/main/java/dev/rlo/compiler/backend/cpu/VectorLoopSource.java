@@ -124,26 +124,30 @@ final class VectorLoopSource extends LoopSource {
         out.append(indent).append("final long hi_").append(dim).append(" = ")
                 .append(first ? "Kernels.vectorSplit(" + size(dim) + ", part + 1, parts, F.length())" : size(dim)).append(";\n");
 
-        out.append(indent).append("final long up_").append(dim).append(" = lo_").append(dim).append(" + (hi_").append(dim)
-                .append(" - lo_").append(dim).append(") / F.length() * F.length();\n");
-
         /*
-         * The row's scalars are computed once, for the whole vectors and the partial last one. (Not
-         * every vector masked: masks in the main loop cost 40% at N = 1e6, and pollute the Vector
-         * API's shared profiles enough to slow unmasked loops elsewhere in the process 3×.)
+         * Whole vectors only, no masks. After the vectors that fit, one more starts at hi − L and
+         * overlaps the one before: its stores rewrite the same values, its reductions blend the
+         * lanes done already to the identity. (Masked arithmetic fell back to slow scalar code under
+         * C2 on JDK 25, and blending in every step cost 10% on PPO: both measured.) Rows shorter than
+         * a vector run the scalar body.
          */
+        String at = "at_" + dim;
         StringBuilder rowCode = new StringBuilder();
         Emitter row = new Emitter(plan, LoopSource::size, rowCode, "r");
         StringBuilder body = new StringBuilder();
-        String in = indent + "    ";
-        VectorEmitter whole = vectorBody(p, row, body, i, indent, in + "    ", null);
-        StringBuilder tailBody = new StringBuilder();
-        VectorEmitter tail = vectorBody(p, row, tailBody, i, indent, in, "tail");
+        String in = indent + "        ";
+        VectorEmitter whole = vectorBody(p, row, body, i, indent + "    ", in + "    ", null);
+        StringBuilder lastBody = new StringBuilder();
+        VectorEmitter last = vectorBody(p, row, lastBody, at, indent + "    ", in, local.isEmpty() ? null : "fresh");
         checked.addAll(whole.probedKeys());
-        out.append(rowCode);
 
         out.append(indent).append("long ").append(i).append(" = lo_").append(dim).append(";\n");
-        out.append(indent).append("while (").append(i).append(" < up_").append(dim).append(") {\n");
+        out.append(indent).append("if (hi_").append(dim).append(" - lo_").append(dim).append(" >= F.length()) {\n");
+        out.append(rowCode);
+        String block = indent + "    ";
+        out.append(block).append("final long up_").append(dim).append(" = lo_").append(dim).append(" + (hi_").append(dim)
+                .append(" - lo_").append(dim).append(") / F.length() * F.length();\n");
+        out.append(block).append("while (").append(i).append(" < up_").append(dim).append(") {\n");
         out.append(in).append("final long end_").append(dim).append(" = Math.min(up_").append(dim).append(", ").append(i)
                 .append(" + ").append(BLOCK).append("L * F.length());\n");
         blockStart(local, whole, dim, in);
@@ -151,13 +155,21 @@ final class VectorLoopSource extends LoopSource {
         out.append(body);
         out.append(in).append("}\n");
         blockEnd(local, whole, dim, i + " - start_" + dim, in);
-        out.append(indent).append("}\n");
-
-        out.append(indent).append("if (").append(i).append(" < hi_").append(dim).append(") {\n");
-        out.append(in).append("final VectorMask<Float> tail = F.indexInRange(").append(i).append(", hi_").append(dim).append(");\n");
-        blockStart(local, tail, dim, in);
-        out.append(tailBody);
-        blockEnd(local, tail, dim, "hi_" + dim + " - " + i, in);
+        out.append(block).append("}\n");
+        out.append(block).append("if (").append(i).append(" < hi_").append(dim).append(") {\n");
+        out.append(in).append("final long ").append(at).append(" = hi_").append(dim).append(" - F.length();\n");
+        if (!local.isEmpty()) {
+            out.append(in).append("final VectorMask<Float> fresh = IOTA.compare(VectorOperators.GE, (int) (").append(i).append(" - ")
+                    .append(at).append(")).cast(F);\n");
+        }
+        blockStart(local, last, dim, in);
+        out.append(lastBody);
+        blockEnd(local, last, dim, "hi_" + dim + " - start_" + dim, in);
+        out.append(block).append("}\n");
+        out.append(indent).append("} else {\n");
+        out.append(block).append("for (; ").append(i).append(" < hi_").append(dim).append("; ").append(i).append("++) {\n");
+        body(p, block + "    ", local);
+        out.append(block).append("}\n");
         out.append(indent).append("}\n");
         for (Buffer r : local) {
             foldLocal(r, indent);
@@ -165,19 +177,23 @@ final class VectorLoopSource extends LoopSource {
         out.append(outer).append("}\n");
     }
 
-    /** The vector code for one step of phase {@code p}'s innermost loop, whole or (with {@code mask}) partial. */
-    private VectorEmitter vectorBody(int p, Emitter row, StringBuilder body, String i, String rowIndent, String indent, String mask) {
-        VectorEmitter vector = new VectorEmitter(plan, row, body, i, rowIndent, mask);
+    /**
+     * The vector code for one step of phase {@code p}'s innermost loop at index {@code i}; reductions
+     * take only the lanes of {@code fresh} (a mask variable, or null for all).
+     */
+    private VectorEmitter vectorBody(int p, Emitter row, StringBuilder body, String i, String rowIndent, String indent, String fresh) {
+        VectorEmitter vector = new VectorEmitter(plan, row, body, i, rowIndent);
         vector.alreadyChecked(Set.copyOf(checked));
         vector.computeInline(k.phases().get(p).outputs().stream().map(Buffer::node).filter(n -> !FusePass.isReduction(n))
                 .collect(Collectors.toSet()));
         Map<String, String> ix = new LinkedHashMap<>();
         k.space().forEach(d -> ix.put(d, index(d)));
+        ix.put(k.space().getLast(), i);
         for (Buffer b : k.phases().get(p).outputs()) {
             Node n = b.node();
             if (FusePass.isReduction(n)) {
                 VectorEmitter.Val v = vector.value(n.in(0), ix, indent);
-                body.append(indent).append(vector.accumulate(vacc(b), v, Reduction.of(b))).append('\n');
+                body.append(indent).append(vector.accumulate(vacc(b), v, Reduction.of(b), fresh)).append('\n');
             } else {
                 vector.store(b, vector.value(n, ix, indent), ix, indent);
             }
