@@ -37,6 +37,11 @@ public final class CompiledObjective {
         return result(executable.run(inputs));
     }
 
+    /** The value of a fn compiled alone ({@link Compiler#compileFn}) on {@code inputs}. */
+    public Tensor apply(Map<String, Tensor> inputs) {
+        return executable.run(inputs).get(Graph.RESULT);
+    }
+
     /**
      * Like {@link #run(Map)}, writing the gradient with respect to each input named in
      * {@code grads} into the array given there (the input's dimensions in declared order, its dtype,

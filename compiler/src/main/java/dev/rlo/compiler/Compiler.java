@@ -3,6 +3,7 @@ package dev.rlo.compiler;
 import dev.rlo.compiler.ast.Decl;
 import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.FnDecl;
+import dev.rlo.compiler.ast.TrainDecl;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.check.FnInfo;
 import dev.rlo.compiler.diag.Diagnostics;
@@ -89,6 +90,12 @@ public final class Compiler {
         return module.ast().decls().stream().filter(d -> d instanceof FnDecl f && !f.objective()).map(d -> (FnDecl) d).toList();
     }
 
+    /** The file's train blocks, in source order. */
+    public List<TrainDecl> trainDecls() {
+        return module.ast().decls().stream().filter(d -> d instanceof TrainDecl)
+                .map(d -> (TrainDecl) d).toList();
+    }
+
     /** What the checker learnt about {@code fn}: its parameters, and which the result depends on. */
     public FnInfo info(FnDecl fn) {
         return session.checker().info(fn);
@@ -166,12 +173,24 @@ public final class Compiler {
         return new CompiledObjective(g, backend.compile(g));
     }
 
-    private FnDecl decl(String objective) {
+    /**
+     * The fn {@code name} of this file (not an objective) compiled forward only, for a training loop's
+     * stages such as advantages over a rollout: {@link CompiledObjective#apply} gives its value;
+     * {@code hyper} sets the fn's parameters that have defaults.
+     */
+    public CompiledObjective compileFn(String name, Map<String, String> hyper, boolean f64, Backend backend) {
+        FnDecl fn = fnDecls().stream().filter(f -> f.name().name().equals(name)).findFirst()
+                .orElseThrow(() -> new UserError("no fn `" + name + "` in " + module.file().path()));
+        Graph g = Pipeline.lowerOnly(session.checker(), fn, hyper(name, hyper), f64);
+        return new CompiledObjective(g, backend.compile(g));
+    }
+
+    private FnDecl decl(String name) {
         for (Decl d : module.ast().decls()) {
-            if (d instanceof FnDecl f && f.objective() && f.name().name().equals(objective)) {
+            if (d instanceof FnDecl f && f.name().name().equals(name)) {
                 return f;
             }
         }
-        throw new UserError("no objective `" + objective + "` in " + module.file().path());
+        throw new UserError("no objective `" + name + "` in " + module.file().path());
     }
 }

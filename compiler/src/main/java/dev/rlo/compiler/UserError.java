@@ -5,7 +5,7 @@ package dev.rlo.compiler;
  * non-finite value, an unknown hyper-parameter — as opposed to a bug in rlo. Its message is one
  * line, names the offending input or value, and says what was expected; the CLI prints it and exits 1.
  */
-public final class UserError extends RuntimeException {
+public class UserError extends RuntimeException {
 
     public UserError(String message) {
         super(message);

@@ -88,11 +88,11 @@ public final class Diagnostics {
         return out.toString();
     }
 
-    /** {@code file:line:col: error[E040]: message}, the first line of {@link #render}. */
+    /** {@code file:line:col: error[E040]: message}, the first line of {@link #render} (no code: {@code error: message}). */
     public static String header(Diagnostic d) {
         SourceSpan s = d.span();
         return s.file().path() + ":" + s.line() + ":" + s.column() + ": "
-                + d.severity().label() + "[" + d.code() + "]: " + d.message();
+                + d.severity().label() + (d.code() == null ? "" : "[" + d.code() + "]") + ": " + d.message();
     }
 
     /** Spaces (tabs kept, so carets line up) up to {@code from}, then at least one caret. */

@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * A compiled objective in IR: its inputs, the named outputs — {@code loss}, {@code report:<name>}
- * and, after autodiff, {@code grad:<input>} — and the renames of the source, which say where each
+ * and, after autodiff, {@code grad:<input>}; or, for a fn compiled alone (a training loop's stage),
+ * its value as {@code result} — and the renames of the source, which say where each
  * dimension that is not an input's takes its size from (spec/ir.md#graphs). A graph holds exactly
  * what its outputs reach, so it has no dead code.
  *
@@ -23,6 +24,7 @@ import java.util.Set;
 public record Graph(String name, List<Input> inputs, Map<String, Node> outputs, List<Attrs.Rename> renames) {
 
     public static final String LOSS = "loss";
+    public static final String RESULT = "result";
     public static final String REPORT = "report:";
     public static final String GRAD = "grad:";
 

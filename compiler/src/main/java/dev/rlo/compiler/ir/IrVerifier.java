@@ -32,7 +32,7 @@ public final class IrVerifier {
             }
         }
         Node loss = g.outputs().get(Graph.LOSS);
-        if (loss == null || !loss.type().isScalar() || !loss.type().dtype().isFloat()) {
+        if (loss == null ? !g.outputs().containsKey(Graph.RESULT) : !loss.type().isScalar() || !loss.type().dtype().isFloat()) {
             throw new IllegalStateException("IR verifier, after " + after + ": the loss must be a float scalar");
         }
         for (Map.Entry<String, Node> out : g.outputs().entrySet()) {

@@ -100,7 +100,7 @@ public final class Lowerer {
         Map<String, Node> outputs = new LinkedHashMap<>();
         Map<String, Node> reports = new LinkedHashMap<>();
         Node loss = body(top, fn, reports);
-        outputs.put(Graph.LOSS, strong(loss));
+        outputs.put(fn.objective() ? Graph.LOSS : Graph.RESULT, strong(loss));
         reports.forEach((name, n) -> outputs.put(Graph.REPORT + name, strong(n)));
         return new Graph(fn.name().name(), inputs, outputs, renames);
     }

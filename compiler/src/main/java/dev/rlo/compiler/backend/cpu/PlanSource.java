@@ -21,7 +21,13 @@ final class PlanSource {
                     .append("    static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;\n")
                     .append("    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8));\n")
                     .append("    static final IntVector IOTA = IntVector.zero(I).addIndex(1);\n")
-                    .append("    static final ByteOrder ORDER = ByteOrder.nativeOrder();\n\n");
+                    .append("    static final ByteOrder ORDER = ByteOrder.nativeOrder();\n\n")
+                    /* reduceLanes(ADD) may add lanes in any order, so results would depend on whether C2 had
+                       compiled the kernel yet; summing in lane order keeps a run bit-reproducible */
+                    .append("    static double sumLanes(FloatVector v) {\n")
+                    .append("        double s = 0;\n")
+                    .append("        for (float x : v.toArray()) {\n            s += x;\n        }\n")
+                    .append("        return s;\n    }\n\n");
         }
         out.append("    @Override\n    public void run(int kernel, int phase, MemorySegment[] b, MemorySegment[] aux, long[] n, int part, int parts) {\n");
         out.append("        switch (kernel) {\n");

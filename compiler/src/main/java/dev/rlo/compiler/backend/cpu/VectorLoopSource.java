@@ -236,7 +236,7 @@ final class VectorLoopSource extends LoopSource {
         return switch (Reduction.of(r)) {
             case MAX -> acc(r, 0) + " = Math.max(" + acc(r, 0) + ", " + vacc(r) + ".reduceLanes(VectorOperators.MAX));";
             case MIN -> acc(r, 0) + " = Math.min(" + acc(r, 0) + ", " + vacc(r) + ".reduceLanes(VectorOperators.MIN));";
-            default -> acc(r, 0) + " += " + vacc(r) + ".reduceLanes(VectorOperators.ADD);";
+            default -> acc(r, 0) + " += sumLanes(" + vacc(r) + ");";
         };
     }
 }

@@ -1,0 +1,143 @@
+package dev.rlo.cli;
+
+import dev.rlo.compiler.Compiler;
+import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.backend.cpu.CpuBackend;
+import dev.rlo.compiler.backend.reference.ReferenceBackend;
+import dev.rlo.runtime.train.Experiment;
+import dev.rlo.runtime.train.TrainError;
+import dev.rlo.runtime.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code rlo train FILE}: runs the file's train block (spec/cli.md#train, spec/train.md). */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Run the experiment of a train block: progress bar, metrics.csv, curve.png, checkpoints.",
+                "Writes into runs/NAME__seedS__TIME unless --out is given."})
+final class TrainCommand implements Callable<Integer> {
+
+    enum BackendName { cpu, reference }
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The .rlo file with the train block.")
+    Path file;
+
+    @Option(names = "--train", paramLabel = "NAME", description = "The train block (needed when the file has several).")
+    String train;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Override the environment-step budget.")
+    Long steps;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Override the seed.")
+    Long seed;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE",
+            description = "Override a value (repeatable): loop.epochs=10, optimizer.lr=1e-3, or a hyper-parameter of the objective: eps=0.1.")
+    Map<String, String> set = new LinkedHashMap<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "The run directory (default: a new one under runs/).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue from the run's last checkpoint (with --out, or the newest run of this block and seed).")
+    boolean resume;
+
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Checkpoint interval in environment steps (default: a tenth of the budget).")
+    Long checkpointEvery;
+
+    @Option(names = "--eval-episodes", paramLabel = "N", description = "Greedy evaluation episodes at the end (default: ${DEFAULT-VALUE}).")
+    int evalEpisodes = 10;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "The backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    BackendName backend = BackendName.cpu;
+
+    @Option(names = "--path", paramLabel = "DIR", description = "Add a directory to the import search path (repeatable).")
+    List<Path> libraryPath = new ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!file.toFile().isFile()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "no such file: " + file);
+        }
+        if (evalEpisodes < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--eval-episodes must be at least 1");
+        }
+        try {
+            Compiler compiler = Compiler.load(file, libraryPath);
+            Experiment x = Experiment.of(compiler, train, set, seed, steps);
+            Path dir = out != null ? out : resume ? newest(x) : fresh(x);
+            long every = checkpointEvery != null ? checkpointEvery : Math.max(1, x.steps() / 10);
+            if (every < 1) {
+                throw new UserError("--checkpoint-every must be at least 1");
+            }
+            Backend b = backend == BackendName.cpu ? new CpuBackend() : new ReferenceBackend();
+            PrintStream log = System.err;
+            Trainer.Summary s = Trainer.run(x, new Trainer.Options(dir, resume, every, evalEpisodes, log,
+                    System.console() != null && System.console().isTerminal(), b));
+            if (!s.interrupted()) {
+                stdout.printf(Locale.ROOT, "%s: %d steps, %d episodes in %.1f s; greedy evaluation: mean return %.1f ± %.1f over %d episodes%n",
+                        x.name(), s.steps(), s.episodes(), s.seconds(), s.evalMean(), s.evalStd(), s.evalEpisodes());
+                stdout.println("run: " + dir + " (metrics.csv, curve.png, checkpoint.bin, summary.json)");
+            }
+            return Main.OK;
+        } catch (Compiler.CheckFailed e) {
+            stdout.print(e.diagnostics().toText());
+            stdout.flush();
+            return Main.USER_ERRORS;
+        } catch (TrainError e) {
+            stdout.print(e.render());
+            stdout.println();
+            stdout.flush();
+            return Main.USER_ERRORS;
+        } catch (UserError e) {
+            err.println("rlo: " + e.getMessage());
+            return Main.USER_ERRORS;
+        } catch (IOException e) {
+            err.println("rlo: " + e.getMessage());
+            return Main.USER_ERRORS;
+        }
+    }
+
+    private static Path fresh(Experiment x) {
+        String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        return Path.of("runs", x.name() + "__seed" + x.seed() + "__" + time);
+    }
+
+    /** The newest run of this block and seed with a checkpoint. */
+    private static Path newest(Experiment x) throws IOException {
+        Path runs = Path.of("runs");
+        String prefix = x.name() + "__seed" + x.seed() + "__";
+        if (Files.isDirectory(runs)) {
+            try (Stream<Path> dirs = Files.list(runs)) {
+                var found = dirs.filter(d -> d.getFileName().toString().startsWith(prefix))
+                        .filter(d -> Files.exists(d.resolve("checkpoint.bin")))
+                        .max(Comparator.comparing(d -> d.getFileName().toString()));
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            }
+        }
+        throw new UserError("no run of " + x.name() + " with seed " + x.seed() + " under runs/ to resume; give its --out");
+    }
+}

@@ -1,0 +1,152 @@
+package dev.rlo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code rlo train} on tiny budgets: its outputs, determinism, resumption after SIGKILL, and mismatch errors. */
+class TrainCommandTest {
+
+    static final String PPO = "../examples/ppo-cartpole.rlo";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void writesMetricsCurveCheckpointAndSummary() throws IOException {
+        Path out = tmp.resolve("run");
+        CliTest.Run r = CliTest.rlo("train", PPO, "--steps", "2048", "--out", out.toString(), "--eval-episodes", "2");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("greedy evaluation: mean return"), r.out());
+        List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
+        assertEquals("global_step,charts/episodic_return,charts/episodic_length,charts/learning_rate,losses/loss,"
+                + "losses/entropy,losses/clip_fraction,losses/approx_kl,losses/grad_norm,charts/SPS", csv.getFirst());
+        assertEquals(2048 / 256, csv.size() - 1, "one row per rollout of 8 envs × 32 steps");
+        assertTrue(csv.getLast().startsWith("2048,"), csv.getLast());
+        BufferedImage png = ImageIO.read(out.resolve("curve.png").toFile());
+        assertEquals(800, png.getWidth());
+        assertTrue(Files.size(out.resolve("checkpoint.bin")) > 10_000);
+        assertTrue(Files.readString(out.resolve("summary.json")).contains("\"steps\": 2048"));
+        assertFalse(Files.exists(out.resolve("checkpoint.bin.tmp")));
+    }
+
+    @Test
+    void sameSeedSameRun() throws IOException {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        assertEquals(0, CliTest.rlo("train", PPO, "--steps", "1536", "--out", a.toString(), "--eval-episodes", "1").code());
+        assertEquals(0, CliTest.rlo("train", PPO, "--steps", "1536", "--out", b.toString(), "--eval-episodes", "1").code());
+        assertEquals(withoutSps(a), withoutSps(b));
+        assertEquals(Files.readString(a.resolve("summary.json")).replaceAll("\"seconds\": [0-9.]+", ""),
+                Files.readString(b.resolve("summary.json")).replaceAll("\"seconds\": [0-9.]+", ""));
+    }
+
+    /**
+     * A run killed with SIGKILL right after its first checkpoint, then resumed, ends exactly as a run
+     * never interrupted: the same metrics rows (none lost, none doubled) and the same evaluation.
+     */
+    @Test
+    void resumesAfterSigkillAsIfNeverStopped() throws Exception {
+        Path killed = tmp.resolve("killed");
+        Path whole = tmp.resolve("whole");
+        String[] args = {"train", PPO, "--steps", "6144", "--checkpoint-every", "512", "--eval-episodes", "2"};
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElseThrow());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(Arrays.asList(args));
+        cmd.addAll(List.of("--out", killed.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+        Path ckpt = killed.resolve("checkpoint.bin");
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!Files.exists(ckpt) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        p.destroyForcibly().waitFor();   // SIGKILL on Linux: no shutdown hook runs
+        assertTrue(Files.exists(ckpt), Files.readString(tmp.resolve("child.log")));
+        assertFalse(Files.exists(killed.resolve("summary.json")), "the child finished before it was killed");
+
+        List<String> resumeArgs = new ArrayList<>(Arrays.asList(args));
+        resumeArgs.addAll(List.of("--out", killed.toString(), "--resume"));
+        CliTest.Run resumed = CliTest.rlo(resumeArgs.toArray(String[]::new));
+        assertEquals(0, resumed.code(), resumed.out() + resumed.err());
+        List<String> wholeArgs = new ArrayList<>(Arrays.asList(args));
+        wholeArgs.addAll(List.of("--out", whole.toString()));
+        assertEquals(0, CliTest.rlo(wholeArgs.toArray(String[]::new)).code());
+        assertEquals(withoutSps(whole), withoutSps(killed));
+        assertEquals(Files.readString(whole.resolve("summary.json")).replaceAll("\"seconds\": [0-9.]+", ""),
+                Files.readString(killed.resolve("summary.json")).replaceAll("\"seconds\": [0-9.]+", ""));
+    }
+
+    @Test
+    void refusesToOverwriteARun() {
+        Path out = tmp.resolve("run");
+        assertEquals(0, CliTest.rlo("train", PPO, "--steps", "256", "--out", out.toString(), "--eval-episodes", "1").code());
+        CliTest.Run again = CliTest.rlo("train", PPO, "--steps", "256", "--out", out.toString());
+        assertEquals(Main.USER_ERRORS, again.code());
+        assertTrue(again.err().contains("already holds a run; continue it with --resume"), again.err());
+    }
+
+    @Test
+    void continuousPolicyOnCartPoleFailsBeforeTraining() throws IOException {
+        Path file = variant("objective cont(mu: f32[B,D] grad, log_std: f32[D] grad, adv: f32[B]) {\n"
+                + "  -mean(adv * sum(mu, over: D)) + mean(log_std)\n}\n", "cont");
+        CliTest.Run r = CliTest.rlo("train", file.toString(), "--out", tmp.resolve("never").toString());
+        assertEquals(Main.USER_ERRORS, r.code(), r.err());
+        assertTrue(r.out().contains(":2:16: error: `mu` is an input of a continuous-action policy, but CartPole-v1"
+                + " has actions Discrete(2)"), r.out());
+        assertFalse(Files.exists(tmp.resolve("never")), "nothing is written before the check passes");
+    }
+
+    @Test
+    void inputNoLoopProvidesIsNamedWithWhatIsOffered() throws IOException {
+        Path file = variant("objective odd(logits: f32[B,A] grad, bonus: f32[B]) {\n"
+                + "  -mean(bonus * logsumexp(logits, over: A))\n}\n", "odd");
+        CliTest.Run r = CliTest.rlo("train", file.toString());
+        assertEquals(Main.USER_ERRORS, r.code());
+        assertTrue(r.out().contains("error: on_policy provides no input `bonus`"), r.out());
+        assertTrue(r.out().contains("hint: it provides logits, value, action, old_logp"), r.out());
+    }
+
+    @Test
+    void unknownEnvironmentArgumentIsReportedAtItsLine() throws IOException {
+        String text = Files.readString(Path.of(PPO)).replace("cartpole(envs: 8)", "cartpole(envs: 8, gravity: 3)");
+        Path file = tmp.resolve("g.rlo");
+        Files.writeString(file, text);
+        CliTest.Run r = CliTest.rlo("train", file.toString());
+        assertEquals(Main.USER_ERRORS, r.code());
+        assertTrue(r.out().contains("error: `cartpole` has no argument `gravity`"), r.out());
+        assertTrue(r.out().contains("hint: it takes envs"), r.out());
+    }
+
+    /** A file with {@code objective} and a train block that runs it with PPO's settings. */
+    private Path variant(String objective, String name) throws IOException {
+        String text = "import std.advantage.{gae}\n" + objective
+                + "fn advantages(reward: f32[T,E], value: f32[T,E], next_value: f32[T,E], terminated: bool[T,E],"
+                + " truncated: bool[T,E]) -> f32[T,E] {\n  gae(reward, value, next_value, terminated, truncated)\n}\n"
+                + "train t {\n  env = cartpole(envs: 2)\n  loop = on_policy(steps: 8, advantages: advantages)\n"
+                + "  objective = " + name + "\n  steps = 64\n}\n";
+        Path file = tmp.resolve(name + ".rlo");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private static String withoutSps(Path run) throws IOException {
+        return Files.readAllLines(run.resolve("metrics.csv")).stream()
+                .map(l -> l.substring(0, l.lastIndexOf(','))).collect(Collectors.joining("\n"));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.rlo.runtime.env;
+
+import dev.rlo.runtime.train.Call;
+import dev.rlo.runtime.train.TrainError;
+import java.util.List;
+
+/** The environments a train block can name, e.g. {@code env = cartpole(envs: 8)} or {@code env = "CartPole-v1"}. */
+public final class Envs {
+
+    /** The names {@code env} accepts (Gymnasium ids work too). */
+    public static final List<String> NAMES = List.of("cartpole");
+
+    private Envs() { }
+
+    /** Makes copies of one environment: for training, and fresh ones for evaluation. */
+    @FunctionalInterface
+    public interface Factory {
+        VecEnv make(int envs, long seed);
+    }
+
+    /** The environment {@code call} names; its {@code envs} argument is read by the caller. */
+    public static Factory factory(Call call) {
+        return switch (call.name()) {
+            case "cartpole", "CartPole-v1" -> CartPole::new;
+            default -> throw new TrainError(call.span(), "no environment `" + call.name() + "`",
+                    "the environments are " + String.join(", ", NAMES));
+        };
+    }
+}

@@ -1,0 +1,111 @@
+package dev.rlo.runtime.out;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code metrics.csv}: one row per loop iteration, {@code global_step} then the loop's columns with
+ * CleanRL's names ({@code charts/episodic_return}, {@code losses/...}); an empty cell where an
+ * iteration had nothing to report. Every row reaches the file when written, and a resumed run cuts
+ * the file back to the length its checkpoint recorded, so rows are never lost nor doubled.
+ */
+public final class MetricsCsv implements AutoCloseable {
+
+    private final FileChannel channel;
+    private final List<String> columns;
+
+    private MetricsCsv(FileChannel channel, List<String> columns) {
+        this.channel = channel;
+        this.columns = columns;
+    }
+
+    /** A new file with the header row. */
+    public static MetricsCsv create(Path file, List<String> columns) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
+        MetricsCsv csv = new MetricsCsv(ch, columns);
+        csv.write("global_step," + String.join(",", columns) + "\n");
+        return csv;
+    }
+
+    /** The existing file, cut back to {@code length} bytes (what the checkpoint saw), to append to. */
+    public static MetricsCsv resume(Path file, List<String> columns, long length) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
+        if (ch.size() < length) {
+            ch.close();
+            throw new IOException(file + " is shorter (" + Files.size(file) + " bytes) than its checkpoint recorded ("
+                    + length + ")");
+        }
+        ch.truncate(length);
+        ch.position(length);
+        return new MetricsCsv(ch, columns);
+    }
+
+    public void append(long step, Map<String, Double> row) {
+        StringBuilder line = new StringBuilder().append(step);
+        for (String c : columns) {
+            Double v = row.get(c);
+            line.append(',');
+            if (v != null) {
+                line.append(format(v));
+            }
+        }
+        write(line.append('\n').toString());
+    }
+
+    /** Bytes written so far: what a checkpoint records. */
+    public long length() {
+        try {
+            return channel.position();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void write(String s) {
+        try {
+            ByteBuffer b = ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    /** The rows of {@code file}: the header, then the cells of each row (empty cells as NaN). */
+    public static List<double[]> read(Path file, List<String> header) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        header.addAll(List.of(lines.getFirst().split(",", -1)));
+        List<double[]> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            double[] row = new double[cells.length];
+            for (int i = 0; i < cells.length; i++) {
+                row[i] = cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.force(true);
+        channel.close();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.rlo.runtime.train;
+
+import dev.rlo.compiler.Compiler;
+import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.ast.Expr;
+import dev.rlo.compiler.ast.TrainDecl;
+import dev.rlo.compiler.source.SourceSpan;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@code train} block with the command line's overrides applied: what {@code rlo train} runs.
+ * Settings keep their source position, so that whatever later finds a value wrong (the environment,
+ * the loop's contract) reports it at its line and column.
+ *
+ * <p>Overrides: {@code --steps} and {@code --seed} replace those settings; {@code --set
+ * loop.epochs=10} sets an argument of a setting's call; {@code --set eps=0.1} (no dot) a
+ * hyper-parameter of the objective.
+ */
+public record Experiment(Compiler compiler, String name, SourceSpan span, Call env, Call loop, Call network,
+                         Call optimizer, Call objective, long seed, long steps) {
+
+    private static final Map<String, Integer> DEFAULTS = Map.of("seed", 1, "steps", 100_000);
+
+    /** The train block {@code requested} (or the file's only one) of {@code compiler}'s file. */
+    public static Experiment of(Compiler compiler, String requested, Map<String, String> set, Long seed, Long steps) {
+        TrainDecl block = block(compiler, requested);
+        Map<String, Expr> settings = new HashMap<>();
+        for (TrainDecl.Setting s : block.settings()) {
+            settings.put(s.key().name(), s.value());
+        }
+        Map<String, Map<String, String>> overrides = new HashMap<>();
+        set.forEach((key, text) -> {
+            int dot = key.indexOf('.');
+            String setting = dot < 0 ? "objective" : key.substring(0, dot);
+            if (!List.of("env", "loop", "network", "optimizer", "objective").contains(setting)) {
+                throw new UserError("--set " + key + ": `" + setting + "` is not a setting with arguments;"
+                        + " use env., loop., network., optimizer. or a hyper-parameter of the objective");
+            }
+            overrides.computeIfAbsent(setting, k -> new LinkedHashMap<>()).put(key.substring(dot + 1), text);
+        });
+        return new Experiment(compiler, block.name().name(), block.span(),
+                call(settings, "env", "cartpole", block, overrides),
+                call(settings, "loop", "on_policy", block, overrides),
+                call(settings, "network", "mlp", block, overrides),
+                call(settings, "optimizer", "adam", block, overrides),
+                call(settings, "objective", null, block, overrides),
+                seed != null ? seed : integer(settings, "seed"),
+                steps != null ? steps : integer(settings, "steps"));
+    }
+
+    /** The objective's hyper-parameters as set by the block and by {@code --set}. */
+    public Map<String, String> hyper() {
+        return objective.texts();
+    }
+
+    private static TrainDecl block(Compiler compiler, String requested) {
+        List<TrainDecl> all = compiler.trainDecls();
+        List<String> names = all.stream().map(t -> t.name().name()).toList();
+        if (requested != null) {
+            return all.stream().filter(t -> t.name().name().equals(requested)).findFirst().orElseThrow(() ->
+                    new UserError("no train block `" + requested + "`"
+                            + (names.isEmpty() ? "" : "; the file has " + String.join(", ", names))));
+        }
+        if (all.size() != 1) {
+            throw new UserError(all.isEmpty() ? "the file has no train block (spec/train.md)"
+                    : "the file has " + all.size() + " train blocks (" + String.join(", ", names) + "); choose one with --train");
+        }
+        return all.getFirst();
+    }
+
+    private static Call call(Map<String, Expr> settings, String key, String fallback, TrainDecl block,
+                             Map<String, Map<String, String>> overrides) {
+        Expr e = settings.get(key);
+        Map<String, String> o = overrides.getOrDefault(key, Map.of());
+        if (e == null) {
+            e = new Expr.Name(new dev.rlo.compiler.ast.Ident(fallback, block.name().span()));
+        }
+        return Call.of(e, o);
+    }
+
+    private static long integer(Map<String, Expr> settings, String key) {
+        return settings.get(key) instanceof Expr.IntLit i ? i.value() : DEFAULTS.get(key);
+    }
+}

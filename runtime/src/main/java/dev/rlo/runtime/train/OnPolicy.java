@@ -1,0 +1,378 @@
+package dev.rlo.runtime.train;
+
+import dev.rlo.compiler.CompiledObjective;
+import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.runtime.Rng;
+import dev.rlo.runtime.env.Envs;
+import dev.rlo.runtime.env.VecEnv;
+import dev.rlo.runtime.nn.Adam;
+import dev.rlo.runtime.nn.Mlp;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The on-policy loop (PPO, A2C and their variants), as CleanRL's {@code ppo.py}:
+ * <ol>
+ *   <li>roll out {@code steps} steps in each of the E environment copies with the current policy
+ *       (actions sampled from {@code softmax(logits)});</li>
+ *   <li>run the <em>rollout stage</em>, an rlo fn over {@code [T, E]} named by {@code advantages:},
+ *       to get the advantages; the returns are advantages + values;</li>
+ *   <li>for {@code epochs} epochs, shuffle the T·E samples into {@code minibatches} minibatches and
+ *       take one optimizer step on the objective for each.</li>
+ * </ol>
+ * The networks are separate MLPs for the policy ({@code logits}) and the value ({@code value}), as
+ * CleanRL and SB3 use for classic control. Which inputs the stage and the objective may ask for is
+ * {@link OnPolicyContract}'s.
+ */
+final class OnPolicy implements Loop {
+
+    private final VecEnv env;
+    private final Envs.Factory evalEnvs;
+    private final OnPolicyContract contract;
+    private final CompiledObjective loss;
+    private final CompiledObjective stage;
+    private final Mlp actor;
+    private final Mlp critic;
+    private final Adam adam;
+    private final Rng rng;
+    private final int horizon;
+    private final int envs;
+    private final int epochs;
+    private final int minibatches;
+    private final int actions;
+    private final int obsSize;
+    private final double lr;
+    private final boolean anneal;
+
+    // the rollout, [T, E] row-major; obs [T, E, obsSize]
+    private final float[] obs;
+    private final int[] action;
+    private final float[] logp;
+    private final float[] value;
+    private final float[] nextValue;
+    private final float[] reward;
+    private final boolean[] terminated;
+    private final boolean[] truncated;
+    private final float[] logits;
+
+    private long steps;
+    private long episodes;
+
+    OnPolicy(OnPolicyContract contract, VecEnv env, Envs.Factory evalEnvs, Setup setup) {
+        this.contract = contract;
+        this.env = env;
+        this.evalEnvs = evalEnvs;
+        this.loss = contract.loss();
+        this.stage = contract.stage();
+        this.horizon = setup.horizon;
+        this.epochs = setup.epochs;
+        this.minibatches = setup.minibatches;
+        this.envs = env.envs();
+        this.actions = env.actionSpace().n();
+        this.obsSize = env.obsSize();
+        this.rng = Rng.stream(setup.seed, -1);
+        Rng init = Rng.stream(setup.seed, -2);
+        this.actor = new Mlp(obsSize, setup.hidden, actions, setup.activation, 0.01, init);
+        this.critic = new Mlp(obsSize, setup.hidden, 1, setup.activation, 1.0, init);
+        List<Mlp> trained = contract.hasCritic() ? List.of(actor, critic) : List.of(actor);
+        this.adam = new Adam(trained, setup.lr, 0.9, 0.999, setup.adamEps, setup.maxGradNorm);
+        this.lr = setup.lr;
+        this.anneal = setup.anneal;
+        int n = horizon * envs;
+        obs = new float[n * obsSize];
+        action = new int[n];
+        logp = new float[n];
+        value = new float[n];
+        nextValue = new float[n];
+        reward = new float[n];
+        terminated = new boolean[n];
+        truncated = new boolean[n];
+        logits = new float[n * actions];
+        if (n % minibatches != 0) {
+            throw new IllegalStateException("checked by the contract");
+        }
+    }
+
+    /** The loop's sizes and the network's and optimizer's settings. */
+    record Setup(int horizon, int epochs, int minibatches, int[] hidden, Mlp.Activation activation,
+                 double lr, boolean anneal, double adamEps, double maxGradNorm, long seed) { }
+
+    @Override
+    public List<String> columns() {
+        List<String> c = new ArrayList<>(List.of("charts/episodic_return", "charts/episodic_length",
+                "charts/learning_rate", "losses/loss"));
+        for (String r : contract.reports()) {
+            c.add("losses/" + r);
+        }
+        c.add("losses/grad_norm");
+        return c;
+    }
+
+    @Override
+    public Map<String, Double> iterate(double progress) {
+        Map<String, Double> row = new LinkedHashMap<>();
+        rollout(row);
+        float[] adv = advantages();
+        float[] ret = new float[adv.length];
+        for (int i = 0; i < adv.length; i++) {
+            ret[i] = adv[i] + value[i];
+        }
+        double rate = anneal ? lr * (1 - progress) : lr;
+        adam.setLearningRate(rate);
+        row.put("charts/learning_rate", rate);
+        learn(adv, ret, row);
+        return row;
+    }
+
+    private void rollout(Map<String, Double> row) {
+        double returns = 0;
+        double lengths = 0;
+        int ended = 0;
+        double[] act = new double[envs];
+        float[] v = new float[envs];
+        for (int t = 0; t < horizon; t++) {
+            int at = t * envs;
+            System.arraycopy(env.obs, 0, obs, at * obsSize, envs * obsSize);
+            float[] lg = actor.forward(env.obs.clone(), envs);
+            System.arraycopy(lg, 0, logits, at * actions, envs * actions);
+            if (contract.hasCritic()) {
+                v = critic.forward(env.obs.clone(), envs);
+            }
+            for (int e = 0; e < envs; e++) {
+                int a = Categorical.sample(lg, e * actions, actions, rng);
+                action[at + e] = a;
+                logp[at + e] = (float) Categorical.logProb(lg, e * actions, actions, a);
+                value[at + e] = v[e];
+                act[e] = a;
+            }
+            env.step(act);
+            if (contract.hasCritic()) {
+                float[] nv = critic.forward(env.finalObs.clone(), envs);
+                System.arraycopy(nv, 0, nextValue, at, envs);
+            }
+            for (int e = 0; e < envs; e++) {
+                reward[at + e] = env.reward[e];
+                terminated[at + e] = env.terminated[e];
+                truncated[at + e] = env.truncated[e];
+                if (env.terminated[e] || env.truncated[e]) {
+                    returns += env.endedReturn[e];
+                    lengths += env.endedLength[e];
+                    ended++;
+                }
+            }
+        }
+        steps += (long) horizon * envs;
+        episodes += ended;
+        if (ended > 0) {
+            row.put("charts/episodic_return", returns / ended);
+            row.put("charts/episodic_length", lengths / ended);
+        }
+    }
+
+    /** The rollout stage over [T, E]. */
+    private float[] advantages() {
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        for (Graph.Input input : stage.inputs()) {
+            List<String> dims = input.type().dims();
+            long[] shape = {horizon, envs};
+            in.put(input.name(), switch (input.name()) {
+                case "reward" -> floats(reward, dims, shape);
+                case "value" -> floats(value, dims, shape);
+                case "next_value" -> floats(nextValue, dims, shape);
+                case "terminated" -> bools(terminated, dims, shape);
+                case "truncated" -> bools(truncated, dims, shape);
+                case "done" -> bools(or(terminated, truncated), dims, shape);
+                default -> throw new IllegalStateException("checked by the contract: " + input.name());
+            });
+        }
+        return floats(stage.apply(in));
+    }
+
+    private void learn(float[] adv, float[] ret, Map<String, Double> row) {
+        int n = horizon * envs;
+        int size = n / minibatches;
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        double lossSum = 0;
+        double normSum = 0;
+        double[] reportSum = new double[contract.reports().size()];
+        int count = 0;
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            shuffle(order);
+            for (int m = 0; m < minibatches; m++) {
+                int[] idx = java.util.Arrays.copyOfRange(order, m * size, (m + 1) * size);
+                float[] x = gather(obs, idx, obsSize);
+                float[] lg = actor.forward(x, size);
+                float[] v = contract.hasCritic() ? critic.forward(x, size) : null;
+                CompiledObjective.Result r = loss.run(batch(idx, lg, v, adv, ret));
+                if (!Double.isFinite(r.loss().item())) {
+                    throw new NonFinite("the loss is " + r.loss().item() + " at environment step " + steps);
+                }
+                actor.backward(floats(r.grads().get("logits")));
+                if (contract.hasCritic()) {
+                    critic.backward(floats(r.grads().get("value")));
+                }
+                normSum += adam.step();
+                lossSum += r.loss().item();
+                for (int k = 0; k < reportSum.length; k++) {
+                    reportSum[k] += r.reports().get(contract.reports().get(k)).item();
+                }
+                count++;
+            }
+        }
+        row.put("losses/loss", lossSum / count);
+        for (int k = 0; k < reportSum.length; k++) {
+            row.put("losses/" + contract.reports().get(k), reportSum[k] / count);
+        }
+        row.put("losses/grad_norm", normSum / count);
+    }
+
+    /** The objective's inputs for the minibatch {@code idx}. */
+    private Map<String, Tensor> batch(int[] idx, float[] lg, float[] v, float[] adv, float[] ret) {
+        int size = idx.length;
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        for (Graph.Input input : loss.inputs()) {
+            List<String> dims = input.type().dims();
+            long[] vec = {size};
+            in.put(input.name(), switch (input.name()) {
+                case "logits" -> floats(lg, dims, new long[] {size, actions});
+                case "value" -> floats(v, dims, vec);
+                case "action" -> ints(gather(action, idx), dims, vec);
+                case "old_logp" -> floats(gather(logp, idx, 1), dims, vec);
+                case "old_value" -> floats(gather(value, idx, 1), dims, vec);
+                case "old_logits" -> floats(gather(logits, idx, actions), dims, new long[] {size, actions});
+                case "adv" -> floats(gather(adv, idx, 1), dims, vec);
+                case "ret" -> floats(gather(ret, idx, 1), dims, vec);
+                case "reward" -> floats(gather(reward, idx, 1), dims, vec);
+                default -> throw new IllegalStateException("checked by the contract: " + input.name());
+            });
+        }
+        return in;
+    }
+
+    @Override
+    public double[] evaluate(int count, long seed) {
+        VecEnv eval = evalEnvs.make(count, seed);
+        double[] returns = new double[count];
+        boolean[] finished = new boolean[count];
+        double[] act = new double[count];
+        int left = count;
+        while (left > 0) {
+            float[] lg = actor.forward(eval.obs.clone(), count);
+            for (int e = 0; e < count; e++) {
+                act[e] = Categorical.argmax(lg, e * actions, actions);
+            }
+            eval.step(act);
+            for (int e = 0; e < count; e++) {
+                if (!finished[e] && (eval.terminated[e] || eval.truncated[e])) {
+                    finished[e] = true;
+                    returns[e] = eval.endedReturn[e];
+                    left--;
+                }
+            }
+        }
+        return returns;
+    }
+
+    @Override
+    public long steps() {
+        return steps;
+    }
+
+    @Override
+    public long episodes() {
+        return episodes;
+    }
+
+    @Override
+    public void save(DataOutput out) throws IOException {
+        out.writeLong(steps);
+        out.writeLong(episodes);
+        out.writeLong(rng.state());
+        env.save(out);
+        actor.save(out);
+        critic.save(out);
+        adam.save(out);
+    }
+
+    @Override
+    public void restore(DataInput in) throws IOException {
+        steps = in.readLong();
+        episodes = in.readLong();
+        rng.setState(in.readLong());
+        env.restore(in);
+        actor.restore(in);
+        critic.restore(in);
+        adam.restore(in);
+    }
+
+    /** A loss or gradient that is not finite: training stops at the step that produced it. */
+    static final class NonFinite extends RuntimeException {
+        NonFinite(String message) {
+            super(message);
+        }
+    }
+
+    // ---- arrays ---------------------------------------------------------------------------------
+
+    private void shuffle(int[] a) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.below(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    /** A tensor's values, row-major, as f32. */
+    private static float[] floats(Tensor t) {
+        return t.data().castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    private static float[] gather(float[] src, int[] idx, int width) {
+        float[] out = new float[idx.length * width];
+        for (int i = 0; i < idx.length; i++) {
+            System.arraycopy(src, idx[i] * width, out, i * width, width);
+        }
+        return out;
+    }
+
+    private static int[] gather(int[] src, int[] idx) {
+        int[] out = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = src[idx[i]];
+        }
+        return out;
+    }
+
+    private static boolean[] or(boolean[] a, boolean[] b) {
+        boolean[] out = new boolean[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i] || b[i];
+        }
+        return out;
+    }
+
+    private static Tensor floats(float[] v, List<String> dims, long[] shape) {
+        return new Tensor(DType.F32, dims, Nd4j.create(v, shape, 'c'));
+    }
+
+    private static Tensor ints(int[] v, List<String> dims, long[] shape) {
+        return new Tensor(DType.I32, dims, Nd4j.createFromArray(v).reshape(shape));
+    }
+
+    private static Tensor bools(boolean[] v, List<String> dims, long[] shape) {
+        return new Tensor(DType.BOOL, dims, Nd4j.createFromArray(v).reshape(shape));
+    }
+}

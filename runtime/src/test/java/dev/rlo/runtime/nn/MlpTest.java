@@ -1,0 +1,86 @@
+package dev.rlo.runtime.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rlo.runtime.Rng;
+import org.junit.jupiter.api.Test;
+
+class MlpTest {
+
+    /** backward against central finite differences (in f64 sums) of L = Σ out ⊙ C, for both activations. */
+    @Test
+    void backwardMatchesFiniteDifferences() {
+        for (Mlp.Activation act : Mlp.Activation.values()) {
+            Mlp net = new Mlp(3, new int[] {5, 4}, 2, act, 1.0, new Rng(3));
+            float[] x = {0.3f, -1.2f, 0.7f, 1.1f, 0.05f, -0.4f};
+            float[] c = {1.5f, -0.5f, 0.25f, 2f};
+            net.forward(x, 2);
+            net.backward(c);
+            float[] analytic = net.grad().clone();
+            float[] p = net.params();
+            float h = 1e-2f;
+            for (int i = 0; i < p.length; i++) {
+                float keep = p[i];
+                p[i] = keep + h;
+                double up = dot(net.forward(x, 2), c);
+                p[i] = keep - h;
+                double down = dot(net.forward(x, 2), c);
+                p[i] = keep;
+                double numeric = (up - down) / (2 * h);
+                assertEquals(numeric, analytic[i], 2e-3 + 1e-2 * Math.abs(numeric), act + " parameter " + i);
+            }
+        }
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (double) a[i] * b[i];
+        }
+        return s;
+    }
+
+    /** The orthogonal init: WᵀW = gain² I for a tall W (CleanRL's hidden-layer gain √2). */
+    @Test
+    void weightsStartOrthogonal() {
+        float[] w = Orthogonal.matrix(6, 4, Math.sqrt(2), new Rng(9));
+        for (int a = 0; a < 4; a++) {
+            for (int b = 0; b < 4; b++) {
+                double dot = 0;
+                for (int r = 0; r < 6; r++) {
+                    dot += (double) w[r * 4 + a] * w[r * 4 + b];
+                }
+                assertEquals(a == b ? 2.0 : 0.0, dot, 1e-5);
+            }
+        }
+    }
+
+    /** Adam against the update computed by hand: the first step moves each parameter by lr·sign(g). */
+    @Test
+    void adamFirstStepIsLearningRateTimesSign() {
+        Mlp net = new Mlp(2, new int[] {3}, 1, Mlp.Activation.tanh, 1.0, new Rng(1));
+        float[] before = net.params().clone();
+        for (int i = 0; i < net.grad().length; i++) {
+            net.grad()[i] = i % 2 == 0 ? 0.3f : -0.2f;
+        }
+        Adam adam = new Adam(java.util.List.of(net), 0.01, 0.9, 0.999, 1e-8, 0);
+        adam.step();
+        float[] after = net.params();
+        for (int i = 0; i < after.length; i++) {
+            assertEquals(before[i] - (i % 2 == 0 ? 0.01 : -0.01), after[i], 1e-6, "parameter " + i);
+        }
+    }
+
+    @Test
+    void clipsTheGlobalNorm() {
+        Mlp a = new Mlp(2, new int[] {2}, 1, Mlp.Activation.tanh, 1.0, new Rng(1));
+        Mlp b = new Mlp(2, new int[] {2}, 1, Mlp.Activation.tanh, 1.0, new Rng(2));
+        java.util.Arrays.fill(a.grad(), 3f);
+        java.util.Arrays.fill(b.grad(), 4f);
+        double norm = new Adam(java.util.List.of(a, b), 0.01, 0.9, 0.999, 1e-8, 0.5).step();
+        double expected = Math.sqrt(9 * a.grad().length + 16 * b.grad().length);
+        assertEquals(expected, norm, 1e-4);
+        assertTrue(Double.isFinite(norm));
+    }
+}
