@@ -92,9 +92,11 @@ final class TrainCommand implements Callable<Integer> {
                 throw new UserError("--checkpoint-every must be at least 1");
             }
             Backend b = backend == BackendName.cpu ? new CpuBackend() : new ReferenceBackend();
-            PrintStream log = System.err;
-            Trainer.Summary s = Trainer.run(x, new Trainer.Options(dir, resume, every, evalEpisodes, log,
-                    System.console() != null && System.console().isTerminal(), b));
+            /* on a terminal the bar is redrawn in place on stdout (the launcher filters stderr by lines);
+               otherwise it is a line per tenth of the budget on stderr, away from the results */
+            boolean terminal = System.console() != null && System.console().isTerminal();
+            PrintStream log = terminal ? System.out : System.err;
+            Trainer.Summary s = Trainer.run(x, new Trainer.Options(dir, resume, every, evalEpisodes, log, terminal, b));
             if (!s.interrupted()) {
                 stdout.printf(Locale.ROOT, "%s: %d steps, %d episodes in %.1f s; greedy evaluation: mean return %.1f ± %.1f over %d episodes%n",
                         x.name(), s.steps(), s.episodes(), s.seconds(), s.evalMean(), s.evalStd(), s.evalEpisodes());

@@ -83,9 +83,9 @@ public final class Adam {
     }
 
     /** The gradient was not finite: training stops rather than writing NaN into the weights. */
-    public static final class NonFiniteGradient extends RuntimeException {
+    public static final class NonFiniteGradient extends dev.rlo.compiler.UserError {
         NonFiniteGradient(double norm) {
-            super("the gradient's norm is " + norm);
+            super("training stopped: the gradient's norm is " + norm + "; the weights were left as they were");
         }
     }
 

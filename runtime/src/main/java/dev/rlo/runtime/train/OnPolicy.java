@@ -317,10 +317,10 @@ final class OnPolicy implements Loop {
         adam.restore(in);
     }
 
-    /** A loss or gradient that is not finite: training stops at the step that produced it. */
-    static final class NonFinite extends RuntimeException {
+    /** A loss that is not finite: training stops at the step that produced it. */
+    static final class NonFinite extends dev.rlo.compiler.UserError {
         NonFinite(String message) {
-            super(message);
+            super("training stopped: " + message + "; the last checkpoint is unchanged");
         }
     }
 
