@@ -20,18 +20,105 @@ final class Linear {
      * at {@code w[wAt ..]}, bias (m values at {@code bias[biasAt ..]}) or null for none, z is {@code [rows, m]}.
      */
     static void rows(float[] x, int rows, int n, float[] w, int wAt, int m, float[] bias, int biasAt, float[] z) {
+        int quad = m - m % (4 * L);
         int full = m - m % L;
-        for (int b = 0; b < rows; b++) {
+        int b = 0;
+        for (; b + 4 <= rows && quad > 0; b += 4) {
+            rowsOfFour(x, b, n, w, wAt, m, quad, bias, biasAt, z);
+            tail(x, b, 4, n, w, wAt, m, quad, full, bias, biasAt, z);
+        }
+        tail(x, b, rows - b, n, w, wAt, m, 0, full, bias, biasAt, z);
+    }
+
+    /**
+     * Rows b..b+3, columns below {@code quad}, in blocks of 4 rows × 4 vectors: 16 accumulators, so
+     * each vector of w loaded from cache feeds four FMAs (a 256-wide layer's w does not fit in L1).
+     */
+    private static void rowsOfFour(float[] x, int b, int n, float[] w, int wAt, int m, int quad,
+                                   float[] bias, int biasAt, float[] z) {
+        for (int j = 0; j < quad; j += 4 * L) {
+            FloatVector c0 = start(bias, biasAt + j);
+            FloatVector c1 = start(bias, biasAt + j + L);
+            FloatVector c2 = start(bias, biasAt + j + 2 * L);
+            FloatVector c3 = start(bias, biasAt + j + 3 * L);
+            FloatVector a00 = c0, a01 = c1, a02 = c2, a03 = c3;
+            FloatVector a10 = c0, a11 = c1, a12 = c2, a13 = c3;
+            FloatVector a20 = c0, a21 = c1, a22 = c2, a23 = c3;
+            FloatVector a30 = c0, a31 = c1, a32 = c2, a33 = c3;
+            for (int i = 0; i < n; i++) {
+                int wr = wAt + i * m + j;
+                FloatVector w0 = FloatVector.fromArray(S, w, wr);
+                FloatVector w1 = FloatVector.fromArray(S, w, wr + L);
+                FloatVector w2 = FloatVector.fromArray(S, w, wr + 2 * L);
+                FloatVector w3 = FloatVector.fromArray(S, w, wr + 3 * L);
+                FloatVector x0 = FloatVector.broadcast(S, x[b * n + i]);
+                FloatVector x1 = FloatVector.broadcast(S, x[(b + 1) * n + i]);
+                FloatVector x2 = FloatVector.broadcast(S, x[(b + 2) * n + i]);
+                FloatVector x3 = FloatVector.broadcast(S, x[(b + 3) * n + i]);
+                a00 = x0.fma(w0, a00);
+                a01 = x0.fma(w1, a01);
+                a02 = x0.fma(w2, a02);
+                a03 = x0.fma(w3, a03);
+                a10 = x1.fma(w0, a10);
+                a11 = x1.fma(w1, a11);
+                a12 = x1.fma(w2, a12);
+                a13 = x1.fma(w3, a13);
+                a20 = x2.fma(w0, a20);
+                a21 = x2.fma(w1, a21);
+                a22 = x2.fma(w2, a22);
+                a23 = x2.fma(w3, a23);
+                a30 = x3.fma(w0, a30);
+                a31 = x3.fma(w1, a31);
+                a32 = x3.fma(w2, a32);
+                a33 = x3.fma(w3, a33);
+            }
+            store(z, b * m + j, a00, a01, a02, a03);
+            store(z, (b + 1) * m + j, a10, a11, a12, a13);
+            store(z, (b + 2) * m + j, a20, a21, a22, a23);
+            store(z, (b + 3) * m + j, a30, a31, a32, a33);
+        }
+    }
+
+    private static void store(float[] z, int at, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+        v0.intoArray(z, at);
+        v1.intoArray(z, at + L);
+        v2.intoArray(z, at + 2 * L);
+        v3.intoArray(z, at + 3 * L);
+    }
+
+    /** Rows b..b+count-1, columns from {@code from}: four vectors at once, then one, then scalar. */
+    private static void tail(float[] x, int first, int count, int n, float[] w, int wAt, int m, int from, int full,
+                             float[] bias, int biasAt, float[] z) {
+        int quad = m - m % (4 * L);
+        for (int b = first; b < first + count; b++) {
             int xr = b * n;
             int zr = b * m;
-            for (int j = 0; j < full; j += L) {
-                FloatVector acc = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, biasAt + j);
+            for (int j = from; j < quad; j += 4 * L) {    // four vectors of the row at once: one broadcast per four FMAs
+                FloatVector a0 = start(bias, biasAt + j);
+                FloatVector a1 = start(bias, biasAt + j + L);
+                FloatVector a2 = start(bias, biasAt + j + 2 * L);
+                FloatVector a3 = start(bias, biasAt + j + 3 * L);
+                for (int i = 0; i < n; i++) {
+                    FloatVector xi = FloatVector.broadcast(S, x[xr + i]);
+                    int wr = wAt + i * m + j;
+                    a0 = xi.fma(FloatVector.fromArray(S, w, wr), a0);
+                    a1 = xi.fma(FloatVector.fromArray(S, w, wr + L), a1);
+                    a2 = xi.fma(FloatVector.fromArray(S, w, wr + 2 * L), a2);
+                    a3 = xi.fma(FloatVector.fromArray(S, w, wr + 3 * L), a3);
+                }
+                a0.intoArray(z, zr + j);
+                a1.intoArray(z, zr + j + L);
+                a2.intoArray(z, zr + j + 2 * L);
+                a3.intoArray(z, zr + j + 3 * L);
+            }
+            for (int j = Math.max(from, quad); j < full; j += L) {
+                FloatVector acc = start(bias, biasAt + j);
                 for (int i = 0; i < n; i++) {
                     acc = FloatVector.broadcast(S, x[xr + i]).fma(FloatVector.fromArray(S, w, wAt + i * m + j), acc);
                 }
                 acc.intoArray(z, zr + j);
             }
-            for (int j = full; j < m; j++) {
+            for (int j = Math.max(from, full); j < m; j++) {
                 float s = bias == null ? 0 : bias[biasAt + j];
                 for (int i = 0; i < n; i++) {
                     s += x[xr + i] * w[wAt + i * m + j];
@@ -39,6 +126,10 @@ final class Linear {
                 z[zr + j] = s;
             }
         }
+    }
+
+    private static FloatVector start(float[] bias, int at) {
+        return bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, at);
     }
 
     /** {@code g[i, j] += Σ_b x[b, i] dz[b, j]} (the weight gradient), g being {@code [n, m]} at {@code g[gAt ..]}. */

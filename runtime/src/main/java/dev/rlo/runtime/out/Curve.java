@@ -61,10 +61,10 @@ public final class Curve {
             yMax = Math.max(yMax, p[1]);
         }
         double[] yTicks = ticks(yMin, yMax);
-        double[] xTicks = ticks(0, xMax);
+        double[] xTicks = ticks(0, budget);
         yMin = yTicks[0];
         yMax = yTicks[yTicks.length - 1];
-        xMax = xTicks[xTicks.length - 1];
+        xMax = Math.max(xMax, xTicks[xTicks.length - 1]);   // the last iteration may pass the budget a little
         Plot plot = new Plot(xMax, yMin, yMax);
 
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));

@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The on-policy loop (PPO, A2C and their variants), as CleanRL's {@code ppo.py}:
@@ -185,16 +183,16 @@ final class OnPolicy implements Loop {
             List<String> dims = input.type().dims();
             long[] shape = {horizon, envs};
             in.put(input.name(), switch (input.name()) {
-                case "reward" -> floats(reward, dims, shape);
-                case "value" -> floats(value, dims, shape);
-                case "next_value" -> floats(nextValue, dims, shape);
-                case "terminated" -> bools(terminated, dims, shape);
-                case "truncated" -> bools(truncated, dims, shape);
-                case "done" -> bools(or(terminated, truncated), dims, shape);
+                case "reward" -> Data.floats(reward, dims, shape);
+                case "value" -> Data.floats(value, dims, shape);
+                case "next_value" -> Data.floats(nextValue, dims, shape);
+                case "terminated" -> Data.bools(terminated, dims, shape);
+                case "truncated" -> Data.bools(truncated, dims, shape);
+                case "done" -> Data.bools(Data.or(terminated, truncated), dims, shape);
                 default -> throw new IllegalStateException("checked by the contract: " + input.name());
             });
         }
-        return floats(stage.apply(in));
+        return Data.floats(stage.apply(in));
     }
 
     private void learn(float[] adv, float[] ret, Map<String, Double> row) {
@@ -212,16 +210,16 @@ final class OnPolicy implements Loop {
             shuffle(order);
             for (int m = 0; m < minibatches; m++) {
                 int[] idx = java.util.Arrays.copyOfRange(order, m * size, (m + 1) * size);
-                float[] x = gather(obs, idx, obsSize);
+                float[] x = Data.gather(obs, idx, obsSize);
                 float[] lg = actor.forward(x, size);
                 float[] v = contract.hasCritic() ? critic.forward(x, size) : null;
                 CompiledObjective.Result r = loss.run(batch(idx, lg, v, adv, ret));
                 if (!Double.isFinite(r.loss().item())) {
-                    throw new NonFinite("the loss is " + r.loss().item() + " at environment step " + steps);
+                    throw new NonFiniteLoss(r.loss().item(), steps);
                 }
-                actor.backward(floats(r.grads().get("logits")));
+                actor.backward(Data.floats(r.grads().get("logits")));
                 if (contract.hasCritic()) {
-                    critic.backward(floats(r.grads().get("value")));
+                    critic.backward(Data.floats(r.grads().get("value")));
                 }
                 normSum += adam.step();
                 lossSum += r.loss().item();
@@ -246,15 +244,15 @@ final class OnPolicy implements Loop {
             List<String> dims = input.type().dims();
             long[] vec = {size};
             in.put(input.name(), switch (input.name()) {
-                case "logits" -> floats(lg, dims, new long[] {size, actions});
-                case "value" -> floats(v, dims, vec);
-                case "action" -> ints(gather(action, idx), dims, vec);
-                case "old_logp" -> floats(gather(logp, idx, 1), dims, vec);
-                case "old_value" -> floats(gather(value, idx, 1), dims, vec);
-                case "old_logits" -> floats(gather(logits, idx, actions), dims, new long[] {size, actions});
-                case "adv" -> floats(gather(adv, idx, 1), dims, vec);
-                case "ret" -> floats(gather(ret, idx, 1), dims, vec);
-                case "reward" -> floats(gather(reward, idx, 1), dims, vec);
+                case "logits" -> Data.floats(lg, dims, new long[] {size, actions});
+                case "value" -> Data.floats(v, dims, vec);
+                case "action" -> Data.ints(Data.gather(action, idx), dims, vec);
+                case "old_logp" -> Data.floats(Data.gather(logp, idx, 1), dims, vec);
+                case "old_value" -> Data.floats(Data.gather(value, idx, 1), dims, vec);
+                case "old_logits" -> Data.floats(Data.gather(logits, idx, actions), dims, new long[] {size, actions});
+                case "adv" -> Data.floats(Data.gather(adv, idx, 1), dims, vec);
+                case "ret" -> Data.floats(Data.gather(ret, idx, 1), dims, vec);
+                case "reward" -> Data.floats(Data.gather(reward, idx, 1), dims, vec);
                 default -> throw new IllegalStateException("checked by the contract: " + input.name());
             });
         }
@@ -317,13 +315,6 @@ final class OnPolicy implements Loop {
         adam.restore(in);
     }
 
-    /** A loss that is not finite: training stops at the step that produced it. */
-    static final class NonFinite extends dev.rlo.compiler.UserError {
-        NonFinite(String message) {
-            super("training stopped: " + message + "; the last checkpoint is unchanged");
-        }
-    }
-
     // ---- arrays ---------------------------------------------------------------------------------
 
     private void shuffle(int[] a) {
@@ -333,46 +324,5 @@ final class OnPolicy implements Loop {
             a[i] = a[j];
             a[j] = t;
         }
-    }
-
-    /** A tensor's values, row-major, as f32. */
-    private static float[] floats(Tensor t) {
-        return t.data().castTo(DataType.FLOAT).dup('c').data().asFloat();
-    }
-
-    private static float[] gather(float[] src, int[] idx, int width) {
-        float[] out = new float[idx.length * width];
-        for (int i = 0; i < idx.length; i++) {
-            System.arraycopy(src, idx[i] * width, out, i * width, width);
-        }
-        return out;
-    }
-
-    private static int[] gather(int[] src, int[] idx) {
-        int[] out = new int[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            out[i] = src[idx[i]];
-        }
-        return out;
-    }
-
-    private static boolean[] or(boolean[] a, boolean[] b) {
-        boolean[] out = new boolean[a.length];
-        for (int i = 0; i < a.length; i++) {
-            out[i] = a[i] || b[i];
-        }
-        return out;
-    }
-
-    private static Tensor floats(float[] v, List<String> dims, long[] shape) {
-        return new Tensor(DType.F32, dims, Nd4j.create(v, shape, 'c'));
-    }
-
-    private static Tensor ints(int[] v, List<String> dims, long[] shape) {
-        return new Tensor(DType.I32, dims, Nd4j.createFromArray(v).reshape(shape));
-    }
-
-    private static Tensor bools(boolean[] v, List<String> dims, long[] shape) {
-        return new Tensor(DType.BOOL, dims, Nd4j.createFromArray(v).reshape(shape));
     }
 }

@@ -77,31 +77,18 @@ public final class Trainer {
         int envs = x.env().positive("envs", 1, 1);
         x.env().done();
         VecEnv env = factory.make(envs, x.seed());
-        Call net = x.network();
-        if (!net.name().equals("mlp")) {
-            throw new TrainError(net.span(), "no network `" + net.name() + "`", "the networks are mlp");
-        }
-        int[] hidden = net.integers("hidden", new int[] {64, 64});
-        String act = net.word("activation", "tanh");
-        Mlp.Activation activation = switch (act) {
-            case "tanh" -> Mlp.Activation.tanh;
-            case "relu" -> Mlp.Activation.relu;
-            default -> throw net.bad("activation", "tanh or relu");
-        };
-        net.done();
-        Call opt = x.optimizer();
-        if (!opt.name().equals("adam")) {
-            throw new TrainError(opt.span(), "no optimizer `" + opt.name() + "`", "the optimizers are adam");
-        }
-        double lr = opt.real("lr", 2.5e-4);
-        boolean anneal = opt.bool("anneal", true);
-        double eps = opt.real("eps", 1e-5);
-        double clip = opt.real("max_grad_norm", 0.5);
-        opt.done();
+        CompiledObjective loss = x.compiler().compile(x.objective().name(), x.hyper(), false, backend);
         Call loop = x.loop();
-        if (!loop.name().equals("on_policy")) {
-            throw new TrainError(loop.span(), "no loop `" + loop.name() + "`", "the loops are on_policy");
-        }
+        return switch (loop.name()) {
+            case "on_policy" -> onPolicy(x, backend, env, factory, loss);
+            case "off_policy" -> offPolicy(x, env, factory, loss);
+            default -> throw new TrainError(loop.span(), "no loop `" + loop.name() + "`",
+                    "the loops are on_policy, off_policy");
+        };
+    }
+
+    private static Loop onPolicy(Experiment x, Backend backend, VecEnv env, Envs.Factory factory, CompiledObjective loss) {
+        Call loop = x.loop();
         int horizon = loop.positive("steps", 128, 1);
         int epochs = loop.positive("epochs", 4, 1);
         int minibatches = loop.positive("minibatches", 4, 1);
@@ -111,17 +98,79 @@ public final class Trainer {
                     "a fn over [T, E] such as `fn advantages(reward: f32[T,E], ...) -> f32[T,E] { gae(...) }`");
         }
         loop.done();
-        if (horizon * envs % minibatches != 0) {
-            throw loop.bad("minibatches", "a divisor of steps × envs = " + horizon * envs);
+        if (horizon * env.envs() % minibatches != 0) {
+            throw loop.bad("minibatches", "a divisor of steps × envs = " + horizon * env.envs());
         }
-        CompiledObjective loss = x.compiler().compile(x.objective().name(), x.hyper(), false, backend);
         if (x.compiler().fnDecls().stream().noneMatch(f -> f.name().name().equals(stageCall.name()))) {
             throw new TrainError(stageCall.span(), "no fn `" + stageCall.name() + "` in this file for the rollout stage");
         }
         CompiledObjective stage = x.compiler().compileFn(stageCall.name(), stageCall.texts(), false, backend);
         OnPolicyContract contract = OnPolicyContract.check(x.compiler(), x.objective(), loss, stageCall, stage, env);
-        return new OnPolicy(contract, env, factory, new OnPolicy.Setup(horizon, epochs, minibatches, hidden,
-                activation, lr, anneal, eps, clip, x.seed()));
+        Net net = Net.of(x.network(), null);
+        Opt opt = Opt.of(x.optimizer(), 2.5e-4, true, 1e-5, 0.5);
+        return new OnPolicy(contract, env, factory, new OnPolicy.Setup(horizon, epochs, minibatches, net.hidden,
+                net.activation, opt.lr, opt.anneal, opt.eps, opt.maxGradNorm, x.seed()));
+    }
+
+    private static Loop offPolicy(Experiment x, VecEnv env, Envs.Factory factory, CompiledObjective loss) {
+        Call loop = x.loop();
+        int buffer = loop.positive("buffer", 100_000, 1);
+        int batch = loop.positive("batch", 64, 1);
+        int learningStarts = loop.positive("learning_starts", 1000, 0);
+        int trainEvery = loop.positive("train_every", 256, 1);
+        int gradientSteps = loop.positive("gradient_steps", 128, 1);
+        int targetEvery = loop.positive("target_every", 10, 1);
+        double epsStart = loop.real("eps_start", 1.0);
+        double epsEnd = loop.real("eps_end", 0.04);
+        double epsFraction = loop.real("eps_fraction", 0.16);
+        loop.done();
+        if (epsFraction <= 0) {
+            throw loop.bad("eps_fraction", "a fraction of the budget above 0");
+        }
+        OffPolicyContract contract = OffPolicyContract.check(x.compiler(), x.objective(), loss, env);
+        Net net = Net.of(x.network(), contract.atomDim());
+        Opt opt = Opt.of(x.optimizer(), 2.3e-3, false, 1e-8, 10);
+        return new OffPolicy(contract, env, factory, new OffPolicy.Setup(buffer, batch, learningStarts, trainEvery,
+                gradientSteps, targetEvery, epsStart, epsEnd, epsFraction, x.steps(), net.atoms, net.hidden,
+                net.activation, opt.lr, opt.anneal, opt.eps, opt.maxGradNorm, x.seed()));
+    }
+
+    /** {@code network = mlp(hidden: [64, 64], activation: tanh)}, and the size of a head's extra dimension. */
+    private record Net(int[] hidden, Mlp.Activation activation, int atoms) {
+        static Net of(Call net, String atomDim) {
+            if (!net.name().equals("mlp")) {
+                throw new TrainError(net.span(), "no network `" + net.name() + "`", "the networks are mlp");
+            }
+            int[] hidden = net.integers("hidden", new int[] {64, 64});
+            Mlp.Activation activation = switch (net.word("activation", "tanh")) {
+                case "tanh" -> Mlp.Activation.tanh;
+                case "relu" -> Mlp.Activation.relu;
+                default -> throw net.bad("activation", "tanh or relu");
+            };
+            int atoms = 1;
+            if (atomDim != null) {
+                if (!net.has(atomDim)) {
+                    throw new TrainError(net.span(), "the network needs the size of the head's dimension `" + atomDim + "`",
+                            "e.g. mlp(hidden: [64, 64], " + atomDim + ": 50)");
+                }
+                atoms = net.positive(atomDim, 1, 1);
+            }
+            net.done();
+            return new Net(hidden, activation, atoms);
+        }
+    }
+
+    /** {@code optimizer = adam(lr, anneal, eps, max_grad_norm)}, with the loop's defaults. */
+    private record Opt(double lr, boolean anneal, double eps, double maxGradNorm) {
+        static Opt of(Call opt, double lr, boolean anneal, double eps, double maxGradNorm) {
+            if (!opt.name().equals("adam")) {
+                throw new TrainError(opt.span(), "no optimizer `" + opt.name() + "`", "the optimizers are adam");
+            }
+            Opt o = new Opt(opt.real("lr", lr), opt.bool("anneal", anneal), opt.real("eps", eps),
+                    opt.real("max_grad_norm", maxGradNorm));
+            opt.done();
+            return o;
+        }
     }
 
     private Summary run() throws IOException {

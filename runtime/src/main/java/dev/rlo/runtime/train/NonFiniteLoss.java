@@ -1,0 +1,12 @@
+package dev.rlo.runtime.train;
+
+import dev.rlo.compiler.UserError;
+
+/** A loss that is not finite: training stops at the step that produced it, before any weight changes. */
+final class NonFiniteLoss extends UserError {
+
+    NonFiniteLoss(double loss, long step) {
+        super("training stopped: the loss is " + loss + " at environment step " + step
+                + "; the weights and the last checkpoint are unchanged");
+    }
+}

@@ -1,0 +1,318 @@
+package dev.rlo.runtime.train;
+
+import dev.rlo.compiler.CompiledObjective;
+import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.runtime.Rng;
+import dev.rlo.runtime.env.Envs;
+import dev.rlo.runtime.env.VecEnv;
+import dev.rlo.runtime.nn.Adam;
+import dev.rlo.runtime.nn.Mlp;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The off-policy value-based loop (DQN, QR-DQN and their variants), as SB3's {@code DQN} and
+ * CleanRL's {@code dqn.py}: each iteration acts ε-greedily for {@code train_every} environment steps,
+ * storing transitions in a replay buffer, then, once {@code learning_starts} steps are in, takes
+ * {@code gradient_steps} optimizer steps on minibatches drawn uniformly from it. The target network
+ * is copied from the online one every {@code target_every} environment steps; ε falls linearly from
+ * {@code eps_start} to {@code eps_end} over the first {@code eps_fraction} of the budget. The head is
+ * Q-values {@code q [B, A]} or quantiles {@code z [B, A, N]} ({@link OffPolicyContract}); the greedy
+ * action maximises Q, or the quantiles' mean.
+ */
+final class OffPolicy implements Loop {
+
+    /** The loop's sizes and schedule, and the network's and optimizer's settings. */
+    record Setup(int buffer, int batch, int learningStarts, int trainEvery, int gradientSteps, int targetEvery,
+                 double epsStart, double epsEnd, double epsFraction, long budget, int atoms, int[] hidden,
+                 Mlp.Activation activation, double lr, boolean anneal, double adamEps, double maxGradNorm, long seed) { }
+
+    private final OffPolicyContract contract;
+    private final VecEnv env;
+    private final Envs.Factory evalEnvs;
+    private final Setup s;
+    private final Mlp online;
+    private final Mlp target;
+    private final Adam adam;
+    private final Rng rng;
+    private final int envs;
+    private final int actions;
+    private final int obsSize;
+
+    // the replay buffer, a ring of `buffer` transitions
+    private final float[] obs;
+    private final float[] nextObs;
+    private final int[] action;
+    private final float[] reward;
+    private final boolean[] terminated;
+    private final boolean[] truncated;
+    private int size;
+    private int at;
+
+    private long steps;
+    private long episodes;
+    private long targetSyncedAt;
+
+    OffPolicy(OffPolicyContract contract, VecEnv env, Envs.Factory evalEnvs, Setup setup) {
+        this.contract = contract;
+        this.env = env;
+        this.evalEnvs = evalEnvs;
+        this.s = setup;
+        this.envs = env.envs();
+        this.actions = env.actionSpace().n();
+        this.obsSize = env.obsSize();
+        this.rng = Rng.stream(setup.seed(), -1);
+        Rng init = Rng.stream(setup.seed(), -2);
+        this.online = new Mlp(obsSize, setup.hidden(), actions * setup.atoms(), setup.activation(), 1.0, init);
+        this.target = new Mlp(obsSize, setup.hidden(), actions * setup.atoms(), setup.activation(), 1.0, init);
+        System.arraycopy(online.params(), 0, target.params(), 0, online.params().length);
+        this.adam = new Adam(List.of(online), setup.lr(), 0.9, 0.999, setup.adamEps(), setup.maxGradNorm());
+        int n = setup.buffer();
+        obs = new float[n * obsSize];
+        nextObs = new float[n * obsSize];
+        action = new int[n];
+        reward = new float[n];
+        terminated = new boolean[n];
+        truncated = new boolean[n];
+    }
+
+    @Override
+    public List<String> columns() {
+        List<String> c = new ArrayList<>(List.of("charts/episodic_return", "charts/episodic_length",
+                "charts/epsilon", "charts/learning_rate", "losses/loss"));
+        contract.reports().forEach(r -> c.add("losses/" + r));
+        c.add("losses/grad_norm");
+        return c;
+    }
+
+    /** ε at environment step {@code step}: linear from eps_start to eps_end over eps_fraction of the budget. */
+    private double epsilon(long step) {
+        double f = Math.min(1, step / (s.epsFraction() * s.budget()));
+        return s.epsStart() + f * (s.epsEnd() - s.epsStart());
+    }
+
+    @Override
+    public Map<String, Double> iterate(double progress) {
+        Map<String, Double> row = new LinkedHashMap<>();
+        collect(row);
+        double rate = s.anneal() ? s.lr() * (1 - progress) : s.lr();
+        adam.setLearningRate(rate);
+        row.put("charts/learning_rate", rate);
+        if (steps >= s.learningStarts()) {
+            learn(row);
+        }
+        return row;
+    }
+
+    private void collect(Map<String, Double> row) {
+        double returns = 0;
+        double lengths = 0;
+        int ended = 0;
+        double[] act = new double[envs];
+        long until = steps + s.trainEvery();
+        while (steps < until) {
+            double eps = epsilon(steps);
+            float[] head = online.forward(env.obs.clone(), envs);
+            for (int e = 0; e < envs; e++) {
+                act[e] = rng.uniform() < eps ? rng.below(actions) : greedy(head, e);
+            }
+            float[] before = env.obs.clone();
+            env.step(act);
+            for (int e = 0; e < envs; e++) {
+                System.arraycopy(before, e * obsSize, obs, at * obsSize, obsSize);
+                System.arraycopy(env.finalObs, e * obsSize, nextObs, at * obsSize, obsSize);
+                action[at] = (int) act[e];
+                reward[at] = env.reward[e];
+                terminated[at] = env.terminated[e];
+                truncated[at] = env.truncated[e];
+                at = (at + 1) % s.buffer();
+                size = Math.min(size + 1, s.buffer());
+                if (env.terminated[e] || env.truncated[e]) {
+                    returns += env.endedReturn[e];
+                    lengths += env.endedLength[e];
+                    ended++;
+                }
+            }
+            steps += envs;
+            if (steps - targetSyncedAt >= s.targetEvery()) {
+                System.arraycopy(online.params(), 0, target.params(), 0, online.params().length);
+                targetSyncedAt = steps;
+            }
+        }
+        episodes += ended;
+        row.put("charts/epsilon", epsilon(steps));
+        if (ended > 0) {
+            row.put("charts/episodic_return", returns / ended);
+            row.put("charts/episodic_length", lengths / ended);
+        }
+    }
+
+    /** The action with the largest Q (or mean quantile) in row {@code e} of a head's output. */
+    private int greedy(float[] head, int e) {
+        int n = s.atoms();
+        int best = 0;
+        double bestValue = Double.NEGATIVE_INFINITY;
+        for (int a = 0; a < actions; a++) {
+            double v = 0;
+            for (int k = 0; k < n; k++) {
+                v += head[(e * actions + a) * n + k];
+            }
+            if (v > bestValue) {
+                bestValue = v;
+                best = a;
+            }
+        }
+        return best;
+    }
+
+    private void learn(Map<String, Double> row) {
+        double lossSum = 0;
+        double normSum = 0;
+        double[] reportSum = new double[contract.reports().size()];
+        for (int g = 0; g < s.gradientSteps(); g++) {
+            int[] idx = new int[s.batch()];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = rng.below(size);
+            }
+            float[] x = Data.gather(obs, idx, obsSize);
+            float[] x2 = Data.gather(nextObs, idx, obsSize);
+            float[] next = target.forward(x2, idx.length);
+            float[] nextOnline = Contract.has(contract.loss(), "q_next_online") ? online.forward(x2, idx.length) : null;
+            float[] head = online.forward(x, idx.length);
+            CompiledObjective.Result r = contract.loss().run(batch(idx, head, next, nextOnline));
+            if (!Double.isFinite(r.loss().item())) {
+                throw new NonFiniteLoss(r.loss().item(), steps);
+            }
+            online.backward(Data.floats(r.grads().get(contract.head())));
+            normSum += adam.step();
+            lossSum += r.loss().item();
+            for (int k = 0; k < reportSum.length; k++) {
+                reportSum[k] += r.reports().get(contract.reports().get(k)).item();
+            }
+        }
+        int n = s.gradientSteps();
+        row.put("losses/loss", lossSum / n);
+        for (int k = 0; k < reportSum.length; k++) {
+            row.put("losses/" + contract.reports().get(k), reportSum[k] / n);
+        }
+        row.put("losses/grad_norm", normSum / n);
+    }
+
+    private Map<String, Tensor> batch(int[] idx, float[] head, float[] next, float[] nextOnline) {
+        int b = idx.length;
+        long[] vec = {b};
+        long[] heads = contract.atomDim() == null ? new long[] {b, actions} : new long[] {b, actions, s.atoms()};
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        for (Graph.Input input : contract.loss().inputs()) {
+            List<String> dims = input.type().dims();
+            in.put(input.name(), switch (input.name()) {
+                case "q", "z" -> Data.floats(head, dims, heads);
+                case "q_next", "z_next" -> Data.floats(next, dims, heads);
+                case "q_next_online" -> Data.floats(nextOnline, dims, heads);
+                case "action" -> Data.ints(Data.gather(action, idx), dims, vec);
+                case "reward" -> Data.floats(Data.gather(reward, idx, 1), dims, vec);
+                case "terminated" -> Data.bools(pick(terminated, idx), dims, vec);
+                case "truncated" -> Data.bools(pick(truncated, idx), dims, vec);
+                case "done" -> Data.bools(Data.or(pick(terminated, idx), pick(truncated, idx)), dims, vec);
+                default -> throw new IllegalStateException("checked by the contract: " + input.name());
+            });
+        }
+        return in;
+    }
+
+    private static boolean[] pick(boolean[] src, int[] idx) {
+        boolean[] out = new boolean[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = src[idx[i]];
+        }
+        return out;
+    }
+
+    @Override
+    public double[] evaluate(int count, long seed) {
+        VecEnv eval = evalEnvs.make(count, seed);
+        double[] returns = new double[count];
+        boolean[] finished = new boolean[count];
+        double[] act = new double[count];
+        int left = count;
+        while (left > 0) {
+            float[] head = online.forward(eval.obs.clone(), count);
+            for (int e = 0; e < count; e++) {
+                act[e] = greedy(head, e);
+            }
+            eval.step(act);
+            for (int e = 0; e < count; e++) {
+                if (!finished[e] && (eval.terminated[e] || eval.truncated[e])) {
+                    finished[e] = true;
+                    returns[e] = eval.endedReturn[e];
+                    left--;
+                }
+            }
+        }
+        return returns;
+    }
+
+    @Override
+    public long steps() {
+        return steps;
+    }
+
+    @Override
+    public long episodes() {
+        return episodes;
+    }
+
+    @Override
+    public void save(DataOutput out) throws IOException {
+        out.writeLong(steps);
+        out.writeLong(episodes);
+        out.writeLong(targetSyncedAt);
+        out.writeLong(rng.state());
+        env.save(out);
+        online.save(out);
+        target.save(out);
+        adam.save(out);
+        out.writeInt(size);
+        out.writeInt(at);
+        for (int i = 0; i < size; i++) {
+            for (int k = 0; k < obsSize; k++) {
+                out.writeFloat(obs[i * obsSize + k]);
+                out.writeFloat(nextObs[i * obsSize + k]);
+            }
+            out.writeInt(action[i]);
+            out.writeFloat(reward[i]);
+            out.writeByte((terminated[i] ? 1 : 0) | (truncated[i] ? 2 : 0));
+        }
+    }
+
+    @Override
+    public void restore(DataInput in) throws IOException {
+        steps = in.readLong();
+        episodes = in.readLong();
+        targetSyncedAt = in.readLong();
+        rng.setState(in.readLong());
+        env.restore(in);
+        online.restore(in);
+        target.restore(in);
+        adam.restore(in);
+        size = in.readInt();
+        at = in.readInt();
+        for (int i = 0; i < size; i++) {
+            for (int k = 0; k < obsSize; k++) {
+                obs[i * obsSize + k] = in.readFloat();
+                nextObs[i * obsSize + k] = in.readFloat();
+            }
+            action[i] = in.readInt();
+            reward[i] = in.readFloat();
+            int flags = in.readByte();
+            terminated[i] = (flags & 1) != 0;
+            truncated[i] = (flags & 2) != 0;
+        }
+    }
+}
