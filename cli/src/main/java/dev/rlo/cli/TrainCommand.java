@@ -98,8 +98,9 @@ final class TrainCommand implements Callable<Integer> {
             PrintStream log = terminal ? System.out : System.err;
             Trainer.Summary s = Trainer.run(x, new Trainer.Options(dir, resume, every, evalEpisodes, log, terminal, b));
             if (!s.interrupted()) {
-                stdout.printf(Locale.ROOT, "%s: %d steps, %d episodes in %.1f s; greedy evaluation: mean return %.1f ± %.1f over %d episodes%n",
-                        x.name(), s.steps(), s.episodes(), s.seconds(), s.evalMean(), s.evalStd(), s.evalEpisodes());
+                stdout.printf(Locale.ROOT, "%s: %d steps, %d episodes in %.1f s; greedy evaluation: mean return %.2f ± %.2f"
+                                + " over %d episodes; actions chosen %s%n", x.name(), s.steps(), s.episodes(), s.seconds(),
+                        s.evalMean(), s.evalStd(), s.evalEpisodes(), shares(s.actionShare()));
                 stdout.println("run: " + dir + " (metrics.csv, curve.png, checkpoint.bin, summary.json)");
             }
             return Main.OK;
@@ -119,6 +120,15 @@ final class TrainCommand implements Callable<Integer> {
             err.println("rlo: " + e.getMessage());
             return Main.USER_ERRORS;
         }
+    }
+
+    /** {@code 0: 97%, 1: 3%}. */
+    private static String shares(double[] share) {
+        StringBuilder out = new StringBuilder();
+        for (int a = 0; a < share.length; a++) {
+            out.append(a == 0 ? "" : ", ").append(a).append(": ").append(Math.round(share[a] * 100)).append('%');
+        }
+        return out.toString();
     }
 
     private static Path fresh(Experiment x) {

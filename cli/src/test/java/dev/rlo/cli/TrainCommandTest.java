@@ -92,6 +92,20 @@ class TrainCommandTest {
                 Files.readString(killed.resolve("summary.json")).replaceAll("\"seconds\": [0-9.]+", ""));
     }
 
+    /** The risk showcase on a small budget: the mean objective learns the lottery, CVaR the safe arm. */
+    @Test
+    void cvarAndMeanDisagreeOnTheLottery() throws IOException {
+        for (String block : List.of("mean_lottery", "cvar_lottery")) {
+            Path out = tmp.resolve(block);
+            CliTest.Run r = CliTest.rlo("train", "../examples/cvar-lottery.rlo", "--train", block, "--steps", "12800",
+                    "--out", out.toString(), "--eval-episodes", "20");
+            assertEquals(0, r.code(), r.out() + r.err());
+            String share = block.equals("cvar_lottery") ? "[1.0000, 0.0000]" : "[0.0000, 1.0000]";
+            assertTrue(Files.readString(out.resolve("summary.json")).contains("\"eval_action_share\": " + share),
+                    block + ": " + Files.readString(out.resolve("summary.json")));
+        }
+    }
+
     @Test
     void refusesToOverwriteARun() {
         Path out = tmp.resolve("run");

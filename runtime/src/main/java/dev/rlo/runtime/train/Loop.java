@@ -28,8 +28,11 @@ public interface Loop {
     /** Episodes finished so far. */
     long episodes();
 
-    /** The returns of {@code episodes} evaluation episodes with the greedy policy, on fresh environments. */
-    double[] evaluate(int episodes, long seed);
+    /** {@code episodes} evaluation episodes with the greedy policy, on fresh environments. */
+    Evaluation evaluate(int episodes, long seed);
+
+    /** Each evaluation episode's return, and how often the greedy policy chose each action. */
+    record Evaluation(double[] returns, long[] actions) { }
 
     void save(DataOutput out) throws IOException;
 

@@ -235,9 +235,10 @@ final class OffPolicy implements Loop {
     }
 
     @Override
-    public double[] evaluate(int count, long seed) {
+    public Evaluation evaluate(int count, long seed) {
         VecEnv eval = evalEnvs.make(count, seed);
         double[] returns = new double[count];
+        long[] chosen = new long[actions];
         boolean[] finished = new boolean[count];
         double[] act = new double[count];
         int left = count;
@@ -248,6 +249,9 @@ final class OffPolicy implements Loop {
             }
             eval.step(act);
             for (int e = 0; e < count; e++) {
+                if (!finished[e]) {
+                    chosen[(int) act[e]]++;
+                }
                 if (!finished[e] && (eval.terminated[e] || eval.truncated[e])) {
                     finished[e] = true;
                     returns[e] = eval.endedReturn[e];
@@ -255,7 +259,7 @@ final class OffPolicy implements Loop {
                 }
             }
         }
-        return returns;
+        return new Evaluation(returns, chosen);
     }
 
     @Override

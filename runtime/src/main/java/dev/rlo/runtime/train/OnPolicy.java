@@ -260,9 +260,10 @@ final class OnPolicy implements Loop {
     }
 
     @Override
-    public double[] evaluate(int count, long seed) {
+    public Evaluation evaluate(int count, long seed) {
         VecEnv eval = evalEnvs.make(count, seed);
         double[] returns = new double[count];
+        long[] chosen = new long[actions];
         boolean[] finished = new boolean[count];
         double[] act = new double[count];
         int left = count;
@@ -273,6 +274,9 @@ final class OnPolicy implements Loop {
             }
             eval.step(act);
             for (int e = 0; e < count; e++) {
+                if (!finished[e]) {
+                    chosen[(int) act[e]]++;
+                }
                 if (!finished[e] && (eval.terminated[e] || eval.truncated[e])) {
                     finished[e] = true;
                     returns[e] = eval.endedReturn[e];
@@ -280,7 +284,7 @@ final class OnPolicy implements Loop {
                 }
             }
         }
-        return returns;
+        return new Evaluation(returns, chosen);
     }
 
     @Override

@@ -43,7 +43,7 @@ public final class Trainer {
 
     /** What a finished run reports. */
     public record Summary(long steps, long episodes, double seconds, double evalMean, double evalStd, int evalEpisodes,
-                          boolean interrupted) { }
+                          double[] actionShare, boolean interrupted) { }
 
     private final Experiment x;
     private final Options o;
@@ -253,10 +253,13 @@ public final class Trainer {
         if (stop) {
             bar.finish();
             o.log().printf("interrupted at step %d; continue with --resume --out %s%n", loop.steps(), o.out());
-            return new Summary(loop.steps(), loop.episodes(), seconds, Double.NaN, Double.NaN, 0, true);
+            return new Summary(loop.steps(), loop.episodes(), seconds, Double.NaN, Double.NaN, 0, new double[0], true);
         }
-        double[] eval = loop.evaluate(o.evalEpisodes(), x.seed() + 1_000_003L);
-        Summary s = new Summary(loop.steps(), loop.episodes(), seconds, mean(eval), std(eval), eval.length, false);
+        Loop.Evaluation eval = loop.evaluate(o.evalEpisodes(), x.seed() + 1_000_003L);
+        double total = java.util.Arrays.stream(eval.actions()).sum();
+        double[] share = java.util.Arrays.stream(eval.actions()).mapToDouble(c -> c / total).toArray();
+        Summary s = new Summary(loop.steps(), loop.episodes(), seconds, mean(eval.returns()), std(eval.returns()),
+                eval.returns().length, share, false);
         Files.writeString(o.out().resolve("summary.json"), json(s), StandardCharsets.UTF_8);
         return s;
     }
@@ -290,9 +293,11 @@ public final class Trainer {
     }
 
     private static String json(Summary s) {
+        String share = java.util.Arrays.stream(s.actionShare()).mapToObj(v -> String.format(Locale.ROOT, "%.4f", v))
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
         return String.format(Locale.ROOT, """
-                {"steps": %d, "episodes": %d, "seconds": %.3f, "eval_mean_return": %.4f, "eval_std_return": %.4f, "eval_episodes": %d}
-                """, s.steps(), s.episodes(), s.seconds(), s.evalMean(), s.evalStd(), s.evalEpisodes());
+                {"steps": %d, "episodes": %d, "seconds": %.3f, "eval_mean_return": %.4f, "eval_std_return": %.4f, "eval_episodes": %d, "eval_action_share": %s}
+                """, s.steps(), s.episodes(), s.seconds(), s.evalMean(), s.evalStd(), s.evalEpisodes(), share);
     }
 
     private static double mean(Iterable<Double> v) {
