@@ -8,7 +8,7 @@ import java.util.List;
 public final class Envs {
 
     /** The names {@code env} accepts (Gymnasium ids work too). */
-    public static final List<String> NAMES = List.of("cartpole", "lottery");
+    public static final List<String> NAMES = List.of("cartpole", "acrobot", "mountain_car", "lottery");
 
     private Envs() { }
 
@@ -22,6 +22,8 @@ public final class Envs {
     public static Factory factory(Call call) {
         return switch (call.name()) {
             case "cartpole", "CartPole-v1" -> CartPole::new;
+            case "acrobot", "Acrobot-v1" -> Acrobot::new;
+            case "mountain_car", "MountainCar-v0" -> MountainCar::new;
             case "lottery" -> Lottery::new;
             default -> throw new TrainError(call.span(), "no environment `" + call.name() + "`",
                     "the environments are " + String.join(", ", NAMES));

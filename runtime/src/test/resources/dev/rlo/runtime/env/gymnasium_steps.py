@@ -1,6 +1,7 @@
 # Goldens for rlo's environments, from Gymnasium itself (the source of truth the envs follow).
 # Regenerate: python3 -m venv v && v/bin/pip install gymnasium==1.3.0 && v/bin/python gymnasium_steps.py
 # Each line of a .csv: step, action, then the observation after the step, reward, terminated.
+# The unwrapped environments (no time limit) start from a fixed state and follow a fixed policy.
 import csv
 import numpy as np
 import gymnasium as gym
@@ -21,4 +22,28 @@ def cartpole():
             if term:
                 break
 
+def record(name, env, start, policy, steps, columns):
+    env.reset(seed=0)
+    env.state = np.array(start)
+    rng = np.random.default_rng(7)
+    obs = None
+    with open(name + ".csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["step", "action"] + columns + ["reward", "terminated"])
+        for t in range(steps):
+            a = policy(obs, rng)
+            obs, r, term, trunc, _ = env.step(a)
+            w.writerow([t, a] + [repr(float(v)) for v in obs] + [r, int(term)])
+            if term:
+                break
+
+
 cartpole()
+# random torques, from a swing that ends in the goal region after a few hundred steps at most
+record("acrobot", gym.make("Acrobot-v1").unwrapped, [0.05, -0.03, 0.2, -0.1],
+       lambda obs, rng: int(rng.integers(3)) if obs is None or rng.random() < 0.3 else (2 if obs[4] > 0 else 0),
+       400, ["cos1", "sin1", "cos2", "sin2", "dtheta1", "dtheta2"])
+# pumping energy: push in the direction of motion, with random kicks; reaches the flag
+record("mountain_car", gym.make("MountainCar-v0").unwrapped, [-0.5, 0.0],
+       lambda obs, rng: int(rng.integers(3)) if obs is None or rng.random() < 0.2 else (2 if obs[1] >= 0 else 0),
+       400, ["x", "x_dot"])
