@@ -49,7 +49,8 @@ class TrainCommandTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"ppo-cartpole.rlo, ppo_cartpole, 512", "dqn-cartpole.rlo, dqn_cartpole, 1536",
             "qr-dqn.rlo, qr_dqn_cartpole, 1536", "a2c-acrobot.rlo, a2c_acrobot, 800",
-            "cvar-lottery.rlo, mean_lottery, 640", "cvar-lottery.rlo, cvar_lottery, 640"})
+            "cvar-lottery.rlo, mean_lottery, 640", "cvar-lottery.rlo, cvar_lottery, 640",
+            "qae.rlo, grpo_digits, 1024", "qae.rlo, qae_digits, 1024"})
     void everyExampleTrains(String file, String block, String steps) throws IOException {
         Path out = tmp.resolve(block);
         CliTest.Run r = CliTest.rlo("train", "../examples/" + file, "--train", block, "--steps", steps,
@@ -122,6 +123,20 @@ class TrainCommandTest {
             assertTrue(Files.readString(out.resolve("summary.json")).contains("\"eval_action_share\": " + share),
                     block + ": " + Files.readString(out.resolve("summary.json")));
         }
+    }
+
+    /** GRPO and QAE raise the digits task's pass rate from the random policy's 5% to ≥ 90% (40k completions). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"grpo_digits", "qae_digits"})
+    void groupObjectivesLearnTheDigitsTask(String block) throws IOException {
+        Path out = tmp.resolve(block);
+        CliTest.Run r = CliTest.rlo("train", "../examples/qae.rlo", "--train", block, "--steps", "40000", "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        String summary = Files.readString(out.resolve("summary.json"));
+        double pass = Double.parseDouble(summary.replaceAll("(?s).*\"eval_mean_return\": ([0-9.]+).*", "$1"));
+        assertTrue(pass >= 0.9, summary);
+        String first = Files.readAllLines(out.resolve("metrics.csv")).get(1).split(",")[1];
+        assertTrue(Double.parseDouble(first) < 0.2, "the untrained policy passes about 5%, not " + first);
     }
 
     @Test

@@ -25,6 +25,8 @@ public final class Envs {
             case "acrobot", "Acrobot-v1" -> Acrobot::new;
             case "mountain_car", "MountainCar-v0" -> MountainCar::new;
             case "lottery" -> Lottery::new;
+            case "digits" -> throw new TrainError(call.span(), "`digits` is a sequence task: it takes the group loop",
+                    "loop = group(prompts: 16, samples: 8)");
             default -> throw new TrainError(call.span(), "no environment `" + call.name() + "`",
                     "the environments are " + String.join(", ", NAMES));
         };

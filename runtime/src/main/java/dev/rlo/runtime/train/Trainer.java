@@ -3,6 +3,7 @@ package dev.rlo.runtime.train;
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.backend.Backend;
+import dev.rlo.runtime.env.Digits;
 import dev.rlo.runtime.env.Envs;
 import dev.rlo.runtime.env.VecEnv;
 import dev.rlo.runtime.nn.Mlp;
@@ -73,18 +74,39 @@ public final class Trainer {
         if (x.steps() < 1) {
             throw new UserError("the step budget must be at least 1, not " + x.steps());
         }
+        Call loop = x.loop();
+        if (!List.of("on_policy", "off_policy", "group").contains(loop.name())) {
+            throw new TrainError(loop.span(), "no loop `" + loop.name() + "`", "the loops are on_policy, off_policy, group");
+        }
+        if (loop.name().equals("group")) {
+            return group(x, x.compiler().compile(x.objective().name(), x.hyper(), false, backend));
+        }
         Envs.Factory factory = Envs.factory(x.env());
         int envs = x.env().positive("envs", 1, 1);
         x.env().done();
         VecEnv env = factory.make(envs, x.seed());
         CompiledObjective loss = x.compiler().compile(x.objective().name(), x.hyper(), false, backend);
+        return loop.name().equals("on_policy") ? onPolicy(x, backend, env, factory, loss) : offPolicy(x, env, factory, loss);
+    }
+
+    private static Loop group(Experiment x, CompiledObjective loss) {
+        Call task = x.env();
+        if (!task.name().equals("digits")) {
+            throw new TrainError(task.span(), "the group loop samples completions of a sequence task, not `" + task.name() + "`",
+                    "the tasks are digits(length: 2, base: 10)");
+        }
+        Digits digits = new Digits(task.positive("length", 2, 1), task.positive("base", 10, 2));
+        task.done();
         Call loop = x.loop();
-        return switch (loop.name()) {
-            case "on_policy" -> onPolicy(x, backend, env, factory, loss);
-            case "off_policy" -> offPolicy(x, env, factory, loss);
-            default -> throw new TrainError(loop.span(), "no loop `" + loop.name() + "`",
-                    "the loops are on_policy, off_policy");
-        };
+        int prompts = loop.positive("prompts", 16, 1);
+        int samples = loop.positive("samples", 8, 1);
+        int epochs = loop.positive("epochs", 1, 1);
+        loop.done();
+        GroupContract contract = GroupContract.check(x.compiler(), x.objective(), loss);
+        Net net = Net.of(x.network(), null);
+        Opt opt = Opt.of(x.optimizer(), 1e-3, false, 1e-8, 1.0);
+        return new Group(contract, digits, new Group.Setup(prompts, samples, epochs, net.hidden, net.activation,
+                opt.lr, opt.anneal, opt.eps, opt.maxGradNorm, x.seed()));
     }
 
     private static Loop onPolicy(Experiment x, Backend backend, VecEnv env, Envs.Factory factory, CompiledObjective loss) {

@@ -1,0 +1,253 @@
+package dev.rlo.runtime.train;
+
+import dev.rlo.compiler.CompiledObjective;
+import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.runtime.Rng;
+import dev.rlo.runtime.env.Digits;
+import dev.rlo.runtime.nn.Adam;
+import dev.rlo.runtime.nn.Mlp;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The group-sampling loop (GRPO, QAE and their variants), as TRL's {@code GRPOTrainer} on a toy
+ * scale: each iteration draws {@code prompts} prompts, samples {@code samples} completions of each
+ * token by token from the policy, scores them with the task's verifier, then takes {@code epochs}
+ * optimizer steps on the whole group batch. {@code ref_logp} comes from a frozen copy of the initial
+ * policy. The policy is an MLP over {@link Digits#context}; a {@code logp} head is differentiated
+ * through the log-softmax by the loop. Steps are completions: the budget counts sampled answers.
+ */
+final class Group implements Loop {
+
+    record Setup(int prompts, int samples, int epochs, int[] hidden, Mlp.Activation activation, double lr,
+                 boolean anneal, double adamEps, double maxGradNorm, long seed) { }
+
+    private final GroupContract contract;
+    private final Digits task;
+    private final Setup s;
+    private final Mlp policy;
+    private final Mlp reference;
+    private final Adam adam;
+    private final Rng rng;
+    private final int len;
+    private final int vocab;
+
+    private long steps;
+    private long episodes;
+
+    Group(GroupContract contract, Digits task, Setup setup) {
+        this.contract = contract;
+        this.task = task;
+        this.s = setup;
+        this.len = task.length();
+        this.vocab = task.base();
+        this.rng = Rng.stream(setup.seed(), -1);
+        Rng init = Rng.stream(setup.seed(), -2);
+        this.policy = new Mlp(task.inputSize(), setup.hidden(), vocab, setup.activation(), 0.01, init);
+        this.reference = new Mlp(task.inputSize(), setup.hidden(), vocab, setup.activation(), 0.01, Rng.stream(setup.seed(), -2));
+        this.adam = new Adam(List.of(policy), setup.lr(), 0.9, 0.999, setup.adamEps(), setup.maxGradNorm());
+    }
+
+    @Override
+    public List<String> columns() {
+        List<String> c = new ArrayList<>(List.of("charts/episodic_return", "charts/learning_rate", "losses/loss"));
+        contract.reports().forEach(r -> c.add("losses/" + r));
+        c.add("losses/grad_norm");
+        return c;
+    }
+
+    @Override
+    public Map<String, Double> iterate(double progress) {
+        int n = s.prompts() * s.samples();
+        int[] target = new int[n];
+        for (int g = 0; g < s.prompts(); g++) {
+            int t = task.prompt(rng);
+            Arrays.fill(target, g * s.samples(), (g + 1) * s.samples(), t);
+        }
+        int[] tokens = new int[n * len];
+        float[] oldLogp = new float[n * len];
+        sample(target, tokens, oldLogp, false);
+        float[] reward = new float[n];
+        double pass = 0;
+        for (int i = 0; i < n; i++) {
+            reward[i] = (float) task.reward(target[i], tokens, i * len);
+            pass += reward[i];
+        }
+        float[] x = contexts(target, tokens);
+        float[] refLogp = Contract.has(contract.loss(), "ref_logp") ? tokenLogp(reference.forward(x, n * len), tokens) : null;
+        double rate = s.anneal() ? s.lr() * (1 - progress) : s.lr();
+        adam.setLearningRate(rate);
+        Map<String, Double> row = new LinkedHashMap<>();
+        row.put("charts/episodic_return", pass / n);
+        row.put("charts/learning_rate", rate);
+        double lossSum = 0;
+        double normSum = 0;
+        double[] reportSum = new double[contract.reports().size()];
+        for (int epoch = 0; epoch < s.epochs(); epoch++) {
+            float[] logits = policy.forward(x, n * len);
+            CompiledObjective.Result r = contract.loss().run(inputs(logits, tokens, oldLogp, refLogp, reward));
+            if (!Double.isFinite(r.loss().item())) {
+                throw new NonFiniteLoss(r.loss().item(), steps);
+            }
+            float[] g = Data.floats(r.grads().get(contract.head()));
+            policy.backward(contract.head().equals("logp") ? throughLogSoftmax(g, logits, tokens) : g);
+            normSum += adam.step();
+            lossSum += r.loss().item();
+            for (int k = 0; k < reportSum.length; k++) {
+                reportSum[k] += r.reports().get(contract.reports().get(k)).item();
+            }
+        }
+        row.put("losses/loss", lossSum / s.epochs());
+        for (int k = 0; k < reportSum.length; k++) {
+            row.put("losses/" + contract.reports().get(k), reportSum[k] / s.epochs());
+        }
+        row.put("losses/grad_norm", normSum / s.epochs());
+        steps += n;
+        episodes += n;
+        return row;
+    }
+
+    /** Writes completions for {@code target} token by token: sampled, or greedy; and their log-probabilities. */
+    private void sample(int[] target, int[] tokens, float[] logp, boolean greedy) {
+        int n = target.length;
+        int in = task.inputSize();
+        float[] x = new float[n * in];
+        for (int l = 0; l < len; l++) {
+            for (int i = 0; i < n; i++) {
+                task.context(target[i], tokens, i * len, l, x, i * in);
+            }
+            float[] logits = policy.forward(x, n);
+            for (int i = 0; i < n; i++) {
+                int t = greedy ? Categorical.argmax(logits, i * vocab, vocab) : Categorical.sample(logits, i * vocab, vocab, rng);
+                tokens[i * len + l] = t;
+                if (logp != null) {
+                    logp[i * len + l] = (float) Categorical.logProb(logits, i * vocab, vocab, t);
+                }
+            }
+        }
+    }
+
+    /** The policy's inputs for every token of every completion, [n · L, inputSize]. */
+    private float[] contexts(int[] target, int[] tokens) {
+        int in = task.inputSize();
+        float[] x = new float[tokens.length * in];
+        for (int i = 0; i < target.length; i++) {
+            for (int l = 0; l < len; l++) {
+                task.context(target[i], tokens, i * len, l, x, (i * len + l) * in);
+            }
+        }
+        return x;
+    }
+
+    private float[] tokenLogp(float[] logits, int[] tokens) {
+        float[] out = new float[tokens.length];
+        for (int r = 0; r < tokens.length; r++) {
+            out[r] = (float) Categorical.logProb(logits, r * vocab, vocab, tokens[r]);
+        }
+        return out;
+    }
+
+    /** d loss / d logits from d loss / d logp(token): dlogp · (onehot(token) − softmax(logits)). */
+    private float[] throughLogSoftmax(float[] dLogp, float[] logits, int[] tokens) {
+        float[] d = new float[logits.length];
+        for (int r = 0; r < tokens.length; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int v = 0; v < vocab; v++) {
+                max = Math.max(max, logits[r * vocab + v]);
+            }
+            double total = 0;
+            for (int v = 0; v < vocab; v++) {
+                total += Math.exp(logits[r * vocab + v] - max);
+            }
+            for (int v = 0; v < vocab; v++) {
+                double p = Math.exp(logits[r * vocab + v] - max) / total;
+                d[r * vocab + v] = (float) (dLogp[r] * ((v == tokens[r] ? 1 : 0) - p));
+            }
+        }
+        return d;
+    }
+
+    private Map<String, Tensor> inputs(float[] logits, int[] tokens, float[] oldLogp, float[] refLogp, float[] reward) {
+        long[] gkl = {s.prompts(), s.samples(), len};
+        Map<String, Tensor> in = new LinkedHashMap<>();
+        for (Graph.Input input : contract.loss().inputs()) {
+            List<String> dims = input.type().dims();
+            in.put(input.name(), switch (input.name()) {
+                case "logp" -> Data.floats(tokenLogp(logits, tokens), dims, gkl);
+                case "logits" -> Data.floats(logits, dims, new long[] {s.prompts(), s.samples(), len, vocab});
+                case "old_logp" -> Data.floats(oldLogp, dims, gkl);
+                case "ref_logp" -> Data.floats(refLogp, dims, gkl);
+                case "mask" -> Data.bools(filled(tokens.length), dims, gkl);
+                case "token" -> Data.ints(tokens, dims, gkl);
+                case "reward" -> Data.floats(reward, dims, new long[] {s.prompts(), s.samples()});
+                default -> throw new IllegalStateException("checked by the contract: " + input.name());
+            });
+        }
+        return in;
+    }
+
+    private static boolean[] filled(int n) {
+        boolean[] b = new boolean[n];
+        Arrays.fill(b, true);
+        return b;
+    }
+
+    /** Greedy answers to {@code count} fresh prompts (at least 100): the returns are 1 for a pass, 0 else. */
+    @Override
+    public Evaluation evaluate(int count, long seed) {
+        int n = Math.max(count, 100);
+        Rng prompts = new Rng(seed);
+        int[] target = new int[n];
+        for (int i = 0; i < n; i++) {
+            target[i] = task.prompt(prompts);
+        }
+        int[] tokens = new int[n * len];
+        sample(target, tokens, null, true);
+        double[] returns = new double[n];
+        long[] chosen = new long[vocab];
+        for (int i = 0; i < n; i++) {
+            returns[i] = task.reward(target[i], tokens, i * len);
+            for (int l = 0; l < len; l++) {
+                chosen[tokens[i * len + l]]++;
+            }
+        }
+        return new Evaluation(returns, chosen);
+    }
+
+    @Override
+    public long steps() {
+        return steps;
+    }
+
+    @Override
+    public long episodes() {
+        return episodes;
+    }
+
+    @Override
+    public void save(DataOutput out) throws IOException {
+        out.writeLong(steps);
+        out.writeLong(episodes);
+        out.writeLong(rng.state());
+        policy.save(out);
+        reference.save(out);
+        adam.save(out);
+    }
+
+    @Override
+    public void restore(DataInput in) throws IOException {
+        steps = in.readLong();
+        episodes = in.readLong();
+        rng.setState(in.readLong());
+        policy.restore(in);
+        reference.restore(in);
+        adam.restore(in);
+    }
+}
