@@ -32,8 +32,8 @@ final class Group implements Loop {
     private final GroupContract contract;
     private final Digits task;
     private final Setup s;
-    private final Mlp policy;
-    private final Mlp reference;
+    private final SequencePolicy actor;
+    private final SequencePolicy reference;
     private final Adam adam;
     private final Rng rng;
     private final int len;
@@ -49,10 +49,9 @@ final class Group implements Loop {
         this.len = task.length();
         this.vocab = task.base();
         this.rng = Rng.stream(setup.seed(), -1);
-        Rng init = Rng.stream(setup.seed(), -2);
-        this.policy = new Mlp(task.inputSize(), setup.hidden(), vocab, setup.activation(), 0.01, init);
-        this.reference = new Mlp(task.inputSize(), setup.hidden(), vocab, setup.activation(), 0.01, Rng.stream(setup.seed(), -2));
-        this.adam = new Adam(List.of(policy), setup.lr(), 0.9, 0.999, setup.adamEps(), setup.maxGradNorm());
+        this.actor = new SequencePolicy(task, setup.hidden(), setup.activation(), Rng.stream(setup.seed(), -2));
+        this.reference = new SequencePolicy(task, setup.hidden(), setup.activation(), Rng.stream(setup.seed(), -2));
+        this.adam = new Adam(List.of(actor.net), setup.lr(), 0.9, 0.999, setup.adamEps(), setup.maxGradNorm());
     }
 
     @Override
@@ -73,15 +72,15 @@ final class Group implements Loop {
         }
         int[] tokens = new int[n * len];
         float[] oldLogp = new float[n * len];
-        sample(target, tokens, oldLogp, false);
+        actor.write(target, tokens, oldLogp, rng);
         float[] reward = new float[n];
         double pass = 0;
         for (int i = 0; i < n; i++) {
             reward[i] = (float) task.reward(target[i], tokens, i * len);
             pass += reward[i];
         }
-        float[] x = contexts(target, tokens);
-        float[] refLogp = Contract.has(contract.loss(), "ref_logp") ? tokenLogp(reference.forward(x, n * len), tokens) : null;
+        float[] x = actor.contexts(target, tokens);
+        float[] refLogp = Contract.has(contract.loss(), "ref_logp") ? reference.tokenLogp(reference.net.forward(x, n * len), tokens) : null;
         double rate = s.anneal() ? s.lr() * (1 - progress) : s.lr();
         adam.setLearningRate(rate);
         Map<String, Double> row = new LinkedHashMap<>();
@@ -91,13 +90,13 @@ final class Group implements Loop {
         double normSum = 0;
         double[] reportSum = new double[contract.reports().size()];
         for (int epoch = 0; epoch < s.epochs(); epoch++) {
-            float[] logits = policy.forward(x, n * len);
+            float[] logits = actor.net.forward(x, n * len);
             CompiledObjective.Result r = contract.loss().run(inputs(logits, tokens, oldLogp, refLogp, reward));
             if (!Double.isFinite(r.loss().item())) {
                 throw new NonFiniteLoss(r.loss().item(), steps);
             }
             float[] g = Data.floats(r.grads().get(contract.head()));
-            policy.backward(contract.head().equals("logp") ? throughLogSoftmax(g, logits, tokens) : g);
+            actor.net.backward(contract.head().equals("logp") ? actor.throughLogSoftmax(g, logits, tokens) : g);
             normSum += adam.step();
             lossSum += r.loss().item();
             for (int k = 0; k < reportSum.length; k++) {
@@ -114,73 +113,13 @@ final class Group implements Loop {
         return row;
     }
 
-    /** Writes completions for {@code target} token by token: sampled, or greedy; and their log-probabilities. */
-    private void sample(int[] target, int[] tokens, float[] logp, boolean greedy) {
-        int n = target.length;
-        int in = task.inputSize();
-        float[] x = new float[n * in];
-        for (int l = 0; l < len; l++) {
-            for (int i = 0; i < n; i++) {
-                task.context(target[i], tokens, i * len, l, x, i * in);
-            }
-            float[] logits = policy.forward(x, n);
-            for (int i = 0; i < n; i++) {
-                int t = greedy ? Categorical.argmax(logits, i * vocab, vocab) : Categorical.sample(logits, i * vocab, vocab, rng);
-                tokens[i * len + l] = t;
-                if (logp != null) {
-                    logp[i * len + l] = (float) Categorical.logProb(logits, i * vocab, vocab, t);
-                }
-            }
-        }
-    }
-
-    /** The policy's inputs for every token of every completion, [n · L, inputSize]. */
-    private float[] contexts(int[] target, int[] tokens) {
-        int in = task.inputSize();
-        float[] x = new float[tokens.length * in];
-        for (int i = 0; i < target.length; i++) {
-            for (int l = 0; l < len; l++) {
-                task.context(target[i], tokens, i * len, l, x, (i * len + l) * in);
-            }
-        }
-        return x;
-    }
-
-    private float[] tokenLogp(float[] logits, int[] tokens) {
-        float[] out = new float[tokens.length];
-        for (int r = 0; r < tokens.length; r++) {
-            out[r] = (float) Categorical.logProb(logits, r * vocab, vocab, tokens[r]);
-        }
-        return out;
-    }
-
-    /** d loss / d logits from d loss / d logp(token): dlogp · (onehot(token) − softmax(logits)). */
-    private float[] throughLogSoftmax(float[] dLogp, float[] logits, int[] tokens) {
-        float[] d = new float[logits.length];
-        for (int r = 0; r < tokens.length; r++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int v = 0; v < vocab; v++) {
-                max = Math.max(max, logits[r * vocab + v]);
-            }
-            double total = 0;
-            for (int v = 0; v < vocab; v++) {
-                total += Math.exp(logits[r * vocab + v] - max);
-            }
-            for (int v = 0; v < vocab; v++) {
-                double p = Math.exp(logits[r * vocab + v] - max) / total;
-                d[r * vocab + v] = (float) (dLogp[r] * ((v == tokens[r] ? 1 : 0) - p));
-            }
-        }
-        return d;
-    }
-
     private Map<String, Tensor> inputs(float[] logits, int[] tokens, float[] oldLogp, float[] refLogp, float[] reward) {
         long[] gkl = {s.prompts(), s.samples(), len};
         Map<String, Tensor> in = new LinkedHashMap<>();
         for (Graph.Input input : contract.loss().inputs()) {
             List<String> dims = input.type().dims();
             in.put(input.name(), switch (input.name()) {
-                case "logp" -> Data.floats(tokenLogp(logits, tokens), dims, gkl);
+                case "logp" -> Data.floats(actor.tokenLogp(logits, tokens), dims, gkl);
                 case "logits" -> Data.floats(logits, dims, new long[] {s.prompts(), s.samples(), len, vocab});
                 case "old_logp" -> Data.floats(oldLogp, dims, gkl);
                 case "ref_logp" -> Data.floats(refLogp, dims, gkl);
@@ -199,26 +138,9 @@ final class Group implements Loop {
         return b;
     }
 
-    /** Greedy answers to {@code count} fresh prompts (at least 100): the returns are 1 for a pass, 0 else. */
     @Override
     public Evaluation evaluate(int count, long seed) {
-        int n = Math.max(count, 100);
-        Rng prompts = new Rng(seed);
-        int[] target = new int[n];
-        for (int i = 0; i < n; i++) {
-            target[i] = task.prompt(prompts);
-        }
-        int[] tokens = new int[n * len];
-        sample(target, tokens, null, true);
-        double[] returns = new double[n];
-        long[] chosen = new long[vocab];
-        for (int i = 0; i < n; i++) {
-            returns[i] = task.reward(target[i], tokens, i * len);
-            for (int l = 0; l < len; l++) {
-                chosen[tokens[i * len + l]]++;
-            }
-        }
-        return new Evaluation(returns, chosen);
+        return actor.evaluate(count, seed);
     }
 
     @Override
@@ -236,8 +158,8 @@ final class Group implements Loop {
         out.writeLong(steps);
         out.writeLong(episodes);
         out.writeLong(rng.state());
-        policy.save(out);
-        reference.save(out);
+        actor.net.save(out);
+        reference.net.save(out);
         adam.save(out);
     }
 
@@ -246,8 +168,8 @@ final class Group implements Loop {
         steps = in.readLong();
         episodes = in.readLong();
         rng.setState(in.readLong());
-        policy.restore(in);
-        reference.restore(in);
+        actor.net.restore(in);
+        reference.net.restore(in);
         adam.restore(in);
     }
 }

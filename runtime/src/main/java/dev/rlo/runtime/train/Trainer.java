@@ -75,11 +75,13 @@ public final class Trainer {
             throw new UserError("the step budget must be at least 1, not " + x.steps());
         }
         Call loop = x.loop();
-        if (!List.of("on_policy", "off_policy", "group").contains(loop.name())) {
-            throw new TrainError(loop.span(), "no loop `" + loop.name() + "`", "the loops are on_policy, off_policy, group");
+        if (!List.of("on_policy", "off_policy", "group", "preference").contains(loop.name())) {
+            throw new TrainError(loop.span(), "no loop `" + loop.name() + "`",
+                    "the loops are on_policy, off_policy, group, preference");
         }
-        if (loop.name().equals("group")) {
-            return group(x, x.compiler().compile(x.objective().name(), x.hyper(), false, backend));
+        if (loop.name().equals("group") || loop.name().equals("preference")) {
+            CompiledObjective loss = x.compiler().compile(x.objective().name(), x.hyper(), false, backend);
+            return loop.name().equals("group") ? group(x, loss) : preference(x, loss);
         }
         Envs.Factory factory = Envs.factory(x.env());
         int envs = x.env().positive("envs", 1, 1);
@@ -89,14 +91,41 @@ public final class Trainer {
         return loop.name().equals("on_policy") ? onPolicy(x, backend, env, factory, loss) : offPolicy(x, env, factory, loss);
     }
 
-    private static Loop group(Experiment x, CompiledObjective loss) {
+    /** {@code env = digits(length: 2, base: 10)}, the sequence task of the group and preference loops. */
+    private static Digits task(Experiment x) {
         Call task = x.env();
         if (!task.name().equals("digits")) {
-            throw new TrainError(task.span(), "the group loop samples completions of a sequence task, not `" + task.name() + "`",
+            throw new TrainError(task.span(), "the " + x.loop().name() + " loop needs a sequence task, not `" + task.name() + "`",
                     "the tasks are digits(length: 2, base: 10)");
         }
         Digits digits = new Digits(task.positive("length", 2, 1), task.positive("base", 10, 2));
         task.done();
+        return digits;
+    }
+
+    private static Loop preference(Experiment x, CompiledObjective loss) {
+        Digits digits = task(x);
+        Call loop = x.loop();
+        int pairs = loop.positive("pairs", 512, 1);
+        int samples = loop.positive("samples", 8, 2);
+        int batch = loop.positive("batch", 64, 1);
+        loop.done();
+        if (batch > pairs) {
+            throw loop.bad("batch", "at most the number of pairs, " + pairs);
+        }
+        Contract.check(x.compiler(), x.objective(), loss, Preference.LOSS, "the preference loop");
+        if (!Contract.has(loss, "logp_w") || !Contract.has(loss, "logp_l")) {
+            throw new TrainError(x.objective().span(), "a preference objective trains on both answers of a pair",
+                    "give it `logp_w: f32[P] grad` and `logp_l: f32[P] grad`");
+        }
+        Net net = Net.of(x.network(), null);
+        Opt opt = Opt.of(x.optimizer(), 1e-3, false, 1e-8, 1.0);
+        return new Preference(loss, digits, new Preference.Setup(pairs, samples, batch, net.hidden, net.activation,
+                opt.lr, opt.anneal, opt.eps, opt.maxGradNorm, x.seed()));
+    }
+
+    private static Loop group(Experiment x, CompiledObjective loss) {
+        Digits digits = task(x);
         Call loop = x.loop();
         int prompts = loop.positive("prompts", 16, 1);
         int samples = loop.positive("samples", 8, 1);
