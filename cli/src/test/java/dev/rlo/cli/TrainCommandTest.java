@@ -82,21 +82,11 @@ class TrainCommandTest {
         Path killed = tmp.resolve("killed");
         Path whole = tmp.resolve("whole");
         String[] args = {"train", "../examples/" + file, "--steps", steps, "--checkpoint-every", "512", "--eval-episodes", "2"};
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElseThrow());
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(Arrays.asList(args));
-        cmd.addAll(List.of("--out", killed.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
-        Path ckpt = killed.resolve("checkpoint.bin");
-        long deadline = System.nanoTime() + 120_000_000_000L;
-        while (!Files.exists(ckpt) && p.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        List<String> childArgs = new ArrayList<>(Arrays.asList(args));
+        childArgs.addAll(List.of("--out", killed.toString()));
+        Process p = child(childArgs.toArray(String[]::new));
+        waitFor(killed.resolve("checkpoint.bin"), p);
         p.destroyForcibly().waitFor();   // SIGKILL on Linux: no shutdown hook runs
-        assertTrue(Files.exists(ckpt), Files.readString(tmp.resolve("child.log")));
         assertFalse(Files.exists(killed.resolve("summary.json")), "the child finished before it was killed");
 
         List<String> resumeArgs = new ArrayList<>(Arrays.asList(args));
@@ -137,6 +127,44 @@ class TrainCommandTest {
         assertTrue(pass >= 0.9, summary);
         String first = Files.readAllLines(out.resolve("metrics.csv")).get(1).split(",")[1];
         assertTrue(Double.parseDouble(first) < 0.2, "the untrained policy passes about 5%, not " + first);
+    }
+
+    /** SIGTERM (as Ctrl-C's SIGINT) stops after the current iteration with a checkpoint and the curve written. */
+    @Test
+    void stopsCleanlyOnSigterm() throws Exception {
+        Path out = tmp.resolve("stopped");
+        Process p = child("train", PPO, "--steps", "200000", "--checkpoint-every", "512", "--out", out.toString());
+        waitFor(out.resolve("checkpoint.bin"), p);
+        p.destroy();   // SIGTERM: the shutdown hook runs
+        p.waitFor();
+        String log = Files.readString(tmp.resolve("child.log"));
+        assertTrue(log.contains("interrupted at step"), log);
+        assertTrue(log.contains("continue with --resume --out " + out), log);
+        assertTrue(ImageIO.read(out.resolve("curve.png").toFile()).getWidth() > 0);
+        assertFalse(Files.exists(out.resolve("summary.json")));
+        CliTest.Run resumed = CliTest.rlo("train", PPO, "--steps", "200000", "--checkpoint-every", "512",
+                "--out", out.toString(), "--resume", "--set", "loop.epochs=1");
+        assertEquals(Main.USER_ERRORS, resumed.code(), "a changed experiment does not resume");
+        assertTrue(resumed.err().contains("a checkpoint of a different experiment"), resumed.err());
+    }
+
+    /** The rlo CLI in a child JVM with this one's flags and class path; its output goes to child.log. */
+    private Process child(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElseThrow());
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(Arrays.asList(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+    }
+
+    private void waitFor(Path file, Process p) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!Files.exists(file) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(Files.exists(file), Files.readString(tmp.resolve("child.log")));
     }
 
     @Test
