@@ -8,7 +8,7 @@ import java.util.List;
 public final class Envs {
 
     /** The names {@code env} accepts (Gymnasium ids work too). */
-    public static final List<String> NAMES = List.of("cartpole", "acrobot", "mountain_car", "lottery");
+    public static final List<String> NAMES = List.of("cartpole", "acrobot", "mountain_car", "frozen_lake", "cliff_walking", "lottery");
 
     private Envs() { }
 
@@ -24,6 +24,11 @@ public final class Envs {
             case "cartpole", "CartPole-v1" -> CartPole::new;
             case "acrobot", "Acrobot-v1" -> Acrobot::new;
             case "mountain_car", "MountainCar-v0" -> MountainCar::new;
+            case "frozen_lake", "FrozenLake-v1" -> FrozenLake::new;
+            case "cliff_walking", "CliffWalking-v1" -> {
+                int maxSteps = call.positive("max_steps", 500, 1);
+                yield (envs, seed) -> new CliffWalking(envs, seed, maxSteps);
+            }
             case "lottery" -> Lottery::new;
             case "digits" -> throw new TrainError(call.span(), "`digits` is a sequence task: it takes the group loop",
                     "loop = group(prompts: 16, samples: 8)");

@@ -47,3 +47,18 @@ record("acrobot", gym.make("Acrobot-v1").unwrapped, [0.05, -0.03, 0.2, -0.1],
 record("mountain_car", gym.make("MountainCar-v0").unwrapped, [-0.5, 0.0],
        lambda obs, rng: int(rng.integers(3)) if obs is None or rng.random() < 0.2 else (2 if obs[1] >= 0 else 0),
        400, ["x", "x_dot"])
+
+
+def table(name, env):
+    """The toy-text environments' whole transition table P[s][a]: every outcome, in Gymnasium's order."""
+    with open(name + ".csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["state", "action", "probability", "next", "reward", "terminated"])
+        for s in range(env.observation_space.n):
+            for a in range(env.action_space.n):
+                for p, nxt, r, term in env.P[s][a]:
+                    w.writerow([s, a, repr(float(p)), int(nxt), r, int(term)])
+
+
+table("frozen_lake", gym.make("FrozenLake-v1").unwrapped)
+table("cliff_walking", gym.make("CliffWalking-v1").unwrapped)
