@@ -99,7 +99,7 @@ final class TrainCommand implements Callable<Integer> {
             Trainer.Summary s = Trainer.run(x, new Trainer.Options(dir, resume, every, evalEpisodes, log, terminal, b));
             if (!s.interrupted()) {
                 stdout.printf(Locale.ROOT, "%s: %d steps, %d episodes in %.1f s; greedy evaluation: mean return %.2f ± %.2f"
-                                + " over %d episodes; actions chosen %s%n", x.name(), s.steps(), s.episodes(), s.seconds(),
+                                + " over %d episodes%s%n", x.name(), s.steps(), s.episodes(), s.seconds(),
                         s.evalMean(), s.evalStd(), s.evalEpisodes(), shares(s.actionShare()));
                 stdout.println("run: " + dir + " (metrics.csv, curve.png, checkpoint.bin, summary.json)");
             }
@@ -122,9 +122,9 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code 0: 97%, 1: 3%}. */
+    /** {@code ; actions chosen 0: 97%, 1: 3%}, or nothing for continuous actions. */
     private static String shares(double[] share) {
-        StringBuilder out = new StringBuilder();
+        StringBuilder out = new StringBuilder(share.length == 0 ? "" : "; actions chosen ");
         for (int a = 0; a < share.length; a++) {
             out.append(a == 0 ? "" : ", ").append(a).append(": ").append(Math.round(share[a] * 100)).append('%');
         }

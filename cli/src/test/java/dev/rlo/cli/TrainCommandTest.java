@@ -50,7 +50,8 @@ class TrainCommandTest {
     @CsvSource({"ppo-cartpole.rlo, ppo_cartpole, 512", "dqn-cartpole.rlo, dqn_cartpole, 1536",
             "qr-dqn.rlo, qr_dqn_cartpole, 1536", "a2c-acrobot.rlo, a2c_acrobot, 800",
             "cvar-lottery.rlo, mean_lottery, 640", "cvar-lottery.rlo, cvar_lottery, 640",
-            "qae.rlo, grpo_digits, 1024", "qae.rlo, qae_digits, 1024", "dpo-digits.rlo, dpo_digits, 4096"})
+            "qae.rlo, grpo_digits, 1024", "qae.rlo, qae_digits, 1024", "dpo-digits.rlo, dpo_digits, 4096",
+            "ppo-pendulum.rlo, ppo_pendulum, 4096"})
     void everyExampleTrains(String file, String block, String steps) throws IOException {
         Path out = tmp.resolve(block);
         CliTest.Run r = CliTest.rlo("train", "../examples/" + file, "--train", block, "--steps", steps,
@@ -185,6 +186,18 @@ class TrainCommandTest {
         assertTrue(r.out().contains(":2:16: error: `mu` is an input of a continuous-action policy, but CartPole-v1"
                 + " has actions Discrete(2)"), r.out());
         assertFalse(Files.exists(tmp.resolve("never")), "nothing is written before the check passes");
+    }
+
+    @Test
+    void discretePolicyOnPendulumFailsBeforeTraining() throws IOException {
+        String text = Files.readString(Path.of(PPO)).replace("cartpole(envs: 8)", "pendulum(envs: 8)");
+        Path file = tmp.resolve("p.rlo");
+        Files.writeString(file, text);
+        CliTest.Run r = CliTest.rlo("train", file.toString());
+        assertEquals(Main.USER_ERRORS, r.code());
+        assertTrue(r.out().contains("error: `logits` is an input of a discrete-action policy, but Pendulum-v1 has actions"
+                + " Box(-2.0, 2.0, (1,))"), r.out());
+        assertTrue(r.out().contains("hint: on Pendulum-v1 the policy is `mu: f32[B, D] grad`"), r.out());
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.util.List;
 public final class Envs {
 
     /** The names {@code env} accepts (Gymnasium ids work too). */
-    public static final List<String> NAMES = List.of("cartpole", "acrobot", "mountain_car", "frozen_lake", "cliff_walking", "lottery");
+    public static final List<String> NAMES = List.of("cartpole", "acrobot", "mountain_car", "pendulum", "frozen_lake", "cliff_walking", "lottery");
 
     private Envs() { }
 
@@ -24,6 +24,7 @@ public final class Envs {
             case "cartpole", "CartPole-v1" -> CartPole::new;
             case "acrobot", "Acrobot-v1" -> Acrobot::new;
             case "mountain_car", "MountainCar-v0" -> MountainCar::new;
+            case "pendulum", "Pendulum-v1" -> Pendulum::new;
             case "frozen_lake", "FrozenLake-v1" -> FrozenLake::new;
             case "cliff_walking", "CliffWalking-v1" -> {
                 int maxSteps = call.positive("max_steps", 500, 1);

@@ -7,13 +7,13 @@ import java.util.List;
 
 /**
  * Adam (Kingma, Ba 2015, Algorithm 1, with ε added to the bias-corrected √v̂ as in PyTorch's
- * {@code torch.optim.Adam}) over some networks, after clipping the gradient of all of them together
+ * {@code torch.optim.Adam}) over some networks and free parameters, after clipping the gradient of all of them together
  * to a global L2 norm (PyTorch's {@code clip_grad_norm_}, which CleanRL and SB3 apply to the whole
  * agent). The learning rate can change between steps, for annealing.
  */
 public final class Adam {
 
-    private final List<Mlp> nets;
+    private final List<? extends Parameters> nets;
     private final float[][] m;
     private final float[][] v;
     private final double beta1;
@@ -24,7 +24,7 @@ public final class Adam {
     private int steps;
 
     /** {@code maxGradNorm} ≤ 0 turns clipping off. */
-    public Adam(List<Mlp> nets, double lr, double beta1, double beta2, double eps, double maxGradNorm) {
+    public Adam(List<? extends Parameters> nets, double lr, double beta1, double beta2, double eps, double maxGradNorm) {
         this.nets = nets;
         this.lr = lr;
         this.beta1 = beta1;
@@ -44,13 +44,13 @@ public final class Adam {
     }
 
     /**
-     * One step from each network's {@link Mlp#grad}: clips, updates the parameters in place, and
+     * One step from each one's {@link Parameters#grad}: clips, updates the parameters in place, and
      * returns the gradient's global norm before clipping. A non-finite gradient changes nothing and
      * throws {@link NonFiniteGradient}.
      */
     public double step() {
         double sq = 0;
-        for (Mlp net : nets) {
+        for (Parameters net : nets) {
             for (float g : net.grad()) {
                 sq += (double) g * g;
             }

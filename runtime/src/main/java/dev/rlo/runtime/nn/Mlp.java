@@ -19,7 +19,7 @@ import java.io.IOException;
  * <p>{@link #forward} keeps the activations of its batch; {@link #backward} takes d loss / d output
  * for that batch (from the compiled objective) and writes d loss / d parameters into {@link #grad}.
  */
-public final class Mlp {
+public final class Mlp implements Parameters {
 
     /** The nonlinearity between layers. */
     public enum Activation { tanh, relu }
@@ -72,11 +72,13 @@ public final class Mlp {
     }
 
     /** All parameters: per layer, the weights {@code [in, out]} row-major, then the biases. */
+    @Override
     public float[] params() {
         return params;
     }
 
     /** d loss / d parameters from the last {@link #backward}, laid out as {@link #params}. */
+    @Override
     public float[] grad() {
         return grad;
     }

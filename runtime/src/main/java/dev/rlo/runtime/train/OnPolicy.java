@@ -8,7 +8,9 @@ import dev.rlo.runtime.Rng;
 import dev.rlo.runtime.env.Envs;
 import dev.rlo.runtime.env.VecEnv;
 import dev.rlo.runtime.nn.Adam;
+import dev.rlo.runtime.nn.Free;
 import dev.rlo.runtime.nn.Mlp;
+import dev.rlo.runtime.nn.Parameters;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -40,6 +42,8 @@ final class OnPolicy implements Loop {
     private final CompiledObjective stage;
     private final Mlp actor;
     private final Mlp critic;
+    private final Free logStd;
+    private final boolean continuous;
     private final Adam adam;
     private final Rng rng;
     private final int horizon;
@@ -53,7 +57,7 @@ final class OnPolicy implements Loop {
 
     // the rollout, [T, E] row-major; obs [T, E, obsSize]
     private final float[] obs;
-    private final int[] action;
+    private final float[] action;     // [T, E] action indices, or [T, E, D] continuous actions
     private final float[] logp;
     private final float[] value;
     private final float[] nextValue;
@@ -75,19 +79,27 @@ final class OnPolicy implements Loop {
         this.epochs = setup.epochs;
         this.minibatches = setup.minibatches;
         this.envs = env.envs();
-        this.actions = env.actionSpace().n();
+        this.continuous = contract.continuous();
+        this.actions = continuous ? env.actionSpace().dim() : env.actionSpace().n();
         this.obsSize = env.obsSize();
         this.rng = Rng.stream(setup.seed, -1);
         Rng init = Rng.stream(setup.seed, -2);
         this.actor = new Mlp(obsSize, setup.hidden, actions, setup.activation, 0.01, init);
         this.critic = new Mlp(obsSize, setup.hidden, 1, setup.activation, 1.0, init);
-        List<Mlp> trained = contract.hasCritic() ? List.of(actor, critic) : List.of(actor);
+        this.logStd = new Free(continuous ? actions : 0, 0f);
+        List<Parameters> trained = new ArrayList<>(List.of(actor));
+        if (contract.hasCritic()) {
+            trained.add(critic);
+        }
+        if (contract.hasLogStd()) {
+            trained.add(logStd);
+        }
         this.adam = new Adam(trained, setup.lr, 0.9, 0.999, setup.adamEps, setup.maxGradNorm);
         this.lr = setup.lr;
         this.anneal = setup.anneal;
         int n = horizon * envs;
         obs = new float[n * obsSize];
-        action = new int[n];
+        action = new float[n * (continuous ? actions : 1)];
         logp = new float[n];
         value = new float[n];
         nextValue = new float[n];
@@ -135,7 +147,8 @@ final class OnPolicy implements Loop {
         double returns = 0;
         double lengths = 0;
         int ended = 0;
-        double[] act = new double[envs];
+        int width = continuous ? actions : 1;
+        double[] act = new double[envs * width];
         float[] v = new float[envs];
         for (int t = 0; t < horizon; t++) {
             int at = t * envs;
@@ -146,11 +159,15 @@ final class OnPolicy implements Loop {
                 v = critic.forward(env.obs.clone(), envs);
             }
             for (int e = 0; e < envs; e++) {
-                int a = Categorical.sample(lg, e * actions, actions, rng);
-                action[at + e] = a;
-                logp[at + e] = (float) Categorical.logProb(lg, e * actions, actions, a);
+                if (continuous) {
+                    logp[at + e] = (float) sampleGaussian(lg, e, act, (at + e) * actions);
+                } else {
+                    int a = Categorical.sample(lg, e * actions, actions, rng);
+                    action[at + e] = a;
+                    logp[at + e] = (float) Categorical.logProb(lg, e * actions, actions, a);
+                    act[e] = a;
+                }
                 value[at + e] = v[e];
-                act[e] = a;
             }
             env.step(act);
             if (contract.hasCritic()) {
@@ -174,6 +191,23 @@ final class OnPolicy implements Loop {
             row.put("charts/episodic_return", returns / ended);
             row.put("charts/episodic_length", lengths / ended);
         }
+    }
+
+    /**
+     * Draws copy e's action from N(mu, exp(log_std)²) per dimension into {@code act} and
+     * {@code action[to ..]}; returns its log-density, summed over the dimensions, at the f32 action kept.
+     */
+    private double sampleGaussian(float[] mu, int e, double[] act, int to) {
+        double logDensity = 0;
+        for (int d = 0; d < actions; d++) {
+            double std = Math.exp(logStd.params()[d]);
+            float a = (float) (mu[e * actions + d] + std * rng.normal());
+            act[e * actions + d] = a;
+            action[to + d] = a;
+            double z = (a - mu[e * actions + d]) / std;
+            logDensity += -0.5 * z * z - Math.log(std) - 0.5 * Math.log(2 * Math.PI);
+        }
+        return logDensity;
     }
 
     /** The rollout stage over [T, E]. */
@@ -217,7 +251,10 @@ final class OnPolicy implements Loop {
                 if (!Double.isFinite(r.loss().item())) {
                     throw new NonFiniteLoss(r.loss().item(), steps);
                 }
-                actor.backward(Data.floats(r.grads().get("logits")));
+                actor.backward(Data.floats(r.grads().get(continuous ? "mu" : "logits")));
+                if (contract.hasLogStd()) {
+                    System.arraycopy(Data.floats(r.grads().get("log_std")), 0, logStd.grad(), 0, actions);
+                }
                 if (contract.hasCritic()) {
                     critic.backward(Data.floats(r.grads().get("value")));
                 }
@@ -244,9 +281,11 @@ final class OnPolicy implements Loop {
             List<String> dims = input.type().dims();
             long[] vec = {size};
             in.put(input.name(), switch (input.name()) {
-                case "logits" -> Data.floats(lg, dims, new long[] {size, actions});
+                case "logits", "mu" -> Data.floats(lg, dims, new long[] {size, actions});
+                case "log_std" -> Data.floats(logStd.params(), dims, new long[] {actions});
                 case "value" -> Data.floats(v, dims, vec);
-                case "action" -> Data.ints(Data.gather(action, idx), dims, vec);
+                case "action" -> continuous ? Data.floats(Data.gather(action, idx, actions), dims, new long[] {size, actions})
+                        : Data.ints(indices(Data.gather(action, idx, 1)), dims, vec);
                 case "old_logp" -> Data.floats(Data.gather(logp, idx, 1), dims, vec);
                 case "old_value" -> Data.floats(Data.gather(value, idx, 1), dims, vec);
                 case "old_logits" -> Data.floats(Data.gather(logits, idx, actions), dims, new long[] {size, actions});
@@ -263,18 +302,25 @@ final class OnPolicy implements Loop {
     public Evaluation evaluate(int count, long seed) {
         VecEnv eval = evalEnvs.make(count, seed);
         double[] returns = new double[count];
-        long[] chosen = new long[actions];
+        long[] chosen = new long[continuous ? 0 : actions];
+        int width = continuous ? actions : 1;
         boolean[] finished = new boolean[count];
-        double[] act = new double[count];
+        double[] act = new double[count * width];
         int left = count;
         while (left > 0) {
             float[] lg = actor.forward(eval.obs.clone(), count);
             for (int e = 0; e < count; e++) {
-                act[e] = Categorical.argmax(lg, e * actions, actions);
+                if (continuous) {
+                    for (int d = 0; d < actions; d++) {
+                        act[e * actions + d] = lg[e * actions + d];   // the mean: the greedy continuous action
+                    }
+                } else {
+                    act[e] = Categorical.argmax(lg, e * actions, actions);
+                }
             }
             eval.step(act);
             for (int e = 0; e < count; e++) {
-                if (!finished[e]) {
+                if (!finished[e] && !continuous) {
                     chosen[(int) act[e]]++;
                 }
                 if (!finished[e] && (eval.terminated[e] || eval.truncated[e])) {
@@ -305,6 +351,7 @@ final class OnPolicy implements Loop {
         env.save(out);
         actor.save(out);
         critic.save(out);
+        logStd.save(out);
         adam.save(out);
     }
 
@@ -316,10 +363,19 @@ final class OnPolicy implements Loop {
         env.restore(in);
         actor.restore(in);
         critic.restore(in);
+        logStd.restore(in);
         adam.restore(in);
     }
 
     // ---- arrays ---------------------------------------------------------------------------------
+
+    private static int[] indices(float[] a) {
+        int[] out = new int[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = (int) a[i];
+        }
+        return out;
+    }
 
     private void shuffle(int[] a) {
         for (int i = a.length - 1; i > 0; i--) {

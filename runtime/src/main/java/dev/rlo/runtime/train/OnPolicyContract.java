@@ -13,7 +13,8 @@ import java.util.Map;
  * What the on-policy loop gives its rollout stage and its objective (spec/train.md, "The on-policy
  * loop"), checked before training starts.
  */
-record OnPolicyContract(CompiledObjective loss, CompiledObjective stage, List<String> reports, boolean hasCritic) {
+record OnPolicyContract(CompiledObjective loss, CompiledObjective stage, List<String> reports, boolean hasCritic,
+                        boolean continuous, boolean hasLogStd) {
 
     /** The rollout stage's inputs, each {@code [T, E]}. */
     static final Map<String, Offer> STAGE = Contract.offers(
@@ -23,6 +24,18 @@ record OnPolicyContract(CompiledObjective loss, CompiledObjective stage, List<St
             "terminated", new Offer(DType.BOOL, 2, false, "the episode ended at t (no bootstrap)"),
             "truncated", new Offer(DType.BOOL, 2, false, "a time limit cut the episode at t"),
             "done", new Offer(DType.BOOL, 2, false, "terminated or truncated"));
+
+    /** The objective's inputs, per minibatch of B samples, for D-dimensional continuous actions. */
+    static final Map<String, Offer> CONTINUOUS_LOSS = Contract.offers(
+            "mu", new Offer(DType.F32, 2, true, "the Gaussian policy's mean [B, D]"),
+            "log_std", new Offer(DType.F32, 1, true, "the policy's state-independent log standard deviation [D]"),
+            "value", new Offer(DType.F32, 1, true, "the value head's V(s)"),
+            "action", new Offer(DType.F32, 2, false, "the action taken [B, D], before the environment clips it"),
+            "old_logp", new Offer(DType.F32, 1, false, "log π_old(a|s) when the action was taken (summed over D)"),
+            "old_value", new Offer(DType.F32, 1, false, "V_old(s) when the action was taken"),
+            "adv", new Offer(DType.F32, 1, false, "the rollout stage's advantage"),
+            "ret", new Offer(DType.F32, 1, false, "adv + old_value, the return target"),
+            "reward", new Offer(DType.F32, 1, false, "the reward after the action"));
 
     /** The objective's inputs, per minibatch of B samples; A = the number of discrete actions. */
     static final Map<String, Offer> LOSS = Contract.offers(
@@ -39,15 +52,22 @@ record OnPolicyContract(CompiledObjective loss, CompiledObjective stage, List<St
     /** Checks {@code objective} and the stage {@code stageCall} against the loop and {@code env}. */
     static OnPolicyContract check(Compiler compiler, Call objective, CompiledObjective loss, Call stageCall,
                                   CompiledObjective stage, VecEnv env) {
+        boolean continuous = !env.actionSpace().discrete();
         for (Graph.Input in : loss.inputs()) {
-            if (Contract.CONTINUOUS.contains(in.name())) {
+            if (!continuous && Contract.CONTINUOUS.contains(in.name())) {
                 throw new TrainError(Contract.at(compiler, objective.name(), in.name(), objective.span()),
                         "`" + in.name() + "` is an input of a continuous-action policy, but " + env.id()
                                 + " has actions " + env.actionSpace(),
                         "on " + env.id() + " the policy is `logits: f32[B, A] grad`");
             }
+            if (continuous && List.of("logits", "old_logits").contains(in.name())) {
+                throw new TrainError(Contract.at(compiler, objective.name(), in.name(), objective.span()),
+                        "`" + in.name() + "` is an input of a discrete-action policy, but " + env.id()
+                                + " has actions " + env.actionSpace(),
+                        "on " + env.id() + " the policy is `mu: f32[B, D] grad` with `log_std: f32[D] grad`");
+            }
         }
-        Contract.check(compiler, objective, loss, LOSS, "on_policy");
+        Contract.check(compiler, objective, loss, continuous ? CONTINUOUS_LOSS : LOSS, "on_policy");
         boolean hasValue = Contract.has(loss, "value");
         Contract.check(compiler, stageCall, stage, STAGE, "the on_policy rollout stage");
         for (String needsCritic : List.of("value", "next_value")) {
@@ -57,14 +77,11 @@ record OnPolicyContract(CompiledObjective loss, CompiledObjective stage, List<St
                                 + "` trains no value head", "give the objective `value: f32[B] grad`");
             }
         }
-        if (!env.actionSpace().discrete()) {
-            throw new TrainError(objective.span(), "on_policy with `logits` needs discrete actions, but "
-                    + env.id() + " has " + env.actionSpace());
+        String policy = continuous ? "mu" : "logits";
+        if (!Contract.has(loss, policy)) {
+            throw new TrainError(objective.span(), "the objective `" + objective.name() + "` has no policy input",
+                    "on " + env.id() + " on_policy trains `" + policy + (continuous ? ": f32[B, D] grad`" : ": f32[B, A] grad`"));
         }
-        if (!Contract.has(loss, "logits")) {
-            throw new TrainError(objective.span(), "the objective `" + objective.name()
-                    + "` has no policy input", "on_policy trains `logits: f32[B, A] grad`");
-        }
-        return new OnPolicyContract(loss, stage, Contract.reports(loss), hasValue);
+        return new OnPolicyContract(loss, stage, Contract.reports(loss), hasValue, continuous, Contract.has(loss, "log_std"));
     }
 }

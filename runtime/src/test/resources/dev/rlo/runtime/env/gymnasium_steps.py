@@ -18,7 +18,7 @@ def cartpole():
         for t in range(300):   # a balancing controller with random kicks: long, varied trajectories
             a = int(obs[2] + 0.5 * obs[3] > 0) if rng.random() > 0.2 else int(rng.integers(2))
             obs, r, term, trunc, _ = env.step(a)
-            w.writerow([t, a] + [repr(float(v)) for v in obs] + [r, int(term)])
+            w.writerow([t, a if isinstance(a, int) else float(a[0])] + [repr(float(v)) for v in obs] + [repr(float(r)), int(term)])
             if term:
                 break
 
@@ -33,7 +33,7 @@ def record(name, env, start, policy, steps, columns):
         for t in range(steps):
             a = policy(obs, rng)
             obs, r, term, trunc, _ = env.step(a)
-            w.writerow([t, a] + [repr(float(v)) for v in obs] + [r, int(term)])
+            w.writerow([t, a if isinstance(a, int) else float(a[0])] + [repr(float(v)) for v in obs] + [repr(float(r)), int(term)])
             if term:
                 break
 
@@ -47,6 +47,12 @@ record("acrobot", gym.make("Acrobot-v1").unwrapped, [0.05, -0.03, 0.2, -0.1],
 record("mountain_car", gym.make("MountainCar-v0").unwrapped, [-0.5, 0.0],
        lambda obs, rng: int(rng.integers(3)) if obs is None or rng.random() < 0.2 else (2 if obs[1] >= 0 else 0),
        400, ["x", "x_dot"])
+
+
+# torques in f64 (Gymnasium's would be f32 from a policy; rlo computes the dynamics in f64 throughout)
+record("pendulum", gym.make("Pendulum-v1").unwrapped, [2.5, -0.3],
+       lambda obs, rng: np.array([float(rng.integers(-8, 9)) / 4], dtype=np.float64),
+       200, ["cos", "sin", "theta_dot"])
 
 
 def table(name, env):
