@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code rlo train FILE}: runs the file's train block (spec/cli.md#train, spec/train.md). */
+/** {@code rlo train FILE}: runs the file's train block (spec/cli.md#train, spec/runtime.md). */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Run the experiment of a train block: progress bar, metrics.csv, curve.png, checkpoints.",
                 "Writes into runs/NAME__seedS__TIME unless --out is given."})

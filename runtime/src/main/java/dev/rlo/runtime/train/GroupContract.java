@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the group loop gives its objective (spec/train.md, "The group loop"): for G prompts × K
+ * What the group loop gives its objective (spec/runtime.md, "The group loop"): for G prompts × K
  * completions × L tokens, the policy's log-probability of each token (or its logits over the
  * vocabulary V), the same at sampling time and under the frozen reference policy, the mask of real
  * tokens, the tokens, and each completion's reward.

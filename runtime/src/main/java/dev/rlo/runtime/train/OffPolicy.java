@@ -23,8 +23,9 @@ import java.util.Map;
  * {@code gradient_steps} optimizer steps on minibatches drawn uniformly from it. The target network
  * is copied from the online one every {@code target_every} environment steps; ε falls linearly from
  * {@code eps_start} to {@code eps_end} over the first {@code eps_fraction} of the budget. The head is
- * Q-values {@code q [B, A]} or quantiles {@code z [B, A, N]} ({@link OffPolicyContract}); the greedy
- * action maximises Q, or the quantiles' mean.
+ * Q-values {@code q [B, A]}, quantiles {@code z [B, A, N]} or categorical logits {@code logits [B, A, N]}
+ * ({@link OffPolicyContract}); the greedy action maximises Q, the quantiles' mean, or the acting
+ * stage's Q-values.
  */
 final class OffPolicy implements Loop {
 
@@ -118,9 +119,9 @@ final class OffPolicy implements Loop {
         long until = steps + s.trainEvery();
         while (steps < until) {
             double eps = epsilon(steps);
-            float[] head = online.forward(env.obs.clone(), envs);
+            float[] q = qValues(online.forward(env.obs.clone(), envs), envs);
             for (int e = 0; e < envs; e++) {
-                act[e] = rng.uniform() < eps ? rng.below(actions) : greedy(head, e);
+                act[e] = rng.uniform() < eps ? rng.below(actions) : Categorical.argmax(q, e * actions, actions);
             }
             float[] before = env.obs.clone();
             env.step(act);
@@ -153,22 +154,29 @@ final class OffPolicy implements Loop {
         }
     }
 
-    /** The action with the largest Q (or mean quantile) in row {@code e} of a head's output. */
-    private int greedy(float[] head, int e) {
-        int n = s.atoms();
-        int best = 0;
-        double bestValue = Double.NEGATIVE_INFINITY;
-        for (int a = 0; a < actions; a++) {
-            double v = 0;
-            for (int k = 0; k < n; k++) {
-                v += head[(e * actions + a) * n + k];
-            }
-            if (v > bestValue) {
-                bestValue = v;
-                best = a;
-            }
+    /**
+     * Q-values {@code [rows, A]} from the head's outputs: the head itself for {@code q}, the acting
+     * stage's value when there is one, else the mean over the last dimension (quantiles).
+     */
+    private float[] qValues(float[] head, int rows) {
+        if (contract.atomDim() == null) {
+            return head;
         }
-        return best;
+        if (contract.act() != null) {
+            Graph.Input in = contract.act().inputs().getFirst();
+            return Data.floats(contract.act().apply(Map.of(in.name(),
+                    Data.floats(head, in.type().dims(), new long[] {rows, actions, s.atoms()}))));
+        }
+        int n = s.atoms();
+        float[] q = new float[rows * actions];
+        for (int r = 0; r < rows * actions; r++) {
+            double sum = 0;
+            for (int k = 0; k < n; k++) {
+                sum += head[r * n + k];
+            }
+            q[r] = (float) (sum / n);
+        }
+        return q;
     }
 
     private void learn(Map<String, Double> row) {
@@ -212,8 +220,8 @@ final class OffPolicy implements Loop {
         for (Graph.Input input : contract.loss().inputs()) {
             List<String> dims = input.type().dims();
             in.put(input.name(), switch (input.name()) {
-                case "q", "z" -> Data.floats(head, dims, heads);
-                case "q_next", "z_next" -> Data.floats(next, dims, heads);
+                case "q", "z", "logits" -> Data.floats(head, dims, heads);
+                case "q_next", "z_next", "next_logits" -> Data.floats(next, dims, heads);
                 case "q_next_online" -> Data.floats(nextOnline, dims, heads);
                 case "action" -> Data.ints(Data.gather(action, idx), dims, vec);
                 case "reward" -> Data.floats(Data.gather(reward, idx, 1), dims, vec);
@@ -243,9 +251,9 @@ final class OffPolicy implements Loop {
         double[] act = new double[count];
         int left = count;
         while (left > 0) {
-            float[] head = online.forward(eval.obs.clone(), count);
+            float[] q = qValues(online.forward(eval.obs.clone(), count), count);
             for (int e = 0; e < count; e++) {
-                act[e] = greedy(head, e);
+                act[e] = Categorical.argmax(q, e * actions, actions);
             }
             eval.step(act);
             for (int e = 0; e < count; e++) {

@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the off-policy value-based loop gives its objective (spec/train.md, "The off-policy loop"):
- * one head, Q-values {@code q: [B, A]} or quantiles {@code z: [B, A, N]}, its target network's values
- * on the next observation, and the transition. {@code head} is the head's name, {@code atoms} the
- * size of its last dimension (1 for {@code q}).
+ * What the off-policy value-based loop gives its objective (spec/runtime.md, "The off-policy loop"):
+ * one head — Q-values {@code q: [B, A]}, quantiles {@code z: [B, A, N]} or categorical logits
+ * {@code logits: [B, A, N]} over a support the objective defines — its target network's values on the
+ * next observation, and the transition. {@code atomDim} names the head's last dimension (null for
+ * {@code q}); {@code act} is the acting stage, a fn from the head to Q-values {@code [B, A]} (needed
+ * for {@code logits}; for {@code z} the mean over N is the default).
  */
-record OffPolicyContract(CompiledObjective loss, String head, String atomDim, List<String> reports) {
+record OffPolicyContract(CompiledObjective loss, String head, String atomDim, CompiledObjective act, List<String> reports) {
 
     static final Map<String, Offer> LOSS = Contract.offers(
             "q", new Offer(DType.F32, 2, true, "the Q head, Q(s, ·) [B, A]"),
@@ -23,37 +25,53 @@ record OffPolicyContract(CompiledObjective loss, String head, String atomDim, Li
             "q_next_online", new Offer(DType.F32, 2, false, "the online network's Q(s', ·) [B, A], for double DQN"),
             "z", new Offer(DType.F32, 3, true, "the quantile head, Z(s, ·) [B, A, N]"),
             "z_next", new Offer(DType.F32, 3, false, "the target network's Z(s', ·) [B, A, N]"),
+            "logits", new Offer(DType.F32, 3, true, "the categorical head's logits over N atoms [B, A, N]"),
+            "next_logits", new Offer(DType.F32, 3, false, "the target network's logits at s' [B, A, N]"),
             "action", new Offer(DType.I32, 1, false, "the action taken"),
             "reward", new Offer(DType.F32, 1, false, "the reward after the action"),
             "terminated", new Offer(DType.BOOL, 1, false, "the episode ended at s' (no bootstrap)"),
             "truncated", new Offer(DType.BOOL, 1, false, "a time limit cut the episode at s' (s' is its true last observation)"),
             "done", new Offer(DType.BOOL, 1, false, "terminated or truncated"));
 
-    static OffPolicyContract check(Compiler compiler, Call objective, CompiledObjective loss, VecEnv env) {
+    /** Which target input belongs to which head. */
+    private static final Map<String, List<String>> NEXT = Map.of(
+            "q", List.of("q_next", "q_next_online"), "z", List.of("z_next"), "logits", List.of("next_logits"));
+
+    static OffPolicyContract check(Compiler compiler, Call objective, CompiledObjective loss, Call actCall,
+                                   CompiledObjective act, VecEnv env) {
         Contract.check(compiler, objective, loss, LOSS, "off_policy");
         if (!env.actionSpace().discrete()) {
             throw new TrainError(objective.span(), "off_policy needs discrete actions, but " + env.id() + " has "
                     + env.actionSpace());
         }
-        boolean q = Contract.has(loss, "q");
-        boolean z = Contract.has(loss, "z");
-        if (q == z) {
-            throw new TrainError(objective.span(), "an off_policy objective trains one head: `q: f32[B, A] grad` or"
-                    + " `z: f32[B, A, N] grad`" + (q ? ", not both" : ""));
+        List<String> heads = NEXT.keySet().stream().filter(h -> Contract.has(loss, h)).sorted().toList();
+        if (heads.size() != 1) {
+            throw new TrainError(objective.span(), "an off_policy objective trains one head: `q: f32[B, A] grad`,"
+                    + " `z: f32[B, A, N] grad` or `logits: f32[B, A, N] grad`" + (heads.isEmpty() ? "" : ", not " + heads));
         }
-        for (String next : List.of("z_next")) {
-            if (q && Contract.has(loss, next)) {
-                throw new TrainError(Contract.at(compiler, objective.name(), next, objective.span()),
-                        "`" + next + "` belongs to a quantile head `z`, and this objective trains `q`");
+        String head = heads.getFirst();
+        NEXT.forEach((other, nexts) -> {
+            for (String next : nexts) {
+                if (!other.equals(head) && Contract.has(loss, next)) {
+                    throw new TrainError(Contract.at(compiler, objective.name(), next, objective.span()),
+                            "`" + next + "` belongs to a `" + other + "` head, and this objective trains `" + head + "`");
+                }
+            }
+        });
+        Graph.Input in = loss.graph().input(head);
+        if (head.equals("logits") && act == null) {
+            throw new TrainError(objective.span(), "a categorical head needs an acting stage to turn its logits into"
+                    + " Q-values", "loop = off_policy(..., act: FN), a fn (logits: f32[B,A,N]) -> f32[B,A]");
+        }
+        if (act != null) {
+            Graph.Input only = act.inputs().size() == 1 ? act.inputs().getFirst() : null;
+            if (only == null || !only.name().equals(head) || only.type().dims().size() != in.type().dims().size()
+                    || act.graph().outputs().get(Graph.RESULT).type().dims().size() != 2) {
+                throw new TrainError(actCall.span(), "the acting stage takes the head `" + head + "` alone and returns"
+                        + " Q-values [B, A]", "e.g. fn " + actCall.name() + "(" + head + ": f32[B,A,N]) -> f32[B,A]");
             }
         }
-        for (String next : List.of("q_next", "q_next_online")) {
-            if (z && Contract.has(loss, next)) {
-                throw new TrainError(Contract.at(compiler, objective.name(), next, objective.span()),
-                        "`" + next + "` belongs to a Q head `q`, and this objective trains `z`");
-            }
-        }
-        Graph.Input head = loss.graph().input(q ? "q" : "z");
-        return new OffPolicyContract(loss, head.name(), z ? head.type().dims().get(2) : null, Contract.reports(loss));
+        return new OffPolicyContract(loss, head, head.equals("q") ? null : in.type().dims().get(2), act,
+                Contract.reports(loss));
     }
 }

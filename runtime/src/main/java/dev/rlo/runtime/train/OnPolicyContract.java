@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the on-policy loop gives its rollout stage and its objective (spec/train.md, "The on-policy
+ * What the on-policy loop gives its rollout stage and its objective (spec/runtime.md, "The on-policy
  * loop"), checked before training starts.
  */
 record OnPolicyContract(CompiledObjective loss, CompiledObjective stage, List<String> reports, boolean hasCritic,
