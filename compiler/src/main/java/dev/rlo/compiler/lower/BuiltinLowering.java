@@ -89,10 +89,10 @@ final class BuiltinLowering {
             case DIGAMMA -> b.fold(Op.POLYGAMMA, java.util.List.of(b.toFloat(a.t("x"))), new Attrs.Order(0));
             case HUBER -> huber(b.toFloat(a.t("x")), a.t("delta", 1.0));
             case BETA_PDF -> betaPdf(b.toFloat(a.t("x")), a.t("a"), a.t("b"));
-            case ABS -> b.node(Op.ABS, Attrs.NONE, numeric(a.t("x")));
+            case ABS -> b.fold(Op.ABS, java.util.List.of(numeric(a.t("x"))), Attrs.NONE);   // abs of a literal folds, as exp's does
             case SQUARE -> b.mul(a.t("x"), a.t("x"));
             case RELU -> b.where(b.compare(Op.GT, a.t("x"), b.lit(0)), a.t("x"), b.lit(0));
-            case SIGN -> b.node(Op.SIGN, Attrs.NONE, numeric(a.t("x")));
+            case SIGN -> b.fold(Op.SIGN, java.util.List.of(numeric(a.t("x"))), Attrs.NONE);
             case CLIP -> b.clip(a.t("x"), a.t("lo"), a.t("hi"));
             case WHERE -> b.where(a.t("cond"), a.t("a"), a.t("b"));
             case MIN, MAX -> minMax(builtin, a);
