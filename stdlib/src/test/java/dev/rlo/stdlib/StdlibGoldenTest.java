@@ -79,6 +79,24 @@ class StdlibGoldenTest {
                 "logits: f64[N], m: f64[N]", "categorical_ce(logits, m)", in("logits", v(0, 0), "m", v(0.25, 0.75)), d(LN2)));
         c.add(new Case("expectile, τ = 0.7: 0.3·4 and 0.7·9", "std.value.{expectile}",
                 "u: f64[B]", "expectile(u, tau: 0.7)", in("u", v(-2, 3)), d(1.2, 6.3)));
+        c.add(new Case("ppo_clip, clip-higher: ρ = 1.5, Â = 1, clipped at 1 + 0.28", "std.policy.{ppo_clip}",
+                "logp: f64[B], old: f64[B], adv: f64[B]", "ppo_clip(logp, old, adv, eps: 0.2, eps_high: 0.28)",
+                in("logp", v(Math.log(1.5)), "old", v(0), "adv", v(1)), d(-1.28)));
+        c.add(new Case("ppo_clip, symmetric: clipped at 1 + 0.2", "std.policy.{ppo_clip}",
+                "logp: f64[B], old: f64[B], adv: f64[B]", "ppo_clip(logp, old, adv, eps: 0.2)",
+                in("logp", v(Math.log(1.5)), "old", v(0), "adv", v(1)), d(-1.2)));
+        // ---- std.aggregate: x = [[1,2,3],[4,5,6]], mask = [[1,1,0],[1,0,0]]
+        c.add(new Case("token_mean: (1 + 2 + 4)/3", "std.aggregate.{token_mean}", "x: f64[K,L], m: bool[K,L]",
+                "token_mean(x, m)", in("x", m(2, 3, 1, 2, 3, 4, 5, 6), "m", mask(2, 3, 1, 1, 0, 1, 0, 0)), d(7.0 / 3)));
+        c.add(new Case("seq_mean_token_mean: mean(1.5, 4)", "std.aggregate.{seq_mean_token_mean}", "x: f64[K,L], m: bool[K,L]",
+                "seq_mean_token_mean(x, m)", in("x", m(2, 3, 1, 2, 3, 4, 5, 6), "m", mask(2, 3, 1, 1, 0, 1, 0, 0)), d(2.75)));
+        c.add(new Case("seq_mean_token_mean, a sequence without tokens counts 0: mean(0, 4)", "std.aggregate.{seq_mean_token_mean}",
+                "x: f64[K,L], m: bool[K,L]", "seq_mean_token_mean(x, m)",
+                in("x", m(2, 3, 1, 2, 3, 4, 5, 6), "m", mask(2, 3, 0, 0, 0, 1, 0, 0)), d(2)));
+        c.add(new Case("seq_mean_token_sum: mean(3, 4)", "std.aggregate.{seq_mean_token_sum}", "x: f64[K,L], m: bool[K,L]",
+                "seq_mean_token_sum(x, m)", in("x", m(2, 3, 1, 2, 3, 4, 5, 6), "m", mask(2, 3, 1, 1, 0, 1, 0, 0)), d(3.5)));
+        c.add(new Case("token_sum_norm: 7/7", "std.aggregate.{token_sum_norm}", "x: f64[K,L], m: bool[K,L]",
+                "token_sum_norm(x, m, norm: 7.0)", in("x", m(2, 3, 1, 2, 3, 4, 5, 6), "m", mask(2, 3, 1, 1, 0, 1, 0, 0)), d(1)));
         // ---- std.bellman
         c.add(new Case("soft_target: 1 + ½·log(1 + 3)", "std.bellman.{soft_target}",
                 "q: f64[A], r: f64, t: bool", "soft_target(q, r, t, alpha: 1.0, gamma: 0.5)",
@@ -154,6 +172,11 @@ class StdlibGoldenTest {
         return new boolean[] {b};
     }
 
+    /** A rows × cols mask, row-major, of 0s and 1s. */
+    private static Object mask(int rows, int cols, double... values) {
+        return new Object[] {new long[] {rows, cols}, values, DType.BOOL};
+    }
+
     /** A rows × cols matrix, row-major. */
     private static Object m(int rows, int cols, double... values) {
         return new Object[] {new long[] {rows, cols}, values};
@@ -173,7 +196,8 @@ class StdlibGoldenTest {
             case double[] vec -> Tensor.of(DType.F64, List.of("_0"), new long[] {vec.length}, vec);
             case double[][] scalar -> Tensor.scalar(DType.F64, scalar[0][0]);
             case boolean[] f -> Tensor.scalar(DType.BOOL, f[0] ? 1 : 0);
-            case Object[] mat -> Tensor.of(DType.F64, List.of("_0", "_1"), (long[]) mat[0], (double[]) mat[1]);
+            case Object[] mat -> Tensor.of(mat.length > 2 ? (DType) mat[2] : DType.F64, List.of("_0", "_1"), (long[]) mat[0],
+                    (double[]) mat[1]);
             default -> throw new IllegalArgumentException(String.valueOf(o));
         };
     }
