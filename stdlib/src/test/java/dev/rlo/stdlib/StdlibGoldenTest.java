@@ -97,6 +97,43 @@ class StdlibGoldenTest {
                 "seq_mean_token_sum(x, m)", in("x", m(2, 3, 1, 2, 3, 4, 5, 6), "m", mask(2, 3, 1, 1, 0, 1, 0, 0)), d(3.5)));
         c.add(new Case("token_sum_norm: 7/7", "std.aggregate.{token_sum_norm}", "x: f64[K,L], m: bool[K,L]",
                 "token_sum_norm(x, m, norm: 7.0)", in("x", m(2, 3, 1, 2, 3, 4, 5, 6), "m", mask(2, 3, 1, 1, 0, 1, 0, 0)), d(1)));
+        c.add(new Case("dpo: h = ½·(½ + ½), −log σ(½)", "std.preference.{dpo}",
+                "pw: f64[P], pl: f64[P], rw: f64[P], rl: f64[P]", "dpo(pw, pl, rw, rl, beta: 0.5)",
+                in("pw", v(-1), "pl", v(-2), "rw", v(-1.5), "rl", v(-1.5)), d(Math.log1p(Math.exp(-0.5)))));
+        c.add(new Case("ipo: h = 1 against 1/(2·¼) = 2", "std.preference.{ipo}",
+                "pw: f64[P], pl: f64[P], rw: f64[P], rl: f64[P]", "ipo(pw, pl, rw, rl, tau: 0.25)",
+                in("pw", v(-1), "pl", v(-2), "rw", v(-1.5), "rl", v(-1.5)), d(1)));
+        c.add(new Case("cvar_pg: VaR = 2.5, tail (0, −1.5, 0, −0.5): −(3 + 2)/(½·4)", "std.risk.{cvar_pg}",
+                "logp: f64[N], ret: f64[N]", "cvar_pg(logp, ret, alpha: 0.5)",
+                in("logp", v(-1, -2, -3, -4), "ret", v(4, 1, 3, 2)), d(-2.5)));
+        c.add(new Case("dqn: Q(s, 0) = 1 against 1 + ½·4", "std.value.{dqn}",
+                "q: f64[B,A], a: i32[B], r: f64[B], t: bool[B], qn: f64[B,A]", "dqn(q, a, r, t, qn, gamma: 0.5)",
+                in("q", m(1, 2, 1, 3), "a", arr(DType.I32, new long[] {1}, 0), "r", v(1),
+                        "t", arr(DType.BOOL, new long[] {1}, 0), "qn", m(1, 2, 2, 4)), d(4)));
+        c.add(new Case("c51: a* = 0 (mean ½ over ¼), m = (¼, ¾), uniform prediction: log 2", "std.value.{c51}",
+                "lg: f64[B,A,N], a: i32[B], r: f64[B], t: bool[B], nl: f64[B,A,N]",
+                "c51(lg, a, r, t, nl, gamma: 0.5, v_min: 0.0, v_max: 1.0)",
+                in("lg", arr(DType.F64, new long[] {1, 2, 2}, 0, 0, 5, -5), "a", arr(DType.I32, new long[] {1}, 0), "r", v(0.5),
+                        "t", arr(DType.BOOL, new long[] {1}, 0), "nl", arr(DType.F64, new long[] {1, 2, 2}, 0, 0, Math.log(3), 0)),
+                d(LN2)));
+        c.add(new Case("qae_advantage, q = ½: baseline ½, sample std √(1/3)", "std.advantage.{qae_advantage}",
+                "r: f64[K]", "qae_advantage(r, q: 0.5, eps: 0.0)", in("r", v(1, 0, 0, 1)),
+                d(Math.sqrt(0.75), -Math.sqrt(0.75), -Math.sqrt(0.75), Math.sqrt(0.75))));
+        c.add(new Case("k1: log π − log π_ref = 1", "std.kl.{k1}", "lp: f64, ref: f64", "k1(lp, ref)",
+                in("lp", s(-1), "ref", s(-2)), d(1)));
+        c.add(new Case("k2: ½·1²", "std.kl.{k2}", "lp: f64, ref: f64", "k2(lp, ref)", in("lp", s(-1), "ref", s(-2)), d(0.5)));
+        c.add(new Case("k3: e⁻¹ − 1 + 1", "std.kl.{k3}", "lp: f64, ref: f64", "k3(lp, ref)",
+                in("lp", s(-1), "ref", s(-2)), d(Math.exp(-1))));
+        c.add(new Case("kl_full: KL((½, ½) ‖ (¾, ¼)) = ½·log(4/3)", "std.kl.{kl_full}", "lg: f64[A], ref: f64[A]",
+                "kl_full(lg, ref)", in("lg", v(0, 0), "ref", v(Math.log(3), 0)), d(0.5 * Math.log(4.0 / 3))));
+        c.add(new Case("dqn_target: 1 + ½·max(2, 4)", "std.bellman.{dqn_target}", "q: f64[A], r: f64, t: bool",
+                "dqn_target(q, r, t, gamma: 0.5)", in("q", v(2, 4), "r", s(1), "t", flag(false)), d(3)));
+        c.add(new Case("double_dqn_target: the online net picks 0, the target values it 2: 1 + ½·2",
+                "std.bellman.{double_dqn_target}", "on: f64[A], tg: f64[A], r: f64, t: bool",
+                "double_dqn_target(on, tg, r, t, gamma: 0.5)", in("on", v(5, 1), "tg", v(2, 4), "r", s(1), "t", flag(false)), d(2)));
+        c.add(new Case("c51_project: Tz = (½, 1) on support (0, 1): (¼, ¼ + ½)", "std.bellman.{c51_project}",
+                "p: f64[N], r: f64, t: bool", "c51_project(p, r, t, gamma: 0.5, v_min: 0.0, v_max: 1.0)",
+                in("p", v(0.5, 0.5), "r", s(0.5), "t", flag(false)), d(0.25, 0.75)));
         // ---- std.bellman
         c.add(new Case("soft_target: 1 + ½·log(1 + 3)", "std.bellman.{soft_target}",
                 "q: f64[A], r: f64, t: bool", "soft_target(q, r, t, alpha: 1.0, gamma: 0.5)",
@@ -172,6 +209,11 @@ class StdlibGoldenTest {
         return new boolean[] {b};
     }
 
+    /** An array of the given shape and dtype, row-major. */
+    private static Object arr(DType dtype, long[] shape, double... values) {
+        return new Object[] {shape, values, dtype};
+    }
+
     /** A rows × cols mask, row-major, of 0s and 1s. */
     private static Object mask(int rows, int cols, double... values) {
         return new Object[] {new long[] {rows, cols}, values, DType.BOOL};
@@ -196,8 +238,11 @@ class StdlibGoldenTest {
             case double[] vec -> Tensor.of(DType.F64, List.of("_0"), new long[] {vec.length}, vec);
             case double[][] scalar -> Tensor.scalar(DType.F64, scalar[0][0]);
             case boolean[] f -> Tensor.scalar(DType.BOOL, f[0] ? 1 : 0);
-            case Object[] mat -> Tensor.of(mat.length > 2 ? (DType) mat[2] : DType.F64, List.of("_0", "_1"), (long[]) mat[0],
-                    (double[]) mat[1]);
+            case Object[] arr -> {
+                long[] shape = (long[]) arr[0];
+                List<String> dims = java.util.stream.IntStream.range(0, shape.length).mapToObj(i -> "_" + i).toList();
+                yield Tensor.of(arr.length > 2 ? (DType) arr[2] : DType.F64, dims, shape, (double[]) arr[1]);
+            }
             default -> throw new IllegalArgumentException(String.valueOf(o));
         };
     }
