@@ -134,6 +134,20 @@ class StdlibGoldenTest {
         c.add(new Case("c51_project: Tz = (½, 1) on support (0, 1): (¼, ¼ + ½)", "std.bellman.{c51_project}",
                 "p: f64[N], r: f64, t: bool", "c51_project(p, r, t, gamma: 0.5, v_min: 0.0, v_max: 1.0)",
                 in("p", v(0.5, 0.5), "r", s(0.5), "t", flag(false)), d(0.25, 0.75)));
+        c.add(new Case("segment_adv: keys (0, 1, 0, 1) average (1, 3) and (2, 4)", "std.advantage.{segment_adv}",
+                "adv: f64[K], key: i32[K]", "segment_adv(adv, key)",
+                in("adv", v(1, 2, 3, 4), "key", arr(DType.I32, new long[] {4}, 0, 1, 0, 1)), d(2, 3, 2, 3)));
+        double rHat = 0.5 / (Math.sqrt(0.5) + 1e-6);
+        c.add(new Case("flow_tb: w = 1, tb = (½ + 0 − r̂, ½ − 1 + r̂), r̂ = ½/(√½ + 1e-6)", "std.policy.{flow_tb}",
+                "lp: f64[K,L], old: f64[K,L], ref: f64[K,L], m: bool[K,L], r: f64[K], z: f64",
+                "flow_tb(lp, old, ref, m, r, z, beta: 1.0)",
+                in("lp", m(2, 2, -1, -1, -2, -2), "old", m(2, 2, -1, -1, -2, -2), "ref", m(2, 2, -1, -1, -1, -1),
+                        "m", mask(2, 2, 1, 1, 1, 1), "r", v(1, 0), "z", s(0.5)),
+                d((Math.pow(0.5 - rHat, 2) + Math.pow(-0.5 + rHat, 2)) / 2)));
+        c.add(new Case("traj_bellman_residual: (½·log 2 + ½·0 − 1)²", "std.value.{traj_bellman_residual}",
+                "lp: f64[L], ref: f64[L], m: bool[L], fl: f64[A], ret: f64", "traj_bellman_residual(lp, ref, m, fl, ret, beta: 0.5)",
+                in("lp", v(-1, -2), "ref", v(-1.5, -1.5), "m", arr(DType.BOOL, new long[] {2}, 1, 1), "fl", v(0, 0), "ret", s(1)),
+                d(Math.pow(0.5 * LN2 - 1, 2))));
         // ---- std.bellman
         c.add(new Case("soft_target: 1 + ½·log(1 + 3)", "std.bellman.{soft_target}",
                 "q: f64[A], r: f64, t: bool", "soft_target(q, r, t, alpha: 1.0, gamma: 0.5)",
