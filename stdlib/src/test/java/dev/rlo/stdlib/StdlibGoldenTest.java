@@ -124,6 +124,8 @@ class StdlibGoldenTest {
         c.add(new Case("k2: ½·1²", "std.kl.{k2}", "lp: f64, ref: f64", "k2(lp, ref)", in("lp", s(-1), "ref", s(-2)), d(0.5)));
         c.add(new Case("k3: e⁻¹ − 1 + 1", "std.kl.{k3}", "lp: f64, ref: f64", "k3(lp, ref)",
                 in("lp", s(-1), "ref", s(-2)), d(Math.exp(-1))));
+        c.add(new Case("k3_is: ratio e^(−1 + 1.5) times k3 = e⁻¹", "std.kl.{k3_is}", "lp: f64, ref: f64, old: f64",
+                "k3_is(lp, ref, old)", in("lp", s(-1), "ref", s(-2), "old", s(-1.5)), d(Math.exp(0.5) * Math.exp(-1))));
         c.add(new Case("kl_full: KL((½, ½) ‖ (¾, ¼)) = ½·log(4/3)", "std.kl.{kl_full}", "lg: f64[A], ref: f64[A]",
                 "kl_full(lg, ref)", in("lg", v(0, 0), "ref", v(Math.log(3), 0)), d(0.5 * Math.log(4.0 / 3))));
         c.add(new Case("dqn_target: 1 + ½·max(2, 4)", "std.bellman.{dqn_target}", "q: f64[A], r: f64, t: bool",
