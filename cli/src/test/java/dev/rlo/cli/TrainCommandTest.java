@@ -211,6 +211,27 @@ class TrainCommandTest {
     }
 
     @Test
+    void stageThatIsNotPerStepIsRefused() throws IOException {
+        String text = Files.readString(Path.of(PPO))
+                .replace("gamma = 0.98, lambda = 0.8) -> f32[T,E] {", "gamma = 0.98, lambda = 0.8) -> f32[E] {")
+                .replace("  gae(reward, value, next_value, terminated, truncated, gamma: gamma, lambda: lambda)",
+                        "  sum(gae(reward, value, next_value, terminated, truncated, gamma: gamma, lambda: lambda), over: T)");
+        Path file = tmp.resolve("s.rlo");
+        Files.writeString(file, text);
+        CliTest.Run r = CliTest.rlo("train", file.toString());
+        assertEquals(Main.USER_ERRORS, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("error: the rollout stage `advantages` returns f32[E]; it must return the advantages"
+                + " as f32 over [T, E]"), r.out());
+    }
+
+    @Test
+    void nonPositiveLearningRateIsRefused() throws IOException {
+        CliTest.Run r = CliTest.rlo("train", PPO, "--set", "optimizer.lr=0");
+        assertEquals(Main.USER_ERRORS, r.code());
+        assertTrue(r.out().contains("error: --set `lr` of `adam` takes a learning rate above 0"), r.out());
+    }
+
+    @Test
     void unknownEnvironmentArgumentIsReportedAtItsLine() throws IOException {
         String text = Files.readString(Path.of(PPO)).replace("cartpole(envs: 8)", "cartpole(envs: 8, gravity: 3)");
         Path file = tmp.resolve("g.rlo");

@@ -31,7 +31,7 @@ public final class Envs {
                 yield (envs, seed) -> new CliffWalking(envs, seed, maxSteps);
             }
             case "lottery" -> Lottery::new;
-            case "digits" -> throw new TrainError(call.span(), "`digits` is a sequence task: it takes the group loop",
+            case "digits" -> throw new TrainError(call.span(), "`digits` is a sequence task: it takes the group or the preference loop",
                     "loop = group(prompts: 16, samples: 8)");
             default -> throw new TrainError(call.span(), "no environment `" + call.name() + "`",
                     "the environments are " + String.join(", ", NAMES));

@@ -120,7 +120,7 @@ public abstract class VecEnv {
             episodeReturn[e] += r;
             reward[e] = (float) r;
             terminated[e] = terminal(state[e]);
-            truncated[e] = !terminated[e] && elapsed[e] >= maxSteps;
+            truncated[e] = elapsed[e] >= maxSteps;   // as Gymnasium's TimeLimit: both flags on a last step that is both
             observe(state[e], finalObs, e * obsSize);
             if (terminated[e] || truncated[e]) {
                 endedReturn[e] = episodeReturn[e];

@@ -55,7 +55,7 @@ public final class Checkpoint {
                 throw new IOException(file + " is not an rlo checkpoint");
             }
             if (!fingerprint.equals(in.readUTF())) {
-                throw new IOException(file + " is a checkpoint of a different experiment (the file, its overrides"
+                throw new IOException(file + " is a checkpoint of a different experiment (the file, its overrides, the step budget"
                         + " or the seed changed); start a new run with --out");
             }
             body.read(in);

@@ -40,6 +40,9 @@ public final class MetricsCsv implements AutoCloseable {
 
     /** The existing file, cut back to {@code length} bytes (what the checkpoint saw), to append to. */
     public static MetricsCsv resume(Path file, List<String> columns, long length) throws IOException {
+        if (!Files.exists(file)) {
+            throw new IOException(file + " is missing: the checkpoint beside it cannot be resumed without its metrics");
+        }
         FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE);
         if (ch.size() < length) {
             ch.close();
@@ -63,9 +66,10 @@ public final class MetricsCsv implements AutoCloseable {
         write(line.append('\n').toString());
     }
 
-    /** Bytes written so far: what a checkpoint records. */
-    public long length() {
+    /** Forces the rows written so far to disk; returns their length in bytes, what a checkpoint records. */
+    public long flush() {
         try {
+            channel.force(false);
             return channel.position();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -85,7 +85,7 @@ final class Loops {
         Digits digits = task(x);
         Call loop = x.loop();
         int prompts = loop.positive("prompts", 16, 1);
-        int samples = loop.positive("samples", 8, 1);
+        int samples = loop.positive("samples", 8, 2);   // one sample has no group to compare with
         int epochs = loop.positive("epochs", 1, 1);
         loop.done();
         GroupContract contract = GroupContract.check(x.compiler(), x.objective(), loss);
@@ -127,6 +127,12 @@ final class Loops {
         int targetEvery = loop.positive("target_every", 10, 1);
         double epsStart = loop.real("eps_start", 1.0);
         double epsEnd = loop.real("eps_end", 0.04);
+        if (epsStart < 0 || epsStart > 1) {
+            throw loop.bad("eps_start", "a probability in [0, 1]");
+        }
+        if (epsEnd < 0 || epsEnd > 1) {
+            throw loop.bad("eps_end", "a probability in [0, 1]");
+        }
         double epsFraction = loop.real("eps_fraction", 0.16);
         Call actCall = loop.call("act");
         loop.done();
@@ -172,6 +178,12 @@ final class Loops {
         static Opt of(Call opt, double lr, boolean anneal, double eps, double maxGradNorm) {
             if (!opt.name().equals("adam")) {
                 throw new TrainError(opt.span(), "no optimizer `" + opt.name() + "`", "the optimizers are adam");
+            }
+            if (opt.real("lr", lr) <= 0) {
+                throw opt.bad("lr", "a learning rate above 0");
+            }
+            if (opt.real("eps", eps) <= 0) {
+                throw opt.bad("eps", "an ε above 0 (Adam divides by √v + ε)");
             }
             Opt o = new Opt(opt.real("lr", lr), opt.bool("anneal", anneal), opt.real("eps", eps),
                     opt.real("max_grad_norm", maxGradNorm));

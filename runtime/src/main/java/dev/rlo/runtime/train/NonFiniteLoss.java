@@ -7,6 +7,6 @@ final class NonFiniteLoss extends UserError {
 
     NonFiniteLoss(double loss, long step) {
         super("training stopped: the loss is " + loss + " at environment step " + step
-                + "; the weights and the last checkpoint are unchanged");
+                + "; this minibatch changed no weight, and the last checkpoint is as it was");
     }
 }

@@ -66,7 +66,7 @@ record OffPolicyContract(CompiledObjective loss, String head, String atomDim, Co
         if (act != null) {
             Graph.Input only = act.inputs().size() == 1 ? act.inputs().getFirst() : null;
             if (only == null || !only.name().equals(head) || only.type().dims().size() != in.type().dims().size()
-                    || act.graph().outputs().get(Graph.RESULT).type().dims().size() != 2) {
+                    || !act.graph().outputs().get(Graph.RESULT).type().dims().equals(only.type().dims().subList(0, 2))) {
                 throw new TrainError(actCall.span(), "the acting stage takes the head `" + head + "` alone and returns"
                         + " Q-values [B, A]", "e.g. fn " + actCall.name() + "(" + head + ": f32[B,A,N]) -> f32[B,A]");
             }

@@ -70,6 +70,12 @@ record OnPolicyContract(CompiledObjective loss, CompiledObjective stage, List<St
         Contract.check(compiler, objective, loss, continuous ? CONTINUOUS_LOSS : LOSS, "on_policy");
         boolean hasValue = Contract.has(loss, "value");
         Contract.check(compiler, stageCall, stage, STAGE, "the on_policy rollout stage");
+        var result = stage.graph().outputs().get(Graph.RESULT).type();
+        List<String> stageDims = stage.inputs().isEmpty() ? null : stage.inputs().getFirst().type().dims();
+        if (result.dtype() != DType.F32 || stageDims == null || !result.dims().equals(stageDims)) {
+            throw new TrainError(stageCall.span(), "the rollout stage `" + stageCall.name() + "` returns " + result
+                    + "; it must return the advantages as f32" + (stageDims == null ? " over [T, E]" : stageDims.toString().replace("[", " over [")));
+        }
         for (String needsCritic : List.of("value", "next_value")) {
             if (!hasValue && Contract.has(stage, needsCritic)) {
                 throw new TrainError(Contract.at(compiler, stageCall.name(), needsCritic, stageCall.span()),

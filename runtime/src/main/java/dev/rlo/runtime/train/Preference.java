@@ -80,7 +80,7 @@ final class Preference implements Loop {
         int k = s.samples();
         int found = 0;
         for (int tries = 0; found < s.pairs(); tries++) {
-            if (tries > 1000 * s.pairs()) {
+            if (tries > 1000L * s.pairs()) {
                 throw new dev.rlo.compiler.UserError("the reference policy found " + found + " preference pairs in "
                         + tries + " prompts, not " + s.pairs() + "; raise `samples`");
             }

@@ -130,14 +130,14 @@ public final class Trainer {
             bar.update(loop.steps(), loop.episodes(), mean(recent), loss);
             if (loop.steps() >= nextCheckpoint && loop.steps() < budget) {
                 checkpoint(csv, ckpt, secondsBefore + (System.nanoTime() - start) / 1e9);
-                nextCheckpoint += o.checkpointEvery();
+                nextCheckpoint = (loop.steps() / o.checkpointEvery() + 1) * o.checkpointEvery();
             }
         }
         double seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
         checkpoint(csv, ckpt, seconds);
         Curve.write(o.out().resolve("metrics.csv"), "charts/episodic_return", o.out().resolve("curve.png"),
                 x.name() + " · " + x.env().name() + " · seed " + x.seed(), budget);
-        if (stop) {
+        if (stop && loop.steps() < budget) {
             bar.finish();
             o.log().printf("interrupted at step %d; continue with --resume --out %s%n", loop.steps(), o.out());
             return new Summary(loop.steps(), loop.episodes(), seconds, Double.NaN, Double.NaN, 0, new double[0], true);
@@ -152,7 +152,7 @@ public final class Trainer {
     }
 
     private void checkpoint(MetricsCsv csv, Path ckpt, double seconds) throws IOException {
-        long length = csv.length();
+        long length = csv.flush();   // the rows a checkpoint covers reach the disk before it does
         Checkpoint.write(ckpt, fingerprint, out -> {
             out.writeLong(length);
             out.writeDouble(seconds);
