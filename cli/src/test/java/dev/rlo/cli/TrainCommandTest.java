@@ -51,7 +51,8 @@ class TrainCommandTest {
             "qr-dqn.rlo, qr_dqn_cartpole, 1536", "a2c-acrobot.rlo, a2c_acrobot, 800",
             "cvar-lottery.rlo, mean_lottery, 640", "cvar-lottery.rlo, cvar_lottery, 640",
             "qae.rlo, grpo_digits, 1024", "qae.rlo, qae_digits, 1024", "dpo-digits.rlo, dpo_digits, 4096",
-            "ppo-pendulum.rlo, ppo_pendulum, 4096", "c51-cartpole.rlo, c51_cartpole, 1536"})
+            "ppo-pendulum.rlo, ppo_pendulum, 4096", "c51-cartpole.rlo, c51_cartpole, 1536",
+            "iqn-cartpole.rlo, iqn_cartpole, 1536"})
     void everyExampleTrains(String file, String block, String steps) throws IOException {
         Path out = tmp.resolve(block);
         CliTest.Run r = CliTest.rlo("train", "../examples/" + file, "--train", block, "--steps", steps,

@@ -22,7 +22,7 @@ public final class Lottery extends VecEnv {
     static final double NOISE = 0.1;
 
     public Lottery(int envs, long seed) {
-        super(envs, 1, 1, 1, seed);
+        super(envs, 1, 1, Integer.MAX_VALUE, seed);   // every pull terminates: no time limit
     }
 
     @Override

@@ -110,6 +110,15 @@ public final class Mlp implements Parameters {
 
     /** Writes d loss / d parameters into {@link #grad}, given {@code dOut} = d loss / d output of the last forward. */
     public void backward(float[] dOut) {
+        backward(dOut, false);
+    }
+
+    /** As {@link #backward(float[])}, and returns d loss / d input of the last forward, {@code [batch, in]}. */
+    public float[] backwardToInput(float[] dOut) {
+        return backward(dOut, true);
+    }
+
+    private float[] backward(float[] dOut, boolean toInput) {
         java.util.Arrays.fill(grad, 0f);
         float[] dz = dOut;
         for (int l = sizes.length - 2; l >= 0; l--) {
@@ -119,8 +128,11 @@ public final class Mlp implements Parameters {
             Linear.columnSums(dz, batch, m, grad, bAt[l]);
             if (l > 0) {
                 dz = inputGrad(dz, l);
+            } else if (toInput) {
+                return product(dz, 0);
             }
         }
+        return null;
     }
 
     /**
@@ -128,16 +140,7 @@ public final class Mlp implements Parameters {
      * a transposed copy of W, times the activation's derivative at the layer's input.
      */
     private float[] inputGrad(float[] dz, int l) {
-        int n = sizes[l];
-        int m = sizes[l + 1];
-        float[] wt = new float[m * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < m; j++) {
-                wt[j * n + i] = params[wAt[l] + i * m + j];
-            }
-        }
-        float[] da = new float[batch * n];
-        Linear.rows(dz, batch, m, wt, 0, n, null, 0, da);
+        float[] da = product(dz, l);
         float[] a = acts[l];
         if (activation == Activation.tanh) {
             for (int k = 0; k < da.length; k++) {
@@ -148,6 +151,21 @@ public final class Mlp implements Parameters {
                 da[k] = a[k] > 0 ? da[k] : 0;
             }
         }
+        return da;
+    }
+
+    /** {@code dz Wₗᵀ}: d loss / d (layer l's input) before any activation's derivative. */
+    private float[] product(float[] dz, int l) {
+        int n = sizes[l];
+        int m = sizes[l + 1];
+        float[] wt = new float[m * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                wt[j * n + i] = params[wAt[l] + i * m + j];
+            }
+        }
+        float[] da = new float[batch * n];
+        Linear.rows(dz, batch, m, wt, 0, n, null, 0, da);
         return da;
     }
 

@@ -75,7 +75,7 @@ final class Loops {
             throw new TrainError(x.objective().span(), "a preference objective trains on both answers of a pair",
                     "give it `logp_w: f32[P] grad` and `logp_l: f32[P] grad`");
         }
-        Net net = Net.of(x.network(), null);
+        Net net = Net.of(x.network(), null, null);
         Opt opt = Opt.of(x.optimizer(), 1e-3, false, 1e-8, 1.0);
         return new Preference(loss, digits, new Preference.Setup(pairs, samples, batch, net.hidden, net.activation,
                 opt.lr, opt.anneal, opt.eps, opt.maxGradNorm, x.seed()));
@@ -89,7 +89,7 @@ final class Loops {
         int epochs = loop.positive("epochs", 1, 1);
         loop.done();
         GroupContract contract = GroupContract.check(x.compiler(), x.objective(), loss);
-        Net net = Net.of(x.network(), null);
+        Net net = Net.of(x.network(), null, null);
         Opt opt = Opt.of(x.optimizer(), 1e-3, false, 1e-8, 1.0);
         return new Group(contract, digits, new Group.Setup(prompts, samples, epochs, net.hidden, net.activation,
                 opt.lr, opt.anneal, opt.eps, opt.maxGradNorm, x.seed()));
@@ -111,7 +111,7 @@ final class Loops {
         }
         CompiledObjective stage = stage(x, stageCall, backend);
         OnPolicyContract contract = OnPolicyContract.check(x.compiler(), x.objective(), loss, stageCall, stage, env);
-        Net net = Net.of(x.network(), null);
+        Net net = Net.of(x.network(), null, null);
         Opt opt = Opt.of(x.optimizer(), 2.5e-4, true, 1e-5, 0.5);
         return new OnPolicy(contract, env, factory, new OnPolicy.Setup(horizon, epochs, minibatches, net.hidden,
                 net.activation, opt.lr, opt.anneal, opt.eps, opt.maxGradNorm, x.seed()));
@@ -141,16 +141,17 @@ final class Loops {
         }
         CompiledObjective act = actCall == null ? null : stage(x, actCall, backend);
         OffPolicyContract contract = OffPolicyContract.check(x.compiler(), x.objective(), loss, actCall, act, env);
-        Net net = Net.of(x.network(), contract.atomDim());
+        Net net = Net.of(x.network(), contract.atomDim(), contract.nextDim());
         Opt opt = Opt.of(x.optimizer(), 2.3e-3, false, 1e-8, 10);
         return new OffPolicy(contract, env, factory, new OffPolicy.Setup(buffer, batch, learningStarts, trainEvery,
-                gradientSteps, targetEvery, epsStart, epsEnd, epsFraction, x.steps(), net.atoms, net.hidden,
+                gradientSteps, targetEvery, epsStart, epsEnd, epsFraction, x.steps(), net.atoms, net.nextAtoms, contract.iqn(), net.hidden,
                 net.activation, opt.lr, opt.anneal, opt.eps, opt.maxGradNorm, x.seed()));
     }
 
     /** {@code network = mlp(hidden: [64, 64], activation: tanh)}, and the size of a head's extra dimension. */
-    private record Net(int[] hidden, Mlp.Activation activation, int atoms) {
-        static Net of(Call net, String atomDim) {
+    private record Net(int[] hidden, Mlp.Activation activation, int atoms, int nextAtoms) {
+        /** The trunk, and the sizes of the head's extra dimension and the target's (IQN samples them apart). */
+        static Net of(Call net, String atomDim, String nextDim) {
             if (!net.name().equals("mlp")) {
                 throw new TrainError(net.span(), "no network `" + net.name() + "`", "the networks are mlp");
             }
@@ -160,16 +161,21 @@ final class Loops {
                 case "relu" -> Mlp.Activation.relu;
                 default -> throw net.bad("activation", "tanh or relu");
             };
-            int atoms = 1;
-            if (atomDim != null) {
-                if (!net.has(atomDim)) {
-                    throw new TrainError(net.span(), "the network needs the size of the head's dimension `" + atomDim + "`",
-                            "e.g. mlp(hidden: [64, 64], " + atomDim + ": 50)");
-                }
-                atoms = net.positive(atomDim, 1, 1);
-            }
+            int atoms = size(net, atomDim);
+            int nextAtoms = nextDim == null || nextDim.equals(atomDim) ? atoms : size(net, nextDim);
             net.done();
-            return new Net(hidden, activation, atoms);
+            return new Net(hidden, activation, atoms, nextAtoms);
+        }
+
+        private static int size(Call net, String dim) {
+            if (dim == null) {
+                return 1;
+            }
+            if (!net.has(dim)) {
+                throw new TrainError(net.span(), "the network needs the size of the head's dimension `" + dim + "`",
+                        "e.g. mlp(hidden: [64, 64], " + dim + ": 32)");
+            }
+            return net.positive(dim, 1, 1);
         }
     }
 

@@ -7,7 +7,9 @@ import dev.rlo.runtime.Rng;
 import dev.rlo.runtime.env.Envs;
 import dev.rlo.runtime.env.VecEnv;
 import dev.rlo.runtime.nn.Adam;
+import dev.rlo.runtime.nn.Iqn;
 import dev.rlo.runtime.nn.Mlp;
+import dev.rlo.runtime.nn.ValueNet;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -31,15 +33,15 @@ final class OffPolicy implements Loop {
 
     /** The loop's sizes and schedule, and the network's and optimizer's settings. */
     record Setup(int buffer, int batch, int learningStarts, int trainEvery, int gradientSteps, int targetEvery,
-                 double epsStart, double epsEnd, double epsFraction, long budget, int atoms, int[] hidden,
+                 double epsStart, double epsEnd, double epsFraction, long budget, int atoms, int nextAtoms, boolean iqn, int[] hidden,
                  Mlp.Activation activation, double lr, boolean anneal, double adamEps, double maxGradNorm, long seed) { }
 
     private final OffPolicyContract contract;
     private final VecEnv env;
     private final Envs.Factory evalEnvs;
     private final Setup s;
-    private final Mlp online;
-    private final Mlp target;
+    private final ValueNet online;
+    private final ValueNet target;
     private final Adam adam;
     private final Rng rng;
     private final int envs;
@@ -70,10 +72,10 @@ final class OffPolicy implements Loop {
         this.obsSize = env.obsSize();
         this.rng = Rng.stream(setup.seed(), -1);
         Rng init = Rng.stream(setup.seed(), -2);
-        this.online = new Mlp(obsSize, setup.hidden(), actions * setup.atoms(), setup.activation(), 1.0, init);
-        this.target = new Mlp(obsSize, setup.hidden(), actions * setup.atoms(), setup.activation(), 1.0, init);
-        System.arraycopy(online.params(), 0, target.params(), 0, online.params().length);
-        this.adam = new Adam(List.of(online), setup.lr(), 0.9, 0.999, setup.adamEps(), setup.maxGradNorm());
+        this.online = network(setup, init);
+        this.target = network(setup, init);
+        online.copyTo(target);
+        this.adam = new Adam(online.parts(), setup.lr(), 0.9, 0.999, setup.adamEps(), setup.maxGradNorm());
         int n = setup.buffer();
         obs = new float[n * obsSize];
         nextObs = new float[n * obsSize];
@@ -81,6 +83,24 @@ final class OffPolicy implements Loop {
         reward = new float[n];
         terminated = new boolean[n];
         truncated = new boolean[n];
+    }
+
+    private ValueNet network(Setup setup, Rng init) {
+        return setup.iqn() ? new Iqn(obsSize, setup.hidden(), actions, init)
+                : ValueNet.of(new Mlp(obsSize, setup.hidden(), actions * setup.atoms(), setup.activation(), 1.0, init));
+    }
+
+    /** {@code n} quantile levels from U(0, 1) for an implicit quantile network (none for the others). */
+    private float[] levels(ValueNet net, int n) {
+        if (!(net instanceof Iqn iqn)) {
+            return null;
+        }
+        float[] tau = new float[n];
+        for (int i = 0; i < n; i++) {
+            tau[i] = (float) rng.uniform();
+        }
+        iqn.levels(tau);
+        return tau;
     }
 
     @Override
@@ -119,6 +139,7 @@ final class OffPolicy implements Loop {
         long until = steps + s.trainEvery();
         while (steps < until) {
             double eps = epsilon(steps);
+            levels(online, s.atoms());
             float[] q = qValues(online.forward(env.obs.clone(), envs), envs);
             for (int e = 0; e < envs; e++) {
                 act[e] = rng.uniform() < eps ? rng.below(actions) : Categorical.argmax(q, e * actions, actions);
@@ -142,7 +163,7 @@ final class OffPolicy implements Loop {
             }
             steps += envs;
             if (steps - targetSyncedAt >= s.targetEvery()) {
-                System.arraycopy(online.params(), 0, target.params(), 0, online.params().length);
+                online.copyTo(target);
                 targetSyncedAt = steps;
             }
         }
@@ -190,10 +211,12 @@ final class OffPolicy implements Loop {
             }
             float[] x = Data.gather(obs, idx, obsSize);
             float[] x2 = Data.gather(nextObs, idx, obsSize);
+            levels(target, s.nextAtoms());
             float[] next = target.forward(x2, idx.length);
             float[] nextOnline = Contract.has(contract.loss(), "q_next_online") ? online.forward(x2, idx.length) : null;
+            float[] tau = levels(online, s.atoms());
             float[] head = online.forward(x, idx.length);
-            CompiledObjective.Result r = contract.loss().run(batch(idx, head, next, nextOnline));
+            CompiledObjective.Result r = contract.loss().run(batch(idx, head, next, nextOnline, tau));
             if (!Double.isFinite(r.loss().item())) {
                 throw new NonFiniteLoss(r.loss().item(), steps);
             }
@@ -212,17 +235,19 @@ final class OffPolicy implements Loop {
         row.put("losses/grad_norm", normSum / n);
     }
 
-    private Map<String, Tensor> batch(int[] idx, float[] head, float[] next, float[] nextOnline) {
+    private Map<String, Tensor> batch(int[] idx, float[] head, float[] next, float[] nextOnline, float[] tau) {
         int b = idx.length;
         long[] vec = {b};
         long[] heads = contract.atomDim() == null ? new long[] {b, actions} : new long[] {b, actions, s.atoms()};
+        long[] nexts = contract.atomDim() == null ? heads : new long[] {b, actions, s.nextAtoms()};
         Map<String, Tensor> in = new LinkedHashMap<>();
         for (Graph.Input input : contract.loss().inputs()) {
             List<String> dims = input.type().dims();
             in.put(input.name(), switch (input.name()) {
                 case "q", "z", "logits" -> Data.floats(head, dims, heads);
-                case "q_next", "z_next", "next_logits" -> Data.floats(next, dims, heads);
+                case "q_next", "z_next", "next_logits" -> Data.floats(next, dims, nexts);
                 case "q_next_online" -> Data.floats(nextOnline, dims, heads);
+                case "tau" -> Data.floats(tau, dims, new long[] {s.atoms()});
                 case "action" -> Data.ints(Data.gather(action, idx), dims, vec);
                 case "reward" -> Data.floats(Data.gather(reward, idx, 1), dims, vec);
                 case "terminated" -> Data.bools(pick(terminated, idx), dims, vec);
@@ -251,6 +276,7 @@ final class OffPolicy implements Loop {
         double[] act = new double[count];
         int left = count;
         while (left > 0) {
+            levels(online, s.atoms());
             float[] q = qValues(online.forward(eval.obs.clone(), count), count);
             for (int e = 0; e < count; e++) {
                 act[e] = Categorical.argmax(q, e * actions, actions);

@@ -17,14 +17,16 @@ import java.util.Map;
  * {@code q}); {@code act} is the acting stage, a fn from the head to Q-values {@code [B, A]} (needed
  * for {@code logits}; for {@code z} the mean over N is the default).
  */
-record OffPolicyContract(CompiledObjective loss, String head, String atomDim, CompiledObjective act, List<String> reports) {
+record OffPolicyContract(CompiledObjective loss, String head, String atomDim, String nextDim, boolean iqn,
+                         CompiledObjective act, List<String> reports) {
 
     static final Map<String, Offer> LOSS = Contract.offers(
             "q", new Offer(DType.F32, 2, true, "the Q head, Q(s, ·) [B, A]"),
             "q_next", new Offer(DType.F32, 2, false, "the target network's Q(s', ·) [B, A]"),
             "q_next_online", new Offer(DType.F32, 2, false, "the online network's Q(s', ·) [B, A], for double DQN"),
             "z", new Offer(DType.F32, 3, true, "the quantile head, Z(s, ·) [B, A, N]"),
-            "z_next", new Offer(DType.F32, 3, false, "the target network's Z(s', ·) [B, A, N]"),
+            "z_next", new Offer(DType.F32, 3, false, "the target network's Z(s', ·) [B, A, N] (IQN: [B, A, M] at its own levels)"),
+            "tau", new Offer(DType.F32, 1, false, "the quantile levels z was evaluated at, sampled from U(0, 1) (IQN) [N]"),
             "logits", new Offer(DType.F32, 3, true, "the categorical head's logits over N atoms [B, A, N]"),
             "next_logits", new Offer(DType.F32, 3, false, "the target network's logits at s' [B, A, N]"),
             "action", new Offer(DType.I32, 1, false, "the action taken"),
@@ -71,7 +73,14 @@ record OffPolicyContract(CompiledObjective loss, String head, String atomDim, Co
                         + " Q-values [B, A]", "e.g. fn " + actCall.name() + "(" + head + ": f32[B,A,N]) -> f32[B,A]");
             }
         }
-        return new OffPolicyContract(loss, head, head.equals("q") ? null : in.type().dims().get(2), act,
+        boolean iqn = Contract.has(loss, "tau");
+        if (iqn && !head.equals("z")) {
+            throw new TrainError(Contract.at(compiler, objective.name(), "tau", objective.span()),
+                    "`tau` gives the levels of an implicit quantile head `z`, and this objective trains `" + head + "`");
+        }
+        String atomDim = head.equals("q") ? null : in.type().dims().get(2);
+        Graph.Input next = loss.graph().input("z_next");
+        return new OffPolicyContract(loss, head, atomDim, next == null ? atomDim : next.type().dims().get(2), iqn, act,
                 Contract.reports(loss));
     }
 }
