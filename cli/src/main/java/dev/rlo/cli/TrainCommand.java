@@ -96,7 +96,8 @@ final class TrainCommand implements Callable<Integer> {
                otherwise it is a line per tenth of the budget on stderr, away from the results */
             boolean terminal = System.console() != null && System.console().isTerminal();
             PrintStream log = terminal ? System.out : System.err;
-            Trainer.Summary s = Trainer.run(x, new Trainer.Options(dir, resume, every, evalEpisodes, log, terminal, b));
+            Trainer.Summary s = Trainer.run(x, new Trainer.Options(dir, resume, every, evalEpisodes, log, terminal,
+                    terminal ? columns() : 0, b));
             if (!s.interrupted()) {
                 stdout.printf(Locale.ROOT, "%s: %d steps, %d episodes in %.1f s; greedy evaluation: mean return %.2f ± %.2f"
                                 + " over %d episodes%s%n", x.name(), s.steps(), s.episodes(), s.seconds(),
@@ -119,6 +120,20 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("rlo: " + e.getMessage());
             return Main.USER_ERRORS;
+        }
+    }
+
+    /** The terminal's width from {@code stty size} on /dev/tty, or 0 when it cannot be had. */
+    private static int columns() {
+        try {
+            Process p = new ProcessBuilder("stty", "size").redirectInput(new java.io.File("/dev/tty")).start();
+            String[] size = new String(p.getInputStream().readAllBytes()).trim().split("\\s+");
+            return p.waitFor() == 0 && size.length == 2 ? Integer.parseInt(size[1]) : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
         }
     }
 

@@ -8,8 +8,9 @@ import java.util.Locale;
  * <pre>
  * ppo_cartpole  42% |██████████▌              | 42.0k/100k steps · 3.1k steps/s · 210 episodes · return 187.3 · loss 0.0123 · 0:14<0:19
  * </pre>
- * On a terminal the line is redrawn in place at most ten times a second; otherwise (a log file, CI)
- * a line is printed at every tenth of the budget.
+ * On a terminal the line is redrawn in place at most ten times a second, cut to the terminal's width
+ * (a wrapped line could not be redrawn); otherwise (a log file, CI) a line is printed after the
+ * first iteration and at every tenth of the budget.
  */
 public final class Progress {
 
@@ -18,6 +19,7 @@ public final class Progress {
 
     private final PrintStream out;
     private final boolean terminal;
+    private final int columns;
     private final String name;
     private final long budget;
     private final long startSteps;
@@ -25,9 +27,11 @@ public final class Progress {
     private long lastDraw;
     private int lastTenth = -1;
 
-    public Progress(PrintStream out, boolean terminal, String name, long budget, long startSteps) {
+    /** {@code columns}: the terminal's width, or 0 when unknown or not a terminal. */
+    public Progress(PrintStream out, boolean terminal, int columns, String name, long budget, long startSteps) {
         this.out = out;
         this.terminal = terminal;
+        this.columns = columns;
         this.name = name;
         this.budget = budget;
         this.startSteps = startSteps;
@@ -45,6 +49,9 @@ public final class Progress {
         lastTenth = tenth;
         String line = line(steps, episodes, recentReturn, loss, (now - startNanos) / 1e9);
         if (terminal) {
+            if (columns > 1 && line.codePointCount(0, line.length()) >= columns) {
+                line = line.substring(0, line.offsetByCodePoints(0, columns - 2)) + "…";
+            }
             out.print("\r\033[2K" + line + (finished ? "\n" : ""));
         } else {
             out.println(line);

@@ -35,7 +35,7 @@ public final class Trainer {
 
     /** How to run: where, whether to resume, how often to checkpoint, how to evaluate, where the bar goes. */
     public record Options(Path out, boolean resume, long checkpointEvery, int evalEpisodes, PrintStream log,
-                          boolean terminal, Backend backend) { }
+                          boolean terminal, int columns, Backend backend) { }
 
     /** What a finished run reports. */
     public record Summary(long steps, long episodes, double seconds, double evalMean, double evalStd, int evalEpisodes,
@@ -108,7 +108,7 @@ public final class Trainer {
     }
 
     private Summary train(MetricsCsv csv, Path ckpt, double secondsBefore) throws IOException {
-        Progress bar = new Progress(o.log(), o.terminal(), x.name(), budget, loop.steps());
+        Progress bar = new Progress(o.log(), o.terminal(), o.columns(), x.name(), budget, loop.steps());
         ArrayDeque<Double> recent = new ArrayDeque<>();
         long start = System.nanoTime();
         long nextCheckpoint = (loop.steps() / o.checkpointEvery() + 1) * o.checkpointEvery();
