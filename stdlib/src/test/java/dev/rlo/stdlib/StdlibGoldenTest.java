@@ -59,9 +59,12 @@ class StdlibGoldenTest {
         c.add(new Case("spo: ρ = (1.5, 1), Â = (1, −2), ε = ¼: −mean(1.5 − 2·¼, −2) = ½", "std.policy.{spo}",
                 "logp: f64[B], old: f64[B], adv: f64[B]", "spo(logp, old, adv, eps: 0.25)",
                 in("logp", v(Math.log(1.5), 0), "old", v(0, 0), "adv", v(1, -2)), d(0.5)));
-        c.add(new Case("awr: weights (1, min(30, 20)), −mean(1·(−1), 20·(−2)) = 20.5", "std.policy.{awr}",
+        c.add(new Case("awr, β = 1: weights (1, min(30, 20)), −mean(1·(−1), 20·(−2)) = 20.5", "std.policy.{awr}",
                 "logp: f64[B], adv: f64[B]", "awr(logp, adv, beta: 1.0, w_max: 20.0)",
                 in("logp", v(-1, -2), "adv", v(0, Math.log(30))), d(20.5)));
+        c.add(new Case("awr, β = ½ (a temperature): weights (e^(2·ln 2) = 4, 1), −mean(4·(−1), 1·(−2)) = 3", "std.policy.{awr}",
+                "logp: f64[B], adv: f64[B]", "awr(logp, adv, beta: 0.5)",
+                in("logp", v(-1, -2), "adv", v(Math.log(2), 0)), d(3)));
         c.add(new Case("rebel: pairs (0,1), (1,0) each (−2)², diagonal 0: 8/4", "std.policy.{rebel}",
                 "logp: f64[K], old: f64[K], r: f64[K]", "rebel(logp, old, r, eta: 1.0)",
                 in("logp", v(1, 2), "old", v(0, 0), "r", v(1, 0)), d(2)));
