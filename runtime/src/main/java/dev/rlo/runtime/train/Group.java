@@ -86,9 +86,7 @@ final class Group implements Loop {
         Map<String, Double> row = new LinkedHashMap<>();
         row.put("charts/episodic_return", pass / n);
         row.put("charts/learning_rate", rate);
-        double lossSum = 0;
-        double normSum = 0;
-        double[] reportSum = new double[contract.reports().size()];
+        StepMetrics metrics = new StepMetrics(contract.reports());
         for (int epoch = 0; epoch < s.epochs(); epoch++) {
             float[] logits = actor.net.forward(x, n * len);
             CompiledObjective.Result r = contract.loss().run(inputs(logits, tokens, oldLogp, refLogp, reward));
@@ -97,17 +95,9 @@ final class Group implements Loop {
             }
             float[] g = Data.floats(r.grads().get(contract.head()));
             actor.net.backward(contract.head().equals("logp") ? actor.throughLogSoftmax(g, logits, tokens) : g);
-            normSum += adam.step();
-            lossSum += r.loss().item();
-            for (int k = 0; k < reportSum.length; k++) {
-                reportSum[k] += r.reports().get(contract.reports().get(k)).item();
-            }
+            metrics.add(r, adam.step());
         }
-        row.put("losses/loss", lossSum / s.epochs());
-        for (int k = 0; k < reportSum.length; k++) {
-            row.put("losses/" + contract.reports().get(k), reportSum[k] / s.epochs());
-        }
-        row.put("losses/grad_norm", normSum / s.epochs());
+        metrics.into(row);
         steps += n;
         episodes += n;
         return row;

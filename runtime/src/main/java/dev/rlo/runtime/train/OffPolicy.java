@@ -201,9 +201,7 @@ final class OffPolicy implements Loop {
     }
 
     private void learn(Map<String, Double> row) {
-        double lossSum = 0;
-        double normSum = 0;
-        double[] reportSum = new double[contract.reports().size()];
+        StepMetrics metrics = new StepMetrics(contract.reports());
         for (int g = 0; g < s.gradientSteps(); g++) {
             int[] idx = new int[s.batch()];
             for (int i = 0; i < idx.length; i++) {
@@ -221,18 +219,9 @@ final class OffPolicy implements Loop {
                 throw new NonFiniteLoss(r.loss().item(), steps);
             }
             online.backward(Data.floats(r.grads().get(contract.head())));
-            normSum += adam.step();
-            lossSum += r.loss().item();
-            for (int k = 0; k < reportSum.length; k++) {
-                reportSum[k] += r.reports().get(contract.reports().get(k)).item();
-            }
+            metrics.add(r, adam.step());
         }
-        int n = s.gradientSteps();
-        row.put("losses/loss", lossSum / n);
-        for (int k = 0; k < reportSum.length; k++) {
-            row.put("losses/" + contract.reports().get(k), reportSum[k] / n);
-        }
-        row.put("losses/grad_norm", normSum / n);
+        metrics.into(row);
     }
 
     private Map<String, Tensor> batch(int[] idx, float[] head, float[] next, float[] nextOnline, float[] tau) {
@@ -269,31 +258,13 @@ final class OffPolicy implements Loop {
 
     @Override
     public Evaluation evaluate(int count, long seed) {
-        VecEnv eval = evalEnvs.make(count, seed);
-        double[] returns = new double[count];
-        long[] chosen = new long[actions];
-        boolean[] finished = new boolean[count];
-        double[] act = new double[count];
-        int left = count;
-        while (left > 0) {
+        return GreedyEpisodes.play(evalEnvs.make(count, seed), (obs, act) -> {
             levels(online, s.atoms());
-            float[] q = qValues(online.forward(eval.obs.clone(), count), count);
+            float[] q = qValues(online.forward(obs, count), count);
             for (int e = 0; e < count; e++) {
                 act[e] = Categorical.argmax(q, e * actions, actions);
             }
-            eval.step(act);
-            for (int e = 0; e < count; e++) {
-                if (!finished[e]) {
-                    chosen[(int) act[e]]++;
-                }
-                if (!finished[e] && (eval.terminated[e] || eval.truncated[e])) {
-                    finished[e] = true;
-                    returns[e] = eval.endedReturn[e];
-                    left--;
-                }
-            }
-        }
-        return new Evaluation(returns, chosen);
+        });
     }
 
     @Override

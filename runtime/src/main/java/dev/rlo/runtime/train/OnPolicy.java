@@ -236,10 +236,7 @@ final class OnPolicy implements Loop {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        double lossSum = 0;
-        double normSum = 0;
-        double[] reportSum = new double[contract.reports().size()];
-        int count = 0;
+        StepMetrics metrics = new StepMetrics(contract.reports());
         for (int epoch = 0; epoch < epochs; epoch++) {
             shuffle(order);
             for (int m = 0; m < minibatches; m++) {
@@ -258,19 +255,10 @@ final class OnPolicy implements Loop {
                 if (contract.hasCritic()) {
                     critic.backward(Data.floats(r.grads().get("value")));
                 }
-                normSum += adam.step();
-                lossSum += r.loss().item();
-                for (int k = 0; k < reportSum.length; k++) {
-                    reportSum[k] += r.reports().get(contract.reports().get(k)).item();
-                }
-                count++;
+                metrics.add(r, adam.step());
             }
         }
-        row.put("losses/loss", lossSum / count);
-        for (int k = 0; k < reportSum.length; k++) {
-            row.put("losses/" + contract.reports().get(k), reportSum[k] / count);
-        }
-        row.put("losses/grad_norm", normSum / count);
+        metrics.into(row);
     }
 
     /** The objective's inputs for the minibatch {@code idx}. */
@@ -300,37 +288,18 @@ final class OnPolicy implements Loop {
 
     @Override
     public Evaluation evaluate(int count, long seed) {
-        VecEnv eval = evalEnvs.make(count, seed);
-        double[] returns = new double[count];
-        long[] chosen = new long[continuous ? 0 : actions];
-        int width = continuous ? actions : 1;
-        boolean[] finished = new boolean[count];
-        double[] act = new double[count * width];
-        int left = count;
-        while (left > 0) {
-            float[] lg = actor.forward(eval.obs.clone(), count);
+        return GreedyEpisodes.play(evalEnvs.make(count, seed), (obs, act) -> {
+            float[] out = actor.forward(obs, count);
             for (int e = 0; e < count; e++) {
                 if (continuous) {
                     for (int d = 0; d < actions; d++) {
-                        act[e * actions + d] = lg[e * actions + d];   // the mean: the greedy continuous action
+                        act[e * actions + d] = out[e * actions + d];   // the mean: the greedy continuous action
                     }
                 } else {
-                    act[e] = Categorical.argmax(lg, e * actions, actions);
+                    act[e] = Categorical.argmax(out, e * actions, actions);
                 }
             }
-            eval.step(act);
-            for (int e = 0; e < count; e++) {
-                if (!finished[e] && !continuous) {
-                    chosen[(int) act[e]]++;
-                }
-                if (!finished[e] && (eval.terminated[e] || eval.truncated[e])) {
-                    finished[e] = true;
-                    returns[e] = eval.endedReturn[e];
-                    left--;
-                }
-            }
-        }
-        return new Evaluation(returns, chosen);
+        });
     }
 
     @Override

@@ -141,28 +141,18 @@ final class Preference implements Loop {
             order[i] = order[j];
             order[j] = t;
         }
-        double lossSum = 0;
-        double normSum = 0;
-        double[] reportSum = new double[reports.size()];
+        StepMetrics metrics = new StepMetrics(reports);
         int batches = 0;
         for (int from = 0; from + s.batch() <= order.length; from += s.batch()) {
             int[] idx = Arrays.copyOfRange(order, from, from + s.batch());
             CompiledObjective.Result r = step(idx);
-            lossSum += r.loss().item();
-            normSum += adam.step();
-            for (int k = 0; k < reportSum.length; k++) {
-                reportSum[k] += r.reports().get(reports.get(k)).item();
-            }
+            metrics.add(r, adam.step());
             batches++;
         }
         steps += (long) batches * s.batch();
         iterations++;
         row.put("charts/episodic_return", Trainer.mean(actor.evaluate(100, evalSeed).returns()));
-        row.put("losses/loss", lossSum / batches);
-        for (int k = 0; k < reportSum.length; k++) {
-            row.put("losses/" + reports.get(k), reportSum[k] / batches);
-        }
-        row.put("losses/grad_norm", normSum / batches);
+        metrics.into(row);
         return row;
     }
 
