@@ -24,7 +24,7 @@ import java.util.Map;
  * policy. The policy is an MLP over {@link Digits#context}; a {@code logp} head is differentiated
  * through the log-softmax by the loop. Steps are completions: the budget counts sampled answers.
  */
-final class Group implements Loop {
+final class Group extends CountingLoop {
 
     record Setup(int prompts, int samples, int epochs, int[] hidden, Mlp.Activation activation, double lr,
                  boolean anneal, double adamEps, double maxGradNorm, long seed) { }
@@ -35,20 +35,17 @@ final class Group implements Loop {
     private final SequencePolicy actor;
     private final SequencePolicy reference;
     private final Adam adam;
-    private final Rng rng;
     private final int len;
     private final int vocab;
 
-    private long steps;
-    private long episodes;
 
     Group(GroupContract contract, Digits task, Setup setup) {
+        super(setup.seed());
         this.contract = contract;
         this.task = task;
         this.s = setup;
         this.len = task.length();
         this.vocab = task.base();
-        this.rng = Rng.stream(setup.seed(), -1);
         this.actor = new SequencePolicy(task, setup.hidden(), setup.activation(), Rng.stream(setup.seed(), -2));
         this.reference = new SequencePolicy(task, setup.hidden(), setup.activation(), Rng.stream(setup.seed(), -2));
         this.adam = new Adam(List.of(actor.net), setup.lr(), 0.9, 0.999, setup.adamEps(), setup.maxGradNorm());
@@ -134,32 +131,14 @@ final class Group implements Loop {
     }
 
     @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public long episodes() {
-        return episodes;
-    }
-
-    @Override
-    public void save(DataOutput out) throws IOException {
-        out.writeLong(steps);
-        out.writeLong(episodes);
-        out.writeLong(rng.state());
-        actor.net.save(out);
-        reference.net.save(out);
+    protected void saveState(DataOutput out) throws IOException {
+        actor.net.save(out);   // the reference is the seed's initial policy, never trained: nothing to save
         adam.save(out);
     }
 
     @Override
-    public void restore(DataInput in) throws IOException {
-        steps = in.readLong();
-        episodes = in.readLong();
-        rng.setState(in.readLong());
+    protected void restoreState(DataInput in) throws IOException {
         actor.net.restore(in);
-        reference.net.restore(in);
         adam.restore(in);
     }
 }

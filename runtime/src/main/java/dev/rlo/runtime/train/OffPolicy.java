@@ -29,7 +29,7 @@ import java.util.Map;
  * ({@link OffPolicyContract}); the greedy action maximises Q, the quantiles' mean, or the acting
  * stage's Q-values.
  */
-final class OffPolicy implements Loop {
+final class OffPolicy extends CountingLoop {
 
     /** The loop's sizes and schedule, and the network's and optimizer's settings. */
     record Setup(int buffer, int batch, int learningStarts, int trainEvery, int gradientSteps, int targetEvery,
@@ -43,7 +43,6 @@ final class OffPolicy implements Loop {
     private final ValueNet online;
     private final ValueNet target;
     private final Adam adam;
-    private final Rng rng;
     private final int envs;
     private final int actions;
     private final int obsSize;
@@ -58,11 +57,10 @@ final class OffPolicy implements Loop {
     private int size;
     private int at;
 
-    private long steps;
-    private long episodes;
     private long targetSyncedAt;
 
     OffPolicy(OffPolicyContract contract, VecEnv env, Envs.Factory evalEnvs, Setup setup) {
+        super(setup.seed());
         this.contract = contract;
         this.env = env;
         this.evalEnvs = evalEnvs;
@@ -70,7 +68,6 @@ final class OffPolicy implements Loop {
         this.envs = env.envs();
         this.actions = env.actionSpace().n();
         this.obsSize = env.obsSize();
-        this.rng = Rng.stream(setup.seed(), -1);
         Rng init = Rng.stream(setup.seed(), -2);
         this.online = network(setup, init);
         this.target = network(setup, init);
@@ -268,21 +265,8 @@ final class OffPolicy implements Loop {
     }
 
     @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public long episodes() {
-        return episodes;
-    }
-
-    @Override
-    public void save(DataOutput out) throws IOException {
-        out.writeLong(steps);
-        out.writeLong(episodes);
+    protected void saveState(DataOutput out) throws IOException {
         out.writeLong(targetSyncedAt);
-        out.writeLong(rng.state());
         env.save(out);
         online.save(out);
         target.save(out);
@@ -301,11 +285,8 @@ final class OffPolicy implements Loop {
     }
 
     @Override
-    public void restore(DataInput in) throws IOException {
-        steps = in.readLong();
-        episodes = in.readLong();
+    protected void restoreState(DataInput in) throws IOException {
         targetSyncedAt = in.readLong();
-        rng.setState(in.readLong());
         env.restore(in);
         online.restore(in);
         target.restore(in);

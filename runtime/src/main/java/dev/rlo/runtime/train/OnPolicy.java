@@ -1,7 +1,6 @@
 package dev.rlo.runtime.train;
 
 import dev.rlo.compiler.CompiledObjective;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.tensor.Tensor;
 import dev.rlo.runtime.Rng;
@@ -33,7 +32,7 @@ import java.util.Map;
  * CleanRL and SB3 use for classic control. Which inputs the stage and the objective may ask for is
  * {@link OnPolicyContract}'s.
  */
-final class OnPolicy implements Loop {
+final class OnPolicy extends CountingLoop {
 
     private final VecEnv env;
     private final Envs.Factory evalEnvs;
@@ -45,7 +44,6 @@ final class OnPolicy implements Loop {
     private final Free logStd;
     private final boolean continuous;
     private final Adam adam;
-    private final Rng rng;
     private final int horizon;
     private final int envs;
     private final int epochs;
@@ -66,10 +64,9 @@ final class OnPolicy implements Loop {
     private final boolean[] truncated;
     private final float[] logits;
 
-    private long steps;
-    private long episodes;
 
     OnPolicy(OnPolicyContract contract, VecEnv env, Envs.Factory evalEnvs, Setup setup) {
+        super(setup.seed);
         this.contract = contract;
         this.env = env;
         this.evalEnvs = evalEnvs;
@@ -82,7 +79,6 @@ final class OnPolicy implements Loop {
         this.continuous = contract.continuous();
         this.actions = continuous ? env.actionSpace().dim() : env.actionSpace().n();
         this.obsSize = env.obsSize();
-        this.rng = Rng.stream(setup.seed, -1);
         Rng init = Rng.stream(setup.seed, -2);
         this.actor = new Mlp(obsSize, setup.hidden, actions, setup.activation, 0.01, init);
         this.critic = new Mlp(obsSize, setup.hidden, 1, setup.activation, 1.0, init);
@@ -303,20 +299,7 @@ final class OnPolicy implements Loop {
     }
 
     @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public long episodes() {
-        return episodes;
-    }
-
-    @Override
-    public void save(DataOutput out) throws IOException {
-        out.writeLong(steps);
-        out.writeLong(episodes);
-        out.writeLong(rng.state());
+    protected void saveState(DataOutput out) throws IOException {
         env.save(out);
         actor.save(out);
         critic.save(out);
@@ -325,10 +308,7 @@ final class OnPolicy implements Loop {
     }
 
     @Override
-    public void restore(DataInput in) throws IOException {
-        steps = in.readLong();
-        episodes = in.readLong();
-        rng.setState(in.readLong());
+    protected void restoreState(DataInput in) throws IOException {
         env.restore(in);
         actor.restore(in);
         critic.restore(in);

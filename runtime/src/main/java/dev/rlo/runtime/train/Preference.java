@@ -26,7 +26,7 @@ import java.util.Map;
  * {@code batch}; the step budget counts pairs trained on. The heads are the sequence log-probabilities
  * (sums over the L tokens) of the chosen and the rejected answers.
  */
-final class Preference implements Loop {
+final class Preference extends CountingLoop {
 
     /** The objective's inputs, per minibatch of P pairs. */
     static final Map<String, Offer> LOSS = Contract.offers(
@@ -43,7 +43,6 @@ final class Preference implements Loop {
     private final Setup s;
     private final SequencePolicy actor;
     private final Adam adam;
-    private final Rng rng;
     private final int len;
     private final long evalSeed;
 
@@ -54,15 +53,13 @@ final class Preference implements Loop {
     private final float[] refW;
     private final float[] refL;
 
-    private long steps;
-    private long iterations;
 
     Preference(CompiledObjective loss, Digits task, Setup setup) {
+        super(setup.seed());
         this.loss = loss;
         this.reports = Contract.reports(loss);
         this.s = setup;
         this.len = task.length();
-        this.rng = Rng.stream(setup.seed(), -1);
         this.actor = new SequencePolicy(task, setup.hidden(), setup.activation(), Rng.stream(setup.seed(), -2));
         this.adam = new Adam(List.of(actor.net), setup.lr(), 0.9, 0.999, setup.adamEps(), setup.maxGradNorm());
         this.evalSeed = setup.seed() + 77;
@@ -150,7 +147,7 @@ final class Preference implements Loop {
             batches++;
         }
         steps += (long) batches * s.batch();
-        iterations++;
+        episodes++;   // an epoch over the pairs counts as the progress bar's episode
         row.put("charts/episodic_return", Trainer.mean(actor.evaluate(100, evalSeed).returns()));
         metrics.into(row);
         return row;
@@ -207,29 +204,13 @@ final class Preference implements Loop {
     }
 
     @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public long episodes() {
-        return iterations;
-    }
-
-    @Override
-    public void save(DataOutput out) throws IOException {
-        out.writeLong(steps);
-        out.writeLong(iterations);
-        out.writeLong(rng.state());
+    protected void saveState(DataOutput out) throws IOException {
         actor.net.save(out);
         adam.save(out);
     }
 
     @Override
-    public void restore(DataInput in) throws IOException {
-        steps = in.readLong();
-        iterations = in.readLong();
-        rng.setState(in.readLong());
+    protected void restoreState(DataInput in) throws IOException {
         actor.net.restore(in);
         adam.restore(in);
     }

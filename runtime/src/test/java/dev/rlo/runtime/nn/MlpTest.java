@@ -17,19 +17,23 @@ class MlpTest {
             float[] c = {1.5f, -0.5f, 0.25f, 2f};
             net.forward(x, 2);
             net.backward(c);
-            float[] analytic = net.grad().clone();
-            float[] p = net.params();
-            float h = 1e-2f;
-            for (int i = 0; i < p.length; i++) {
-                float keep = p[i];
-                p[i] = keep + h;
-                double up = dot(net.forward(x, 2), c);
-                p[i] = keep - h;
-                double down = dot(net.forward(x, 2), c);
-                p[i] = keep;
-                double numeric = (up - down) / (2 * h);
-                assertEquals(numeric, analytic[i], 2e-3 + 1e-2 * Math.abs(numeric), act + " parameter " + i);
-            }
+            matchesCentralDifferences(net, 1e-2f, () -> dot(net.forward(x, 2), c), act + "");
+        }
+    }
+
+    /** Each parameter's analytic gradient (from the last backward) against central differences of {@code loss}. */
+    private static void matchesCentralDifferences(Parameters part, float h, java.util.function.DoubleSupplier loss, String what) {
+        float[] analytic = part.grad().clone();
+        float[] p = part.params();
+        for (int i = 0; i < p.length; i++) {
+            float keep = p[i];
+            p[i] = keep + h;
+            double up = loss.getAsDouble();
+            p[i] = keep - h;
+            double down = loss.getAsDouble();
+            p[i] = keep;
+            double numeric = (up - down) / (2 * h);
+            assertEquals(numeric, analytic[i], 2e-3 + 1e-2 * Math.abs(numeric), what + " parameter " + i);
         }
     }
 
@@ -90,18 +94,7 @@ class MlpTest {
         net.backward(c);
         float h = 1e-3f;
         for (Mlp part : net.parts()) {
-            float[] analytic = part.grad().clone();
-            float[] p = part.params();
-            for (int i = 0; i < p.length; i++) {
-                float keep = p[i];
-                p[i] = keep + h;
-                double up = dot(net.forward(x, 2), c);
-                p[i] = keep - h;
-                double down = dot(net.forward(x, 2), c);
-                p[i] = keep;
-                double numeric = (up - down) / (2 * h);
-                assertEquals(numeric, analytic[i], 2e-3 + 1e-2 * Math.abs(numeric), "parameter " + i);
-            }
+            matchesCentralDifferences(part, h, () -> dot(net.forward(x, 2), c), "IQN part");
         }
     }
 
