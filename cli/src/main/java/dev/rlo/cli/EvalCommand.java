@@ -3,8 +3,6 @@ package dev.rlo.cli;
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.backend.Backend;
-import dev.rlo.compiler.backend.cpu.CpuBackend;
-import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import dev.rlo.compiler.io.Json;
 import dev.rlo.compiler.io.TensorJson;
 import dev.rlo.compiler.tensor.Tensor;
@@ -22,20 +20,21 @@ final class EvalCommand extends ObjectiveCommand {
 
     enum Format { text, json }
 
-    enum BackendName { cpu, reference }
-
     @Option(names = "--grad", description = "Also print the gradient with respect to every grad input.")
     boolean grad;
 
     @Option(names = "--backend", paramLabel = "NAME", description = "The backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    BackendName backend = BackendName.cpu;
+    Backends backend = Backends.cpu;
+
+    @Option(names = "--device", paramLabel = "SPEC", description = "The opencl device (number or part of its name) or cuda device number.")
+    String device;
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "Output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format = Format.text;
 
     @Override
     int run(Compiler compiler, String objective, PrintWriter out) {
-        Backend b = backend == BackendName.cpu ? new CpuBackend() : new ReferenceBackend();
+        Backend b = backend.create(device);
         var forInputs = compiler.graph(objective, Map.of(), f64(), false);
         Map<String, Tensor> inputs = inputs(forInputs);
         CompiledObjective compiled = compiler.compile(objective, hyper, f64(), b);

@@ -3,8 +3,6 @@ package dev.rlo.cli;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.backend.Backend;
-import dev.rlo.compiler.backend.cpu.CpuBackend;
-import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import dev.rlo.runtime.train.Experiment;
 import dev.rlo.runtime.train.TrainError;
 import dev.rlo.runtime.train.Trainer;
@@ -33,8 +31,6 @@ import picocli.CommandLine.Parameters;
         description = {"Run the experiment of a train block: progress bar, metrics.csv, curve.png, checkpoints.",
                 "Writes into runs/NAME__seedS__TIME unless --out is given."})
 final class TrainCommand implements Callable<Integer> {
-
-    enum BackendName { cpu, reference }
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The .rlo file with the train block.")
     Path file;
@@ -65,7 +61,10 @@ final class TrainCommand implements Callable<Integer> {
     int evalEpisodes = 10;
 
     @Option(names = "--backend", paramLabel = "NAME", description = "The backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    BackendName backend = BackendName.cpu;
+    Backends backend = Backends.cpu;
+
+    @Option(names = "--device", paramLabel = "SPEC", description = "The opencl device (number or part of its name) or cuda device number.")
+    String device;
 
     @Option(names = "--path", paramLabel = "DIR", description = "Add a directory to the import search path (repeatable).")
     List<Path> libraryPath = new ArrayList<>();
@@ -91,7 +90,7 @@ final class TrainCommand implements Callable<Integer> {
             if (every < 1) {
                 throw new UserError("--checkpoint-every must be at least 1");
             }
-            Backend b = backend == BackendName.cpu ? new CpuBackend() : new ReferenceBackend();
+            Backend b = backend.create(device);
             /* on a terminal the bar is redrawn in place on stdout (the launcher filters stderr by lines);
                otherwise it is a line per tenth of the budget on stderr, away from the results */
             boolean terminal = System.console() != null && System.console().isTerminal();

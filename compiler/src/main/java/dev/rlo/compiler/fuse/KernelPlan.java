@@ -20,6 +20,17 @@ public record KernelPlan(Graph graph, List<Buffer> buffers, Map<Node, Buffer> bu
         return bufferOf.containsKey(n);
     }
 
+    /** Every dimension the plan mentions, in a fixed order: how generated code numbers them. */
+    public List<String> dims() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        graph.inputs().forEach(i -> out.addAll(i.type().dims()));
+        graph.renames().forEach(r -> out.add(r.to()));
+        for (Node n : graph.nodes()) {
+            out.addAll(n.type().dims());
+        }
+        return List.copyOf(out);
+    }
+
     /** The number of passes over data: one per phase of a Loop with no outer dims, one per other kernel. */
     public int passes() {
         int n = 0;

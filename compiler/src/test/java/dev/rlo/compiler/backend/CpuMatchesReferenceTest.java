@@ -35,7 +35,7 @@ class CpuMatchesReferenceTest {
             String weights = c.dims().isEmpty() ? "w: f64" : "w: f64[" + c.dims() + "]";
             String src = "objective grad_case(" + c.params() + ", " + weights + ") {\n  sum((" + c.expr() + ") * w)\n}\n"
                     + GradientTest.HELPERS;
-            compare(Rlo.source(src), "grad_case", Map.of(), true, 7, 1e-9);
+            compare(new CpuBackend(), Rlo.source(src), "grad_case", Map.of(), true, 7, 1e-9);
         }));
     }
 
@@ -63,22 +63,25 @@ class CpuMatchesReferenceTest {
 
     @Test
     void randomProgramsAgree() {
+        randomProgramsAgree(new CpuBackend(), RANDOM_PROGRAMS);
+    }
+
+    static void randomProgramsAgree(Backend fused, int programs) {
         Random random = new Random(SEED);
-        int compared = 0;
-        for (int i = 0; i < RANDOM_PROGRAMS; i++) {
+        for (int i = 0; i < programs; i++) {
             String program = new TypedProgramGenerator(random).program();
             /* rows longer than a vector, with tails, and rows shorter than one */
             Map<String, Long> sizes = Map.of("B", 2L + random.nextInt(4), "T", 1L + random.nextInt(70), "A", 1L + random.nextInt(40));
             try {
-                compare(Rlo.source(program), "random_case", sizes, false, random.nextLong(), 1e-4);
+                compare(fused, Rlo.source(program), "random_case", sizes, false, random.nextLong(), 1e-4);
             } catch (AssertionError | Compiler.CheckFailed e) {
                 throw new AssertionError("seed " + SEED + ", sizes " + sizes + ", program:\n" + program + "\n" + e.getMessage(), e);
             }
         }
     }
 
-    /** Runs {@code objective} on both backends on the same random inputs and compares every output. */
-    static void compare(Compiler c, String objective, Map<String, Long> sizes, boolean f64, long seed, double rtol) {
+    /** Runs {@code objective} on the reference and {@code fused} on the same random inputs and compares every output. */
+    static void compare(Backend fused, Compiler c, String objective, Map<String, Long> sizes, boolean f64, long seed, double rtol) {
         Graph g = c.graph(objective, Map.of(), f64, true);
         Map<String, Tensor> inputs = Gradcheck.inputs(g, new Gradcheck.Options(sizes, seed, 0, 0, Map.of()));
         Map<String, Tensor> want;
@@ -87,7 +90,7 @@ class CpuMatchesReferenceTest {
         } catch (dev.rlo.compiler.UserError e) {
             return; /* e.g. an index out of range: the same error is checked elsewhere */
         }
-        Map<String, Tensor> got = new CpuBackend().compile(g).run(inputs);
+        Map<String, Tensor> got = fused.compile(g).run(inputs);
         assertEquals(want.keySet(), got.keySet());
         want.forEach((name, w) -> {
             Tensor h = got.get(name);

@@ -17,10 +17,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -62,13 +60,7 @@ public final class CpuPlan {
 
     /** Every dimension the plan mentions, in a fixed order: the generated code's {@code n[i]}. */
     static List<String> dims(KernelPlan plan) {
-        Set<String> out = new LinkedHashSet<>();
-        plan.graph().inputs().forEach(i -> out.addAll(i.type().dims()));
-        plan.graph().renames().forEach(r -> out.add(r.to()));
-        for (Node n : plan.graph().nodes()) {
-            out.addAll(n.type().dims());
-        }
-        return List.copyOf(out);
+        return plan.dims();
     }
 
     /** True for a reduction a Loop finishes itself, per outer index (a later phase reads it). */

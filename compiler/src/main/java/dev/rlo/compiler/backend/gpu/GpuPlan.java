@@ -1,0 +1,173 @@
+package dev.rlo.compiler.backend.gpu;
+
+import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.backend.Inputs;
+import dev.rlo.compiler.fuse.Buffer;
+import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.ir.Attrs;
+import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.tensor.Tensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A plan compiled for a device, and how to run it: inputs are checked on the host (NaN and ∞
+ * rejected, as every backend does) and copied to device memory, the {@link GpuProgram#schedule()}
+ * runs in order, then the outputs come back. Device memory is kept between runs and grown when a
+ * run needs more.
+ */
+final class GpuPlan {
+
+    private final KernelPlan plan;
+    private final GpuProgram program;
+    private final Device device;
+    private final Device.Program built;
+    private final Map<String, Device.Memory> memory = new HashMap<>();
+
+    GpuPlan(KernelPlan plan, Device device) {
+        this.plan = plan;
+        this.device = device;
+        this.program = CSource.render(plan, device.dialect());
+        this.built = device.build(program.source());
+    }
+
+    synchronized Map<String, Tensor> run(Map<String, Tensor> given) {
+        Inputs.Bound bound = Inputs.bind(plan.graph(), given, true);
+        Map<String, Long> sizes = bound.sizes();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment n = arena.allocate(8L * Math.max(1, program.dims().size()));
+            for (int i = 0; i < program.dims().size(); i++) {
+                n.setAtIndex(ValueLayout.JAVA_LONG, i, sizes.getOrDefault(program.dims().get(i), 0L));
+            }
+            device.write(memory("n", n.byteSize()), n, n.byteSize());
+            MemorySegment err = arena.allocate(8);
+            device.write(memory("err", 8), err, 8);
+            for (Buffer b : plan.buffers()) {
+                if (b.node().op() == Op.INPUT) {
+                    INDArray a = contiguous(bound.tensors().get(b.node().attrs(Attrs.Input.class).name()).data());
+                    long bytes = bytes(b, sizes);
+                    device.write(memory("b" + b.id(), bytes), segment(a, bytes), bytes);
+                }
+            }
+            schedule(sizes);
+            device.read(memory.get("err"), err, 8);
+            if (err.get(ValueLayout.JAVA_INT, 0) != 0) {
+                String dim = program.dims().get(err.get(ValueLayout.JAVA_INT, 0) - 1);
+                throw new UserError("index " + err.get(ValueLayout.JAVA_INT, 4) + " is out of range for dimension " + dim
+                        + " of size " + sizes.get(dim));
+            }
+            return outputs(sizes);
+        }
+    }
+
+    private void schedule(Map<String, Long> sizes) {
+        Map<Integer, Long> slices = new HashMap<>();
+        for (GpuProgram.Step step : program.schedule()) {
+            switch (step) {
+                case GpuProgram.Launch l -> {
+                    long items = GpuProgram.items(GpuProgram.volume(l.extent(), sizes), device.maxItems(), l.scratch(), sizes);
+                    for (GpuProgram.Scratch s : l.scratch()) {
+                        long count = (s.partial() ? items : 1) * GpuProgram.volume(s.dims(), sizes);
+                        Device.Memory aux = memory("aux" + s.buffer(), count * s.slots() * 8);
+                        device.fill(built, aux, count, s.slots(), s.v0(), s.v1());
+                        slices.put(s.buffer(), s.partial() ? items : 1);
+                    }
+                    device.launch(built, l.kernel(), items, args(l.kernel(), items, 0, sizes));
+                }
+                case GpuProgram.Finish f -> {
+                    long items = Math.max(1, Math.min(GpuProgram.volume(f.dims(), sizes), device.maxItems()));
+                    device.launch(built, f.kernel(), items, args(f.kernel(), items, slices.get(f.buffer()), sizes));
+                }
+            }
+        }
+        device.finish();
+    }
+
+    /** The arguments of {@code kernel}, by its parameter names; buffers are allocated as first named. */
+    private List<Object> args(String kernel, long items, long slices, Map<String, Long> sizes) {
+        List<Object> out = new ArrayList<>();
+        for (String p : program.params().get(kernel)) {
+            out.add(switch (p) {
+                case "items" -> items;
+                case "slices" -> slices;
+                case "n", "err" -> memory.get(p);
+                default -> {
+                    if (p.startsWith("aux")) {
+                        yield memory.get(p);
+                    }
+                    Buffer b = plan.buffers().get(Integer.parseInt(p.substring(p.startsWith("tmp") ? 3 : 1)));
+                    yield memory(p, p.startsWith("tmp") ? 4 * GpuProgram.volume(b.type().dims(), sizes) : bytes(b, sizes));
+                }
+            });
+        }
+        return out;
+    }
+
+    private Map<String, Tensor> outputs(Map<String, Long> sizes) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        Map<Node, INDArray> read = new HashMap<>();
+        plan.graph().outputs().forEach((name, node) -> {
+            INDArray a = read.computeIfAbsent(node, k -> {
+                Buffer b = plan.buffer(k);
+                long[] shape = b.type().dims().stream().mapToLong(sizes::get).toArray();
+                INDArray arr = shape.length == 0 ? Nd4j.scalar(Tensor.storage(b.type().dtype()), 0)
+                        : Nd4j.createUninitialized(Tensor.storage(b.type().dtype()), shape);
+                long bytes = bytes(b, sizes);
+                if (bytes > 0) {
+                    device.read(memory.get("b" + b.id()), segment(arr, bytes), bytes);
+                }
+                return arr;
+            });
+            out.put(name, new Tensor(node.type().dtype(), node.type().dims(), a));
+        });
+        return out;
+    }
+
+    /** The device memory named {@code name}, at least {@code bytes} long (grown if a run needs more). */
+    private Device.Memory memory(String name, long bytes) {
+        Device.Memory m = memory.get(name);
+        if (m == null || m.bytes() < bytes) {
+            if (m != null) {
+                device.free(m);
+            }
+            m = device.allocate(Math.max(bytes, 16));
+            memory.put(name, m);
+        }
+        return m;
+    }
+
+    private static long bytes(Buffer b, Map<String, Long> sizes) {
+        DType d = b.type().dtype();
+        return GpuProgram.volume(b.type().dims(), sizes) * (d == DType.F64 ? 8 : d == DType.BOOL ? 1 : 4);
+    }
+
+    private static MemorySegment segment(INDArray a, long bytes) {
+        int width = a.data().getElementSize();
+        return MemorySegment.ofAddress(a.data().address() + a.offset() * width).reinterpret(Math.max(bytes, 1));
+    }
+
+    private static INDArray contiguous(INDArray a) {
+        long expect = 1;
+        for (int i = a.rank() - 1; i >= 0; i--) {
+            if (a.size(i) != 1 && a.stride(i) != expect) {
+                return a.dup('c');
+            }
+            expect *= a.size(i);
+        }
+        return a;
+    }
+
+    GpuProgram program() {
+        return program;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.rlo.compiler.backend;
+
+import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.backend.gpu.GpuBackend;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The GPU backends for tests. Where a platform is absent the test is skipped, with the reason in
+ * the report — except OpenCL under CI ({@code CI=true}), where {@code .ci/run} installs PoCL, so a
+ * missing platform fails instead of silently skipping the corpus.
+ */
+public final class Devices {
+
+    private Devices() { }
+
+    /** The opencl backend, or a skip (a failure under CI) when no OpenCL platform exists. */
+    public static Backend opencl() {
+        GpuBackend b = GpuBackend.opencl(null);
+        try {
+            b.device();
+        } catch (UserError e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw e;
+            }
+            Assumptions.abort(e.getMessage());
+        }
+        return b;
+    }
+
+    /** The cuda backend, or a skip when no CUDA driver or GPU exists. */
+    public static Backend cuda() {
+        GpuBackend b = GpuBackend.cuda(null);
+        try {
+            b.device();
+        } catch (UserError e) {
+            Assumptions.abort(e.getMessage());
+        }
+        return b;
+    }
+}

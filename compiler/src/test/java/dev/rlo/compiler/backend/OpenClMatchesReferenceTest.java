@@ -1,0 +1,36 @@
+package dev.rlo.compiler.backend;
+
+import dev.rlo.compiler.Rlo;
+import dev.rlo.compiler.grad.GradientTest;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The opencl backend against the reference, as {@link CpuMatchesReferenceTest} checks the cpu one:
+ * every op's gradient case in f64 (to 1e-9) and random programs with random shapes in f32 (to 1e-4
+ * relative). On PoCL each new program costs a build (about 0.1 s), so this is the slowest corpus.
+ */
+class OpenClMatchesReferenceTest {
+
+    /** Fewer than on cpu: each is new code for PoCL to compile (about 1 s); the op cases cover every op. */
+    static final int RANDOM_PROGRAMS = 12;
+
+    @TestFactory
+    Stream<DynamicTest> everyOpsGradientCaseAgrees() {
+        Backend opencl = Devices.opencl();
+        return GradientTest.cases().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
+            String weights = c.dims().isEmpty() ? "w: f64" : "w: f64[" + c.dims() + "]";
+            String src = "objective grad_case(" + c.params() + ", " + weights + ") {\n  sum((" + c.expr() + ") * w)\n}\n"
+                    + GradientTest.HELPERS;
+            CpuMatchesReferenceTest.compare(opencl, Rlo.source(src), "grad_case", Map.of(), true, 7, 1e-9);
+        }));
+    }
+
+    @Test
+    void randomProgramsAgree() {
+        CpuMatchesReferenceTest.randomProgramsAgree(Devices.opencl(), RANDOM_PROGRAMS);
+    }
+}
