@@ -7,8 +7,6 @@ import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.backend.Backend;
-import dev.rlo.compiler.backend.cpu.CpuBackend;
-import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,8 +75,8 @@ class MultistepTest {
         return g;
     }
 
-    /** Each check runs on both backends. */
-    static final List<Backend> BACKENDS = List.of(new ReferenceBackend(), new CpuBackend());
+    /** One corpus, several configurations: every check runs on every backend ({@link Backends}). */
+    static final List<Backend> BACKENDS = Backends.ALL;
 
     static Map<String, Tensor> run(Rollout o, Backend backend) {
         Compiler c = Compiler.fromSource("probe.rlo", SRC, null, List.of());

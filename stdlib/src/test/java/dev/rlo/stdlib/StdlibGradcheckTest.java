@@ -9,8 +9,6 @@ import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.Param;
 import dev.rlo.compiler.ast.TypeExpr;
 import dev.rlo.compiler.backend.Backend;
-import dev.rlo.compiler.backend.cpu.CpuBackend;
-import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +22,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * {@code rlo gradcheck} on the whole standard library, in f64 against central differences (error ≤
- * 1e-6), on the reference and the cpu backend: every objective as it is, and every fn through a wrapper objective that differentiates
+ * 1e-6), on every backend ({@link Backends}): every objective as it is, and every fn through a wrapper objective that differentiates
  * all of its float inputs and contracts its result with random weights.
  */
 class StdlibGradcheckTest {
@@ -53,8 +51,8 @@ class StdlibGradcheckTest {
         return tests.stream();
     }
 
-    /** One corpus, two configurations: every check runs on both backends. */
-    static final List<Backend> BACKENDS = List.of(new ReferenceBackend(), new CpuBackend());
+    /** One corpus, several configurations: every check runs on every backend ({@link Backends}). */
+    static final List<Backend> BACKENDS = Backends.ALL;
 
     private static void check(Compiler c, String objective, Backend backend) {
         Gradcheck.Report r = Gradcheck.run(c, objective, Map.of(),
