@@ -47,7 +47,9 @@ public final class CupyModule {
             s.append("    (").append(quote(in.name())).append(", ").append(b == null ? "None" : b.id()).append(", ")
                     .append(quote(numpy(in.type().dtype()))).append(", ").append(list(in.type().dims())).append("),\n");
         }
-        s.append("]\n# buffer: dtype, dims\n_BUFFERS = {\n");
+        s.append("]\n# from, to: a renamed dimension has its source's size\n_RENAMES = [")
+                .append(graph.renames().stream().map(r -> "(" + quote(r.from()) + ", " + quote(r.to()) + ")").collect(Collectors.joining(", ")))
+                .append("]\n# buffer: dtype, dims\n_BUFFERS = {\n");
         for (Buffer b : plan.buffers()) {
             s.append("    ").append(b.id()).append(": (").append(quote(numpy(b.type().dtype()))).append(", ").append(list(b.type().dims()))
                     .append("),\n");
@@ -112,6 +114,9 @@ public final class CupyModule {
                         raise ValueError(f"input `{name}` holds NaN or infinity")
                     if buf is not None:
                         mem[f"b{buf}"] = x
+                for source, target in _RENAMES:
+                    if sizes.setdefault(target, sizes[source]) != sizes[source]:
+                        raise ValueError(f"dimension {target} is {sizes[target]} but the rename {source} -> {target} gives it {sizes[source]}")
                 n = cp.asarray([sizes.get(d, 0) for d in _DIMS], dtype=cp.int64)
                 err = cp.zeros(2, dtype=cp.int32)
                 slices = {}
