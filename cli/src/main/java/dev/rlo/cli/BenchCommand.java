@@ -24,6 +24,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-reference", description = "Skip the (slow) reference backend.")
     boolean noReference;
 
+    @Option(names = "--gpu", paramLabel = "BACKEND", description = "Also time a GPU backend: opencl or cuda (host-device copies included).")
+    Backends gpu;
+
+    @Option(names = "--device", paramLabel = "SPEC", description = "The device of --gpu, as for eval.")
+    String device;
+
     @Option(names = "--format", paramLabel = "FORMAT", description = "Output: text (a markdown table) or json (default: ${DEFAULT-VALUE}).")
     String format = "text";
 
@@ -40,7 +46,10 @@ final class BenchCommand implements Callable<Integer> {
             dev.rlo.cli.bench.CompileTimes.print(java.nio.file.Path.of(System.getProperty("rlo.stdlib", "stdlib")), repeat, warmup, out);
             return Main.OK;
         }
-        new Bench(entry, repeat, warmup, !noReference, format.equals("json"), out).run();
+        if (gpu == Backends.cpu || gpu == Backends.reference) {
+            throw new dev.rlo.compiler.UserError("--gpu takes opencl or cuda; cpu and reference are always timed");
+        }
+        new Bench(entry, repeat, warmup, !noReference, format.equals("json"), out, gpu == null ? null : gpu.create(device)).run();
         return Main.OK;
     }
 }

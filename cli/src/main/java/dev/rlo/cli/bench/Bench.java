@@ -27,8 +27,11 @@ public final class Bench {
     private final boolean reference;
     private final boolean json;
     private final PrintWriter out;
+    private final Backend gpu;
 
-    public Bench(String filter, int repeat, double warmup, boolean reference, boolean json, PrintWriter out) {
+    /** {@code gpu}, when not null, adds a column: that backend's time, host-device copies included. */
+    public Bench(String filter, int repeat, double warmup, boolean reference, boolean json, PrintWriter out, Backend gpu) {
+        this.gpu = gpu;
         this.filter = filter;
         this.repeat = repeat;
         this.warmup = warmup;
@@ -43,8 +46,9 @@ public final class Bench {
         List<Map<String, Object>> rows = new ArrayList<>();
         if (!json) {
             out.printf("triad: %.1f GB/s on %d threads%n%n", triad / 1e9, threads);
-            out.println("| entry | shape | reference ms | cpu ms | cpu ms, new outputs | java ms | cpu ns/elem | cpu GB/s | % of triad | cpu vs reference | cpu vs java |");
-            out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+            out.println("| entry | shape | reference ms | cpu ms | cpu ms, new outputs | java ms | cpu ns/elem | cpu GB/s | % of triad | cpu vs reference | cpu vs java |"
+                    + (gpu == null ? "" : " " + gpu.name() + " ms, with copies |"));
+            out.println("|---|---|---|---|---|---|---|---|---|---|---|" + (gpu == null ? "" : "---|"));
             out.flush();
         }
         for (Entry e : Suite.entries()) {
@@ -54,12 +58,16 @@ public final class Bench {
             Map<String, Object> row = measure(e, triad);
             rows.add(row);
             if (!json) {
-                out.printf("| %s | %s | %s | %.3f | %.3f | %.3f | %.3f | %.1f | %.0f%% | %s | %.1f× |%n", e.name(), e.shape(),
+                out.printf("| %s | %s | %s | %.3f | %.3f | %.3f | %.3f | %.1f | %.0f%% | %s | %.1f× |", e.name(), e.shape(),
                         row.get("reference_ms") == null ? "—" : String.format("%.2f", (Double) row.get("reference_ms")),
                         (Double) row.get("cpu_ms"), (Double) row.get("cpu_new_outputs_ms"), (Double) row.get("java_ms"), (Double) row.get("cpu_ns_per_element"),
                         (Double) row.get("cpu_gb_per_s"), (Double) row.get("triad_share") * 100,
                         row.get("reference_ms") == null ? "—" : String.format("%.0f×", (Double) row.get("reference_ms") / (Double) row.get("cpu_ms")),
                         (Double) row.get("java_ms") / (Double) row.get("cpu_ms"));
+                if (gpu != null) {
+                    out.printf(" %.3f |", (Double) row.get(gpu.name() + "_ms"));
+                }
+                out.println();
                 out.flush();
             }
         }
@@ -92,6 +100,9 @@ public final class Bench {
         row.put("cpu_ns_per_element", cpu * 1e9 / e.elements());
         row.put("cpu_gb_per_s", e.bytes() / cpu / 1e9);
         row.put("triad_share", e.bytes() / cpu / triad);
+        if (gpu != null) {
+            row.put(gpu.name() + "_ms", time(gpu, g, inputs, repeat, warmup, true) * 1e3);
+        }
         return row;
     }
 

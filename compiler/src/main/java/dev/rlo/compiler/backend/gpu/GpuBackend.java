@@ -3,6 +3,8 @@ package dev.rlo.compiler.backend.gpu;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.fuse.FusePass;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.tensor.Tensor;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -43,7 +45,17 @@ public final class GpuBackend implements Backend {
     @Override
     public Executable compile(Graph graph) {
         GpuPlan plan = new GpuPlan(FusePass.plan(graph), device.get());
-        return plan::run;
+        return new Executable() {
+            @Override
+            public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+                return plan.run(inputs, Map.of());
+            }
+
+            @Override
+            public Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Tensor> into) {
+                return plan.run(inputs, into);
+            }
+        };
     }
 
     /** The program the backend generates for {@code graph} in {@code dialect} ({@code rlo compile --emit opencl|cuda}). */

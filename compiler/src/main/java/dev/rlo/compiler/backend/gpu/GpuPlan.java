@@ -41,8 +41,13 @@ final class GpuPlan {
         this.built = device.build(program.source());
     }
 
-    synchronized Map<String, Tensor> run(Map<String, Tensor> given) {
-        Inputs.Bound bound = Inputs.bind(plan.graph(), given, true);
+    synchronized Map<String, Tensor> run(Map<String, Tensor> given, Map<String, Tensor> into) {
+        Inputs.Bound bound = Inputs.bind(plan.graph(), given, false);
+        for (String name : into.keySet()) {
+            if (!plan.graph().outputs().containsKey(name)) {
+                throw new UserError("no output `" + name + "`; the outputs are " + plan.graph().outputs().keySet());
+            }
+        }
         Map<String, Long> sizes = bound.sizes();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment n = arena.allocate(8L * Math.max(1, program.dims().size()));
@@ -54,9 +59,12 @@ final class GpuPlan {
             device.write(memory("err", 8), err, 8);
             for (Buffer b : plan.buffers()) {
                 if (b.node().op() == Op.INPUT) {
-                    INDArray a = contiguous(bound.tensors().get(b.node().attrs(Attrs.Input.class).name()).data());
+                    String name = b.node().attrs(Attrs.Input.class).name();
+                    INDArray a = contiguous(bound.tensors().get(name).data());
                     long bytes = bytes(b, sizes);
-                    device.write(memory("b" + b.id(), bytes), segment(a, bytes), bytes);
+                    MemorySegment host = segment(a, bytes);
+                    checkFinite(plan.graph().input(name), bound.tensors().get(name), host, b.type().dtype(), bytes);
+                    device.write(memory("b" + b.id(), bytes), host, bytes);
                 }
             }
             schedule(sizes);
@@ -66,7 +74,7 @@ final class GpuPlan {
                 throw new UserError("index " + err.get(ValueLayout.JAVA_INT, 4) + " is out of range for dimension " + dim
                         + " of size " + sizes.get(dim));
             }
-            return outputs(sizes);
+            return outputs(sizes, into);
         }
     }
 
@@ -113,24 +121,55 @@ final class GpuPlan {
         return out;
     }
 
-    private Map<String, Tensor> outputs(Map<String, Long> sizes) {
+    /** NaN or ∞ in a float input is an error naming the input and where, as on every backend. */
+    private static void checkFinite(dev.rlo.compiler.ir.Graph.Input in, Tensor t, MemorySegment host, DType d, long bytes) {
+        if (d == DType.F32) {
+            for (long i = 0; i < bytes / 4; i++) {
+                if (!Float.isFinite(host.getAtIndex(ValueLayout.JAVA_FLOAT, i))) {
+                    throw Inputs.nonFinite(in, t, i);
+                }
+            }
+        } else if (d == DType.F64) {
+            for (long i = 0; i < bytes / 8; i++) {
+                if (!Double.isFinite(host.getAtIndex(ValueLayout.JAVA_DOUBLE, i))) {
+                    throw Inputs.nonFinite(in, t, i);
+                }
+            }
+        }
+    }
+
+    /** Every output, read back into the caller's array where {@code into} names one, else into a new one. */
+    private Map<String, Tensor> outputs(Map<String, Long> sizes, Map<String, Tensor> into) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         Map<Node, INDArray> read = new HashMap<>();
         plan.graph().outputs().forEach((name, node) -> {
-            INDArray a = read.computeIfAbsent(node, k -> {
-                Buffer b = plan.buffer(k);
+            INDArray a = into.containsKey(name) ? null : read.get(node);
+            if (a == null) {
+                Buffer b = plan.buffer(node);
                 long[] shape = b.type().dims().stream().mapToLong(sizes::get).toArray();
-                INDArray arr = shape.length == 0 ? Nd4j.scalar(Tensor.storage(b.type().dtype()), 0)
+                INDArray arr = into.containsKey(name) ? given(name, into.get(name), b, shape)
+                        : shape.length == 0 ? Nd4j.scalar(Tensor.storage(b.type().dtype()), 0)
                         : Nd4j.createUninitialized(Tensor.storage(b.type().dtype()), shape);
                 long bytes = bytes(b, sizes);
                 if (bytes > 0) {
                     device.read(memory.get("b" + b.id()), segment(arr, bytes), bytes);
                 }
-                return arr;
-            });
+                a = arr;
+                read.putIfAbsent(node, arr);
+            }
             out.put(name, new Tensor(node.type().dtype(), node.type().dims(), a));
         });
         return out;
+    }
+
+    /** The caller's array for output {@code name}, if it is row-major with the output's dims, shape and dtype. */
+    private static INDArray given(String name, Tensor t, Buffer b, long[] shape) {
+        if (t.dtype() != b.type().dtype() || !t.dims().equals(b.type().dims()) || !java.util.Arrays.equals(t.shape(), shape)
+                || contiguous(t.data()) != t.data()) {
+            throw new UserError("the array given for output `" + name + "` is " + t + ", not a row-major "
+                    + b.type().dtype() + "[" + String.join(",", b.type().dims()) + "]" + java.util.Arrays.toString(shape));
+        }
+        return t.data();
     }
 
     /** The device memory named {@code name}, at least {@code bytes} long (grown if a run needs more). */
@@ -165,9 +204,5 @@ final class GpuPlan {
             expect *= a.size(i);
         }
         return a;
-    }
-
-    GpuProgram program() {
-        return program;
     }
 }

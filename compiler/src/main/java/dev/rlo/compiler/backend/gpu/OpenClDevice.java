@@ -135,7 +135,7 @@ public final class OpenClDevice implements Device {
     /** A GPU wants a work item per element; a CPU (PoCL) runs a few thousand as loops. */
     @Override
     public long maxItems() {
-        return gpu ? 1 << 18 : 1 << 12;
+        return Long.getLong("rlo.opencl.items", gpu ? 1 << 18 : 1 << 12);
     }
 
     private record Built(cl_program program, Map<String, cl_kernel> kernels) implements Program { }
@@ -189,7 +189,7 @@ public final class OpenClDevice implements Device {
     }
 
     /** Work items per work-group; the kernels skip the items past the ones asked for. */
-    private static final long GROUP = 64;
+    private static final long GROUP = Long.getLong("rlo.opencl.group", 64);
 
     @Override
     public synchronized void launch(Program program, String kernel, long items, List<Object> args) {
