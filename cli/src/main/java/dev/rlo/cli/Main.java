@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  * unless {@code --debug} is given.
  */
 @Command(name = "rlo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {CheckCommand.class, CompileCommand.class, EvalCommand.class, GradcheckCommand.class, BenchCommand.class, TrainCommand.class},
+        subcommands = {CheckCommand.class, CompileCommand.class, EvalCommand.class, GradcheckCommand.class, BenchCommand.class, TrainCommand.class, ReplCommand.class},
         description = "A language and compiler for reinforcement-learning objectives.",
         footer = {"", "Run `rlo COMMAND --help` for a command's options. The language: spec/README.md."})
 public final class Main implements Runnable {

@@ -14,6 +14,16 @@ public interface Backend {
 
     Executable compile(Graph graph);
 
+    /**
+     * Stops a run whose thread was interrupted (a REPL's Ctrl-C): backends call this between
+     * kernels or nodes. Throws {@link java.util.concurrent.CancellationException}.
+     */
+    static void checkInterrupt() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new java.util.concurrent.CancellationException("interrupted");
+        }
+    }
+
     /** A compiled graph. */
     interface Executable {
 

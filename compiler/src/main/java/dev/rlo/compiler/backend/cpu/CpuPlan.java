@@ -3,6 +3,7 @@ package dev.rlo.compiler.backend.cpu;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 
 import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.backend.Inputs;
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.FusePass;
@@ -77,6 +78,7 @@ public final class CpuPlan {
     public Map<String, Tensor> run(Map<String, Tensor> given, Map<String, Tensor> into) {
         try (Run run = start(given, into)) {
             for (int k = 0; k < plan.kernels().size(); k++) {
+                Backend.checkInterrupt();
                 run.kernel(k);
             }
             return run.outputs();

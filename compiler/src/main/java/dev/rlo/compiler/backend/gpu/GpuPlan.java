@@ -81,6 +81,7 @@ final class GpuPlan {
     private void schedule(Map<String, Long> sizes) {
         Map<Integer, Long> slices = new HashMap<>();
         for (GpuProgram.Step step : program.schedule()) {
+            dev.rlo.compiler.backend.Backend.checkInterrupt();
             switch (step) {
                 case GpuProgram.Launch l -> {
                     long items = GpuProgram.items(GpuProgram.volume(l.extent(), sizes), device.maxItems(), l.scratch(), sizes);

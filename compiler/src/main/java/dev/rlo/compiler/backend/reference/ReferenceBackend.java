@@ -37,6 +37,7 @@ public final class ReferenceBackend implements Backend {
             Inputs.Bound bound = Inputs.bind(graph, inputs);
             Map<Node, Tensor> values = new IdentityHashMap<>();
             for (Node n : order) {
+                Backend.checkInterrupt();
                 values.put(n, eval(n, n.inputs().stream().map(values::get).toList(), bound));
             }
             Map<String, Tensor> out = new LinkedHashMap<>();
