@@ -62,6 +62,8 @@ public final class Session {
     private final List<Path> loaded = new ArrayList<>();
     private final List<Path> libraryPath;
     private final Path dir;
+    /** The random, constant and loaded tensors of the expression being evaluated ({@link Values#substitute}). */
+    private Map<String, Tensor> temporaries = Map.of();
     private String backendName = "cpu";
     private Backend backend = new CpuBackend();
 
@@ -168,6 +170,7 @@ public final class Session {
 
     private Map<String, Tensor> inputs(String wrt) {
         Map<String, Tensor> in = new LinkedHashMap<>(bindings);
+        in.putAll(temporaries);
         if (wrt == null) {
             in.put("_w", Tensor.scalar(DType.F64, 0));
         }
@@ -351,7 +354,10 @@ public final class Session {
         }
     }
 
-    private Probe probe(Typed expr, String wrt) {
+    private Probe probe(Typed typed, String wrt) {
+        Values.Substituted sub = Values.substitute(typed.text(), dir);
+        temporaries = sub.tensors();
+        Typed expr = new Typed(sub.text(), typed.origin(), typed.start());
         Probe p = new Probe();
         for (Typed i : imports) {
             p.add(i);
@@ -365,7 +371,9 @@ public final class Session {
             p.add("\n");
         }
         List<String> params = new ArrayList<>();
-        bindings.forEach((name, t) -> params.add(name + ": " + t.dtype() + (t.dims().isEmpty() ? "" : "[" + String.join(",", t.dims()) + "]")
+        Map<String, Tensor> all = new LinkedHashMap<>(bindings);
+        all.putAll(temporaries);
+        all.forEach((name, t) -> params.add(name + ": " + t.dtype() + (t.dims().isEmpty() ? "" : "[" + String.join(",", t.dims()) + "]")
                 + (name.equals(wrt) ? " grad" : "")));
         if (wrt == null) {
             params.add("_w: f64 grad");

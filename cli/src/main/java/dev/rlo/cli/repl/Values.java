@@ -8,7 +8,9 @@ import dev.rlo.compiler.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -28,6 +30,31 @@ final class Values {
     private static final Pattern LOAD = Pattern.compile("load\\(\\s*\"([^\"]+)\"\\s*,\\s*dims\\s*:\\s*\\[([^\\]]*)]\\s*\\)");
 
     private Values() { }
+
+    /**
+     * {@code text} with each random, constant or loaded tensor in it replaced by a hidden name
+     * ({@code _t0}, …) padded with spaces to the same length, so that positions in the text — and
+     * so diagnostics — stay where the user typed them; and those tensors by name.
+     */
+    record Substituted(String text, Map<String, Tensor> tensors) { }
+
+    static Substituted substitute(String text, Path dir) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        StringBuilder out = new StringBuilder(text);
+        for (Pattern p : List.of(RANDOM, LOAD)) {
+            Matcher m = p.matcher(out.toString());
+            List<int[]> found = new ArrayList<>();
+            while (m.find()) {
+                found.add(new int[] {m.start(), m.end()});
+            }
+            for (int[] f : found) {
+                String name = "_t" + tensors.size();
+                tensors.put(name, of(out.substring(f[0], f[1]), dir));
+                out.replace(f[0], f[1], name + " ".repeat(f[1] - f[0] - name.length()));
+            }
+        }
+        return new Substituted(out.toString(), tensors);
+    }
 
     /** The tensor {@code text} makes, or null if it is not one of these forms; relative paths are against {@code dir}. */
     static Tensor of(String text, Path dir) {

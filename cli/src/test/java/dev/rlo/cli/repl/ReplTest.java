@@ -64,6 +64,14 @@ class ReplTest {
     }
 
     @Test
+    void randomTensorsComposeInsideExpressions() throws IOException {
+        String t = transcript("let z = zeros[B=2] * 3 + ones[B=2]", "sum(ones[T=5]) + y");
+        assertTrue(t.contains("z: f32[B] = [1, 1]\n"), t);
+        /* the error points at `y` where it was typed, past the substituted ones[T=5] */
+        assertTrue(t.contains("repl:1:18: error[E010]: unknown name `y`"), t);
+    }
+
+    @Test
     void npyFilesLoadWithNamedDimensions() throws IOException {
         Files.write(dir.resolve("x.npy"), dev.rlo.compiler.io.Npy.write(new long[] {2, 2}, new double[] {1, 2, 3, 4}, true));
         String t = transcript("let x = load(\"x.npy\", dims: [B, T])", "sum(x, over: T)");
