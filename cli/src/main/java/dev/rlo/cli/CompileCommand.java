@@ -2,21 +2,19 @@ package dev.rlo.cli;
 
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.UserError;
-import dev.rlo.compiler.backend.cpu.CpuBackend;
+import dev.rlo.cli.batch.CompileAll;
 import dev.rlo.compiler.backend.gpu.CupyModule;
-import dev.rlo.compiler.backend.gpu.Dialect;
-import dev.rlo.compiler.backend.gpu.GpuBackend;
-import dev.rlo.compiler.backend.gpu.GpuProgram;
-import dev.rlo.compiler.fuse.FusePass;
-import dev.rlo.compiler.fuse.PlanPrinter;
 import dev.rlo.compiler.ir.Graph;
-import dev.rlo.compiler.ir.IrPrinter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code rlo compile FILE --emit WHAT}: what the compiler made of an objective (spec/cli.md#compile). */
 @Command(name = "compile", mixinStandardHelpOptions = true,
@@ -34,8 +32,39 @@ final class CompileCommand extends ObjectiveCommand {
     @Option(names = "--python", description = "With --emit cuda: also write a Python module that runs the kernels with CuPy (needs -o).")
     boolean python;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Write OBJECTIVE.<ext> (and OBJECTIVE.py) into DIR instead of printing.")
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR",
+            description = "Write one artifact per objective and a manifest.json into DIR (with --python: OBJECTIVE.cu and OBJECTIVE.py).")
     Path output;
+
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "PATH", description = "With -o: more files or directories.")
+    List<Path> more = new ArrayList<>();
+
+    /** With {@code -o DIR}: every objective of every file given (directories searched), one artifact each, and a manifest. */
+    @Override
+    public Integer call() {
+        if (output == null || python) {
+            if (!more.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "several files need -o DIR (and no --python)");
+            }
+            return super.call();
+        }
+        List<Path> roots = new ArrayList<>(List.of(file));
+        roots.addAll(more);
+        try {
+            CompileAll.Outcome o = new CompileAll(emit.name(), hyper, f64(), !forward, libraryPath,
+                    new Main.Version().getVersion()[0].split(" ")[1]).run(roots, objective, output);
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(o.diagnostics());
+            out.println(o.summary());
+            out.flush();
+            return o.failed() ? Main.USER_ERRORS : Main.OK;
+        } catch (UserError e) {
+            spec.commandLine().getErr().println("rlo: " + e.getMessage());
+            return Main.USER_ERRORS;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @Override
     int run(Compiler compiler, String objective, PrintWriter out) {
@@ -43,30 +72,18 @@ final class CompileCommand extends ObjectiveCommand {
             throw new UserError("--python goes with --emit cuda and -o DIR (it writes OBJECTIVE.cu and OBJECTIVE.py there)");
         }
         Graph g = compiler.graph(objective, hyper, f64(), !forward);
-        GpuProgram program = emit == Emit.opencl || emit == Emit.cuda
-                ? GpuBackend.program(g, emit == Emit.opencl ? Dialect.OPENCL : Dialect.CUDA) : null;
-        String text = switch (emit) {
-            case ir -> IrPrinter.print(g);
-            case plan -> PlanPrinter.print(FusePass.plan(g));
-            case java -> CpuBackend.source(g);
-            case opencl, cuda -> program.source();
-        };
         if (output == null) {
-            out.print(text);
+            out.print(CompileAll.artifact(emit.name(), g));
             out.flush();
             return Main.OK;
         }
-        String ext = program != null ? program.dialect().extension() : emit == Emit.java ? "java" : "txt";
         try {
             Files.createDirectories(output);
-            Path file = output.resolve(objective + "." + ext);
-            Files.writeString(file, text);
-            out.println("wrote " + file);
-            if (python) {
-                Path module = output.resolve(objective + ".py");
-                Files.writeString(module, CupyModule.render(g, objective + ".cu"));
-                out.println("wrote " + module);
-            }
+            Path cu = output.resolve(objective + ".cu");
+            Files.writeString(cu, CompileAll.artifact(emit.name(), g));
+            Path module = output.resolve(objective + ".py");
+            Files.writeString(module, CupyModule.render(g, objective + ".cu"));
+            out.println("wrote " + cu + "\nwrote " + module);
         } catch (IOException e) {
             throw new UserError("cannot write into " + output + ": " + e.getMessage());
         }

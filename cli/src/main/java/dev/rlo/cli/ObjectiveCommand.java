@@ -50,7 +50,7 @@ abstract class ObjectiveCommand implements Callable<Integer> {
     abstract int run(Compiler compiler, String objective, PrintWriter out);
 
     @Override
-    public final Integer call() {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!file.toFile().isFile()) {

@@ -33,7 +33,7 @@ class CliTest {
 
     @Test
     void theExamplesAndTheStdlibCheckCleanly() {
-        Run r = rlo("check", "../examples", "../stdlib");
+        Run r = rlo("check", "--no-cache", "../examples", "../stdlib");
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().matches("(?s)checked \\d+ files in [0-9.]+ s: no errors\\n"), r.out());
     }
@@ -145,11 +145,11 @@ class CliTest {
                 return CommandLine.defaultFactory().create(cls);
             }
         };
-        Run r = rlo(failing, "check", "../examples/qae.rlo");
+        Run r = rlo(failing, "check", "--no-cache", "../examples/qae.rlo");
         assertEquals(3, r.code());
         assertEquals("rlo: internal error while checking ../examples/qae.rlo: java.lang.IllegalStateException: simulated"
                 + " compiler bug. This is a bug in rlo; please report it (run with --debug for the stack trace).\n", r.err());
-        Run debug = rlo(failing, "check", "--debug", "../examples/qae.rlo");
+        Run debug = rlo(failing, "check", "--no-cache", "--debug", "../examples/qae.rlo");
         assertEquals(3, debug.code());
         assertTrue(debug.err().contains("\tat "), "--debug prints the stack trace");
     }

@@ -45,6 +45,11 @@ public final class Session {
         return module;
     }
 
+    /** Every module this session loaded: the files checked and everything they import. */
+    public List<LoadedModule> modules() {
+        return loader.modules();
+    }
+
     public Diagnostics diagnostics() {
         return diagnostics;
     }
