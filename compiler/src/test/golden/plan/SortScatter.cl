@@ -7,7 +7,7 @@ typedef uchar rlo_u8;
 #define RLO_NAN_F NAN
 #define RLO_INF_D ((double) INFINITY)
 #define RLO_NAN_D ((double) NAN)
-#define RLO_FN inline
+#define RLO_FN static inline
 #define RLO_CLAIM(err, code) atomic_cmpxchg((volatile __global int*) (err), 0, (code))
 #define RLO_ISNAN(x) ((x) != (x))
 
@@ -33,12 +33,13 @@ RLO_FN int rlo_before(const double a, const double b, const int descending) {
     return descending ? a > b : a < b;
 }
 
+/* NaN if either is, and −0 below +0, as Java's Math.min and Math.max */
 RLO_FN float rlo_min_f(const float a, const float b) {
-    return RLO_ISNAN(a) || a < b ? a : (RLO_ISNAN(b) || b < a ? b : a);
+    return RLO_ISNAN(a) || a < b ? a : (RLO_ISNAN(b) || b < a ? b : (signbit(a) ? a : b));
 }
 
 RLO_FN float rlo_max_f(const float a, const float b) {
-    return RLO_ISNAN(a) || a > b ? a : (RLO_ISNAN(b) || b > a ? b : a);
+    return RLO_ISNAN(a) || a > b ? a : (RLO_ISNAN(b) || b > a ? b : (signbit(a) ? b : a));
 }
 
 RLO_FN float rlo_sign_f(const float x) {
@@ -67,12 +68,13 @@ RLO_FN float rlo_softplus_f(const float x) {
     return (x > 0 ? x : (float) 0) + log1p(exp(-fabs(x)));
 }
 
+/* NaN if either is, and −0 below +0, as Java's Math.min and Math.max */
 RLO_FN double rlo_min_d(const double a, const double b) {
-    return RLO_ISNAN(a) || a < b ? a : (RLO_ISNAN(b) || b < a ? b : a);
+    return RLO_ISNAN(a) || a < b ? a : (RLO_ISNAN(b) || b < a ? b : (signbit(a) ? a : b));
 }
 
 RLO_FN double rlo_max_d(const double a, const double b) {
-    return RLO_ISNAN(a) || a > b ? a : (RLO_ISNAN(b) || b > a ? b : a);
+    return RLO_ISNAN(a) || a > b ? a : (RLO_ISNAN(b) || b > a ? b : (signbit(a) ? b : a));
 }
 
 RLO_FN double rlo_sign_d(const double x) {

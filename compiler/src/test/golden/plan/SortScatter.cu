@@ -32,12 +32,13 @@ RLO_FN int rlo_before(const double a, const double b, const int descending) {
     return descending ? a > b : a < b;
 }
 
+/* NaN if either is, and −0 below +0, as Java's Math.min and Math.max */
 RLO_FN float rlo_min_f(const float a, const float b) {
-    return RLO_ISNAN(a) || a < b ? a : (RLO_ISNAN(b) || b < a ? b : a);
+    return RLO_ISNAN(a) || a < b ? a : (RLO_ISNAN(b) || b < a ? b : (signbit(a) ? a : b));
 }
 
 RLO_FN float rlo_max_f(const float a, const float b) {
-    return RLO_ISNAN(a) || a > b ? a : (RLO_ISNAN(b) || b > a ? b : a);
+    return RLO_ISNAN(a) || a > b ? a : (RLO_ISNAN(b) || b > a ? b : (signbit(a) ? b : a));
 }
 
 RLO_FN float rlo_sign_f(const float x) {
@@ -66,12 +67,13 @@ RLO_FN float rlo_softplus_f(const float x) {
     return (x > 0 ? x : (float) 0) + log1pf(expf(-fabsf(x)));
 }
 
+/* NaN if either is, and −0 below +0, as Java's Math.min and Math.max */
 RLO_FN double rlo_min_d(const double a, const double b) {
-    return RLO_ISNAN(a) || a < b ? a : (RLO_ISNAN(b) || b < a ? b : a);
+    return RLO_ISNAN(a) || a < b ? a : (RLO_ISNAN(b) || b < a ? b : (signbit(a) ? a : b));
 }
 
 RLO_FN double rlo_max_d(const double a, const double b) {
-    return RLO_ISNAN(a) || a > b ? a : (RLO_ISNAN(b) || b > a ? b : a);
+    return RLO_ISNAN(a) || a > b ? a : (RLO_ISNAN(b) || b > a ? b : (signbit(a) ? b : a));
 }
 
 RLO_FN double rlo_sign_d(const double x) {

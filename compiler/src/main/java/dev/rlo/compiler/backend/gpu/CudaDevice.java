@@ -120,6 +120,7 @@ public final class CudaDevice implements Device {
                 cu.call("nvrtcGetProgramLogSize", p, size);
                 MemorySegment log = a.allocate(Math.max(1, size.get(JAVA_LONG, 0)));
                 cu.call("nvrtcGetProgramLog", p, log);
+                cu.call("nvrtcDestroyProgram", prog);
                 throw new UserError(name + ": the generated program did not compile (a bug in rlo; please report it):\n" + log.getString(0));
             }
             MemorySegment size = a.allocate(JAVA_LONG);
@@ -153,7 +154,7 @@ public final class CudaDevice implements Device {
     @Override
     public synchronized void free(Memory m) {
         current();
-        cu.call("cuMemFree_v2", ((Mem) m).pointer());
+        cu.check("cuMemFree", cu.call("cuMemFree_v2", ((Mem) m).pointer()));
     }
 
     @Override

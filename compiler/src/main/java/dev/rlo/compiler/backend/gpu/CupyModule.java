@@ -71,7 +71,8 @@ public final class CupyModule {
             }
         }
         s.append("]\n");
-        s.append("_MAX_ITEMS = 1 << 18\n");
+        s.append("# as the cuda backend: enough work items to fill the GPU (2048 per multiprocessor), at least 2^16\n");
+        s.append("_MAX_ITEMS = max(1 << 16, 2048 * cp.cuda.Device().attributes[\"MultiProcessorCount\"])\n");
         s.append("_SCRATCH_SLOTS = ").append(GpuProgram.SCRATCH_SLOTS).append('\n');
         s.append("_BLOCK = 256\n");
         s.append(RUNNER.replace("OBJECTIVE", name));
@@ -103,7 +104,8 @@ public final class CupyModule {
                 torch_in = any(type(v).__module__.startswith("torch") for v in inputs.values())
                 sizes, mem = {}, {}
                 for name, buf, dtype, dims in _INPUTS:
-                    x = cp.asarray(inputs[name])
+                    x = inputs[name]
+                    x = cp.asarray(x.detach() if hasattr(x, "detach") else x)
                     if x.ndim != len(dims):
                         raise ValueError(f"input `{name}` has {x.ndim} dimensions; OBJECTIVE declares [{', '.join(dims)}]")
                     for d, size in zip(dims, x.shape):

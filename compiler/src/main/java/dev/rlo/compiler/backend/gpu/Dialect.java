@@ -60,7 +60,7 @@ public enum Dialect {
                 #define RLO_NAN_F NAN
                 #define RLO_INF_D ((double) INFINITY)
                 #define RLO_NAN_D ((double) NAN)
-                #define RLO_FN inline
+                #define RLO_FN static inline
                 #define RLO_CLAIM(err, code) atomic_cmpxchg((volatile __global int*) (err), 0, (code))
                 """ : """
                 typedef long long rlo_i64;

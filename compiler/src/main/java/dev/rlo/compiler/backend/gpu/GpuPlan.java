@@ -65,6 +65,7 @@ final class GpuPlan {
                     MemorySegment host = segment(a, bytes);
                     checkFinite(plan.graph().input(name), bound.tensors().get(name), host, b.type().dtype(), bytes);
                     device.write(memory("b" + b.id(), bytes), host, bytes);
+                    java.lang.ref.Reference.reachabilityFence(a);   /* a copy made by contiguous() is read through its address */
                 }
             }
             schedule(sizes);

@@ -117,9 +117,24 @@ public final class OpenClDevice implements Device {
     private OpenClDevice(Found f) {
         this.name = "opencl: " + f.platform() + " / " + f.device();
         this.gpu = f.gpu();
+        long[] fp64 = new long[1];
+        clGetDeviceInfo(f.deviceId(), CL_DEVICE_DOUBLE_FP_CONFIG, Sizeof.cl_long, Pointer.to(fp64), null);
+        if (fp64[0] == 0) {
+            throw new UserError("opencl: " + f.device() + " has no f64 arithmetic, which rlo's kernels use for reductions");
+        }
         this.context = clCreateContext(null, 1, new cl_device_id[] {f.deviceId()}, null, null, null);
-        this.queue = clCreateCommandQueueWithProperties(context, f.deviceId(), null, null);
+        this.queue = queue(context, f.deviceId());
         this.device = f.deviceId();
+    }
+
+    /** An in-order queue: the OpenCL 2.0 call where the platform has it, else the 1.2 one. */
+    @SuppressWarnings("deprecation")
+    private static cl_command_queue queue(cl_context context, cl_device_id device) {
+        try {
+            return clCreateCommandQueueWithProperties(context, device, null, null);
+        } catch (CLException | UnsupportedOperationException e) {
+            return clCreateCommandQueue(context, device, 0, null);
+        }
     }
 
     @Override

@@ -60,12 +60,13 @@ final class Prelude {
         String mf = d == Dialect.CUDA ? m : "";
         String inf = s.equals("_f") ? "RLO_INF_F" : "RLO_INF_D";
         return """
+                /* NaN if either is, and −0 below +0, as Java's Math.min and Math.max */
                 RLO_FN T rlo_minS(const T a, const T b) {
-                    return RLO_ISNAN(a) || a < b ? a : (RLO_ISNAN(b) || b < a ? b : a);
+                    return RLO_ISNAN(a) || a < b ? a : (RLO_ISNAN(b) || b < a ? b : (signbit(a) ? a : b));
                 }
 
                 RLO_FN T rlo_maxS(const T a, const T b) {
-                    return RLO_ISNAN(a) || a > b ? a : (RLO_ISNAN(b) || b > a ? b : a);
+                    return RLO_ISNAN(a) || a > b ? a : (RLO_ISNAN(b) || b > a ? b : (signbit(a) ? b : a));
                 }
 
                 RLO_FN T rlo_signS(const T x) {
