@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The showcase variants (examples/variants/): each differs from its parent by at most 5 changed
+ * The showcase variants (examples/variants/): each differs from its parent by at most 5 (FlowRL: 6) changed
  * lines of code (comments and blank lines aside; a modified line counts once), and both check and
  * run through {@code rlo eval} on small inputs with finite losses.
  */
@@ -30,14 +30,18 @@ class VariantsTest {
     @TempDir
     Path tmp;
 
+    /**
+     * FlowRL is the one variant allowed 6: it replaces GRPO's whole surrogate, KL term included, so
+     * it also drops the k3 import (which W001 found unused once warnings existed).
+     */
     @ParameterizedTest(name = "{0} → {1}")
-    @CsvSource({"grpo, qae", "grpo, bnpo", "ppo, spo", "dpo, rpo", "reinforce, reinforce_ensemble", "iqn, iqn_risk",
-            "qr_critic, tqc", "q_learning, rover", "rebel, astar_po", "grpo, flowrl"})
-    void variantIsAFewLinesFromItsParentAndRuns(String parent, String variant) throws IOException {
+    @CsvSource({"grpo, qae, 5", "grpo, bnpo, 5", "ppo, spo, 5", "dpo, rpo, 5", "reinforce, reinforce_ensemble, 5", "iqn, iqn_risk, 5",
+            "qr_critic, tqc, 5", "q_learning, rover, 5", "rebel, astar_po, 5", "grpo, flowrl, 6"})
+    void variantIsAFewLinesFromItsParentAndRuns(String parent, String variant, int most) throws IOException {
         List<String> a = code(DIR.resolve(parent + ".rlo"));
         List<String> b = code(DIR.resolve(variant + ".rlo"));
         int changed = changedLines(a, b);
-        assertTrue(changed >= 1 && changed <= 5, parent + " → " + variant + ": " + changed + " changed lines");
+        assertTrue(changed >= 1 && changed <= most, parent + " → " + variant + ": " + changed + " changed lines");
         for (String name : List.of(parent, variant)) {
             Path file = DIR.resolve(name + ".rlo");
             CliTest.Run check = CliTest.rlo("check", file.toString());

@@ -16,13 +16,14 @@ import org.junit.jupiter.api.TestFactory;
  * holds its types listing ({@code rlo check --types}). {@code golden/check/bad/Name.rlo} must fail,
  * and {@code Name.out} holds the exact diagnostics: code, line, column, message, caret and hint.
  * {@code grammar/src/test/examples/bad/Name.rlo.errors} holds the syntax errors of the grammar's
- * bad examples, rendered the same way.
+ * bad examples, rendered the same way. {@code golden/check/warn/Name.rlo} checks with warnings only.
  */
 class CheckGoldenTest {
 
     static final Path OK = Path.of("src/test/golden/check/ok");
     static final Path BAD = Path.of("src/test/golden/check/bad");
     static final Path SYNTAX_BAD = Path.of("../grammar/src/test/examples/bad");
+    static final Path WARN = Path.of("src/test/golden/check/warn");
 
     @TestFactory
     Stream<DynamicTest> okProgramsCheckToTheirTypes() {
@@ -37,6 +38,18 @@ class CheckGoldenTest {
     @TestFactory
     Stream<DynamicTest> badProgramsReportTheirErrors() {
         return Goldens.suite(BAD, ".out", CheckGoldenTest::errors);
+    }
+
+    /** {@code golden/check/warn/Name.rlo} must check with warnings and no error; {@code Name.out} holds them. */
+    @TestFactory
+    Stream<DynamicTest> suspiciousProgramsWarn() {
+        return Goldens.suite(WARN, ".out", file -> {
+            Session session = new Session(List.of());
+            session.check(Goldens.load(file), file.toAbsolutePath().getParent());
+            assertFalse(session.diagnostics().hasErrors(), () -> file + " should have no errors:\n" + session.diagnostics().toText());
+            assertTrue(session.diagnostics().sorted().size() > 0, () -> file + " should have warnings");
+            return session.diagnostics().toText();
+        });
     }
 
     @TestFactory

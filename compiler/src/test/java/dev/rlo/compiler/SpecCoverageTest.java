@@ -29,7 +29,7 @@ class SpecCoverageTest {
     static final Path SPEC = Path.of("../spec");
     static final List<String> RULE_PAGES = List.of("syntax.md", "types-and-shapes.md", "modules.md", "train.md", "builtins.md");
     static final List<Path> GOLDEN_DIRS = List.of(Path.of("../grammar/src/test/examples/ok"),
-            Path.of("../grammar/src/test/examples/bad"), CheckGoldenTest.OK, CheckGoldenTest.BAD, IrGoldenTest.DIR);
+            Path.of("../grammar/src/test/examples/bad"), CheckGoldenTest.OK, CheckGoldenTest.BAD, CheckGoldenTest.WARN, IrGoldenTest.DIR);
     static final Pattern CITATION = Pattern.compile("^// spec: ([a-z-]+\\.md)#([a-z0-9-]+)");
 
     @Test
@@ -94,10 +94,10 @@ class SpecCoverageTest {
         assertEquals(expected, headings, "spec/errors.md headings must be the codes of Code.java, in order");
 
         Set<String> seen = new LinkedHashSet<>();
-        for (Path dir : List.of(CheckGoldenTest.BAD, CheckGoldenTest.SYNTAX_BAD)) {
+        for (Path dir : List.of(CheckGoldenTest.BAD, CheckGoldenTest.SYNTAX_BAD, CheckGoldenTest.WARN)) {
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path f : s.filter(p -> p.toString().endsWith(".out") || p.toString().endsWith(".errors")).toList()) {
-                    Matcher m = Pattern.compile("error\\[(E\\d+)\\]").matcher(Files.readString(f));
+                    Matcher m = Pattern.compile("(?:error|warning)\\[([EW]\\d+)\\]").matcher(Files.readString(f));
                     while (m.find()) {
                         seen.add(m.group(1));
                     }

@@ -33,6 +33,7 @@ final class BodyChecker {
     final Diagnostics diags;
     private final Map<String, Local> locals = new LinkedHashMap<>();
     private final Set<String> dims = new LinkedHashSet<>();
+    private final Set<String> read = new java.util.HashSet<>();
 
     BodyChecker(Checker session, ModuleScope module, FnDecl owner, Diagnostics diags) {
         this.session = session;
@@ -52,6 +53,11 @@ final class BodyChecker {
             return;
         }
         locals.put(name.name(), new Local(typed, name.span(), hyper));
+    }
+
+    /** Whether the body has read the value named {@code name}. */
+    boolean wasRead(String name) {
+        return read.contains(name);
     }
 
     Local local(String name) {
@@ -98,9 +104,11 @@ final class BodyChecker {
         String name = n.id().name();
         Local local = locals.get(name);
         if (local != null) {
+            read.add(name);
             return local.typed();
         }
         if (module.defines(name)) {
+            module.use(name);
             if (!module.isPoisoned(name)) {
                 diags.error(Code.E021, n.span(), "`" + name + "` is a " + module.lookup(name).keyword()
                         + ", not a value", "call it: " + name + "(…)");
@@ -268,10 +276,12 @@ final class BodyChecker {
     private Typed call(Expr.Call c) {
         String name = c.callee().name();
         if (locals.containsKey(name)) {
+            read.add(name);
             diags.error(Code.E020, c.callee().span(), "`" + name + "` is a value, not a function");
             return Typed.POISON;
         }
         if (module.defines(name)) {
+            module.use(name);
             FnDecl callee = module.lookup(name);
             return callee == null ? Typed.POISON : new FnCallTyper(this).call(c, callee);
         }

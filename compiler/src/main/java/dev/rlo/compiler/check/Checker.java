@@ -54,6 +54,14 @@ public final class Checker {
                 case TrainDecl t -> new TrainChecker(this, scope, diags).check(t);
             }
         }
+        for (Import imp : module.ast().imports()) {
+            for (Import.Item item : imp.items()) {
+                if (scope.lookup(item.local().name()) != null && !scope.used(item.local().name())) {
+                    diags.warning(Code.W001, item.local().span(), "`" + item.local().name() + "` is imported but never used",
+                            "remove it from the import");
+                }
+            }
+        }
     }
 
     /** The fn or objective that the name {@code name} calls inside {@code caller}, or null. */

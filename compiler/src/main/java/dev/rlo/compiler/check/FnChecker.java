@@ -46,12 +46,31 @@ final class FnChecker {
             }
         }
         Typed result = body.value(decl.body().result());
+        warnings();
         if (result instanceof Value v) {
             result = decl.objective() ? loss(v) : fnResult(v);
         }
         bindings.add(new FnInfo.Binding("result", decl.objective() ? "loss" : "", result, depsNote(result),
                 decl.body().result().span()));
         return new FnInfo(decl, params, List.copyOf(dimVars), result, bindings);
+    }
+
+    /** W002 for a parameter named like a dimension of the signature; W003 for a let never read (unless named _…). */
+    private void warnings() {
+        for (Param p : decl.params()) {
+            if (body.hasDim(p.name().name())) {
+                diags.warning(Code.W002, p.name().span(), "parameter `" + p.name().name() + "` has the name of a dimension",
+                        "values and dimensions are separate namespaces, so this is legal, but `" + p.name().name()
+                                + "` now reads as either; rename one");
+            }
+        }
+        for (Stmt s : decl.body().stmts()) {
+            if (s instanceof Stmt.Let let && !let.name().name().startsWith("_") && !body.wasRead(let.name().name())
+                    && body.local(let.name().name()) != null && body.local(let.name().name()).typed() != Typed.POISON) {
+                diags.warning(Code.W003, let.name().span(), "`" + let.name().name() + "` is never used",
+                        "remove it, or name it _" + let.name().name() + " to keep it");
+            }
+        }
     }
 
     // ---- parameters -----------------------------------------------------------------------------

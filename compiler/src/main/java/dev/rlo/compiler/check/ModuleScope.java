@@ -15,6 +15,7 @@ final class ModuleScope {
 
     private final LoadedModule module;
     private final Map<String, FnDecl> callables = new LinkedHashMap<>();
+    private final Set<String> used = new java.util.HashSet<>();
 
     ModuleScope(LoadedModule module) {
         this.module = module;
@@ -35,6 +36,15 @@ final class ModuleScope {
     /** The fn or objective called {@code name}, or {@code null} if unknown or poisoned. */
     FnDecl lookup(String name) {
         return callables.get(name);
+    }
+
+    /** Records that a body or train block referred to {@code name} (for W001, unused imports). */
+    void use(String name) {
+        used.add(name);
+    }
+
+    boolean used(String name) {
+        return used.contains(name);
     }
 
     boolean isPoisoned(String name) {

@@ -141,6 +141,7 @@ final class TrainChecker {
             invalid(value, "`objective` takes an objective's name, optionally with hyper-parameters: qae(eps: 0.1)");
             return;
         }
+        scope.use(name.name());
         FnDecl decl = scope.lookup(name.name());
         if (decl == null) {
             if (!scope.isPoisoned(name.name())) {

@@ -65,7 +65,12 @@ public enum Code {
     E070("unknown train setting"),
     E071("missing train setting"),
     E072("not an objective"),
-    E073("invalid train setting");
+    E073("invalid train setting"),
+
+    // ---- warnings: legal, but probably not what was meant (W00x)
+    W001("unused import"),
+    W002("parameter named like a dimension"),
+    W003("unused let");
 
     private final String title;
 

@@ -36,6 +36,11 @@ public final class Diagnostics {
         add(new Diagnostic(Severity.ERROR, code, span, message, hint));
     }
 
+    /** A warning: legal code that is probably a mistake; {@code rlo check --werror} fails on it. */
+    public void warning(Code code, SourceSpan span, String message, String hint) {
+        add(new Diagnostic(Severity.WARNING, code, span, message, hint));
+    }
+
     public void add(Diagnostic d) {
         list.add(d);
     }
