@@ -26,7 +26,8 @@ import java.util.Map;
  * file, one artifact each at {@code DIR/<file's path without .rlo>/<objective>.<ext>}, and
  * {@code DIR/manifest.json} describing them — objective, inputs with named shapes, parameters,
  * outputs, the SHA-256 of the artifact. The same sources give the same bytes (no times, no
- * absolute paths, objectives in path order).
+ * absolute paths: files are shown as given, or relative to an absolute directory; objectives in
+ * path order).
  */
 public final class CompileAll {
 
@@ -104,7 +105,8 @@ public final class CompileAll {
                     String text = artifact(emit, g);
                     String relative = base + "/" + name + "." + extension();
                     write(out.resolve(relative), text);
-                    manifest.add(entry(file, decl, mine, g, relative, text));
+                    Path shown = root.isAbsolute() && Files.isDirectory(root) ? root.relativize(file) : file;
+                    manifest.add(entry(shown, decl, mine, g, relative, text));
                 }
             }
         }

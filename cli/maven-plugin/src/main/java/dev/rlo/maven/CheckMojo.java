@@ -1,0 +1,73 @@
+package dev.rlo.maven;
+
+import dev.rlo.cli.batch.Batch;
+import dev.rlo.cli.batch.Finding;
+import dev.rlo.cli.batch.RloFiles;
+import dev.rlo.compiler.Session;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * {@code rlo:check}: checks every objective file under {@code sourceDirectory}, as {@code rlo check}
+ * does (in parallel, cached in {@code target/rlo-cache}); any error fails the build, and with
+ * {@code werror} any warning. Each diagnostic is logged with its file, line, column and carets.
+ */
+@Mojo(name = "check", defaultPhase = LifecyclePhase.VALIDATE, threadSafe = true)
+public class CheckMojo extends AbstractMojo {
+
+    /** Where the {@code .rlo} files are (searched recursively). */
+    @Parameter(defaultValue = "${project.basedir}/src/main/rlo", property = "rlo.sourceDirectory")
+    File sourceDirectory;
+
+    /** Directories searched by imports, after each file's own directory. */
+    @Parameter
+    List<File> libraryPath = new ArrayList<>();
+
+    /** Fail on warnings too. */
+    @Parameter(defaultValue = "false", property = "rlo.werror")
+    boolean werror;
+
+    @Parameter(defaultValue = "${project.build.directory}/rlo-cache")
+    File cacheDirectory;
+
+    @Parameter(defaultValue = "${plugin.version}", readonly = true)
+    String version;
+
+    @Override
+    public void execute() throws MojoFailureException {
+        Path root = sourceDirectory.toPath();
+        if (!Files.isDirectory(root)) {
+            getLog().info("rlo: no objectives in " + root);
+            return;
+        }
+        List<Path> files = RloFiles.find(root);
+        Batch.Report report = Batch.check(files, libraryPath.stream().map(File::toPath).toList(), cacheDirectory.toPath(),
+                version, Runtime.getRuntime().availableProcessors(), Session::check);
+        for (Batch.Result r : report.results()) {
+            if (r.internal() != null) {
+                throw new MojoFailureException("rlo: internal error while checking " + r.file() + ": " + r.internal(), r.internal());
+            }
+        }
+        for (Finding f : report.findings()) {
+            if (f.isError()) {
+                getLog().error("\n" + f.text());
+            } else {
+                getLog().warn("\n" + f.text());
+            }
+        }
+        String summary = "rlo: checked " + files.size() + " files: " + report.errors() + " errors, " + report.warnings() + " warnings ("
+                + report.cached() + " unchanged, from the cache)";
+        if (report.errors() > 0 || werror && report.warnings() > 0) {
+            throw new MojoFailureException(summary);
+        }
+        getLog().info(summary);
+    }
+}

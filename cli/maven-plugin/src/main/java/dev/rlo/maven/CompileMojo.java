@@ -1,0 +1,77 @@
+package dev.rlo.maven;
+
+import dev.rlo.cli.batch.CompileAll;
+import java.io.File;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.maven.model.Resource;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * {@code rlo:compile}: compiles every objective under {@code sourceDirectory} as
+ * {@code rlo compile --emit EMIT -o DIR} does — one artifact per objective and a manifest.json — into
+ * {@code outputDirectory}, which it adds to the project's resources (so the artifacts land in the jar,
+ * under {@code rlo/}). A file with errors fails the build.
+ */
+@Mojo(name = "compile", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, threadSafe = true)
+public class CompileMojo extends AbstractMojo {
+
+    @Parameter(defaultValue = "${project.basedir}/src/main/rlo", property = "rlo.sourceDirectory")
+    File sourceDirectory;
+
+    /** What to write per objective: ir, plan, java, opencl or cuda. */
+    @Parameter(defaultValue = "plan", property = "rlo.emit")
+    String emit;
+
+    /** Hyper-parameters to set, by name (applied to the objectives that have them). */
+    @Parameter
+    Map<String, String> parameters = new LinkedHashMap<>();
+
+    @Parameter
+    List<File> libraryPath = List.of();
+
+    @Parameter(defaultValue = "${project.build.directory}/generated-resources/rlo")
+    File outputDirectory;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    MavenProject project;
+
+    @Parameter(defaultValue = "${plugin.version}", readonly = true)
+    String version;
+
+    @Override
+    public void execute() throws MojoFailureException {
+        if (!Files.isDirectory(sourceDirectory.toPath())) {
+            getLog().info("rlo: no objectives in " + sourceDirectory);
+            return;
+        }
+        if (!List.of("ir", "plan", "java", "opencl", "cuda").contains(emit)) {
+            throw new MojoFailureException("rlo: emit must be ir, plan, java, opencl or cuda, not " + emit);
+        }
+        File out = new File(outputDirectory, "rlo");
+        CompileAll.Outcome o;
+        try {
+            o = new CompileAll(emit, parameters, false, true, libraryPath.stream().map(File::toPath).toList(), version)
+                    .run(List.of(sourceDirectory.toPath()), null, out.toPath());
+        } catch (dev.rlo.compiler.UserError e) {
+            throw new MojoFailureException("rlo: " + e.getMessage());
+        }
+        if (!o.diagnostics().isEmpty()) {
+            getLog().error("\n" + o.diagnostics());
+        }
+        if (o.failed()) {
+            throw new MojoFailureException("rlo: " + o.summary());
+        }
+        getLog().info("rlo: " + o.summary());
+        Resource r = new Resource();
+        r.setDirectory(outputDirectory.getPath());
+        project.addResource(r);
+    }
+}
