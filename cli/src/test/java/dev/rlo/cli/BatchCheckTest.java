@@ -82,10 +82,49 @@ class BatchCheckTest {
     }
 
     @Test
-    void jsonAndWerror() throws IOException {
-        Files.writeString(dir.resolve("ok.rlo"), "objective o(x: f32[B] grad) { mean(x) }\n");
+    void warningsFailOnlyWithWerror() throws IOException {
+        Files.writeString(dir.resolve("ok.rlo"), "objective o(x: f32[B] grad) {\n  let unused = x * 2\n  mean(x)\n}\n");
+        CliTest.Run plain = check();
+        assertEquals(0, plain.code(), plain.out());
+        assertTrue(plain.out().contains("ok.rlo:2:7: warning[W003]: `unused` is never used"), plain.out());
+        assertTrue(plain.out().matches("(?s).*: no errors, 1 warning\\n"), plain.out());
+        assertEquals(1, check("--werror").code());
         CliTest.Run json = check("--format", "json");
         assertEquals(0, json.code());
-        assertEquals("[]\n", json.out());
+        assertTrue(json.out().contains("\"severity\": \"warning\", \"code\": \"W003\""), json.out());
+    }
+
+    @Test
+    void compileWritesOneArtifactPerObjectiveAndAManifestByteForByte() throws IOException {
+        generate();
+        Files.delete(dir.resolve("o000.rlo"));
+        for (int i = 10; i < 200; i += 10) {
+            Files.delete(dir.resolve(String.format("o%03d.rlo", i)));
+        }
+        Path a = dir.resolveSibling(dir.getFileName() + "-a");
+        Path b = dir.resolveSibling(dir.getFileName() + "-b");
+        CliTest.Run first = CliTest.rlo("compile", dir.toString(), "--emit", "cuda", "-o", a.toString());
+        assertEquals(0, first.code(), first.out() + first.err());
+        assertTrue(first.out().startsWith("compiled 180 objectives from 180 files into " + a), first.out());
+        assertEquals(0, CliTest.rlo("compile", dir.toString(), "--emit", "cuda", "-o", b.toString()).code());
+        try (Stream<Path> files = Files.walk(a)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertEquals(Files.readString(f), Files.readString(b.resolve(a.relativize(f))), f.toString());
+            }
+        }
+        String manifest = Files.readString(a.resolve("manifest.json"));
+        assertTrue(manifest.contains("{\"file\": \"o001.rlo\", \"objective\": \"o1\", \"artifact\": \"o001/o1.cu\", "
+                + "\"sha256\": \"" + sha256(Files.readString(a.resolve("o001/o1.cu"))) + "\", \"inputs\": [{\"name\": \"logp\", \"dtype\": \"f32\", "
+                + "\"dims\": [\"G\", \"K\"], \"grad\": true}, {\"name\": \"reward\", \"dtype\": \"f32\", \"dims\": [\"G\", \"K\"], \"grad\": false}], "
+                + "\"parameters\": {}, \"outputs\": [{\"name\": \"loss\", \"dtype\": \"f32\", \"dims\": []}"), manifest);
+    }
+
+    private static String sha256(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
