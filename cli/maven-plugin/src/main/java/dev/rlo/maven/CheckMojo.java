@@ -63,11 +63,15 @@ public class CheckMojo extends AbstractMojo {
                 getLog().warn("\n" + f.text());
             }
         }
-        String summary = "rlo: checked " + files.size() + " files: " + report.errors() + " errors, " + report.warnings() + " warnings ("
-                + report.cached() + " unchanged, from the cache)";
+        String summary = "rlo: checked " + count(files.size(), "file") + ": " + count(report.errors(), "error") + ", "
+                + count(report.warnings(), "warning") + " (" + report.cached() + " unchanged, from the cache)";
         if (report.errors() > 0 || werror && report.warnings() > 0) {
             throw new MojoFailureException(summary);
         }
         getLog().info(summary);
+    }
+
+    private static String count(long n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 }
