@@ -75,6 +75,8 @@ class CheckCommand implements Callable<Integer> {
             err.println("rlo: cannot read " + e.getCause().getMessage());
             return Main.USAGE;
         }
+        report.results().stream().map(Batch.Result::cacheProblem).filter(java.util.Objects::nonNull).findFirst()
+                .ifPresent(problem -> err.println("rlo: warning: " + problem + "; results are not cached"));
         boolean internal = false;
         for (Batch.Result r : report.results()) {
             if (r.internal() != null) {

@@ -50,6 +50,11 @@ final class CompileCommand extends ObjectiveCommand {
         }
         List<Path> roots = new ArrayList<>(List.of(file));
         roots.addAll(more);
+        for (Path p : roots) {
+            if (!Files.exists(p)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "no such file or directory: " + p);
+            }
+        }
         try {
             CompileAll.Outcome o = new CompileAll(emit.name(), hyper, f64(), !forward, libraryPath,
                     new Main.Version().getVersion()[0].split(" ")[1]).run(roots, objective, output);

@@ -60,6 +60,28 @@ class BatchCheckTest {
         assertTrue(fixed.out().matches("(?s).*: 19 errors in 19 files \\(199 unchanged, from the cache\\)\\n"), fixed.out());
     }
 
+    /** A new file that an import would now find first makes the importer's entry stale. */
+    @Test
+    void aModuleThatWouldShadowAnImportInvalidatesTheCache() throws IOException {
+        Files.createDirectories(dir.resolve("lib/losses"));
+        Files.writeString(dir.resolve("lib/losses/sq.rlo"), "fn sq(x: f32) -> f32 { x * x }\n");
+        Files.createDirectories(dir.resolve("src"));
+        Files.writeString(dir.resolve("src/main.rlo"), "import losses.sq.{sq}\nobjective o(x: f32[B] grad) { mean(sq(x)) }\n");
+        String[] args = {"check", dir.resolve("src").toString(), "--path", dir.resolve("lib").toString(), "--cache", dir.resolve(".c").toString()};
+        assertEquals(0, CliTest.rlo(args).code());
+        assertTrue(CliTest.rlo(args).out().contains("(1 unchanged, from the cache)"));
+        Files.createDirectories(dir.resolve("src/losses"));
+        Files.writeString(dir.resolve("src/losses/sq.rlo"), "fn sq(x: f32) -> f32 { x * nope }\n");
+        CliTest.Run shadowed = CliTest.rlo(args);
+        assertEquals(1, shadowed.code(), shadowed.out());
+        assertTrue(shadowed.out().contains("unknown name `nope`") && !shadowed.out().contains("from the cache"), shadowed.out());
+    }
+
+    @Test
+    void compileOfAMissingPathIsBadUsage() {
+        assertEquals(2, CliTest.rlo("compile", dir.resolve("nope.rlo").toString(), "--emit", "ir", "-o", dir.resolve("out").toString()).code());
+    }
+
     @Test
     void sarifValidatesAgainstTheSchema() throws IOException {
         generate();

@@ -50,6 +50,11 @@ public final class Session {
         return loader.modules();
     }
 
+    /** Files imports looked for and did not find ({@link ModuleLoader#misses}). */
+    public List<Path> misses() {
+        return loader.misses();
+    }
+
     public Diagnostics diagnostics() {
         return diagnostics;
     }

@@ -48,9 +48,15 @@ public class CheckMojo extends AbstractMojo {
             getLog().info("rlo: no objectives in " + root);
             return;
         }
-        List<Path> files = RloFiles.find(root);
-        Batch.Report report = Batch.check(files, libraryPath.stream().map(File::toPath).toList(), cacheDirectory.toPath(),
-                version, Runtime.getRuntime().availableProcessors(), Session::check);
+        List<Path> files;
+        Batch.Report report;
+        try {
+            files = RloFiles.find(root);
+            report = Batch.check(files, libraryPath.stream().map(File::toPath).toList(), cacheDirectory.toPath(),
+                    version, Runtime.getRuntime().availableProcessors(), Session::check);
+        } catch (java.io.UncheckedIOException e) {
+            throw new MojoFailureException("rlo: cannot read " + e.getCause().getMessage());
+        }
         for (Batch.Result r : report.results()) {
             if (r.internal() != null) {
                 throw new MojoFailureException("rlo: internal error while checking " + r.file() + ": " + r.internal(), r.internal());

@@ -58,9 +58,12 @@ public class CompileMojo extends AbstractMojo {
         File out = new File(outputDirectory, "rlo");
         CompileAll.Outcome o;
         try {
+            deleteTree(out.toPath());    /* artifacts of objectives since deleted must not reach the jar */
             o = new CompileAll(emit, parameters, false, true, libraryPath.stream().map(File::toPath).toList(), version)
                     .run(List.of(sourceDirectory.toPath()), null, out.toPath());
         } catch (dev.rlo.compiler.UserError e) {
+            throw new MojoFailureException("rlo: " + e.getMessage());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
             throw new MojoFailureException("rlo: " + e.getMessage());
         }
         if (!o.diagnostics().isEmpty()) {
@@ -73,5 +76,16 @@ public class CompileMojo extends AbstractMojo {
         Resource r = new Resource();
         r.setDirectory(outputDirectory.getPath());
         project.addResource(r);
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> s = Files.walk(dir)) {
+            for (java.nio.file.Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }

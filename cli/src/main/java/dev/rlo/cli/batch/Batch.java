@@ -22,8 +22,8 @@ import java.util.concurrent.Future;
  */
 public final class Batch {
 
-    /** A file's findings, whether they came from the cache, and the internal error checking it hit (else null). */
-    public record Result(Path file, List<Finding> findings, boolean cached, Throwable internal) { }
+    /** A file's findings, whether they came from the cache, the internal error checking it hit and why it could not be cached (else null). */
+    public record Result(Path file, List<Finding> findings, boolean cached, Throwable internal, String cacheProblem) { }
 
     /** Checks one file in a session: {@code Session::check}, or a test's stand-in. */
     public interface FileChecker {
@@ -88,7 +88,7 @@ public final class Batch {
     private static Result one(Path file, List<Path> libraryPath, Cache cache, FileChecker checker) {
         List<Finding> cached = cache == null ? null : cache.get(file);
         if (cached != null) {
-            return new Result(file, cached, true, null);
+            return new Result(file, cached, true, null, null);
         }
         Session session = new Session(libraryPath);
         try {
@@ -96,7 +96,7 @@ public final class Batch {
         } catch (UncheckedIOException e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
-            return new Result(file, List.of(), false, e);
+            return new Result(file, List.of(), false, e, null);
         }
         List<Finding> findings = new ArrayList<>();
         boolean unresolved = false;
@@ -104,13 +104,14 @@ public final class Batch {
             findings.add(Finding.of(d));
             unresolved |= d.code() == Code.E012;
         }
+        String cacheProblem = null;
         if (cache != null && !unresolved) {
             try {
-                cache.put(file, session.modules(), findings);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the check cache: " + e.getMessage(), e);
+                cache.put(file, session.modules(), session.misses(), findings);
+            } catch (IOException | UncheckedIOException e) {
+                cacheProblem = "cannot write the check cache: " + e.getMessage();
             }
         }
-        return new Result(file, findings, false, null);
+        return new Result(file, findings, false, null, cacheProblem);
     }
 }

@@ -17,20 +17,49 @@ import java.util.Map;
 
 /**
  * The check cache ({@code .rlo-cache/} or {@code --cache DIR}): per file, the SHA-256 of its text
- * and of every module it loaded (the standard library's through rlo's version), and its findings.
- * An entry is used only when every one of those hashes still matches; files with an unresolved
- * import are not cached (the missing module may appear). Entries are written atomically (temporary
- * file, then rename), so a crash leaves no half-written entry.
+ * and of every module it loaded (the standard library's through rlo's build), the files its imports
+ * looked for in vain, and its findings. An entry is used only when every hash still matches, none of
+ * those files has appeared, and rlo's build, the working directory, the search path and the standard
+ * library are the same; files with an unresolved import are not cached. Entries are written
+ * atomically (temporary file, then rename), so a crash leaves no half-written entry.
  */
 final class Cache {
 
     private final Path dir;
     private final String salt;
 
-    /** A cache in {@code dir} for this rlo {@code version} and import search path. */
+    /**
+     * A cache in {@code dir} for this build of rlo, this working directory (paths in findings are
+     * relative to it), this import search path and this standard library.
+     */
     Cache(Path dir, String version, List<Path> libraryPath) {
         this.dir = dir;
-        this.salt = version + "|" + libraryPath;
+        this.salt = String.join("|", version, build(), Path.of("").toAbsolutePath().toString(),
+                libraryPath.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList().toString(),
+                String.valueOf(System.getProperty("rlo.stdlib")));
+    }
+
+    /** What identifies the compiler's code: the SHA-256 of its jar, or its class directory's newest time. */
+    private static String build() {
+        try {
+            Path code = Path.of(dev.rlo.compiler.Compiler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(code)) {
+                return hash(code);
+            }
+            try (java.util.stream.Stream<Path> s = Files.walk(code)) {
+                return code + "@" + s.mapToLong(p -> p.toFile().lastModified()).max().orElse(0);
+            }
+        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+            return "unknown build " + System.nanoTime();   /* never matches: no caching rather than a stale result */
+        }
+    }
+
+    private static String hash(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The findings cached for {@code file}, or null when there is no valid entry. */
@@ -43,6 +72,11 @@ final class Cache {
             Map<?, ?> m = (Map<?, ?>) Json.parse(Files.readString(entry), entry.toString());
             if (!salt.equals(m.get("salt"))) {
                 return null;
+            }
+            for (Object o : (List<?>) m.get("misses")) {
+                if (Files.exists(Path.of((String) o))) {
+                    return null;    /* an import would now find this file first */
+                }
             }
             for (Object o : (List<?>) m.get("modules")) {
                 Map<?, ?> dep = (Map<?, ?>) o;
@@ -61,7 +95,7 @@ final class Cache {
         }
     }
 
-    void put(Path file, List<LoadedModule> modules, List<Finding> findings) throws IOException {
+    void put(Path file, List<LoadedModule> modules, List<Path> misses, List<Finding> findings) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", file.toString());
         m.put("salt", salt);
@@ -70,6 +104,7 @@ final class Cache {
             deps.add(Map.of("key", module.key(), "sha256", hash(module.file().text())));
         }
         m.put("modules", deps);
+        m.put("misses", misses.stream().map(Path::toString).toList());
         m.put("findings", findings.stream().map(Finding::toCache).toList());
         Files.createDirectories(dir);
         Path entry = entry(file);

@@ -71,12 +71,18 @@ public final class CompileAll {
     }
 
     public Outcome run(List<Path> roots, String only, Path out) {
+        for (Path root : roots) {
+            if (!Files.exists(root)) {
+                throw new UserError("no such file or directory: " + root);
+            }
+        }
         long start = System.nanoTime();
         StringBuilder diagnostics = new StringBuilder();
         List<Object> manifest = new ArrayList<>();
         int files = 0;
         int failed = 0;
         boolean setUsed = hyper.isEmpty();
+        java.util.Set<String> written = new java.util.HashSet<>();
         for (Path root : roots) {
             for (Path file : RloFiles.find(root)) {
                 files++;
@@ -96,14 +102,25 @@ public final class CompileAll {
                     }
                     Map<String, String> mine = new LinkedHashMap<>();
                     for (Param p : decl.params()) {
-                        if (hyper.containsKey(p.name().name())) {
+                        if (p.isHyper() && hyper.containsKey(p.name().name())) {
                             mine.put(p.name().name(), hyper.get(p.name().name()));
                         }
                     }
                     setUsed |= !mine.isEmpty();
-                    Graph g = c.graph(name, mine, f64, gradients);
-                    String text = artifact(emit, g);
                     String relative = base + "/" + name + "." + extension();
+                    if (!written.add(relative)) {
+                        throw new UserError(file + " would write " + relative + " again; give the files' common directory instead");
+                    }
+                    Graph g;
+                    String text;
+                    try {
+                        g = c.graph(name, mine, f64, gradients);
+                        text = artifact(emit, g);
+                    } catch (UserError e) {
+                        diagnostics.append("rlo: ").append(file).append(": objective ").append(name).append(": ").append(e.getMessage()).append('\n');
+                        failed++;
+                        continue;
+                    }
                     write(out.resolve(relative), text);
                     Path shown = root.isAbsolute() && Files.isDirectory(root) ? root.relativize(file) : file;
                     manifest.add(entry(shown, decl, mine, g, relative, text));
@@ -120,7 +137,7 @@ public final class CompileAll {
         write(out.resolve("manifest.json"), Json.write(m) + "\n");
         String summary = String.format(java.util.Locale.ROOT, "compiled %d %s from %d %s into %s in %.2f s%s", manifest.size(),
                 manifest.size() == 1 ? "objective" : "objectives", files, files == 1 ? "file" : "files", out, (System.nanoTime() - start) / 1e9,
-                failed == 0 ? "" : "; " + failed + (failed == 1 ? " file has" : " files have") + " errors");
+                failed == 0 ? "" : "; " + failed + (failed == 1 ? " file or objective has" : " files or objectives have") + " errors");
         return new Outcome(diagnostics.toString(), summary, failed > 0);
     }
 

@@ -51,8 +51,12 @@ public final class Console {
             out.flush();
             errors += r.error() ? 1 : 0;
             if (r.quit()) {
-                break;
+                return errors;
             }
+        }
+        if (!input.isEmpty()) {
+            out.println("error: the input ends inside an open bracket");
+            errors++;
         }
         out.flush();
         return errors;
@@ -113,6 +117,9 @@ public final class Console {
 
     /** Whether {@code text} is a whole input: its brackets closed (outside strings and comments). */
     static boolean complete(String text) {
+        if (text.lines().allMatch(l -> l.strip().startsWith("///"))) {
+            return false;     /* doc comments belong to the definition that follows */
+        }
         int depth = 0;
         boolean string = false;
         for (int i = 0; i < text.length(); i++) {

@@ -64,6 +64,8 @@ public final class Session {
     private final Path dir;
     /** The random, constant and loaded tensors of the expression being evaluated ({@link Values#substitute}). */
     private Map<String, Tensor> temporaries = Map.of();
+    /** The expression of the last probe, as compiled. */
+    private String probeText = "";
     private String backendName = "cpu";
     private Backend backend = new CpuBackend();
 
@@ -87,6 +89,10 @@ public final class Session {
             return new Reply(statement(line, origin, start), false);
         } catch (Shown e) {
             return new Reply(e.text, false, true);
+        } catch (Compiler.CheckFailed e) {
+            return new Reply(e.diagnostics().toText(), false, true);    /* a loaded file that no longer checks */
+        } catch (java.io.UncheckedIOException e) {
+            return new Reply("error: " + e.getCause().getMessage() + "\n", false, true);
         } catch (UserError e) {
             return new Reply("error: " + e.getMessage() + "\n", false, true);
         } catch (java.util.concurrent.CancellationException e) {
@@ -169,7 +175,7 @@ public final class Session {
     }
 
     private Map<String, Tensor> inputs(String wrt) {
-        Map<String, Tensor> in = new LinkedHashMap<>(bindings);
+        Map<String, Tensor> in = mentioned(probeText, wrt);
         in.putAll(temporaries);
         if (wrt == null) {
             in.put("_w", Tensor.scalar(DType.F64, 0));
@@ -357,6 +363,7 @@ public final class Session {
     private Probe probe(Typed typed, String wrt) {
         Values.Substituted sub = Values.substitute(typed.text(), dir);
         temporaries = sub.tensors();
+        probeText = sub.text();
         Typed expr = new Typed(sub.text(), typed.origin(), typed.start());
         Probe p = new Probe();
         for (Typed i : imports) {
@@ -371,7 +378,7 @@ public final class Session {
             p.add("\n");
         }
         List<String> params = new ArrayList<>();
-        Map<String, Tensor> all = new LinkedHashMap<>(bindings);
+        Map<String, Tensor> all = mentioned(expr.text(), wrt);
         all.putAll(temporaries);
         all.forEach((name, t) -> params.add(name + ": " + t.dtype() + (t.dims().isEmpty() ? "" : "[" + String.join(",", t.dims()) + "]")
                 + (name.equals(wrt) ? " grad" : "")));
@@ -382,6 +389,20 @@ public final class Session {
         p.add(expr);
         p.add("\n  report value = _value\n  " + (wrt == null ? "_w" : "sum(_value)") + "\n}\n");
         return p;
+    }
+
+    /**
+     * The bindings {@code text} names (and {@code wrt}): only they become the probe's parameters, so
+     * that two bindings giving one dimension different sizes conflict only where both are used.
+     */
+    private Map<String, Tensor> mentioned(String text, String wrt) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        bindings.forEach((name, t) -> {
+            if (name.equals(wrt) || Pattern.compile("(?<![\\w.])" + Pattern.quote(name) + "(?!\\w)").matcher(text).find()) {
+                out.put(name, t);
+            }
+        });
+        return out;
     }
 
     /** A loaded file's module name on the search path (its directory is added to it). */
@@ -442,9 +463,14 @@ public final class Session {
 
     /** Every name an input may mention now: bindings, their dimensions, definitions, loaded names. */
     List<String> names() {
-        List<String> out = new ArrayList<>(bindings.keySet());
-        bindings.values().forEach(t -> out.addAll(t.dims()));
-        out.addAll(definitions.keySet());
+        List<String> out = new ArrayList<>();
+        try {
+            out.addAll(bindings.keySet());
+            bindings.values().forEach(t -> out.addAll(t.dims()));
+            out.addAll(definitions.keySet());
+        } catch (java.util.ConcurrentModificationException e) {
+            return out;     /* an interrupted evaluation still finishing on its thread: complete what there is */
+        }
         for (Path p : loaded) {
             try {
                 out.addAll(names(Compiler.load(p, libraryPath)));

@@ -25,9 +25,12 @@ import java.util.regex.Pattern;
 final class Values {
 
     private static final Pattern RANDOM = Pattern.compile(
-            "(randn|rand|zeros|ones)\\s*\\[([^\\]]*)]\\s*(?:\\(\\s*(?:seed\\s*:\\s*(-?\\d+))?\\s*\\))?");
+            "(?<![\\w.])(randn|rand|zeros|ones)\\s*\\[([^\\]]*)]\\s*(?:\\(\\s*(?:seed\\s*:\\s*(-?\\d+))?\\s*\\))?");
     private static final Pattern LITERAL = Pattern.compile("(\\[.*])\\s*:\\s*(f32|f64|i32|bool)\\s*(?:\\[([^\\]]*)])?", Pattern.DOTALL);
-    private static final Pattern LOAD = Pattern.compile("load\\(\\s*\"([^\"]+)\"\\s*,\\s*dims\\s*:\\s*\\[([^\\]]*)]\\s*\\)");
+    private static final Pattern LOAD = Pattern.compile("(?<![\\w.])load\\(\\s*\"([^\"]+)\"\\s*,\\s*dims\\s*:\\s*\\[([^\\]]*)]\\s*\\)");
+
+    /** The most values a random or constant tensor may hold (2^27: 512 MiB of f32). */
+    static final long MAX_ELEMENTS = 1L << 27;
 
     private Values() { }
 
@@ -61,7 +64,7 @@ final class Values {
         String t = text.strip();
         Matcher m = RANDOM.matcher(t);
         if (m.matches()) {
-            return random(m.group(1), m.group(2), m.group(3) == null ? 0 : Long.parseLong(m.group(3)));
+            return random(m.group(1), m.group(2), m.group(3) == null ? 0 : seed(m.group(3)));
         }
         m = LITERAL.matcher(t);
         if (m.matches()) {
@@ -82,6 +85,14 @@ final class Values {
         return null;
     }
 
+    private static long seed(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new UserError("seed " + text + " is not a 64-bit integer");
+        }
+    }
+
     /** Standard normal (randn) or uniform on [0, 1) (rand) f32 values from {@code seed}, or constants. */
     private static Tensor random(String kind, String shape, long seed) {
         List<String> dims = new ArrayList<>();
@@ -91,14 +102,22 @@ final class Values {
                 continue;
             }
             String[] kv = part.split("=");
-            if (kv.length != 2 || !kv[0].strip().matches("[A-Za-z_]\\w*") || !kv[1].strip().matches("\\d+")) {
+            if (kv.length != 2 || !kv[0].strip().matches("[A-Za-z_]\\w*") || !kv[1].strip().matches("\\d{1,9}")) {
                 throw new UserError("`" + part.strip() + "` is not DIM=SIZE; write e.g. " + kind + "[G=4, K=8]");
             }
             dims.add(kv[0].strip());
             sizes.add(Long.parseLong(kv[1].strip()));
         }
         long[] s = sizes.stream().mapToLong(Long::longValue).toArray();
-        double[] v = new double[(int) Arrays.stream(s).reduce(1, (a, b) -> a * b)];
+        double count = 1;
+        for (long n : s) {
+            count *= n;
+        }
+        if (count > MAX_ELEMENTS) {
+            throw new UserError(kind + "[" + shape.strip() + "] would hold " + String.format(Locale.ROOT, "%.0f", count)
+                    + " values; the REPL makes at most " + MAX_ELEMENTS);
+        }
+        double[] v = new double[(int) count];
         Random r = new Random(seed);
         for (int i = 0; i < v.length; i++) {
             v[i] = switch (kind) {

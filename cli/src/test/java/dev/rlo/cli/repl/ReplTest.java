@@ -157,6 +157,29 @@ class ReplTest {
     }
 
     @Test
+    void awkwardInputsAreErrorsNotCrashes() throws IOException {
+        Files.writeString(dir.resolve("broken.rlo"), "fn f(x: f32[B]) -> f32[B] {\n  x * nope\n}\n");
+        String t = transcript(
+                "let operand = [1, 2] : f32[B]",
+                "operand * 2",                               // not the random form `rand[…]` inside a name
+                "let other = [1, 2, 3] : f32[B]",            // B = 3 here, 2 above: fine while not used together
+                "sum(operand)",
+                ":load broken.rlo",
+                "let huge = zeros[B=100000, T=100000]",
+                "/// A doc comment belongs to the definition after it.",
+                "fn twice(v: f32[B]) -> f32[B] { v * 2 }",
+                "twice(other)",
+                "fn open(v: f32[B]) -> f32[B] {");
+        assertTrue(t.contains("rlo> operand * 2\nf32[B] = [2, 4]\n"), t);
+        assertTrue(t.contains("rlo> sum(operand)\nf32 = 3\n"), t);
+        assertTrue(t.contains("broken.rlo:2:7: error[E010]: unknown name `nope`"), t);
+        assertTrue(t.contains("error: zeros[B=100000, T=100000] would hold 10000000000 values"), t);
+        assertTrue(t.contains("...> fn twice(v: f32[B]) -> f32[B] { v * 2 }\ndefined fn twice\n"), t);
+        assertTrue(t.contains("rlo> twice(other)\nf32[B] = [2, 4, 6]\n"), t);
+        assertTrue(t.endsWith("rlo> fn open(v: f32[B]) -> f32[B] {\nerror: the input ends inside an open bracket\n"), t);
+    }
+
+    @Test
     void aDumbTerminalGetsPromptsResultsAndContinuationLines() throws IOException {
         String input = "let x = [1, 2] : f32[B]\nfn half(v: f32[B]) -> f32[B] {\n  v / 2\n}\nhalf(x)\nx + nope\n:quit\n";
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -54,7 +54,7 @@ public final class Checker {
                 case TrainDecl t -> new TrainChecker(this, scope, diags).check(t);
             }
         }
-        for (Import imp : module.ast().imports()) {
+        for (Import imp : diags.hasErrors() ? List.<Import>of() : module.ast().imports()) {
             for (Import.Item item : imp.items()) {
                 if (scope.lookup(item.local().name()) != null && !scope.used(item.local().name())) {
                     diags.warning(Code.W001, item.local().span(), "`" + item.local().name() + "` is imported but never used",

@@ -55,10 +55,19 @@ final class FnChecker {
         return new FnInfo(decl, params, List.copyOf(dimVars), result, bindings);
     }
 
-    /** W002 for a parameter named like a dimension of the signature; W003 for a let never read (unless named _…). */
+    /** W002 for a parameter named like a dimension of the parameters' types; W003 for a let never read (unless named _…). */
     private void warnings() {
+        if (diags.hasErrors()) {
+            return;     /* next to an error, a warning is more likely its echo than news */
+        }
+        Set<String> declared = new LinkedHashSet<>();
         for (Param p : decl.params()) {
-            if (body.hasDim(p.name().name())) {
+            if (p.type() != null) {
+                p.type().dims().forEach(d -> declared.add(d.name()));
+            }
+        }
+        for (Param p : decl.params()) {
+            if (declared.contains(p.name().name())) {
                 diags.warning(Code.W002, p.name().span(), "parameter `" + p.name().name() + "` has the name of a dimension",
                         "values and dimensions are separate namespaces, so this is legal, but `" + p.name().name()
                                 + "` now reads as either; rename one");

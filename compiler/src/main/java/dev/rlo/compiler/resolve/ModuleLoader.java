@@ -43,6 +43,8 @@ public final class ModuleLoader {
         return dir != null ? new SourceRoot.Directory(Path.of(dir)) : new SourceRoot.Classpath(ModuleLoader.class.getClassLoader());
     }
 
+    private final java.util.Set<Path> misses = new java.util.LinkedHashSet<>();
+
     /** Loads the file at {@code path} and its imports. */
     public LoadedModule load(Path path) {
         Path dir = path.getParent() != null ? path.getParent() : Path.of("");
@@ -68,6 +70,14 @@ public final class ModuleLoader {
         return module;
     }
 
+    /**
+     * The files an import looked for before the one it found (or in vain): if one of them appears,
+     * the import would resolve differently — what a cache of results must watch besides the modules.
+     */
+    public List<Path> misses() {
+        return List.copyOf(misses);
+    }
+
     /** Every module loaded so far, in load order. */
     public List<LoadedModule> modules() {
         return List.copyOf(loaded.values());
@@ -87,6 +97,9 @@ public final class ModuleLoader {
         for (SourceRoot root : roots) {
             SourceRoot.Loaded found = root.find(relative);
             if (found == null) {
+                if (root instanceof SourceRoot.Directory d) {
+                    misses.add(d.dir().resolve(relative).toAbsolutePath().normalize());
+                }
                 continue;
             }
             LoadedModule inProgress = loading.stream().filter(m -> m.key().equals(found.key())).findFirst().orElse(null);
