@@ -283,11 +283,37 @@ extern "C" __global__ void k2_0(float* __restrict__ b6,
     }
 }
 
+extern "C" __global__ void m7(double* __restrict__ aux7,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux7[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux7[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux7[(first * count + e) * 1] = p0;
+    }
+}
+
 extern "C" __global__ void f7(float* __restrict__ b7,
         double* __restrict__ aux7,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
     if (part >= items) {
@@ -298,7 +324,7 @@ extern "C" __global__ void f7(float* __restrict__ b7,
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux7[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux7[(s * count + e) * 1];
             p0 += q0;
         }

@@ -261,11 +261,37 @@ __kernel void k0(__global float* b0,
     }
 }
 
+__kernel void m4(__global double* aux4,
+        __global const rlo_i64* n,
+        __global int* err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) get_global_id(0);
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux4[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux4[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux4[(first * count + e) * 1] = p0;
+    }
+}
+
 __kernel void f4(__global float* b4,
         __global double* aux4,
         __global const rlo_i64* n,
         __global int* err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) get_global_id(0);
     if (part >= items) {
@@ -276,7 +302,7 @@ __kernel void f4(__global float* b4,
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux4[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux4[(s * count + e) * 1];
             p0 += q0;
         }

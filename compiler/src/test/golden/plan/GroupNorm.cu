@@ -260,11 +260,37 @@ extern "C" __global__ void k0(float* __restrict__ b0,
     }
 }
 
+extern "C" __global__ void m4(double* __restrict__ aux4,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux4[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux4[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux4[(first * count + e) * 1] = p0;
+    }
+}
+
 extern "C" __global__ void f4(float* __restrict__ b4,
         double* __restrict__ aux4,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
     if (part >= items) {
@@ -275,7 +301,7 @@ extern "C" __global__ void f4(float* __restrict__ b4,
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux4[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux4[(s * count + e) * 1];
             p0 += q0;
         }

@@ -269,11 +269,37 @@ __kernel void k0_0(__global float* b0,
     aux8[(part * 1 + 0) * 1 + 0] += acc8_0;
 }
 
+__kernel void m3(__global double* aux3,
+        __global const rlo_i64* n,
+        __global int* err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) get_global_id(0);
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux3[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux3[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux3[(first * count + e) * 1] = p0;
+    }
+}
+
 __kernel void f3(__global float* b3,
         __global double* aux3,
         __global const rlo_i64* n,
         __global int* err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) get_global_id(0);
     if (part >= items) {
@@ -283,11 +309,36 @@ __kernel void f3(__global float* b3,
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux3[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux3[(s * count + e) * 1];
             p0 += q0;
         }
         b3[e] = (float) (p0 / (double) (n_N));
+    }
+}
+
+__kernel void m6(__global double* aux6,
+        __global const rlo_i64* n,
+        __global int* err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) get_global_id(0);
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux6[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux6[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux6[(first * count + e) * 1] = p0;
     }
 }
 
@@ -296,6 +347,7 @@ __kernel void f6(__global float* b6,
         __global const rlo_i64* n,
         __global int* err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) get_global_id(0);
     if (part >= items) {
@@ -305,11 +357,36 @@ __kernel void f6(__global float* b6,
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux6[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux6[(s * count + e) * 1];
             p0 += q0;
         }
         b6[e] = (float) (p0 / (double) (n_N));
+    }
+}
+
+__kernel void m8(__global double* aux8,
+        __global const rlo_i64* n,
+        __global int* err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) get_global_id(0);
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux8[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux8[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux8[(first * count + e) * 1] = p0;
     }
 }
 
@@ -318,6 +395,7 @@ __kernel void f8(__global float* b8,
         __global const rlo_i64* n,
         __global int* err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) get_global_id(0);
     if (part >= items) {
@@ -327,7 +405,7 @@ __kernel void f8(__global float* b8,
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux8[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux8[(s * count + e) * 1];
             p0 += q0;
         }

@@ -268,11 +268,37 @@ extern "C" __global__ void k0_0(float* __restrict__ b0,
     aux8[(part * 1 + 0) * 1 + 0] += acc8_0;
 }
 
+extern "C" __global__ void m3(double* __restrict__ aux3,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux3[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux3[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux3[(first * count + e) * 1] = p0;
+    }
+}
+
 extern "C" __global__ void f3(float* __restrict__ b3,
         double* __restrict__ aux3,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
     if (part >= items) {
@@ -282,11 +308,36 @@ extern "C" __global__ void f3(float* __restrict__ b3,
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux3[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux3[(s * count + e) * 1];
             p0 += q0;
         }
         b3[e] = (float) (p0 / (double) (n_N));
+    }
+}
+
+extern "C" __global__ void m6(double* __restrict__ aux6,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux6[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux6[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux6[(first * count + e) * 1] = p0;
     }
 }
 
@@ -295,6 +346,7 @@ extern "C" __global__ void f6(float* __restrict__ b6,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
     if (part >= items) {
@@ -304,11 +356,36 @@ extern "C" __global__ void f6(float* __restrict__ b6,
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux6[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux6[(s * count + e) * 1];
             p0 += q0;
         }
         b6[e] = (float) (p0 / (double) (n_N));
+    }
+}
+
+extern "C" __global__ void m8(double* __restrict__ aux8,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux8[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux8[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux8[(first * count + e) * 1] = p0;
     }
 }
 
@@ -317,6 +394,7 @@ extern "C" __global__ void f8(float* __restrict__ b8,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
     if (part >= items) {
@@ -326,7 +404,7 @@ extern "C" __global__ void f8(float* __restrict__ b8,
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux8[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux8[(s * count + e) * 1];
             p0 += q0;
         }

@@ -340,11 +340,38 @@ __kernel void k3_0(__global float* b7,
     }
 }
 
+__kernel void m8(__global double* aux8,
+        __global const rlo_i64* n,
+        __global int* err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) get_global_id(0);
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 n_B = n[0];
+    const rlo_i64 count = (n_B);
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux8[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux8[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux8[(first * count + e) * 1] = p0;
+    }
+}
+
 __kernel void f8(__global float* b8,
         __global double* aux8,
         __global const rlo_i64* n,
         __global int* err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) get_global_id(0);
     if (part >= items) {
@@ -354,7 +381,7 @@ __kernel void f8(__global float* b8,
     const rlo_i64 count = (n_B);
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux8[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux8[(s * count + e) * 1];
             p0 += q0;
         }
@@ -380,11 +407,37 @@ __kernel void k4_0(__global float* b8,
     aux9[(part * 1 + 0) * 1 + 0] += acc9_0;
 }
 
+__kernel void m9(__global double* aux9,
+        __global const rlo_i64* n,
+        __global int* err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) get_global_id(0);
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux9[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux9[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux9[(first * count + e) * 1] = p0;
+    }
+}
+
 __kernel void f9(__global float* b9,
         __global double* aux9,
         __global const rlo_i64* n,
         __global int* err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) get_global_id(0);
     if (part >= items) {
@@ -394,7 +447,7 @@ __kernel void f9(__global float* b9,
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux9[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux9[(s * count + e) * 1];
             p0 += q0;
         }
@@ -433,6 +486,7 @@ __kernel void f11(__global float* b11,
         __global const rlo_i64* n,
         __global int* err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) get_global_id(0);
     if (part >= items) {
@@ -444,7 +498,7 @@ __kernel void f11(__global float* b11,
     const rlo_i64 count = (n_B * n_A * n_N);
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux11[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux11[(s * count + e) * 1];
             p0 += q0;
         }

@@ -339,11 +339,38 @@ extern "C" __global__ void k3_0(float* __restrict__ b7,
     }
 }
 
+extern "C" __global__ void m8(double* __restrict__ aux8,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 n_B = n[0];
+    const rlo_i64 count = (n_B);
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux8[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux8[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux8[(first * count + e) * 1] = p0;
+    }
+}
+
 extern "C" __global__ void f8(float* __restrict__ b8,
         double* __restrict__ aux8,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
     if (part >= items) {
@@ -353,7 +380,7 @@ extern "C" __global__ void f8(float* __restrict__ b8,
     const rlo_i64 count = (n_B);
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux8[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux8[(s * count + e) * 1];
             p0 += q0;
         }
@@ -379,11 +406,37 @@ extern "C" __global__ void k4_0(float* __restrict__ b8,
     aux9[(part * 1 + 0) * 1 + 0] += acc9_0;
 }
 
+extern "C" __global__ void m9(double* __restrict__ aux9,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux9[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux9[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux9[(first * count + e) * 1] = p0;
+    }
+}
+
 extern "C" __global__ void f9(float* __restrict__ b9,
         double* __restrict__ aux9,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
     if (part >= items) {
@@ -393,7 +446,7 @@ extern "C" __global__ void f9(float* __restrict__ b9,
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux9[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux9[(s * count + e) * 1];
             p0 += q0;
         }
@@ -432,6 +485,7 @@ extern "C" __global__ void f11(float* __restrict__ b11,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
     if (part >= items) {
@@ -443,7 +497,7 @@ extern "C" __global__ void f11(float* __restrict__ b11,
     const rlo_i64 count = (n_B * n_A * n_N);
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux11[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux11[(s * count + e) * 1];
             p0 += q0;
         }

@@ -286,11 +286,38 @@ __kernel void k1_0(__global float* b0,
     }
 }
 
+__kernel void m2(__global double* aux2,
+        __global const rlo_i64* n,
+        __global int* err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) get_global_id(0);
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 n_B = n[0];
+    const rlo_i64 count = (n_B);
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux2[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux2[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux2[(first * count + e) * 1] = p0;
+    }
+}
+
 __kernel void f2(__global float* b2,
         __global double* aux2,
         __global const rlo_i64* n,
         __global int* err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) get_global_id(0);
     if (part >= items) {
@@ -300,7 +327,7 @@ __kernel void f2(__global float* b2,
     const rlo_i64 count = (n_B);
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux2[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux2[(s * count + e) * 1];
             p0 += q0;
         }
@@ -336,11 +363,37 @@ __kernel void k2_0(__global float* b2,
     aux6[(part * 1 + 0) * 1 + 0] += acc6_0;
 }
 
+__kernel void m3(__global double* aux3,
+        __global const rlo_i64* n,
+        __global int* err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) get_global_id(0);
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux3[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux3[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux3[(first * count + e) * 1] = p0;
+    }
+}
+
 __kernel void f3(__global float* b3,
         __global double* aux3,
         __global const rlo_i64* n,
         __global int* err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) get_global_id(0);
     if (part >= items) {
@@ -350,11 +403,36 @@ __kernel void f3(__global float* b3,
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux3[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux3[(s * count + e) * 1];
             p0 += q0;
         }
         b3[e] = (float) (p0 / (double) (n_B));
+    }
+}
+
+__kernel void m6(__global double* aux6,
+        __global const rlo_i64* n,
+        __global int* err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) get_global_id(0);
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux6[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux6[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux6[(first * count + e) * 1] = p0;
     }
 }
 
@@ -363,6 +441,7 @@ __kernel void f6(__global float* b6,
         __global const rlo_i64* n,
         __global int* err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) get_global_id(0);
     if (part >= items) {
@@ -372,7 +451,7 @@ __kernel void f6(__global float* b6,
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux6[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux6[(s * count + e) * 1];
             p0 += q0;
         }
@@ -443,6 +522,7 @@ __kernel void f8(__global float* b8,
         __global const rlo_i64* n,
         __global int* err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) get_global_id(0);
     if (part >= items) {
@@ -453,7 +533,7 @@ __kernel void f8(__global float* b8,
     const rlo_i64 count = (n_B * n_N);
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux8[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux8[(s * count + e) * 1];
             p0 += q0;
         }
@@ -491,6 +571,7 @@ __kernel void f9(__global float* b9,
         __global const rlo_i64* n,
         __global int* err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) get_global_id(0);
     if (part >= items) {
@@ -500,7 +581,7 @@ __kernel void f9(__global float* b9,
     const rlo_i64 count = (n_S);
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux9[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux9[(s * count + e) * 1];
             p0 += q0;
         }

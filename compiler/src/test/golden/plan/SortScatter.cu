@@ -285,11 +285,38 @@ extern "C" __global__ void k1_0(float* __restrict__ b0,
     }
 }
 
+extern "C" __global__ void m2(double* __restrict__ aux2,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 n_B = n[0];
+    const rlo_i64 count = (n_B);
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux2[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux2[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux2[(first * count + e) * 1] = p0;
+    }
+}
+
 extern "C" __global__ void f2(float* __restrict__ b2,
         double* __restrict__ aux2,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
     if (part >= items) {
@@ -299,7 +326,7 @@ extern "C" __global__ void f2(float* __restrict__ b2,
     const rlo_i64 count = (n_B);
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux2[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux2[(s * count + e) * 1];
             p0 += q0;
         }
@@ -335,11 +362,37 @@ extern "C" __global__ void k2_0(float* __restrict__ b2,
     aux6[(part * 1 + 0) * 1 + 0] += acc6_0;
 }
 
+extern "C" __global__ void m3(double* __restrict__ aux3,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux3[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux3[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux3[(first * count + e) * 1] = p0;
+    }
+}
+
 extern "C" __global__ void f3(float* __restrict__ b3,
         double* __restrict__ aux3,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
     if (part >= items) {
@@ -349,11 +402,36 @@ extern "C" __global__ void f3(float* __restrict__ b3,
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux3[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux3[(s * count + e) * 1];
             p0 += q0;
         }
         b3[e] = (float) (p0 / (double) (n_B));
+    }
+}
+
+extern "C" __global__ void m6(double* __restrict__ aux6,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux6[(first * count + e) * 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux6[(s * count + e) * 1];
+            p0 += q0;
+        }
+        aux6[(first * count + e) * 1] = p0;
     }
 }
 
@@ -362,6 +440,7 @@ extern "C" __global__ void f6(float* __restrict__ b6,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
     if (part >= items) {
@@ -371,7 +450,7 @@ extern "C" __global__ void f6(float* __restrict__ b6,
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux6[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux6[(s * count + e) * 1];
             p0 += q0;
         }
@@ -442,6 +521,7 @@ extern "C" __global__ void f8(float* __restrict__ b8,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
     if (part >= items) {
@@ -452,7 +532,7 @@ extern "C" __global__ void f8(float* __restrict__ b8,
     const rlo_i64 count = (n_B * n_N);
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux8[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux8[(s * count + e) * 1];
             p0 += q0;
         }
@@ -490,6 +570,7 @@ extern "C" __global__ void f9(float* __restrict__ b9,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 slices,
+        const rlo_i64 stride,
         const rlo_i64 items) {
     const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
     if (part >= items) {
@@ -499,7 +580,7 @@ extern "C" __global__ void f9(float* __restrict__ b9,
     const rlo_i64 count = (n_S);
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux9[e * 1];
-        for (rlo_i64 s = 1; s < slices; s++) {
+        for (rlo_i64 s = stride; s < slices; s += stride) {
             const double q0 = aux9[(s * count + e) * 1];
             p0 += q0;
         }

@@ -29,6 +29,17 @@ class OpenClMatchesReferenceTest {
         }));
     }
 
+    /**
+     * Reductions over 300000 elements: 4096 work items leave 4096 partial slices each, merged by one
+     * level of the merge tree (16 groups of 256) and the finishing kernel (stride 256).
+     */
+    @Test
+    void reductionsOverManySlicesMergeInATree() {
+        String src = "objective big(x: f64[N] grad) {\n  report s = sum(x)\n  report m = max(x)\n  report l = logsumexp(x)\n"
+                + "  report a = argmax(x, over: N)\n  mean(x * x)\n}\n";
+        CpuMatchesReferenceTest.compare(Devices.opencl(), Rlo.source(src), "big", Map.of("N", 300_000L), true, 3, 1e-9);
+    }
+
     @Test
     void randomProgramsAgree() {
         CpuMatchesReferenceTest.randomProgramsAgree(Devices.opencl(), RANDOM_PROGRAMS);

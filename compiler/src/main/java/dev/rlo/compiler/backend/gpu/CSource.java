@@ -97,6 +97,9 @@ public final class CSource {
         }
         schedule.add(new GpuProgram.Launch(kernel, extent, scratch));
         for (Buffer b : finish) {
+            if (loop != null && CLoop.partial(loop, b)) {
+                kernel("m" + b.id(), merge(b));
+            }
             kernel("f" + b.id(), finish(b));
             schedule.add(new GpuProgram.Finish("f" + b.id(), b.id(), b.type().dims()));
         }
@@ -136,9 +139,9 @@ public final class CSource {
         names.addAll(List.of("n", "err"));
         decls.add(dialect.global("const rlo_i64") + " n");
         decls.add(dialect.global("int") + " err");
-        if (name.startsWith("f")) {
-            names.add("slices");
-            decls.add("const rlo_i64 slices");
+        if (name.startsWith("f") || name.startsWith("m")) {
+            names.addAll(List.of("slices", "stride"));
+            decls.addAll(List.of("const rlo_i64 slices", "const rlo_i64 stride"));
         }
         names.add("items");
         decls.add("const rlo_i64 items");
@@ -300,7 +303,7 @@ public final class CSource {
         if (slots > 1) {
             out.append("        double p1 = ").append(aux).append("[e * 2 + 1];\n");
         }
-        out.append("        for (rlo_i64 s = 1; s < slices; s++) {\n");
+        out.append("        for (rlo_i64 s = stride; s < slices; s += stride) {\n");
         out.append("            const double q0 = ").append(aux).append("[(s * count + e) * ").append(slots).append("];\n");
         if (slots > 1) {
             out.append("            const double q1 = ").append(aux).append("[(s * count + e) * 2 + 1];\n");
@@ -314,6 +317,42 @@ public final class CSource {
             default -> "(" + Dialect.value(r.type().dtype()) + ") (" + v + ")";
         };
         out.append("        ").append(emit.store(r, typed, "e")).append('\n');
+        out.append("    }\n");
+        return out.toString();
+    }
+
+    /**
+     * One level of a merge tree over a reduction's partial slices: work item (element e, group g)
+     * merges slices g·stride·FAN + j·stride, j < {@link GpuProgram#FAN}, in order, into the first of
+     * them. No two work items touch the same slice, and the order is fixed, so results stay
+     * deterministic; the finishing kernel then merges what is left, every stride-th slice.
+     */
+    private String merge(Buffer r) {
+        CReduction red = CReduction.of(r);
+        int slots = red.slots();
+        String aux = "aux" + r.id();
+        StringBuilder out = new StringBuilder();
+        out.append("    const rlo_i64 count = ").append(volume(r.type().dims())).append(";\n");
+        out.append("    const rlo_i64 span = stride * ").append(GpuProgram.FAN).append(";\n");
+        out.append("    const rlo_i64 groups = (slices + span - 1) / span;\n");
+        out.append("    for (rlo_i64 w = part; w < count * groups; w += items) {\n");
+        out.append("        const rlo_i64 e = w % count;\n");
+        out.append("        const rlo_i64 first = (w / count) * span;\n");
+        out.append("        double p0 = ").append(aux).append("[(first * count + e) * ").append(slots).append("];\n");
+        if (slots > 1) {
+            out.append("        double p1 = ").append(aux).append("[(first * count + e) * 2 + 1];\n");
+        }
+        out.append("        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {\n");
+        out.append("            const double q0 = ").append(aux).append("[(s * count + e) * ").append(slots).append("];\n");
+        if (slots > 1) {
+            out.append("            const double q1 = ").append(aux).append("[(s * count + e) * 2 + 1];\n");
+        }
+        out.append("            ").append(red.merge("p0", "p1", "q0", "q1")).append('\n');
+        out.append("        }\n");
+        out.append("        ").append(aux).append("[(first * count + e) * ").append(slots).append("] = p0;\n");
+        if (slots > 1) {
+            out.append("        ").append(aux).append("[(first * count + e) * 2 + 1] = p1;\n");
+        }
         out.append("    }\n");
         return out.toString();
     }

@@ -75,6 +75,7 @@ public final class CupyModule {
         s.append("_MAX_ITEMS = max(1 << 16, 2048 * cp.cuda.Device().attributes[\"MultiProcessorCount\"])\n");
         s.append("_SCRATCH_SLOTS = ").append(GpuProgram.SCRATCH_SLOTS).append('\n');
         s.append("_BLOCK = 256\n");
+        s.append("_FAN = ").append(GpuProgram.FAN).append('\n');
         s.append(RUNNER.replace("OBJECTIVE", name));
         return s.toString();
     }
@@ -123,11 +124,13 @@ public final class CupyModule {
                 err = cp.zeros(2, dtype=cp.int32)
                 slices = {}
 
-                def arg(p, items, sl):
+                def arg(p, items, sl, stride):
                     if p == "items":
                         return cp.int64(items)
                     if p == "slices":
                         return cp.int64(sl)
+                    if p == "stride":
+                        return cp.int64(stride)
                     if p in ("n", "err"):
                         return n if p == "n" else err
                     if p not in mem:
@@ -136,8 +139,8 @@ public final class CupyModule {
                         mem[p] = cp.empty(shape, dtype=cp.int32 if p.startswith("tmp") else dtype)
                     return mem[p]
 
-                def launch(kernel, items, sl):
-                    args = tuple(arg(p, items, sl) for p in _PARAMS[kernel])
+                def launch(kernel, items, sl, stride=1):
+                    args = tuple(arg(p, items, sl, stride) for p in _PARAMS[kernel])
                     _kernel(kernel)(((items + _BLOCK - 1) // _BLOCK,), (_BLOCK,), args)
 
                 for step in _SCHEDULE:
@@ -157,7 +160,12 @@ public final class CupyModule {
                         launch(kernel, items, 0)
                     else:
                         _, kernel, buf, dims = step
-                        launch(kernel, max(1, min(_volume(dims, sizes), _MAX_ITEMS)), slices[buf])
+                        count, parts, stride = _volume(dims, sizes), slices[buf], 1
+                        while -(-parts // stride) > _FAN:    # a merge tree over many slices, as the cuda backend
+                            groups = -(-parts // (stride * _FAN))
+                            launch(f"m{buf}", max(1, min(count * groups, _MAX_ITEMS)), parts, stride)
+                            stride *= _FAN
+                        launch(kernel, max(1, min(count, _MAX_ITEMS)), parts, stride)
                 bad = err.get()
                 if bad[0]:
                     dim = _DIMS[bad[0] - 1]

@@ -92,11 +92,20 @@ final class GpuPlan {
                         device.fill(built, aux, count, s.slots(), s.v0(), s.v1());
                         slices.put(s.buffer(), s.partial() ? items : 1);
                     }
-                    device.launch(built, l.kernel(), items, args(l.kernel(), items, 0, sizes));
+                    device.launch(built, l.kernel(), items, args(l.kernel(), items, 0, 1, sizes));
                 }
                 case GpuProgram.Finish f -> {
-                    long items = Math.max(1, Math.min(GpuProgram.volume(f.dims(), sizes), device.maxItems()));
-                    device.launch(built, f.kernel(), items, args(f.kernel(), items, slices.get(f.buffer()), sizes));
+                    long count = GpuProgram.volume(f.dims(), sizes);
+                    long n = slices.get(f.buffer());
+                    long stride = 1;
+                    while ((n + stride - 1) / stride > GpuProgram.FAN) {
+                        long groups = (n + stride * GpuProgram.FAN - 1) / (stride * GpuProgram.FAN);
+                        long items = Math.max(1, Math.min(count * groups, device.maxItems()));
+                        device.launch(built, "m" + f.buffer(), items, args("m" + f.buffer(), items, n, stride, sizes));
+                        stride *= GpuProgram.FAN;
+                    }
+                    long items = Math.max(1, Math.min(count, device.maxItems()));
+                    device.launch(built, f.kernel(), items, args(f.kernel(), items, n, stride, sizes));
                 }
             }
         }
@@ -104,12 +113,13 @@ final class GpuPlan {
     }
 
     /** The arguments of {@code kernel}, by its parameter names; buffers are allocated as first named. */
-    private List<Object> args(String kernel, long items, long slices, Map<String, Long> sizes) {
+    private List<Object> args(String kernel, long items, long slices, long stride, Map<String, Long> sizes) {
         List<Object> out = new ArrayList<>();
         for (String p : program.params().get(kernel)) {
             out.add(switch (p) {
                 case "items" -> items;
                 case "slices" -> slices;
+                case "stride" -> stride;
                 case "n", "err" -> memory.get(p);
                 default -> {
                     if (p.startsWith("aux")) {

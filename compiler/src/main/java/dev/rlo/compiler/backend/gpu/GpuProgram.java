@@ -11,10 +11,18 @@ import java.util.Map;
  * f64 reduction scratch, {@code tmpK} an argsort's int scratch (as large as buffer K), {@code n}
  * the dimension sizes as 64-bit integers (in {@link #dims} order), {@code err} two ints, zeroed
  * (a bad gather index: dimension number + 1, and the index), {@code slices} the partial results a
- * finishing kernel merges, and {@code items} the number of work items launched. Each kernel strides
+ * finishing or merging kernel merges and {@code stride} the step between the ones left, and
+ * {@code items} the number of work items launched. Each kernel strides
  * over its work by {@code items}, so any launch size is correct; {@link #items} is the one rlo uses.
  */
 public record GpuProgram(Dialect dialect, String source, List<String> dims, Map<String, List<String>> params, List<Step> schedule) {
+
+    /**
+     * Partial slices merged per work item and level: a reduction split over more slices than this is
+     * merged by a tree of {@code m<buffer>} launches (each level FAN times fewer) before its
+     * finishing kernel, so that no one thread walks 2¹⁸ slices.
+     */
+    public static final int FAN = 256;
 
     /** At most this many f64 slots of partial scratch per launch (128 MiB): launches shrink to fit. */
     public static final long SCRATCH_SLOTS = 1L << 24;
@@ -34,7 +42,11 @@ public record GpuProgram(Dialect dialect, String source, List<String> dims, Map<
      */
     public record Scratch(int buffer, List<String> dims, int slots, double v0, double v1, boolean partial) { }
 
-    /** Launch finishing kernel {@code kernel} for buffer {@code buffer}: it merges the slices its scratch got. */
+    /**
+     * Finish buffer {@code buffer}: while more than {@link #FAN} of its slices are left (every
+     * stride-th, stride starting at 1), launch {@code m<buffer>} over count × ⌈slices / (stride·FAN)⌉
+     * work items and multiply stride by FAN; then launch {@code kernel} with that stride.
+     */
     public record Finish(String kernel, int buffer, List<String> dims) implements Step { }
 
     /** The work items to launch for {@code extent} elements, at most {@code max}, fewer if partial scratch would pass its budget. */
