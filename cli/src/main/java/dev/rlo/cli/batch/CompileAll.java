@@ -64,8 +64,8 @@ public final class CompileAll {
 
     private String extension() {
         return switch (emit) {
-            case "opencl" -> "cl";
-            case "cuda" -> "cu";
+            case "opencl" -> Dialect.OPENCL.extension();
+            case "cuda" -> Dialect.CUDA.extension();
             default -> emit;
         };
     }
