@@ -261,6 +261,116 @@ extern "C" __global__ void k1(float* __restrict__ b0,
     }
 }
 
+extern "C" __global__ void k1_c0(float* __restrict__ b0,
+        rlo_u8* __restrict__ b1,
+        float* __restrict__ b2,
+        float* __restrict__ b3,
+        float* __restrict__ b5,
+        float* __restrict__ b6,
+        double* __restrict__ aux6,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 n_T = n[0];
+    const rlo_i64 n_E = n[1];
+    const rlo_i64 lanes = (n_E);
+    const rlo_i64 chunks = (n_T + 255) / 256;
+    for (rlo_i64 w = part; w < lanes * chunks; w += items) {
+        const rlo_i64 lane = w / chunks;
+        const rlo_i64 chunk = w % chunks;
+        rlo_i64 rest = lane;
+        const rlo_i64 i_E = rest;
+        const rlo_i64 from = chunk * 256;
+        const rlo_i64 to = from + 256 < n_T ? from + 256 : n_T;
+        float a = 0;
+        double prod = 1.0;
+        for (rlo_i64 u = from; u < to; u++) {
+            const rlo_i64 i_T = n_T - 1 - u;
+            const float v0 = b0[(i_T) * n_E + i_E];
+            const float v1 = 0.99f;
+            const int v2 = 1;
+            const int v3 = (int) b1[(i_T) * n_E + i_E];
+            const int v4 = (int) v3;
+            const int v5 = (v2 - v4);
+            const float v6 = (float) v5;
+            const float v7 = (v1 * v6);
+            const float v8 = b2[(i_T) * n_E + i_E];
+            const float v9 = (v7 * v8);
+            const float v10 = (v0 + v9);
+            const float v11 = b3[(i_T) * n_E + i_E];
+            const float v12 = (v10 - v11);
+            const float v13 = b5[(i_T) * n_E + i_E];
+            a = v12 + v13 * a;
+            prod *= (double) v13;
+            b6[(i_T) * n_E + i_E] = a;
+        }
+        aux6[w * 2] = prod;
+        aux6[w * 2 + 1] = (double) a;
+    }
+}
+
+extern "C" __global__ void k1_c1(double* __restrict__ aux6,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 n_T = n[0];
+    const rlo_i64 n_E = n[1];
+    const rlo_i64 lanes = (n_E);
+    const rlo_i64 chunks = (n_T + 255) / 256;
+    for (rlo_i64 lane = part; lane < lanes; lane += items) {
+        double carry = 0.0;
+        for (rlo_i64 w = lane * chunks; w < (lane + 1) * chunks; w++) {
+            const double prod = aux6[w * 2];
+            const double last = aux6[w * 2 + 1];
+            aux6[w * 2] = carry;
+            carry = last + prod * carry;
+        }
+    }
+}
+
+extern "C" __global__ void k1_c2(float* __restrict__ b5,
+        float* __restrict__ b6,
+        double* __restrict__ aux6,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 n_T = n[0];
+    const rlo_i64 n_E = n[1];
+    const rlo_i64 lanes = (n_E);
+    const rlo_i64 chunks = (n_T + 255) / 256;
+    for (rlo_i64 w = part; w < lanes * chunks; w += items) {
+        const rlo_i64 lane = w / chunks;
+        const rlo_i64 chunk = w % chunks;
+        if (chunk == 0) {
+            continue;
+        }
+        rlo_i64 rest = lane;
+        const rlo_i64 i_E = rest;
+        const rlo_i64 from = chunk * 256;
+        const rlo_i64 to = from + 256 < n_T ? from + 256 : n_T;
+        const double carry = aux6[w * 2];
+        double prod = 1.0;
+        for (rlo_i64 u = from; u < to; u++) {
+            const rlo_i64 i_T = n_T - 1 - u;
+            const float v0 = b5[(i_T) * n_E + i_E];
+            prod *= (double) v0;
+            b6[(i_T) * n_E + i_E] = (float) ((double) b6[(i_T) * n_E + i_E] + prod * carry);
+        }
+    }
+}
+
 extern "C" __global__ void k2_0(float* __restrict__ b6,
         double* __restrict__ aux7,
         const rlo_i64* __restrict__ n,
@@ -369,6 +479,120 @@ extern "C" __global__ void k3(float* __restrict__ b5,
             const float v15 = v11 ? v13 : v14;
             a = v9 + v15 * a;
             b8[(i_T) * n_E + i_E] = a;
+        }
+    }
+}
+
+extern "C" __global__ void k3_c0(float* __restrict__ b5,
+        float* __restrict__ b6,
+        float* __restrict__ b8,
+        double* __restrict__ aux8,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 n_T = n[0];
+    const rlo_i64 n_E = n[1];
+    const rlo_i64 lanes = (n_E);
+    const rlo_i64 chunks = (n_T + 255) / 256;
+    for (rlo_i64 w = part; w < lanes * chunks; w += items) {
+        const rlo_i64 lane = w / chunks;
+        const rlo_i64 chunk = w % chunks;
+        rlo_i64 rest = lane;
+        const rlo_i64 i_E = rest;
+        const rlo_i64 from = chunk * 256;
+        const rlo_i64 to = from + 256 < n_T ? from + 256 : n_T;
+        float a = 0;
+        double prod = 1.0;
+        for (rlo_i64 u = from; u < to; u++) {
+            const rlo_i64 i_T = u;
+            const float v0 = 1.0f;
+            const int v1 = (int) n_T;
+            const int v2 = (int) n_E;
+            const int v3 = (v1 * v2);
+            const float v4 = (float) v3;
+            const float v5 = (v0 / v4);
+            const float v6 = 2.0f;
+            const float v7 = b6[(i_T) * n_E + i_E];
+            const float v8 = (v6 * v7);
+            const float v9 = (v5 * v8);
+            const rlo_i64 v10 = i_T - (1);
+            const int v11 = v10 >= 0 && v10 < n_T;
+            const rlo_i64 v12 = v11 ? v10 : 0;
+            const float v13 = b5[(v12) * n_E + i_E];
+            const float v14 = 0.0f;
+            const float v15 = v11 ? v13 : v14;
+            a = v9 + v15 * a;
+            prod *= (double) v15;
+            b8[(i_T) * n_E + i_E] = a;
+        }
+        aux8[w * 2] = prod;
+        aux8[w * 2 + 1] = (double) a;
+    }
+}
+
+extern "C" __global__ void k3_c1(double* __restrict__ aux8,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 n_T = n[0];
+    const rlo_i64 n_E = n[1];
+    const rlo_i64 lanes = (n_E);
+    const rlo_i64 chunks = (n_T + 255) / 256;
+    for (rlo_i64 lane = part; lane < lanes; lane += items) {
+        double carry = 0.0;
+        for (rlo_i64 w = lane * chunks; w < (lane + 1) * chunks; w++) {
+            const double prod = aux8[w * 2];
+            const double last = aux8[w * 2 + 1];
+            aux8[w * 2] = carry;
+            carry = last + prod * carry;
+        }
+    }
+}
+
+extern "C" __global__ void k3_c2(float* __restrict__ b5,
+        float* __restrict__ b8,
+        double* __restrict__ aux8,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 n_T = n[0];
+    const rlo_i64 n_E = n[1];
+    const rlo_i64 lanes = (n_E);
+    const rlo_i64 chunks = (n_T + 255) / 256;
+    for (rlo_i64 w = part; w < lanes * chunks; w += items) {
+        const rlo_i64 lane = w / chunks;
+        const rlo_i64 chunk = w % chunks;
+        if (chunk == 0) {
+            continue;
+        }
+        rlo_i64 rest = lane;
+        const rlo_i64 i_E = rest;
+        const rlo_i64 from = chunk * 256;
+        const rlo_i64 to = from + 256 < n_T ? from + 256 : n_T;
+        const double carry = aux8[w * 2];
+        double prod = 1.0;
+        for (rlo_i64 u = from; u < to; u++) {
+            const rlo_i64 i_T = u;
+            const rlo_i64 v0 = i_T - (1);
+            const int v1 = v0 >= 0 && v0 < n_T;
+            const rlo_i64 v2 = v1 ? v0 : 0;
+            const float v3 = b5[(v2) * n_E + i_E];
+            const float v4 = 0.0f;
+            const float v5 = v1 ? v3 : v4;
+            prod *= (double) v5;
+            b8[(i_T) * n_E + i_E] = (float) ((double) b8[(i_T) * n_E + i_E] + prod * carry);
         }
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,17 +47,28 @@ class CupyModuleTest {
             Path file = Path.of("src/test/golden/plan", name + ".rlo");
             Compiler c = Compiler.fromSource(file.getFileName().toString(), Files.readString(file), file.toAbsolutePath().getParent(), List.of());
             for (String objective : c.objectives()) {
-                check(c.graph(objective, Map.of(), false, true));
+                check(c.graph(objective, Map.of(), false, true), SIZES);
             }
         }));
     }
 
-    private void check(Graph g) throws Exception {
+    /** GAE over 2100 steps of one environment: the module runs the scan in chunks (9 of 256), as the cuda backend would. */
+    @Test
+    void aLongScanRunsInChunks() throws Exception {
+        Assumptions.assumeTrue(available("python3", "-c", "import numpy"), "python3 with NumPy is not installed");
+        Assumptions.assumeTrue(available("g++", "--version"), "g++ is not installed");
+        Path file = Path.of("src/test/golden/plan/Gae.rlo");
+        Compiler c = Compiler.fromSource(file.getFileName().toString(), Files.readString(file), file.toAbsolutePath().getParent(), List.of());
+        check(c.graph(c.objectives().getFirst(), Map.of(), false, true), Map.of("T", 2100L, "E", 1L));
+    }
+
+    static final Map<String, Long> SIZES = Map.of("B", 5L, "A", 3L, "T", 7L, "E", 2L, "G", 3L, "K", 4L, "N", 6L, "M", 5L, "S", 4L);
+
+    private void check(Graph g, Map<String, Long> sizes) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve(g.name()));
         Files.writeString(dir.resolve(g.name() + ".cu"), GpuBackend.program(g, Dialect.CUDA).source());
         Files.writeString(dir.resolve(g.name() + ".py"), CupyModule.render(g, g.name() + ".cu"));
-        Map<String, Tensor> inputs = Gradcheck.inputs(g, new Gradcheck.Options(Map.of("B", 5L, "A", 3L, "T", 7L, "E", 2L,
-                "G", 3L, "K", 4L, "N", 6L, "M", 5L, "S", 4L), 11, 0, 0, Map.of()));
+        Map<String, Tensor> inputs = Gradcheck.inputs(g, new Gradcheck.Options(sizes, 11, 0, 0, Map.of()));
         Path in = Files.createDirectories(dir.resolve("in"));
         for (var e : inputs.entrySet()) {
             Files.write(in.resolve(e.getKey() + ".npy"), Npy.write(e.getValue().shape(), e.getValue().values(), false));

@@ -40,6 +40,18 @@ class OpenClMatchesReferenceTest {
         CpuMatchesReferenceTest.compare(Devices.opencl(), Rlo.source(src), "big", Map.of("N", 300_000L), true, 3, 1e-9);
     }
 
+    /**
+     * GAE over one environment and 20000 steps (79 chunks of 256, one lane): the chunked scan, and
+     * the reverse scan of its gradient, against the reference (f64, 1e-9).
+     */
+    @Test
+    void aLongScanWithFewLanesRunsInChunks() {
+        String src = "import std.advantage.{gae}\nobjective long_gae(value: f64[T,E] grad, reward: f64[T,E], next_value: f64[T,E],\n"
+                + "    terminated: bool[T,E], truncated: bool[T,E]) {\n  let adv = gae(reward, value, next_value, terminated, truncated)\n"
+                + "  report a = adv\n  mean(adv * adv)\n}\n";
+        CpuMatchesReferenceTest.compare(Devices.opencl(), Rlo.source(src), "long_gae", Map.of("T", 20_000L, "E", 1L), true, 5, 1e-9);
+    }
+
     @Test
     void randomProgramsAgree() {
         CpuMatchesReferenceTest.randomProgramsAgree(Devices.opencl(), RANDOM_PROGRAMS);

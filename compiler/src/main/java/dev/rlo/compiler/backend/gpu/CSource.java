@@ -66,7 +66,12 @@ public final class CSource {
                 }
                 case Kernel.Scan s -> {
                     kernel("k" + s.id(), scan(s));
-                    launch("k" + s.id(), lanes(s.output(), s.output().node().attrs(Attrs.Scan.class).dim()), null, List.of());
+                    ScanChunks chunks = new ScanChunks(plan, dialect, s);
+                    kernel("k" + s.id() + "_c0", chunks.local());
+                    kernel("k" + s.id() + "_c1", chunks.carries());
+                    kernel("k" + s.id() + "_c2", chunks.apply());
+                    Attrs.Scan a = s.output().node().attrs(Attrs.Scan.class);
+                    schedule.add(new GpuProgram.Scan("k" + s.id(), s.output().id(), lanes(s.output(), a.dim()), a.dim()));
                 }
                 case Kernel.Argsort a -> {
                     kernel("k" + a.id(), argsort(a));
@@ -384,7 +389,7 @@ public final class CSource {
         return dims.isEmpty() ? "1" : "(" + dims.stream().map(CEmitter::size).collect(Collectors.joining(" * ")) + ")";
     }
 
-    private static Map<String, String> indexOf(List<String> dims) {
+    static Map<String, String> indexOf(List<String> dims) {
         Map<String, String> ix = new LinkedHashMap<>();
         dims.forEach(d -> ix.put(d, CEmitter.index(d)));
         return ix;

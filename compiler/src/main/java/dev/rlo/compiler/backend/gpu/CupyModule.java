@@ -58,7 +58,8 @@ public final class CupyModule {
         graph.outputs().forEach((out, node) -> s.append("    (").append(quote(out)).append(", ").append(plan.buffer(node).id()).append("),\n"));
         s.append("]\n_PARAMS = {\n");
         program.params().forEach((k, ps) -> s.append("    ").append(quote(k)).append(": ").append(list(ps)).append(",\n"));
-        s.append("}\n# (\"launch\", kernel, extent, [(buffer, dims, slots, v0, v1, partial)]) or (\"finish\", kernel, buffer, dims)\n");
+        s.append("}\n# (\"launch\", kernel, extent, [(buffer, dims, slots, v0, v1, partial)]), (\"scan\", kernel, buffer, lanes, dim)\n");
+        s.append("# or (\"finish\", kernel, buffer, dims)\n");
         s.append("_SCHEDULE = [\n");
         for (GpuProgram.Step step : program.schedule()) {
             switch (step) {
@@ -66,6 +67,8 @@ public final class CupyModule {
                         .append(", [").append(l.scratch().stream().map(x -> "(" + x.buffer() + ", " + list(x.dims()) + ", " + x.slots() + ", "
                                 + number(x.v0()) + ", " + number(x.v1()) + ", " + (x.partial() ? "True" : "False") + ")")
                                 .collect(Collectors.joining(", "))).append("]),\n");
+                case GpuProgram.Scan sc -> s.append("    (\"scan\", ").append(quote(sc.kernel())).append(", ").append(sc.buffer())
+                        .append(", ").append(list(sc.lanes())).append(", ").append(quote(sc.dim())).append("),\n");
                 case GpuProgram.Finish f -> s.append("    (\"finish\", ").append(quote(f.kernel())).append(", ").append(f.buffer())
                         .append(", ").append(list(f.dims())).append("),\n");
             }
@@ -76,6 +79,7 @@ public final class CupyModule {
         s.append("_SCRATCH_SLOTS = ").append(GpuProgram.SCRATCH_SLOTS).append('\n');
         s.append("_BLOCK = 256\n");
         s.append("_FAN = ").append(GpuProgram.FAN).append('\n');
+        s.append("_SCAN_CHUNK = ").append(GpuProgram.SCAN_CHUNK).append('\n');
         s.append(RUNNER.replace("OBJECTIVE", name));
         return s.toString();
     }
@@ -158,6 +162,17 @@ public final class CupyModule {
                             mem[f"aux{buf}"] = aux
                             slices[buf] = items if p else 1
                         launch(kernel, items, 0)
+                    elif step[0] == "scan":
+                        _, kernel, buf, lanes, dim = step
+                        count = _volume(lanes, sizes)
+                        if sizes[dim] >= 8 * _SCAN_CHUNK and count * 8 <= _MAX_ITEMS:    # in chunks, as the cuda backend
+                            pairs = count * -(-sizes[dim] // _SCAN_CHUNK)
+                            mem[f"aux{buf}"] = cp.empty(pairs * 2, dtype=cp.float64)
+                            launch(kernel + "_c0", max(1, min(pairs, _MAX_ITEMS)), 0)
+                            launch(kernel + "_c1", max(1, min(count, _MAX_ITEMS)), 0)
+                            launch(kernel + "_c2", max(1, min(pairs, _MAX_ITEMS)), 0)
+                        else:
+                            launch(kernel, max(1, min(count, _MAX_ITEMS)), 0)
                     else:
                         _, kernel, buf, dims = step
                         count, parts, stride = _volume(dims, sizes), slices[buf], 1

@@ -94,6 +94,21 @@ final class GpuPlan {
                     }
                     device.launch(built, l.kernel(), items, args(l.kernel(), items, 0, 1, sizes));
                 }
+                case GpuProgram.Scan sc -> {
+                    long lanes = GpuProgram.volume(sc.lanes(), sizes);
+                    if (sc.chunked(sizes, device.maxItems())) {
+                        long pairs = lanes * ((sizes.get(sc.dim()) + GpuProgram.SCAN_CHUNK - 1) / GpuProgram.SCAN_CHUNK);
+                        memory("aux" + sc.buffer(), pairs * 16);
+                        long many = Math.max(1, Math.min(pairs, device.maxItems()));
+                        long few = Math.max(1, Math.min(lanes, device.maxItems()));
+                        device.launch(built, sc.kernel() + "_c0", many, args(sc.kernel() + "_c0", many, 0, 1, sizes));
+                        device.launch(built, sc.kernel() + "_c1", few, args(sc.kernel() + "_c1", few, 0, 1, sizes));
+                        device.launch(built, sc.kernel() + "_c2", many, args(sc.kernel() + "_c2", many, 0, 1, sizes));
+                    } else {
+                        long items = Math.max(1, Math.min(lanes, device.maxItems()));
+                        device.launch(built, sc.kernel(), items, args(sc.kernel(), items, 0, 1, sizes));
+                    }
+                }
                 case GpuProgram.Finish f -> {
                     long count = GpuProgram.volume(f.dims(), sizes);
                     long n = slices.get(f.buffer());

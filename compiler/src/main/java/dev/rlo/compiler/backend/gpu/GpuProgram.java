@@ -24,6 +24,22 @@ public record GpuProgram(Dialect dialect, String source, List<String> dims, Map<
      */
     public static final int FAN = 256;
 
+    /** Steps per chunk of a scan run in chunks ({@link ScanChunks}). */
+    public static final int SCAN_CHUNK = 256;
+
+    /**
+     * Launch scan {@code kernel} (one work item per lane) — or, when the scanned dimension is long
+     * and the lanes few ({@link #chunked}), its three chunked kernels {@code kernel_c0..c2}, with
+     * {@code aux<buffer>} of lanes × chunks × 2 f64.
+     */
+    public record Scan(String kernel, int buffer, List<String> lanes, String dim) implements Step {
+
+        /** Whether to scan in chunks: at least 8 chunks of steps, and lanes that leave most of the device idle. */
+        public boolean chunked(Map<String, Long> sizes, long maxItems) {
+            return sizes.get(dim) >= 8L * SCAN_CHUNK && volume(lanes, sizes) * 8 <= maxItems;
+        }
+    }
+
     /** At most this many f64 slots of partial scratch per launch (128 MiB): launches shrink to fit. */
     public static final long SCRATCH_SLOTS = 1L << 24;
 
