@@ -20,6 +20,17 @@ class CliTest {
 
     record Run(int code, String out, String err) { }
 
+    /** The command line of the rlo CLI in a child JVM with this one's flags and class path. */
+    static java.util.List<String> childCommand(String... args) {
+        java.util.List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElseThrow());
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(java.util.Arrays.asList(args));
+        return cmd;
+    }
+
     static Run rlo(String... args) {
         return rlo(CommandLine.defaultFactory(), args);
     }

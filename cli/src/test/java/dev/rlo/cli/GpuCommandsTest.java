@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -35,13 +32,7 @@ class GpuCommandsTest {
     @Test
     void openclWithoutAPlatformIsOneLine(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libOpenCL.so.1")), "no OpenCL loader to point elsewhere");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElseThrow());
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "eval", PPO, "--inputs", PPO_INPUTS, "--backend", "opencl"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(dir.resolve("err").toFile()).redirectOutput(dir.resolve("out").toFile());
+        ProcessBuilder pb = new ProcessBuilder(CliTest.childCommand("eval", PPO, "--inputs", PPO_INPUTS, "--backend", "opencl")).redirectError(dir.resolve("err").toFile()).redirectOutput(dir.resolve("out").toFile());
         pb.environment().put("OCL_ICD_VENDORS", Files.createDirectories(dir.resolve("vendors")).toString());
         Process p = pb.start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));

@@ -1,16 +1,13 @@
 package dev.rlo.cli.batch;
 
 import dev.rlo.compiler.io.Json;
+import dev.rlo.compiler.io.Sha256;
 import dev.rlo.compiler.resolve.LoadedModule;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,21 +41,13 @@ final class Cache {
         try {
             Path code = Path.of(dev.rlo.compiler.Compiler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (Files.isRegularFile(code)) {
-                return hash(code);
+                return Sha256.hex(Files.readAllBytes(code));
             }
             try (java.util.stream.Stream<Path> s = Files.walk(code)) {
                 return code + "@" + s.mapToLong(p -> p.toFile().lastModified()).max().orElse(0);
             }
         } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
             return "unknown build " + System.nanoTime();   /* never matches: no caching rather than a stale result */
-        }
-    }
-
-    private static String hash(Path file) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -81,7 +70,7 @@ final class Cache {
             for (Object o : (List<?>) m.get("modules")) {
                 Map<?, ?> dep = (Map<?, ?>) o;
                 String key = (String) dep.get("key");
-                if (!key.startsWith("classpath:") && !hash(Files.readString(Path.of(key))).equals(dep.get("sha256"))) {
+                if (!key.startsWith("classpath:") && !Sha256.hex(Files.readString(Path.of(key))).equals(dep.get("sha256"))) {
                     return null;
                 }
             }
@@ -101,7 +90,7 @@ final class Cache {
         m.put("salt", salt);
         List<Object> deps = new ArrayList<>();
         for (LoadedModule module : modules) {
-            deps.add(Map.of("key", module.key(), "sha256", hash(module.file().text())));
+            deps.add(Map.of("key", module.key(), "sha256", Sha256.hex(module.file().text())));
         }
         m.put("modules", deps);
         m.put("misses", misses.stream().map(Path::toString).toList());
@@ -114,14 +103,6 @@ final class Cache {
     }
 
     private Path entry(Path file) {
-        return dir.resolve(hash(file.toAbsolutePath().normalize().toString()) + ".json");
-    }
-
-    static String hash(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dir.resolve(Sha256.hex(file.toAbsolutePath().normalize().toString()) + ".json");
     }
 }

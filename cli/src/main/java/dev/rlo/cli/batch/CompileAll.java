@@ -146,7 +146,7 @@ public final class CompileAll {
         e.put("file", file.toString().replace('\\', '/'));
         e.put("objective", decl.name().name());
         e.put("artifact", artifact);
-        e.put("sha256", Cache.hash(text));
+        e.put("sha256", dev.rlo.compiler.io.Sha256.hex(text));
         List<Object> inputs = new ArrayList<>();
         for (Graph.Input in : g.inputs()) {
             Map<String, Object> i = new LinkedHashMap<>();

@@ -94,6 +94,7 @@ public final class Console {
                     r = reply.get();
                 } catch (java.util.concurrent.CancellationException | InterruptedException e) {
                     r = new Session.Reply("interrupted\n", false);
+                    settle(worker);
                 } catch (ExecutionException e) {
                     r = new Session.Reply("internal error: " + e.getCause() + " (a bug in rlo; please report it)\n", false);
                 } finally {
@@ -112,6 +113,18 @@ public final class Console {
             } catch (IOException e) {
                 /* history is a convenience */
             }
+        }
+    }
+
+    /**
+     * Waits until the interrupted evaluation has stopped (the backends check between kernels), so
+     * that the next input, and completion, never see the session while it is still changing.
+     */
+    private static void settle(ExecutorService worker) {
+        try {
+            worker.submit(() -> { }).get();
+        } catch (InterruptedException | ExecutionException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -59,13 +59,10 @@ public final class Session {
     private final Map<String, Tensor> bindings = new LinkedHashMap<>();
     private final List<Typed> imports = new ArrayList<>();
     private final Map<String, Typed> definitions = new LinkedHashMap<>();
-    private final List<Path> loaded = new ArrayList<>();
+    /** Each :load'ed file and the fns and objectives it had when (re)loaded: what the probes import. */
+    private final Map<Path, List<String>> loaded = new LinkedHashMap<>();
     private final List<Path> libraryPath;
     private final Path dir;
-    /** The random, constant and loaded tensors of the expression being evaluated ({@link Values#substitute}). */
-    private Map<String, Tensor> temporaries = Map.of();
-    /** The expression of the last probe, as compiled. */
-    private String probeText = "";
     private String backendName = "cpu";
     private Backend backend = new CpuBackend();
 
@@ -163,8 +160,9 @@ public final class Session {
     private record Run(Tensor value, String reports, Map<String, Tensor> grads) { }
 
     private Run evaluate(Typed expr, String wrt) {
-        CompiledObjective o = compile(probe(expr, wrt)).compile("_repl", Map.of(), false, backend);
-        CompiledObjective.Result r = o.run(inputs(wrt));
+        Probe p = probe(expr, wrt);
+        CompiledObjective o = compile(p).compile("_repl", Map.of(), false, backend);
+        CompiledObjective.Result r = o.run(p.inputs);
         StringBuilder reports = new StringBuilder();
         r.reports().forEach((name, t) -> {
             if (!name.equals("value")) {
@@ -172,15 +170,6 @@ public final class Session {
             }
         });
         return new Run(r.reports().get("value"), reports.toString(), r.grads());
-    }
-
-    private Map<String, Tensor> inputs(String wrt) {
-        Map<String, Tensor> in = mentioned(probeText, wrt);
-        in.putAll(temporaries);
-        if (wrt == null) {
-            in.put("_w", Tensor.scalar(DType.F64, 0));
-        }
-        return in;
     }
 
     // ---- commands ----------------------------------------------------------------------------------
@@ -255,8 +244,9 @@ public final class Session {
 
     /** The median of timed runs on the session's backend, after a warm-up of half a second. */
     private String time(Typed rest) {
-        CompiledObjective o = compile(probe(needs(rest, ":time EXPR"), null)).compile("_repl", Map.of(), false, backend);
-        Map<String, Tensor> in = inputs(null);
+        Probe p = probe(needs(rest, ":time EXPR"), null);
+        CompiledObjective o = compile(p).compile("_repl", Map.of(), false, backend);
+        Map<String, Tensor> in = p.inputs;
         long warm = System.nanoTime();
         while (System.nanoTime() - warm < 500_000_000L) {
             o.run(in);
@@ -301,22 +291,24 @@ public final class Session {
         if (!Files.isRegularFile(p)) {
             throw new UserError("no file " + p);
         }
-        Compiler c = Compiler.load(p, libraryPath);
+        List<String> names = names(Compiler.load(p, libraryPath));
         loaded.remove(p);
-        loaded.add(p);
+        loaded.put(p, names);
         try {
             compile(probe(new Typed("0", new SourceFile("repl", "0"), 0), null));
         } catch (RuntimeException e) {
             loaded.remove(p);
             throw e;
         }
-        return "loaded " + p + ": " + String.join(", ", names(c)) + "\n";
+        return "loaded " + p + ": " + String.join(", ", names) + "\n";
     }
 
     private String reload() {
         StringBuilder out = new StringBuilder();
-        for (Path p : List.copyOf(loaded)) {
-            out.append("reloaded ").append(p).append(": ").append(String.join(", ", names(Compiler.load(p, libraryPath)))).append('\n');
+        for (Path p : List.copyOf(loaded.keySet())) {
+            List<String> names = names(Compiler.load(p, libraryPath));
+            loaded.put(p, names);
+            out.append("reloaded ").append(p).append(": ").append(String.join(", ", names)).append('\n');
         }
         return out.isEmpty() ? "nothing loaded\n" : out.toString();
     }
@@ -324,28 +316,24 @@ public final class Session {
     private String env() {
         StringBuilder out = new StringBuilder("backend: " + backendName + "\n");
         bindings.forEach((name, t) -> out.append(name).append(": ").append(t.dtype())
-                .append(t.dims().isEmpty() ? "" : "[" + shape(t) + "]").append('\n'));
+                .append(t.dims().isEmpty() ? "" : "[" + TensorText.shape(t) + "]").append('\n'));
         imports.forEach(i -> out.append(i.text()).append('\n'));
-        for (Path p : loaded) {
+        for (Path p : loaded.keySet()) {
             out.append(":load ").append(p).append('\n');
         }
         definitions.forEach((name, d) -> out.append(d.text().lines().filter(l -> !l.startsWith("///")).findFirst().orElse(name)).append('\n'));
         return out.toString();
     }
 
-    private static String shape(Tensor t) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < t.dims().size(); i++) {
-            s.append(i == 0 ? "" : ", ").append(t.dims().get(i)).append('=').append(t.shape()[i]);
-        }
-        return s.toString();
-    }
-
     // ---- probes ------------------------------------------------------------------------------------
 
-    /** A probe module: its text, and which spans of it the user typed (and where). */
+    /**
+     * A probe module: its text, which spans of it the user typed (and where), and the tensors its
+     * objective takes — the bindings the expression names and its random, constant or loaded ones.
+     */
     private static final class Probe {
         final StringBuilder text = new StringBuilder();
+        final Map<String, Tensor> inputs = new LinkedHashMap<>();
         final List<int[]> spans = new ArrayList<>();
         final List<Typed> typed = new ArrayList<>();
 
@@ -362,28 +350,25 @@ public final class Session {
 
     private Probe probe(Typed typed, String wrt) {
         Values.Substituted sub = Values.substitute(typed.text(), dir);
-        temporaries = sub.tensors();
-        probeText = sub.text();
         Typed expr = new Typed(sub.text(), typed.origin(), typed.start());
         Probe p = new Probe();
         for (Typed i : imports) {
             p.add(i);
             p.add("\n");
         }
-        for (Path file : loaded) {
-            p.add("import " + moduleName(file) + ".{" + String.join(", ", names(Compiler.load(file, libraryPath))) + "}\n");
-        }
+        loaded.forEach((file, names) -> p.add("import " + moduleName(file) + ".{" + String.join(", ", names) + "}\n"));
         for (Typed d : definitions.values()) {
             p.add(d);
             p.add("\n");
         }
         List<String> params = new ArrayList<>();
-        Map<String, Tensor> all = mentioned(expr.text(), wrt);
-        all.putAll(temporaries);
-        all.forEach((name, t) -> params.add(name + ": " + t.dtype() + (t.dims().isEmpty() ? "" : "[" + String.join(",", t.dims()) + "]")
+        p.inputs.putAll(mentioned(expr.text(), wrt));
+        p.inputs.putAll(sub.tensors());
+        p.inputs.forEach((name, t) -> params.add(name + ": " + t.dtype() + (t.dims().isEmpty() ? "" : "[" + String.join(",", t.dims()) + "]")
                 + (name.equals(wrt) ? " grad" : "")));
         if (wrt == null) {
             params.add("_w: f64 grad");
+            p.inputs.put("_w", Tensor.scalar(DType.F64, 0));
         }
         p.add("objective _repl(" + String.join(", ", params) + ") {\n  let _value = ");
         p.add(expr);
@@ -463,21 +448,10 @@ public final class Session {
 
     /** Every name an input may mention now: bindings, their dimensions, definitions, loaded names. */
     List<String> names() {
-        List<String> out = new ArrayList<>();
-        try {
-            out.addAll(bindings.keySet());
-            bindings.values().forEach(t -> out.addAll(t.dims()));
-            out.addAll(definitions.keySet());
-        } catch (java.util.ConcurrentModificationException e) {
-            return out;     /* an interrupted evaluation still finishing on its thread: complete what there is */
-        }
-        for (Path p : loaded) {
-            try {
-                out.addAll(names(Compiler.load(p, libraryPath)));
-            } catch (RuntimeException e) {
-                /* a file that no longer checks offers no names */
-            }
-        }
+        List<String> out = new ArrayList<>(bindings.keySet());
+        bindings.values().forEach(t -> out.addAll(t.dims()));
+        out.addAll(definitions.keySet());
+        loaded.values().forEach(out::addAll);
         return out;
     }
 

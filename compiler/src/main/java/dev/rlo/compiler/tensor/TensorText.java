@@ -22,10 +22,7 @@ public final class TensorText {
             nest(v, t.shape(), 0, 0, t.dtype(), out);
             return out.toString();
         }
-        StringBuilder shape = new StringBuilder();
-        for (int i = 0; i < t.dims().size(); i++) {
-            shape.append(i == 0 ? "" : ", ").append(t.dims().get(i)).append('=').append(t.shape()[i]);
-        }
+        String shape = shape(t);
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         double sum = 0;
@@ -40,6 +37,15 @@ public final class TensorText {
         }
         return type + " (" + shape + "; " + v.length + " values) min " + value(min, t.dtype()) + ", mean "
                 + value(sum / v.length, DType.F64) + ", max " + value(max, t.dtype()) + "; first [" + first + ", …]";
+    }
+
+    /** The named shape of {@code t}: {@code B=100, T=10}. */
+    public static String shape(Tensor t) {
+        StringBuilder shape = new StringBuilder();
+        for (int i = 0; i < t.dims().size(); i++) {
+            shape.append(i == 0 ? "" : ", ").append(t.dims().get(i)).append('=').append(t.shape()[i]);
+        }
+        return shape.toString();
     }
 
     private static int nest(double[] v, long[] shape, int depth, int at, DType d, StringBuilder out) {

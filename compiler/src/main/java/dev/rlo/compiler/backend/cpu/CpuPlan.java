@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 
 import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.backend.HostArrays;
 import dev.rlo.compiler.backend.Inputs;
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.FusePass;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A plan compiled for the CPU, and how to run it: buffers in ND4J arrays read and written in place
@@ -121,12 +121,12 @@ public final class CpuPlan {
             for (Buffer buf : all) {
                 Node node = buf.node();
                 if (node.op() == dev.rlo.compiler.ir.Op.INPUT) {
-                    arrays[buf.id()] = contiguous(bound.tensors().get(node.attrs(Attrs.Input.class).name()).data());
+                    arrays[buf.id()] = HostArrays.contiguous(bound.tensors().get(node.attrs(Attrs.Input.class).name()).data());
                 } else if (outputs.containsKey(node)) {
                     arrays[buf.id()] = output(outputs.get(node), buf, into, sizes);
                 }
-                b[buf.id()] = arrays[buf.id()] != null ? segment(arrays[buf.id()], buf.type().dtype())
-                        : work.get(buf.id(), volume(buf, sizes) * bytes(buf.type().dtype()));
+                b[buf.id()] = arrays[buf.id()] != null ? HostArrays.segment(arrays[buf.id()], buf.type().dtype())
+                        : work.get(buf.id(), volume(buf, sizes) * HostArrays.bytes(buf.type().dtype()));
             }
         }
 
@@ -159,33 +159,9 @@ public final class CpuPlan {
 
     /** The array output {@code name} is written to: the caller's, checked, or a new one. */
     private static INDArray output(String name, Buffer buf, Map<String, Tensor> into, Map<String, Long> sizes) {
-        Tensor t = into.get(name);
-        if (t == null) {
-            return allocate(buf, sizes);
-        }
         long[] shape = buf.type().dims().stream().mapToLong(sizes::get).toArray();
-        if (t.dtype() != buf.type().dtype() || !t.dims().equals(buf.type().dims()) || !java.util.Arrays.equals(t.shape(), shape)
-                || contiguous(t.data()) != t.data()) {
-            throw new dev.rlo.compiler.UserError("the array given for output `" + name + "` is " + t + ", not a row-major "
-                    + buf.type().dtype() + "[" + String.join(",", buf.type().dims()) + "]" + java.util.Arrays.toString(shape));
-        }
-        return t.data();
-    }
-
-    /** {@code a} if its elements are in row-major order with no gaps, else a row-major copy. */
-    static INDArray contiguous(INDArray a) {
-        long expect = 1;
-        for (int i = a.rank() - 1; i >= 0; i--) {
-            if (a.size(i) != 1 && a.stride(i) != expect) {
-                return a.dup('c');
-            }
-            expect *= a.size(i);
-        }
-        return a;
-    }
-
-    private static long bytes(DType d) {
-        return d == DType.F64 ? 8 : d == DType.BOOL ? 1 : 4;
+        Tensor t = into.get(name);
+        return t == null ? HostArrays.allocate(buf.type(), shape) : HostArrays.output(name, t, buf.type(), shape);
     }
 
     private void run(Kernel k, MemorySegment[] b, MemorySegment[] aux, long[] n, Map<String, Long> sizes, Workspace work) {
@@ -338,18 +314,6 @@ public final class CpuPlan {
             }
         }
         return s;
-    }
-
-    private static INDArray allocate(Buffer b, Map<String, Long> sizes) {
-        long[] shape = b.type().dims().stream().mapToLong(sizes::get).toArray();
-        return shape.length == 0 ? Nd4j.scalar(Tensor.storage(b.type().dtype()), 0)
-                : Nd4j.createUninitialized(Tensor.storage(b.type().dtype()), shape);
-    }
-
-    private static MemorySegment segment(INDArray a, DType d) {
-        long bytes = a.length() * (d == DType.F64 ? 8 : d == DType.BOOL ? 1 : 4);
-        return MemorySegment.ofAddress(a.data().address() + a.offset() * (d == DType.F64 ? 8 : d == DType.BOOL ? 1 : 4))
-                .reinterpret(Math.max(bytes, 1));
     }
 
     private static long volume(Buffer b, Map<String, Long> sizes) {

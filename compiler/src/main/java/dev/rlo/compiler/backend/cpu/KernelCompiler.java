@@ -10,9 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,12 +39,7 @@ final class KernelCompiler {
 
     /** The class name a plan body gets: its hash. */
     static String className(String body) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest((ABI + body).getBytes(StandardCharsets.UTF_8));
-            return "Plan_" + HexFormat.of().formatHex(h, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "Plan_" + dev.rlo.compiler.io.Sha256.hex(ABI + body).substring(0, 24);
     }
 
     static PlanCode load(String body) {

@@ -100,7 +100,7 @@ public final class CudaDevice implements Device {
 
     @Override
     public synchronized Program build(String source) {
-        String hash = OpenClDevice.sha256(source);
+        String hash = dev.rlo.compiler.io.Sha256.hex(source);
         Built done = programs.get(hash);
         if (done != null) {
             return done;

@@ -2,6 +2,7 @@ package dev.rlo.compiler.backend.gpu;
 
 import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.backend.HostArrays;
 import dev.rlo.compiler.backend.Inputs;
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.KernelPlan;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A plan compiled for a device, and how to run it: inputs are checked on the host (NaN and ∞
@@ -60,9 +60,9 @@ final class GpuPlan {
             for (Buffer b : plan.buffers()) {
                 if (b.node().op() == Op.INPUT) {
                     String name = b.node().attrs(Attrs.Input.class).name();
-                    INDArray a = contiguous(bound.tensors().get(name).data());
+                    INDArray a = HostArrays.contiguous(bound.tensors().get(name).data());
                     long bytes = bytes(b, sizes);
-                    MemorySegment host = segment(a, bytes);
+                    MemorySegment host = HostArrays.segment(a, b.type().dtype());
                     checkFinite(plan.graph().input(name), bound.tensors().get(name), host, b.type().dtype(), bytes);
                     device.write(memory("b" + b.id(), bytes), host, bytes);
                     java.lang.ref.Reference.reachabilityFence(a);   /* a copy made by contiguous() is read through its address */
@@ -174,12 +174,11 @@ final class GpuPlan {
             if (a == null) {
                 Buffer b = plan.buffer(node);
                 long[] shape = b.type().dims().stream().mapToLong(sizes::get).toArray();
-                INDArray arr = into.containsKey(name) ? given(name, into.get(name), b, shape)
-                        : shape.length == 0 ? Nd4j.scalar(Tensor.storage(b.type().dtype()), 0)
-                        : Nd4j.createUninitialized(Tensor.storage(b.type().dtype()), shape);
+                INDArray arr = into.containsKey(name) ? HostArrays.output(name, into.get(name), b.type(), shape)
+                        : HostArrays.allocate(b.type(), shape);
                 long bytes = bytes(b, sizes);
                 if (bytes > 0) {
-                    device.read(memory.get("b" + b.id()), segment(arr, bytes), bytes);
+                    device.read(memory.get("b" + b.id()), HostArrays.segment(arr, b.type().dtype()), bytes);
                 }
                 a = arr;
                 read.putIfAbsent(node, arr);
@@ -187,16 +186,6 @@ final class GpuPlan {
             out.put(name, new Tensor(node.type().dtype(), node.type().dims(), a));
         });
         return out;
-    }
-
-    /** The caller's array for output {@code name}, if it is row-major with the output's dims, shape and dtype. */
-    private static INDArray given(String name, Tensor t, Buffer b, long[] shape) {
-        if (t.dtype() != b.type().dtype() || !t.dims().equals(b.type().dims()) || !java.util.Arrays.equals(t.shape(), shape)
-                || contiguous(t.data()) != t.data()) {
-            throw new UserError("the array given for output `" + name + "` is " + t + ", not a row-major "
-                    + b.type().dtype() + "[" + String.join(",", b.type().dims()) + "]" + java.util.Arrays.toString(shape));
-        }
-        return t.data();
     }
 
     /** The device memory named {@code name}, at least {@code bytes} long (grown if a run needs more). */
@@ -213,23 +202,6 @@ final class GpuPlan {
     }
 
     private static long bytes(Buffer b, Map<String, Long> sizes) {
-        DType d = b.type().dtype();
-        return GpuProgram.volume(b.type().dims(), sizes) * (d == DType.F64 ? 8 : d == DType.BOOL ? 1 : 4);
-    }
-
-    private static MemorySegment segment(INDArray a, long bytes) {
-        int width = a.data().getElementSize();
-        return MemorySegment.ofAddress(a.data().address() + a.offset() * width).reinterpret(Math.max(bytes, 1));
-    }
-
-    private static INDArray contiguous(INDArray a) {
-        long expect = 1;
-        for (int i = a.rank() - 1; i >= 0; i--) {
-            if (a.size(i) != 1 && a.stride(i) != expect) {
-                return a.dup('c');
-            }
-            expect *= a.size(i);
-        }
-        return a;
+        return GpuProgram.volume(b.type().dims(), sizes) * HostArrays.bytes(b.type().dtype());
     }
 }

@@ -3,12 +3,11 @@ package dev.rlo.compiler.backend.gpu;
 import static org.jocl.CL.*;
 
 import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.io.Sha256;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -157,7 +156,7 @@ public final class OpenClDevice implements Device {
 
     @Override
     public synchronized Program build(String source) {
-        String hash = sha256(source);
+        String hash = Sha256.hex(source);
         Built done = programs.get(hash);
         if (done != null) {
             return done;
@@ -261,13 +260,5 @@ public final class OpenClDevice implements Device {
         byte[] b = new byte[(int) size[0]];
         clGetDeviceInfo(d, what, b.length, Pointer.to(b), null);
         return new String(b, 0, Math.max(0, b.length - 1), StandardCharsets.UTF_8).trim();
-    }
-
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
