@@ -226,8 +226,22 @@ final class BuiltinLowering {
     }
 
     private Node maskedMean(Node x, Node mask, List<String> dims) {
-        Node sum = reduce(Op.SUM, b.where(mask, x, b.lit(0)), dims);
-        return b.div(sum, b.arith(Op.MAX, maskedCount(x, mask, dims), b.lit(1)));
+        Node n = b.arith(Op.MAX, b.cast(maskedCount(x, mask, dims), DType.F64), b.lit(1));
+        return exactMean(b, x, n, v -> reduce(Op.SUM, b.cast(b.where(mask, v, b.lit(0)), DType.F64), dims));
+    }
+
+    /**
+     * A mean that is exactly c for n equal values c: the sum is taken in f64 ({@code sum} widens
+     * what it is given), which is exact for f32 values; for f64 values the quotient q₀ is corrected
+     * once, q₀ + Σ(x − q₀)/n, with q₀'s gradient stopped so that each element's is exactly g/n.
+     */
+    static Node exactMean(IrBuilder b, Node x, Node n, java.util.function.UnaryOperator<Node> sum) {
+        Node first = b.div(sum.apply(x), n);
+        if (x.type().dtype() != DType.F64) {
+            return b.cast(first, x.type().dtype());
+        }
+        Node q0 = b.node(Op.STOP_GRADIENT, Attrs.NONE, first);
+        return b.add(q0, b.div(sum.apply(b.sub(x, q0)), n));
     }
 
     /** Σ over kept elements of (x − masked mean)² / max(n − ddof, 1), n the kept count. */

@@ -24,8 +24,8 @@ import java.util.List;
  *   <li>order statistics read the values sorted by (key, value), where a group starts after the
  *       elements of all groups with smaller ids.</li>
  * </ul>
- * Sums of floats accumulate in f64 and means take one correcting pass in f64, as the ungrouped
- * reductions do, so a group of equal values has exactly that value as its mean.
+ * Sums of floats accumulate in f64, and means are exact for equal values as masked means are
+ * ({@link BuiltinLowering#exactMean}).
  */
 final class Groups {
 
@@ -65,10 +65,7 @@ final class Groups {
     /** The mean of {@code x} over each group of elements where {@code mask} is on, or 0; all if mask is null. */
     Node mean(Node x, Node mask) {
         Node n = mask == null ? back(count) : b.arith(Op.MAX, back(scatter(b.cast(mask, DType.F64))), one());
-        Node wide = b.cast(x, DType.F64);
-        Node first = b.div(back(scatter(kept(wide, mask))), n);
-        Node corrected = b.add(first, b.div(back(scatter(kept(b.sub(wide, first), mask))), n));
-        return b.cast(corrected, x.type().dtype());
+        return BuiltinLowering.exactMean(b, x, n, v -> back(scatter(b.cast(kept(v, mask), DType.F64))));
     }
 
     /** Σ (x − mean)² / max(n − ddof, 1) over each group (of the elements where {@code mask} is on). */
