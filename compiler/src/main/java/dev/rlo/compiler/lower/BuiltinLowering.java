@@ -94,9 +94,9 @@ final class BuiltinLowering {
             case BETA_PDF -> betaPdf(b.toFloat(a.t("x")), a.t("a"), a.t("b"));
             case ABS -> b.fold(Op.ABS, java.util.List.of(numeric(a.t("x"))), Attrs.NONE);   // abs of a literal folds, as exp's does
             case SQUARE -> b.mul(a.t("x"), a.t("x"));
-            case RELU -> b.where(b.compare(Op.GT, a.t("x"), b.lit(0)), a.t("x"), b.lit(0));
+            case RELU -> b.where(b.compare(Op.GT, numeric(a.t("x")), b.lit(0)), numeric(a.t("x")), b.lit(0));
             case SIGN -> b.fold(Op.SIGN, java.util.List.of(numeric(a.t("x"))), Attrs.NONE);
-            case CLIP -> b.clip(a.t("x"), a.t("lo"), a.t("hi"));
+            case CLIP -> b.clip(numeric(a.t("x")), numeric(a.t("lo")), numeric(a.t("hi")));
             case WHERE -> b.where(a.t("cond"), a.t("a"), a.t("b"));
             case MIN, MAX -> minMax(builtin, a);
             case SUM -> reduce(Op.SUM, numeric(a.t("x")), a.dims("over"));
@@ -162,7 +162,9 @@ final class BuiltinLowering {
         if (a.has("y")) {
             return b.arith(elementwise, a.t("x"), a.t("y"));
         }
-        return reduce(builtin == Builtin.MIN ? Op.REDUCE_MIN : Op.REDUCE_MAX, a.t("x"), a.dims("over"));
+        Node x = a.t("x");
+        Node r = reduce(builtin == Builtin.MIN ? Op.REDUCE_MIN : Op.REDUCE_MAX, numeric(x), a.dims("over"));
+        return x.type().dtype() == DType.BOOL ? b.cast(r, DType.BOOL) : r;
     }
 
     // ---- reductions -----------------------------------------------------------------------------
@@ -287,7 +289,7 @@ final class BuiltinLowering {
 
     /** sort = x gathered at its argsort (a permutation gather: the index has {@code dim} too). */
     private Node sort(Node x, String dim, boolean descending) {
-        return b.node(Op.GATHER, new Attrs.Dim(dim), x, b.node(Op.ARGSORT, new Attrs.Argsort(dim, descending), x));
+        return b.node(Op.GATHER, new Attrs.Dim(dim), x, b.node(Op.ARGSORT, new Attrs.Argsort(dim, descending), numeric(x)));
     }
 
     /** rank = argsort of the argsort: where each element lands when sorted. */
