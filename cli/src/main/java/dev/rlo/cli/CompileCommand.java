@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,6 +21,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "compile", mixinStandardHelpOptions = true,
         description = "Compile an objective and print what the compiler made of it.")
 final class CompileCommand extends ObjectiveCommand {
+
+    @Mixin
+    DtypeOption dtype;
 
     enum Emit { ir, plan, java, opencl, cuda }
 
@@ -56,7 +60,7 @@ final class CompileCommand extends ObjectiveCommand {
             }
         }
         try {
-            CompileAll.Outcome o = new CompileAll(emit.name(), hyper, f64(), !forward, libraryPath,
+            CompileAll.Outcome o = new CompileAll(emit.name(), hyper, dtype.f64(), !forward, libraryPath,
                     new Main.Version().getVersion()[0].split(" ")[1]).run(roots, objective, output);
             PrintWriter out = spec.commandLine().getOut();
             out.print(o.diagnostics());
@@ -76,7 +80,7 @@ final class CompileCommand extends ObjectiveCommand {
         if (python && (emit != Emit.cuda || output == null)) {
             throw new UserError("--python goes with --emit cuda and -o DIR (it writes OBJECTIVE.cu and OBJECTIVE.py there)");
         }
-        Graph g = compiler.graph(objective, hyper, f64(), !forward);
+        Graph g = compiler.graph(objective, hyper, dtype.f64(), !forward);
         if (output == null) {
             out.print(CompileAll.artifact(emit.name(), g));
             out.flush();

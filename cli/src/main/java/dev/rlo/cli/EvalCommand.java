@@ -11,12 +11,16 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rlo eval FILE}: an objective's loss, reports and (with {@code --grad}) gradients (spec/cli.md#eval). */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate an objective on inputs from .npy, .npz or JSON files.")
 final class EvalCommand extends ObjectiveCommand {
+
+    @Mixin
+    DtypeOption dtype;
 
     enum Format { text, json }
 
@@ -35,9 +39,9 @@ final class EvalCommand extends ObjectiveCommand {
     @Override
     int run(Compiler compiler, String objective, PrintWriter out) {
         Backend b = backend.create(device);
-        var forInputs = compiler.graph(objective, Map.of(), f64(), false);
+        var forInputs = compiler.graph(objective, Map.of(), dtype.f64(), false);
         Map<String, Tensor> inputs = inputs(forInputs);
-        CompiledObjective compiled = compiler.compile(objective, hyper, f64(), b);
+        CompiledObjective compiled = compiler.compile(objective, hyper, dtype.f64(), b);
         CompiledObjective.Result r = compiled.run(inputs);
         if (format == Format.json) {
             Map<String, Object> json = new LinkedHashMap<>();
