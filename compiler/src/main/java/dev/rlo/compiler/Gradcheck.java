@@ -122,7 +122,7 @@ public final class Gradcheck {
     private record Held(Graph graph, Map<String, Tensor> values) { }
 
     private static Held hold(Graph forward, Map<String, Tensor> inputs, Backend backend) {
-        List<Node> stops = forward.nodes().stream().filter(n -> n.op() == Op.STOP_GRADIENT).toList();
+        List<Node> stops = forward.nodes().stream().filter(Gradcheck::written).toList();
         if (stops.isEmpty()) {
             return new Held(forward, Map.of());
         }
@@ -136,8 +136,13 @@ public final class Gradcheck {
             all.add(new Graph.Input(heldName(n), n.type(), false));
         }
         Graph copy = Rebuild.copy(forward, new IrBuilder(false),
-                (b, n, in) -> n.op() == Op.STOP_GRADIENT ? b.input(heldName(n), n.type()) : null);
+                (b, n, in) -> written(n) ? b.input(heldName(n), n.type()) : null);
         return new Held(new Graph(copy.name(), all, copy.outputs(), copy.renames()), values);
+    }
+
+    /** A stopgrad of the source (lowering's own are value identities that shape a gradient, not a semi-gradient). */
+    private static boolean written(Node n) {
+        return n.op() == Op.STOP_GRADIENT && n.attrs(Attrs.Stop.class).written();
     }
 
     /** A name no source input can have. */

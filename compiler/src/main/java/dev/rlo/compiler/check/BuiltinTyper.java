@@ -202,6 +202,7 @@ final class BuiltinTyper {
         }
         return switch (b) {
             case SOFTMAX, LOG_SOFTMAX -> floating(x.type());
+            case MASKED_SOFTMAX, MASKED_LOG_SOFTMAX -> requireBool(a, "mask", b) ? floating(x.type().withDims(a.union())) : null;
             case RANK -> TensorType.of(DType.I32, x.type().dims());
             case TOPK -> TensorType.of(DType.BOOL, x.type().dims());
             case SCAN -> floating(a.promoted());

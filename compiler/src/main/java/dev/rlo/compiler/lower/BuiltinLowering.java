@@ -111,6 +111,8 @@ final class BuiltinLowering {
             case CVAR -> cvar(b.toFloat(a.t("x")), a.t("alpha"), a.dim("over"));
             case SOFTMAX -> b.floatUnary(Op.EXP, logSoftmax(b.toFloat(a.t("x")), a.dim("over")));
             case LOG_SOFTMAX -> logSoftmax(b.toFloat(a.t("x")), a.dim("over"));
+            case MASKED_SOFTMAX, MASKED_LOG_SOFTMAX -> maskedSoftmax(b.toFloat(a.t("x")), a.t("mask"), a.dim("over"),
+                    builtin == Builtin.MASKED_LOG_SOFTMAX);
             case SORT -> sort(a.t("x"), a.dim("over"), a.constant("descending", 0) != 0);
             case RANK -> rank(a.t("x"), a.dim("over"), a.constant("descending", 0) != 0);
             case TOPK -> b.compare(Op.LT, rank(a.t("x"), a.dim("over"), true), b.lit(a.constant("k", 0)));
@@ -119,7 +121,7 @@ final class BuiltinLowering {
             case IOTA -> iota(a.dim("dim"));
             case SIZE -> size(a.dim("dim"));
             case ONE_HOT -> b.cast(b.compare(Op.EQ, b.cast(a.t("index"), DType.I32), iota(a.dim("dim"))), b.defaultFloat());
-            case STOPGRAD -> a.t("x").isConst() ? a.t("x") : b.node(Op.STOP_GRADIENT, Attrs.NONE, a.t("x"));
+            case STOPGRAD -> a.t("x").isConst() ? a.t("x") : b.node(Op.STOP_GRADIENT, Attrs.Stop.WRITTEN, a.t("x"));
             case F32, F64, I32, BOOL -> b.cast(a.t("x"), b.dtype(DType.of(builtin.rloName())));
         };
     }
@@ -242,7 +244,7 @@ final class BuiltinLowering {
         if (x.type().dtype() != DType.F64) {
             return b.cast(first, x.type().dtype());
         }
-        Node q0 = b.node(Op.STOP_GRADIENT, Attrs.NONE, first);
+        Node q0 = b.node(Op.STOP_GRADIENT, Attrs.Stop.LOWERING, first);
         return b.add(q0, b.div(sum.apply(b.sub(x, q0)), n));
     }
 
@@ -285,6 +287,22 @@ final class BuiltinLowering {
     /** log_softmax = x − logsumexp(x) along {@code dim}. */
     private Node logSoftmax(Node x, String dim) {
         return b.sub(x, b.node(Op.LOGSUMEXP, new Attrs.Dims(List.of(dim)), x));
+    }
+
+    /**
+     * Softmax (or log-softmax) among the elements the mask keeps, 0 where it is off — also for log:
+     * p·log p and its gradient are then 0 there, not 0·(−∞) = NaN — and 0 everywhere for an empty
+     * mask. The logsumexp runs over x with −∞ where the mask is off, or over zeros in a row with an
+     * empty mask, so that no exp of −∞ − (−∞) reaches the gradient (spec/builtins.md).
+     */
+    private Node maskedSoftmax(Node x, Node mask, String dim, boolean log) {
+        List<String> all = TensorType.union(x.type().dims(), mask.type().dims());
+        Node kept = all.equals(mask.type().dims()) ? mask : b.node(Op.EXPAND, new Attrs.Dims(all), mask);
+        Node any = b.compare(Op.GT, reduce(Op.SUM, b.cast(kept, DType.I32), List.of(dim)), b.lit(0));
+        Node filled = b.where(kept, x, b.where(any, b.flit(Double.NEGATIVE_INFINITY), b.lit(0)));
+        Node lse = b.node(Op.LOGSUMEXP, new Attrs.Dims(List.of(dim)), filled);
+        Node value = log ? b.sub(x, lse) : b.floatUnary(Op.EXP, b.sub(filled, lse));
+        return b.where(kept, value, b.lit(0));
     }
 
     /** sort = x gathered at its argsort (a permutation gather: the index has {@code dim} too). */

@@ -83,14 +83,14 @@ final class Groups {
     Node extremum(Node x, boolean max) {
         Sorted s = new Sorted(x, !max);
         Node last = b.add(s.start, b.sub(back(count), one()));
-        Node value = b.node(Op.STOP_GRADIENT, Attrs.NONE, gather(s.values, b.cast(last, DType.I32), dim));
+        Node value = b.node(Op.STOP_GRADIENT, Attrs.Stop.LOWERING, gather(s.values, b.cast(last, DType.I32), dim));
         if (!x.type().dtype().isFloat()) {
             return value;
         }
         /* value + Σ_{x = value} (x − stopgrad(x)) / #{x = value}: the same value, the gradient shared */
         Node finite = b.compare(Op.LT, b.node(Op.ABS, Attrs.NONE, value), b.flit(Double.POSITIVE_INFINITY));
         Node tied = b.node(Op.AND, Attrs.NONE, b.compare(Op.EQ, x, value), finite);
-        Node through = b.where(tied, b.sub(x, b.node(Op.STOP_GRADIENT, Attrs.NONE, x)), b.lit(0));
+        Node through = b.where(tied, b.sub(x, b.node(Op.STOP_GRADIENT, Attrs.Stop.LOWERING, x)), b.lit(0));
         Node ties = b.arith(Op.MAX, back(scatter(b.cast(tied, DType.F64))), one());
         return b.add(value, b.cast(b.div(back(scatter(b.cast(through, DType.F64))), ties), x.type().dtype()));
     }
