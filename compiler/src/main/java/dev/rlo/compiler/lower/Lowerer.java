@@ -264,6 +264,7 @@ public final class Lowerer {
             }
         }
         Set<String> mapped = new HashSet<>();
+        Map<FnInfo.Param, Node> constants = new java.util.LinkedHashMap<>();
         Frame callee = new Frame(fn, dims, mapped, false);
         for (FnInfo.Param p : info.params()) {
             Expr arg = args.get(p.name());
@@ -276,6 +277,10 @@ public final class Lowerer {
             if (want.isFloat() ? !v.type().dtype().isFloat() : v.type().dtype() != want) {
                 v = b.cast(v, b.dtype(want));
             }
+            if (v.isConst() && !p.type().isScalar()) {
+                constants.put(p, v);   /* broadcast once the other arguments have bound its dimensions */
+                continue;
+            }
             List<String> images = new ArrayList<>();
             for (String d : p.type().dims()) {
                 images.add(dims.computeIfAbsent(d, caller::dim));
@@ -283,6 +288,8 @@ public final class Lowerer {
             v.type().dims().stream().filter(d -> !images.contains(d)).forEach(mapped::add);
             callee.values.put(p.name(), v);
         }
+        constants.forEach((p, v) -> callee.values.put(p.name(),
+                b.node(Op.EXPAND, new Attrs.Dims(p.type().dims().stream().map(dims::get).toList()), b.cast(v, b.dtype(p.type().dtype())))));
         return body(callee, fn, null);
     }
 
