@@ -1,6 +1,5 @@
 package dev.rlo.compiler;
 
-import dev.rlo.compiler.ast.Decl;
 import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.TrainDecl;
@@ -185,12 +184,16 @@ public final class Compiler {
         return new CompiledObjective(g, backend.compile(g));
     }
 
+    /** The fn or objective {@code name} names in the file, its own or an imported one ({@code as} names included); or null. */
+    public FnDecl lookup(String name) {
+        return session.checker().lookup(module, name);
+    }
+
     private FnDecl decl(String name) {
-        for (Decl d : module.ast().decls()) {
-            if (d instanceof FnDecl f && f.name().name().equals(name)) {
-                return f;
-            }
+        FnDecl f = lookup(name);
+        if (f == null) {
+            throw new UserError("no objective `" + name + "` in " + module.file().path());
         }
-        throw new UserError("no objective `" + name + "` in " + module.file().path());
+        return f;
     }
 }
