@@ -34,11 +34,12 @@ class TrainCommandTest {
         assertTrue(r.out().contains("greedy evaluation: mean return"), r.out());
         List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals("global_step,charts/episodic_return,charts/episodic_length,charts/learning_rate,losses/loss,"
-                + "losses/entropy,losses/clip_fraction,losses/approx_kl,losses/grad_norm,charts/SPS", csv.getFirst());
+                + "losses/entropy,losses/ppo_clip.clip_fraction,losses/ppo_clip.approx_kl,losses/grad_norm,charts/SPS", csv.getFirst());
         assertEquals(2048 / 256, csv.size() - 1, "one row per rollout of 8 envs × 32 steps");
         assertTrue(csv.getLast().startsWith("2048,"), csv.getLast());
         BufferedImage png = ImageIO.read(out.resolve("curve.png").toFile());
         assertEquals(800, png.getWidth());
+        assertEquals(480 + 2 * 260, png.getHeight(), "the return, then the loss and three reports, two to a row");
         assertTrue(Files.size(out.resolve("checkpoint.bin")) > 10_000);
         assertTrue(Files.readString(out.resolve("summary.json")).contains("\"steps\": 2048"));
         assertFalse(Files.exists(out.resolve("checkpoint.bin.tmp")));
