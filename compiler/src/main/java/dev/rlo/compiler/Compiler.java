@@ -65,9 +65,21 @@ public final class Compiler {
      * {@code name} and its imports resolve against {@code dir} (which may be null).
      */
     public static Compiler fromSource(String name, String text, Path dir, List<Path> libraryPath) {
+        return fromSource(name, text, dir, libraryPath, false);
+    }
+
+    /**
+     * Like {@link #fromSource(String, String, Path, List)} for a probe of {@code rlo repl}: parsed
+     * in REPL mode, where each REPL value is the name {@code _t0}, {@code _t1}, … (spec/cli.md#repl).
+     */
+    public static Compiler fromRepl(String name, String text, Path dir, List<Path> libraryPath) {
+        return fromSource(name, text, dir, libraryPath, true);
+    }
+
+    private static Compiler fromSource(String name, String text, Path dir, List<Path> libraryPath, boolean repl) {
         Session session = new Session(libraryPath);
         LoadedModule module = session.check(new SourceRoot.Loaded("source:" + name + ":" + text.hashCode(),
-                new SourceFile(name, text)), dir);
+                new SourceFile(name, text), repl), dir);
         if (session.diagnostics().hasErrors()) {
             throw new CheckFailed(session.diagnostics());
         }

@@ -1,8 +1,9 @@
 // $antlr-format alignColons hanging, alignSemicolons hanging, singleLineOverrulesHangingColon true
 //
-// The rlo grammar. spec/syntax.md describes every rule here, and grammar/src/test/examples/ok holds a
-// parse-tree golden for each. The grammar knows nothing of types, shapes or scopes: the AST builder
-// and the checker in compiler/ do that. The one predicate, continuesLine(), lives in RloParserBase.
+// The rlo grammar. spec/syntax.md describes every rule here (spec/cli.md#repl the REPL's), and
+// grammar/src/test/examples/ok holds a parse-tree golden for each. The grammar knows nothing of types,
+// shapes or scopes: the AST builder and the checker in compiler/ do that. Its predicates live in
+// RloParserBase.
 
 parser grammar RloParser;
 
@@ -101,6 +102,7 @@ expr
     | NOT expr                                                                      # NotExpr
     | expr {this.continuesLine()}? AND expr                                         # AndExpr
     | expr {this.continuesLine()}? OR expr                                          # OrExpr
+    | replValue                                                                     # ReplValueExpr
     | {this.callFollows()}? callee LPAREN argList? RPAREN                           # CallExpr
     | LPAREN expr RPAREN                                                            # ParenExpr
     | LBRACK (expr (COMMA expr)* COMMA?)? RBRACK                                    # ListExpr
@@ -127,4 +129,32 @@ arg
 indexItem
     : IDENT ASSIGN expr # GatherItem
     | IDENT ARROW IDENT # RenameItem
+    ;
+
+// ---- the REPL ---------------------------------------------------------------------------------
+// `rlo repl` parses each input that is not a `:command` as a replInput, and a command that takes an
+// expression as a replCommand, in REPL mode: there, and only there, an expression may be a replValue,
+// a tensor made from nothing (spec/cli.md#repl), whose first token only REPL mode gives its type.
+
+replInput
+    : importDecl EOF            # ReplImport
+    | fnDecl EOF                # ReplFn
+    | objectiveDecl EOF         # ReplObjective
+    | LET IDENT ASSIGN expr EOF # ReplLet
+    | expr EOF                  # ReplEval
+    | EOF                       # ReplEmpty
+    ;
+
+// `:type EXPR`, `:grad EXPR wrt NAME`, `:kernels EXPR cuda`: the words after the expression are the
+// command's to check. (The REPL reads the arguments of the commands that take a file or a name.)
+replCommand
+    : COLON command = (IDENT | GRAD) expr IDENT* EOF
+    ;
+
+// A REPL value's arguments are checked when the AST is built, so that a mistake in one is reported
+// there, in its words.
+replValue
+    : REPL_TENSOR LBRACK indexItem (COMMA indexItem)* COMMA? RBRACK (LPAREN argList? RPAREN)? # ReplRandom
+    | REPL_LOAD LPAREN argList? RPAREN                                                          # ReplLoad
+    | REPL_LIST (expr (COMMA expr)* COMMA?)? RBRACK COLON type                                  # ReplLiteral
     ;
