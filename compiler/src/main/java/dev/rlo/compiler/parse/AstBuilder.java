@@ -144,7 +144,8 @@ final class AstBuilder extends RloParserBaseVisitor<Expr> {
     }
 
     ReplInput.Eval replCommand(ReplCommandContext ctx) {
-        return new ReplInput.Eval(visit(ctx.expr()), ctx.IDENT().stream().map(this::ident).toList(), List.copyOf(replValues));
+        List<Ident> words = ctx.IDENT().stream().filter(w -> w.getSymbol() != ctx.command).map(this::ident).toList();
+        return new ReplInput.Eval(visit(ctx.expr()), words, List.copyOf(replValues));
     }
 
     /** A REPL value, recorded, and the name that stands for it; E001 for arguments it does not take. */

@@ -207,7 +207,7 @@ public final class Chart {
             g.setColor(GRID);
             g.drawLine(f.left(), py, f.w - f.right(), py);
             g.setColor(Color.DARK_GRAY);
-            String label = label(y);
+            String label = label(y, yTicks);
             g.drawString(label, f.left() - 6 - fm.stringWidth(label), py + fm.getAscent() / 2 - 1);
         }
         for (double x : xTicks) {
@@ -215,7 +215,7 @@ public final class Chart {
             g.setColor(GRID);
             g.drawLine(px, f.top(), px, f.h - f.bottom());
             g.setColor(Color.DARK_GRAY);
-            String label = label(x);
+            String label = label(x, xTicks);
             g.drawString(label, px - fm.stringWidth(label) / 2, f.h - f.bottom() + fm.getAscent() + 4);
         }
         g.setColor(Color.GRAY);
@@ -266,10 +266,14 @@ public final class Chart {
         return t;
     }
 
-    private static String label(double v) {
-        if (Math.abs(v) >= 1000 && v % 1000 == 0) {
-            return (v < 0 ? "-" : "") + Progress.count((long) Math.abs(v));
+    /** A tick's label: thousands as {@code 25k}, others with the decimals their axis' step needs. */
+    private static String label(double v, double[] ticks) {
+        if (Math.abs(v) >= 1000 && Math.abs(v % 1000) < 1e-9) {
+            return (v < 0 ? "-" : "") + Progress.count(Math.round(Math.abs(v)));
         }
-        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.2g", v);
+        double step = ticks.length > 1 ? ticks[1] - ticks[0] : 1;
+        int decimals = step >= 1 ? 0 : (int) Math.ceil(-Math.log10(step) - 1e-9);
+        String text = String.format(Locale.ROOT, "%." + decimals + "f", v);
+        return text.matches("-0(\\.0*)?") ? text.substring(1) : text;
     }
 }
