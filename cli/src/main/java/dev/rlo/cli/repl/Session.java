@@ -398,8 +398,9 @@ public final class Session {
         if (dot < 0) {
             FnDecl own = compile(probe(null, null)).lookup(name);
             if (own != null) {
-                return Help.definition(own, own.span().file().path().equals("repl") ? "defined in this session" : "from "
-                        + own.span().file().path());
+                String module = Help.stdlibModule(own.name().name());
+                return Help.definition(own, own.span().file().path().equals("repl") ? "defined in this session"
+                        : "imported from " + (module != null ? module : own.span().file().path()));
             }
         }
         String module = dot < 0 ? Help.stdlibModule(name) : name.substring(0, dot);
