@@ -73,7 +73,7 @@ public final class Session {
         }
     }
 
-    static final int TENSOR_LIMIT = 64;
+    private static final int TENSOR_LIMIT = 64;
 
     private final Map<String, Tensor> bindings = new LinkedHashMap<>();
     private final List<Typed> imports = new ArrayList<>();

@@ -13,7 +13,7 @@ import java.util.stream.LongStream;
 public final class TensorText {
 
     /** How many items a summary shows at each end of a dimension (NumPy's edgeitems). */
-    public static final int EDGE = 3;
+    static final int EDGE = 3;
 
     private TensorText() { }
 

@@ -40,7 +40,7 @@ public final class Chart {
     /** The distribution of {@code values} in {@code bins} equal bins from their least to their greatest. */
     public record Histogram(String title, String xLabel, double[] values, int bins) implements Panel { }
 
-    public static final int WIDTH = 800;
+    static final int WIDTH = 800;
     static final int HEIGHT = 480;
     static final int SMALL_HEIGHT = 260;
     private static final Color LINE = new Color(0x1f77b4);
@@ -49,7 +49,7 @@ public final class Chart {
     private Chart() { }
 
     /** The height of a chart of {@code panels} panels: the first, then rows of two. */
-    public static int height(int panels) {
+    private static int height(int panels) {
         return HEIGHT + (panels / 2) * SMALL_HEIGHT;
     }
 
