@@ -460,7 +460,7 @@ public final class Session {
                     p.inputs.put(name, t);
                 }
             });
-            e.values().forEach(v -> p.inputs.put(v.name(), Values.of(v, dir)));
+            e.values().forEach(v -> p.inputs.put(v.name(), sized(Values.of(v, dir), v, p.inputs, e.values())));
         }
         List<String> params = new ArrayList<>();
         p.inputs.forEach((name, t) -> params.add(name + ": " + t.dtype() + (t.dims().isEmpty() ? "" : "[" + String.join(",", t.dims()) + "]")
@@ -477,6 +477,24 @@ public final class Session {
         }
         p.add("\n  report value = _value\n  " + (wrt == null ? "_w" : "sum(_value)") + "\n}\n");
         return p;
+    }
+
+    /**
+     * {@code t}, made by {@code v}, if its dimensions have the sizes the inputs before it gave them;
+     * else an error at {@code v}, naming the binding or the text of the REPL value that disagrees.
+     */
+    private static Tensor sized(Tensor t, ReplValue v, Map<String, Tensor> before, List<ReplValue> values) {
+        for (Map.Entry<String, Tensor> in : before.entrySet()) {
+            for (String d : t.dims()) {
+                if (in.getValue().dims().contains(d) && in.getValue().size(d) != t.size(d)) {
+                    String other = values.stream().filter(o -> o.name().equals(in.getKey())).map(o -> o.span().text()).findFirst()
+                            .orElse(in.getKey());
+                    throw Shown.at(v.span(), "dimension " + d + " is " + t.size(d) + " here but " + in.getValue().size(d) + " in `" + other
+                            + "`", null);
+                }
+            }
+        }
+        return t;
     }
 
     /**

@@ -82,6 +82,15 @@ class ReplToolsTest {
         assertTrue(t.contains("repl:1:20: error: dimension `B` is named twice"), t);
     }
 
+    /** A tensor made in an expression whose size disagrees is shown where it was typed, named by its text, not a hidden name. */
+    @Test
+    void sizesThatDisagreePointAtTheTensorMadeInTheInput() throws IOException {
+        String t = transcript("let a = [1, 2] : f32[B]", "a + ones[B=3]", "zeros[B=2] + ([1, 2, 3] : f32[B])");
+        assertTrue(t.contains("rlo> a + ones[B=3]\nrepl:1:5: error: dimension B is 3 here but 2 in `a`\n  |\n1 | a + ones[B=3]\n"
+                + "  |     ^^^^^^^^^\n"), t);
+        assertTrue(t.contains("repl:1:15: error: dimension B is 3 here but 2 in `zeros[B=2]`"), t);
+    }
+
     /**
      * ppo_clip on four samples with log-ratios 0.5, 0, −0.5, 0.1 and ε = 0.2: the ratios e^0.5 = 1.649 and
      * e^−0.5 = 0.607 are outside [0.8, 1.2], so clip_fraction = 2/4; approx_kl = mean(e^d − 1 − d) =
