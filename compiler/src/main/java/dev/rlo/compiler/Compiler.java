@@ -70,7 +70,7 @@ public final class Compiler {
 
     /**
      * Like {@link #fromSource(String, String, Path, List)} for a probe of {@code rlo repl}: parsed
-     * in REPL mode, where each REPL value is the name {@code _t0}, {@code _t1}, … (spec/cli.md#repl).
+     * in REPL mode, where each REPL value is the name {@code _t0}, {@code _t1}, … (spec/syntax.md#repl-input).
      */
     public static Compiler fromRepl(String name, String text, Path dir, List<Path> libraryPath) {
         return fromSource(name, text, dir, libraryPath, true);

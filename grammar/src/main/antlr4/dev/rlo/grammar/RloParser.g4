@@ -1,9 +1,8 @@
 // $antlr-format alignColons hanging, alignSemicolons hanging, singleLineOverrulesHangingColon true
 //
-// The rlo grammar. spec/syntax.md describes every rule here (spec/cli.md#repl the REPL's), and
-// grammar/src/test/examples/ok holds a parse-tree golden for each. The grammar knows nothing of types,
-// shapes or scopes: the AST builder and the checker in compiler/ do that. Its predicates live in
-// RloParserBase.
+// The rlo grammar. spec/syntax.md describes every rule here, and grammar/src/test/examples/ok holds a
+// parse-tree golden for each. The grammar knows nothing of types, shapes or scopes: the AST builder
+// and the checker in compiler/ do that. The one predicate, continuesLine(), lives in RloParserBase.
 
 parser grammar RloParser;
 
@@ -134,7 +133,7 @@ indexItem
 // ---- the REPL ---------------------------------------------------------------------------------
 // `rlo repl` parses each input that is not a `:command` as a replInput, and a command that takes an
 // expression as a replCommand, in REPL mode: there, and only there, an expression may be a replValue,
-// a tensor made from nothing (spec/cli.md#repl), whose first token only REPL mode gives its type.
+// a tensor made from nothing (spec/syntax.md#repl-input), whose first token only REPL mode types.
 
 replInput
     : importDecl EOF            # ReplImport

@@ -22,7 +22,7 @@ public abstract class RloParserBase extends Parser {
     }
 
     /**
-     * Parses REPL input (spec/cli.md#repl): gives the first token of each REPL value its REPL type —
+     * Parses REPL input (spec/syntax.md#repl-input): gives the first token of each REPL value its REPL type —
      * {@code randn}, {@code rand}, {@code zeros}, {@code ones} before {@code [}; {@code load} before
      * {@code (}; a {@code [} whose list is followed by {@code :} (a list with its type). Call it
      * before parsing.

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * One input of {@code rlo repl} that is not a command, or the expression a command takes, parsed in
- * REPL mode (spec/cli.md#repl). Each tensor made from nothing in it is a {@link ReplValue}, and the
+ * REPL mode (spec/syntax.md#repl-input). Each tensor made from nothing in it is a {@link ReplValue}, and the
  * expression shows it as the name {@link ReplValue#name()}.
  */
 public sealed interface ReplInput {

@@ -7,7 +7,7 @@ import dev.rlo.compiler.source.SourceSpan;
 import java.util.List;
 
 /**
- * A tensor made from nothing, which only REPL input may write (spec/cli.md#repl). In the AST it is
+ * A tensor made from nothing, which only REPL input may write (spec/syntax.md#repl-input). In the AST it is
  * the name {@link #name()}, {@code _t0} for the first of a parse, so that the REPL can give the
  * tensor to the objective it compiles under that name.
  */

@@ -32,7 +32,7 @@ public final class SourceParser {
         return parse(file, diags, repl, RloParser::program, AstBuilder::module);
     }
 
-    /** Parses one REPL input that is not a command (spec/cli.md#repl); null after syntax errors. */
+    /** Parses one REPL input that is not a command (spec/syntax.md#repl-input); null after syntax errors. */
     public static ReplInput parseRepl(SourceFile file, Diagnostics diags) {
         return parse(file, diags, true, RloParser::replInput, AstBuilder::replInput);
     }
