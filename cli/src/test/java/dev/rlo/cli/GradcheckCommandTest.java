@@ -76,6 +76,21 @@ class GradcheckCommandTest {
     }
 
     @Test
+    void aChoiceIsSetByItsStringAndARefusedOneNamesTheOthers(@TempDir Path dir) throws IOException {
+        /* x = [[1, 2], [4, 8]], all real: token-mean 15/4; seq-mean-token-sum mean(3, 12) */
+        String f = write(dir, "agg.rlo", "objective o(x: f32[B,L] grad, m: bool[B,L], agg = \"token-mean\") {\n"
+                + "  aggregate(x, m, over: L, mode: agg)\n}\n");
+        String in = write(dir, "in.json", "{\"inputs\": {\"x\": {\"dims\": [\"B\", \"L\"], \"data\": [[1, 2], [4, 8]]},"
+                + " \"m\": {\"dims\": [\"B\", \"L\"], \"data\": [[true, true], [true, true]]}}}");
+        assertTrue(rlo("eval", f, "--inputs", in).out().startsWith("loss: f32 = 3.75\n"));
+        assertTrue(rlo("eval", f, "--inputs", in, "--set", "agg=seq-mean-token-sum").out().startsWith("loss: f32 = 7.5\n"));
+        CliTest.Run bad = rlo("eval", f, "--inputs", in, "--set", "agg=seq-mean");
+        assertEquals(1, bad.code());
+        assertEquals("rlo: hyper-parameter `agg` of o is one of token-mean, seq-mean-token-mean, seq-mean-token-sum, "
+                + "seq-mean-token-sum-norm, so `seq-mean` is not a value for it\n", bad.err());
+    }
+
+    @Test
     void badOptionsAreUsageErrors(@TempDir Path dir) throws IOException {
         String f = write(dir, "semi.rlo", "objective semi(v: f32[B] grad) { mean(v * v) }\n");
         CliTest.Run nan = rlo("gradcheck", f, "--tolerance", "NaN");

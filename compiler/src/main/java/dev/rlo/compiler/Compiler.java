@@ -146,9 +146,18 @@ public final class Compiler {
         return out;
     }
 
+    /** A value from its text: a number, true or false, or for a choice the index of its string (quoted or not). */
     private static double parse(String objective, FnInfo.Param p, String text) {
         DType d = p.type().dtype();
         String t = text.trim();
+        if (p.choice()) {
+            String s = t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
+            if (p.choices().contains(s)) {
+                return p.choices().indexOf(s);
+            }
+            throw new UserError("hyper-parameter `" + p.name() + "` of " + objective + " is one of "
+                    + String.join(", ", p.choices()) + ", so `" + text + "` is not a value for it");
+        }
         if (d == DType.BOOL) {
             if (t.equals("true") || t.equals("false")) {
                 return t.equals("true") ? 1 : 0;

@@ -68,6 +68,82 @@ class KnobTableTest {
         same("group_norm(r, ddof: 0, eps: 0.0)", r -> scaled(r, mean(r), std(r, 0)), EIGHT);
     }
 
+    /**
+     * verl's compute_policy_loss_vanilla then agg_loss, in plain Java from verl/trainer/ppo/core_algos.py:
+     * pg1 = −A·ρ, pg2 = −A·clamp(ρ, 1 − low, 1 + high), clip1 = max(pg1, pg2), pg3 = −A·c,
+     * loss = A < 0 ? min(pg3, clip1) : clip1; then each loss_agg_mode. TRL's loss types map to the same
+     * modes (dr_grpo: the sum over B·L_max). Random [4, 5] inputs, every sequence with a real token
+     * (verl's seq-mean-token-mean divides by 0 for an empty one; rlo counts it 0).
+     */
+    @Test
+    void verlPolicyLossAndAggregationModes() {
+        java.util.Random rnd = new java.util.Random(8);
+        int b = 4;
+        int l = 5;
+        double[] logp = new double[b * l];
+        double[] old = new double[b * l];
+        double[] adv = new double[b * l];
+        double[] mask = new double[b * l];
+        for (int i = 0; i < b * l; i++) {
+            logp[i] = -2 + rnd.nextDouble();
+            old[i] = logp[i] + rnd.nextGaussian() * 0.5;
+            adv[i] = rnd.nextGaussian() * 2;
+            mask[i] = i % l == 0 || rnd.nextBoolean() ? 1 : 0;
+        }
+        double low = 0.2;
+        double high = 0.28;
+        double c = 3;
+        double[] loss = new double[b * l];
+        for (int i = 0; i < b * l; i++) {
+            double ratio = Math.exp(logp[i] - old[i]);
+            double pg1 = -adv[i] * ratio;
+            double pg2 = -adv[i] * Math.min(Math.max(ratio, 1 - low), 1 + high);
+            double clip1 = Math.max(pg1, pg2);
+            loss[i] = adv[i] < 0 ? Math.min(-adv[i] * c, clip1) : clip1;
+        }
+        double total = 0;
+        double tokens = 0;
+        double seqMeanTokenMean = 0;
+        double seqMeanTokenSum = 0;
+        for (int s = 0; s < b; s++) {
+            double sum = 0;
+            double n = 0;
+            for (int t = 0; t < l; t++) {
+                sum += loss[s * l + t] * mask[s * l + t];
+                n += mask[s * l + t];
+            }
+            total += sum;
+            tokens += n;
+            seqMeanTokenMean += sum / n / b;
+            seqMeanTokenSum += sum / b;
+        }
+        Map<String, Double> verl = Map.of("token-mean", total / tokens, "seq-mean-token-mean", seqMeanTokenMean,
+                "seq-mean-token-sum", seqMeanTokenSum, "seq-mean-token-sum-norm", total / l);
+        Map<String, Tensor> in = Map.of("lp", t(logp, b, l, DType.F64), "old", t(old, b, l, DType.F64), "a", t(adv, b, l, DType.F64),
+                "m", t(mask, b, l, DType.BOOL), "w", Tensor.scalar(DType.F64, 0));
+        for (Backend backend : StdlibGradcheckTest.BACKENDS) {
+            for (Map.Entry<String, Double> mode : verl.entrySet()) {
+                String src = "import std.policy.{ppo_tokens}\nobjective probe(lp: f64[B,L], old: f64[B,L], a: f64[B,L], m: bool[B,L], "
+                        + "w: f64 grad) {\n  report out = ppo_tokens(lp, old, a, m, eps_low: 0.2, eps_high: 0.28, dual_clip: 3.0, agg: \""
+                        + mode.getKey() + "\")\n  w\n}\n";
+                var probe = Compiler.fromSource("probe.rlo", src, null, List.of()).compile("probe", Map.of(), true, backend);
+                double got = probe.run(in).reports().get("out").item();
+                org.junit.jupiter.api.Assertions.assertEquals(mode.getValue(), got, 1e-12, mode.getKey() + " on " + backend.name());
+            }
+            /* TRL dr_grpo: (per_token_loss * mask).sum() / (B * max_completion_length) */
+            String src = "import std.policy.{ppo_tokens}\nobjective probe(lp: f64[B,L], old: f64[B,L], a: f64[B,L], m: bool[B,L], "
+                    + "w: f64 grad) {\n  report out = ppo_tokens(lp, old, a, m, eps_low: 0.2, eps_high: 0.28, dual_clip: 3.0, "
+                    + "agg: \"seq-mean-token-sum-norm\", norm: 20.0)\n  w\n}\n";
+            var probe = Compiler.fromSource("probe.rlo", src, null, List.of()).compile("probe", Map.of(), true, backend);
+            org.junit.jupiter.api.Assertions.assertEquals(total / (b * l), probe.run(in).reports().get("out").item(), 1e-12,
+                    "TRL dr_grpo on " + backend.name());
+        }
+    }
+
+    private static Tensor t(double[] v, int b, int l, DType d) {
+        return Tensor.of(d, List.of("B", "L"), new long[] {b, l}, v);
+    }
+
     private static void same(String call, Function<double[], double[]> library, double[]... groups) {
         for (double[] r : groups) {
             for (Backend b : StdlibGradcheckTest.BACKENDS) {

@@ -89,6 +89,40 @@ class StdlibGoldenTest {
         c.add(new Case("ppo_clip, symmetric: clipped at 1 + 0.2", "std.policy.{ppo_clip}",
                 "logp: f64[B], old: f64[B], adv: f64[B]", "ppo_clip(logp, old, adv, eps: 0.2)",
                 in("logp", v(Math.log(1.5)), "old", v(0), "adv", v(1)), d(-1.2)));
+        // ---- token-level policy and preference losses. ppo_tokens on two sequences of three tokens, the
+        //      third token of the first and the last two of the second masked off (their values would show):
+        //      (0,0) ρ = 1.5, Â = 1: min(1.5, 1.2) → loss −1.2;  (0,1) ρ = 1, Â = −1: loss 1;
+        //      (1,0) ρ = 4, Â = −1: min(−4, −1.2) = −4, the dual clip c = 3 makes it max(−4, −3) → loss 3
+        Object logp = m(2, 3, Math.log(1.5), 0, 5, Math.log(4), 5, 5);
+        Object adv = m(2, 3, 1, -1, 7, -1, 7, 7);
+        Object tokens = mask(2, 3, 1, 1, 0, 1, 0, 0);
+        String ppoParams = "lp: f64[B,L], old: f64[B,L], a: f64[B,L], m: bool[B,L]";
+        c.add(new Case("ppo_tokens, token-mean: (−1.2 + 1 + 3)/3", "std.policy.{ppo_tokens}", ppoParams,
+                "ppo_tokens(lp, old, a, m, dual_clip: 3.0)", in("lp", logp, "old", m(2, 3, 0, 0, 0, 0, 0, 0), "a", adv, "m", tokens),
+                d(2.8 / 3)));
+        c.add(new Case("ppo_tokens without the dual clip, token-mean: (−1.2 + 1 + 4)/3", "std.policy.{ppo_tokens}", ppoParams,
+                "ppo_tokens(lp, old, a, m)", in("lp", logp, "old", m(2, 3, 0, 0, 0, 0, 0, 0), "a", adv, "m", tokens), d(3.8 / 3)));
+        c.add(new Case("ppo_tokens, seq-mean-token-mean: mean(−0.2/2, 3)", "std.policy.{ppo_tokens}", ppoParams,
+                "ppo_tokens(lp, old, a, m, dual_clip: 3.0, agg: \"seq-mean-token-mean\")",
+                in("lp", logp, "old", m(2, 3, 0, 0, 0, 0, 0, 0), "a", adv, "m", tokens), d(1.45)));
+        c.add(new Case("ppo_tokens, seq-mean-token-sum: mean(−0.2, 3)", "std.policy.{ppo_tokens}", ppoParams,
+                "ppo_tokens(lp, old, a, m, dual_clip: 3.0, agg: \"seq-mean-token-sum\")",
+                in("lp", logp, "old", m(2, 3, 0, 0, 0, 0, 0, 0), "a", adv, "m", tokens), d(1.4)));
+        c.add(new Case("ppo_tokens, seq-mean-token-sum-norm: 2.8 / L = 3, and / 7", "std.policy.{ppo_tokens}", ppoParams,
+                "ppo_tokens(lp, old, a, m, dual_clip: 3.0, agg: \"seq-mean-token-sum-norm\") + ppo_tokens(lp, old, a, m, dual_clip: 3.0, "
+                        + "agg: \"seq-mean-token-sum-norm\", norm: 7.0)",
+                in("lp", logp, "old", m(2, 3, 0, 0, 0, 0, 0, 0), "a", adv, "m", tokens), d(2.8 / 3 + 0.4)));
+        /* gspo: mean log-ratios 0.05 (tokens 0.2, −0.1) and −0.1 (−0.3, 0, 0); s = e^0.05 clipped to 1.0004 with Â = 1,
+           s = e^−0.1 clipped to 0.9997 with Â = −2, where the clipped term −1.9994 is the smaller */
+        c.add(new Case("gspo: −mean(1.0004, −1.9994)", "std.policy.{gspo}", "lp: f64[B,L], old: f64[B,L], a: f64[B], m: bool[B,L]",
+                "gspo(lp, old, a, m)", in("lp", m(2, 3, 0.2, -0.1, 9, -0.3, 0, 0), "old", m(2, 3, 0, 0, 0, 0, 0, 0), "a", v(1, -2),
+                        "m", mask(2, 3, 1, 1, 0, 1, 1, 1)), d(-(1.0004 - 1.9994) / 2)));
+        /* dpo_tokens: the preferred response's real tokens sum to −3 under both policies, the rejected's to −2 and −1 */
+        c.add(new Case("dpo_tokens: h = ½·(0 − (−1)), −log σ(½)", "std.preference.{dpo_tokens}",
+                "pw: f64[P,L], pl: f64[P,L], rw: f64[P,L], rl: f64[P,L], mw: bool[P,L], ml: bool[P,L]",
+                "dpo_tokens(pw, pl, rw, rl, mw, ml, beta: 0.5)",
+                in("pw", m(1, 3, -1, -2, -50), "pl", m(1, 3, -2, -50, -50), "rw", m(1, 3, -1.5, -1.5, -50), "rl", m(1, 3, -1, -50, -50),
+                        "mw", mask(1, 3, 1, 1, 0), "ml", mask(1, 3, 1, 0, 0)), d(Math.log1p(Math.exp(-0.5)))));
         // ---- std.aggregate: x = [[1,2,3],[4,5,6]], mask = [[1,1,0],[1,0,0]]
         c.add(new Case("token_mean: (1 + 2 + 4)/3", "std.aggregate.{token_mean}", "x: f64[K,L], m: bool[K,L]",
                 "token_mean(x, m)", in("x", m(2, 3, 1, 2, 3, 4, 5, 6), "m", mask(2, 3, 1, 1, 0, 1, 0, 0)), d(7.0 / 3)));

@@ -33,6 +33,19 @@ final class BodyChecker {
     final Diagnostics diags;
     private final Map<String, Local> locals = new LinkedHashMap<>();
     private final Set<String> dims = new LinkedHashSet<>();
+    /** The choice hyper-parameters of the enclosing fn: their defaults, and the strings their uses allow. */
+    final Map<String, Choice> choices = new LinkedHashMap<>();
+
+    /** A choice hyper-parameter: its default; {@code allowed} narrows with each place it is passed to (null: none yet). */
+    static final class Choice {
+        final Expr.StringLit fallback;
+        java.util.Set<String> allowed;
+
+        Choice(Expr.StringLit fallback) {
+            this.fallback = fallback;
+        }
+    }
+
     /** The sizes the enclosing fn's parameters declare. */
     Map<String, DimSize> sizes = Map.of();
     private final Set<String> read = new java.util.HashSet<>();
@@ -104,6 +117,11 @@ final class BodyChecker {
 
     private Typed name(Expr.Name n) {
         String name = n.id().name();
+        if (choices.containsKey(name)) {
+            read.add(name);
+            return misplaced(n.span(), "`" + name + "` is a string hyper-parameter: it is only passed where one of several strings"
+                    + " is taken, e.g. mode: " + name);
+        }
         Local local = locals.get(name);
         if (local != null) {
             read.add(name);
@@ -349,6 +367,30 @@ final class BodyChecker {
         diags.error(Code.E023, e.span(), "`" + param + "` takes " + (many ? "a dimension name or a list of them" : "one dimension name"),
                 "for example `" + param + ": " + (dims.isEmpty() ? "K" : dims.iterator().next()) + "`");
         return null;
+    }
+
+    /**
+     * Checks an argument where one of {@code options} is taken ({@code what} names the parameter): a
+     * string literal among them (E055), or a choice hyper-parameter, whose strings it narrows.
+     */
+    boolean choiceArg(Expr e, List<String> options, String what) {
+        if (e instanceof Expr.Name n && choices.containsKey(n.id().name())) {
+            read.add(n.id().name());
+            Choice c = choices.get(n.id().name());
+            if (c.allowed == null) {
+                c.allowed = new java.util.LinkedHashSet<>(options);
+            } else {
+                c.allowed.retainAll(options);
+            }
+            return true;
+        }
+        if (e instanceof Expr.StringLit s && options.contains(s.value())) {
+            return true;
+        }
+        String list = options.stream().map(c -> "\"" + c + "\"").collect(java.util.stream.Collectors.joining(", "));
+        diags.error(Code.E055, e.span(), what + " must be one of " + list, e instanceof Expr.StringLit s
+                ? Suggest.didYouMean(s.value(), options) : "a string literal, e.g. \"" + options.getFirst() + "\"");
+        return false;
     }
 
     /**

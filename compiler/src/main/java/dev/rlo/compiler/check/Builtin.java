@@ -56,6 +56,9 @@ public enum Builtin {
     MASKED_MAX(Family.MASKED, x(), req("mask", Kind.DATA), over(), by()),
     MASKED_MIN(Family.MASKED, x(), req("mask", Kind.DATA), over(), by()),
     MASKED_LOGSUMEXP(Family.MASKED, x(), req("mask", Kind.DATA), over()),
+    AGGREGATE(Family.AGGREGATE, x(), req("mask", Kind.DATA), req("over", Kind.DIM),
+            choice("mode", "token-mean", "seq-mean-token-mean", "seq-mean-token-sum", "seq-mean-token-sum-norm"),
+            opt("norm", Kind.TENSOR, null)),
     ARGMAX(Family.ARG, req("x", Kind.DATA), req("over", Kind.DIM)),
     ARGMIN(Family.ARG, req("x", Kind.DATA), req("over", Kind.DIM)),
     QUANTILE(Family.QUANTILE, x(), req("q", Kind.TENSOR), req("over", Kind.DIM), by(),
@@ -86,7 +89,7 @@ public enum Builtin {
     BOOL(Family.CAST, req("x", Kind.DATA));
 
     /** Typing families; {@link BuiltinTyper} has one rule per family. */
-    enum Family { FLOAT_MAP, NUMERIC_MAP, WHERE, MIN_MAX, REDUCE_NUMERIC, REDUCE_FLOAT, MASKED, ARG,
+    enum Family { FLOAT_MAP, NUMERIC_MAP, WHERE, MIN_MAX, REDUCE_NUMERIC, REDUCE_FLOAT, MASKED, AGGREGATE, ARG,
         QUANTILE, ALONG, DIMENSION, STOPGRAD, CAST }
 
     /**

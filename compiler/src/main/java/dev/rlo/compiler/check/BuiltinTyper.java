@@ -86,7 +86,7 @@ final class BuiltinTyper {
                     ok &= dims != null;
                     args.dims.put(f.name(), dims);
                 }
-                case CHOICE -> ok &= choice(e, f, b);
+                case CHOICE -> ok &= body.choiceArg(e, f.choices(), "`" + f.name() + "` of `" + b.rloName() + "`");
                 case INT -> ok &= body.constant(e, DType.I32, f.name(), b.rloName());
                 case BOOL -> ok &= body.constant(e, DType.BOOL, f.name(), b.rloName());
             }
@@ -121,6 +121,14 @@ final class BuiltinTyper {
             case REDUCE_NUMERIC -> numeric(reduce(a));
             case REDUCE_FLOAT -> floating(reduce(a));
             case MASKED -> masked(b, a);
+            case AGGREGATE -> {
+                if (!requireBool(a, "mask", b)) {
+                    yield null;
+                }
+                TensorType r = reduceDims(new Value(a.t("x").type().withDims(a.union()), Set.of()), a.exprs.get("x"),
+                        a.dims.get("over"), a.exprs.get("over"));
+                yield r == null ? null : floating(r.withDims(a.t("norm") == null ? List.of() : a.t("norm").type().dims()));
+            }
             case ARG -> reduce(a) == null ? null : TensorType.of(DType.I32, reduce(a).dims());
             case QUANTILE -> quantile(b, a);
             case ALONG -> along(b, a);
@@ -270,18 +278,6 @@ final class BuiltinTyper {
             }
         }
         return ((Expr.Name) overExpr).id();
-    }
-
-    /** A string literal among the formal's choices (E055 otherwise). */
-    private boolean choice(Expr e, Formal f, Builtin b) {
-        if (e instanceof Expr.StringLit s && f.choices().contains(s.value())) {
-            return true;
-        }
-        String options = f.choices().stream().map(c -> "\"" + c + "\"").collect(java.util.stream.Collectors.joining(", "));
-        body.diags.error(Code.E055, e.span(), "`" + f.name() + "` of `" + b.rloName() + "` must be one of " + options,
-                e instanceof Expr.StringLit s ? Suggest.didYouMean(s.value(), f.choices()) : "a string literal, e.g. "
-                        + f.name() + ": \"" + f.choices().getFirst() + "\"");
-        return false;
     }
 
     private boolean requireBool(Args a, String param, Builtin b) {

@@ -63,6 +63,10 @@ final class FnCallTyper {
             if (e == null) {
                 continue;
             }
+            if (p.choice()) {
+                ok &= body.choiceArg(e, p.choices(), "`" + p.name() + "` of `" + name + "`");
+                continue;
+            }
             if (p.hyper()) {
                 if (positional(call, e) && !body.isConstant(e, p.type().dtype())) {
                     long tensors = f.params().stream().filter(q -> !q.hyper()).count();

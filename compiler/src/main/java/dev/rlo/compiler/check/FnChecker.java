@@ -49,6 +49,7 @@ final class FnChecker {
             }
         }
         Typed result = body.value(decl.body().result());
+        choices();
         warnings();
         if (result instanceof Value v) {
             result = decl.objective() ? loss(v) : fnResult(v);
@@ -111,6 +112,10 @@ final class FnChecker {
     }
 
     private void hyper(Param p) {
+        if (p.defaultValue() instanceof Expr.StringLit s) {
+            choiceHyper(p, s);
+            return;
+        }
         TensorType literal = literalType(p.defaultValue());
         TensorType type = p.type() == null ? literal : type(p.type());
         if (literal == null) {
@@ -129,6 +134,46 @@ final class FnChecker {
         Value v = Value.constant(type);
         body.bind(p.name(), v, true);
         bindings.add(new FnInfo.Binding("hyper", p.name().name(), v, "= " + p.defaultValue().span().text(), p.span()));
+    }
+
+    /**
+     * A choice hyper-parameter ({@code agg = "token-mean"}): it takes the strings of the places it is
+     * passed to, known once the body is checked ({@link #choices}).
+     */
+    private void choiceHyper(Param p, Expr.StringLit s) {
+        if (p.type() != null) {
+            diags.error(Code.E056, p.type().span(), "a string hyper-parameter has no written type", "write " + p.name().name()
+                    + " = " + s.span().text());
+        }
+        body.choices.put(p.name().name(), new BodyChecker.Choice(s));
+        body.bind(p.name(), Typed.POISON, true);
+        params.add(new FnInfo.Param(p.name().name(), TensorType.scalar(DType.I32), true, false, List.of(s.value())));
+        bindings.add(new FnInfo.Binding("hyper", p.name().name(), Typed.POISON, "= " + s.span().text(), p.span()));
+    }
+
+    /** Each choice hyper-parameter takes what every place it is passed to allows, its default among them (E056). */
+    private void choices() {
+        body.choices.forEach((name, c) -> {
+            int at = params.stream().map(FnInfo.Param::name).toList().indexOf(name);
+            String fallback = c.fallback.value();
+            if (c.allowed == null) {
+                diags.error(Code.E056, c.fallback.span(), "string hyper-parameter `" + name + "` is passed nowhere a string is taken",
+                        "pass it to a parameter that takes one of several strings, e.g. quantile(…, method: " + name + ")");
+            } else if (!c.allowed.contains(fallback)) {
+                diags.error(Code.E056, c.fallback.span(), "the default \"" + fallback + "\" of `" + name + "` is not one of "
+                        + c.allowed.stream().map(o -> "\"" + o + "\"").collect(java.util.stream.Collectors.joining(", ")),
+                        Suggest.didYouMean(fallback, c.allowed));
+            } else {
+                params.set(at, new FnInfo.Param(name, TensorType.scalar(DType.I32), true, false, List.copyOf(c.allowed)));
+                for (int i = 0; i < bindings.size(); i++) {
+                    if (bindings.get(i).kind().equals("hyper") && bindings.get(i).name().equals(name)) {
+                        FnInfo.Binding b = bindings.get(i);
+                        bindings.set(i, new FnInfo.Binding("hyper", name, b.typed(), "= \"" + fallback + "\", one of "
+                                + String.join(", ", c.allowed), b.span()));
+                    }
+                }
+            }
+        });
     }
 
     /** The weak type of a literal default ({@code 0.2}, {@code -1}, {@code true}), or null. */

@@ -18,8 +18,23 @@ import java.util.Map;
 public record FnInfo(FnDecl decl, List<Param> params, List<String> dimVars, Map<String, DimSize> sizes, Typed result,
                      List<Binding> bindings) {
 
-    /** A parameter: an input ({@code grad} or data) or a hyper-parameter. */
-    public record Param(String name, TensorType type, boolean hyper, boolean grad) { }
+    /**
+     * A parameter: an input ({@code grad} or data) or a hyper-parameter; a choice hyper-parameter
+     * ({@code agg = "token-mean"}) has the strings it may take, and is typed as an i32, their index.
+     */
+    public record Param(String name, TensorType type, boolean hyper, boolean grad, List<String> choices) {
+        public Param(String name, TensorType type, boolean hyper, boolean grad) {
+            this(name, type, hyper, grad, List.of());
+        }
+
+        public Param {
+            choices = List.copyOf(choices);
+        }
+
+        public boolean choice() {
+            return !choices.isEmpty();
+        }
+    }
 
     /**
      * One named thing in the body, for the types listing.

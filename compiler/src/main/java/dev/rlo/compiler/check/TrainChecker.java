@@ -179,6 +179,13 @@ final class TrainChecker {
             diags.error(Code.E052, arg.name().span(), "`" + fn + "` " + why, Suggest.didYouMean(arg.name().name(), hypers));
             return;
         }
+        if (p.choice()) {
+            if (!(arg.value() instanceof Expr.StringLit s) || !p.choices().contains(s.value())) {
+                invalid(arg.value(), "`" + p.name() + "` of `" + fn + "` takes one of "
+                        + p.choices().stream().map(c -> "\"" + c + "\"").collect(java.util.stream.Collectors.joining(", ")));
+            }
+            return;
+        }
         Expr v = arg.value() instanceof Expr.Neg n ? n.operand() : arg.value();
         boolean fits = switch (v) {
             case Expr.IntLit l -> p.type().dtype() != DType.BOOL;

@@ -35,13 +35,20 @@ public final class TypesListing {
         FnDecl d = info.decl();
         StringBuilder out = new StringBuilder(d.keyword() + " " + d.name().name() + " (" + d.span() + ")\n");
         int nameWidth = info.bindings().stream().mapToInt(b -> b.name().length()).max().orElse(0);
-        int typeWidth = info.bindings().stream().mapToInt(b -> show(b.typed()).length()).max().orElse(0);
+        int typeWidth = info.bindings().stream().mapToInt(b -> show(b).length()).max().orElse(0);
         for (FnInfo.Binding b : info.bindings()) {
             String line = String.format("  %-7s %-" + Math.max(1, nameWidth) + "s  %-" + typeWidth + "s  %s",
-                    b.kind(), b.name(), show(b.typed()), b.note() == null ? "" : b.note());
+                    b.kind(), b.name(), show(b), b.note() == null ? "" : b.note());
             out.append(line.stripTrailing()).append('\n');
         }
         return out.append('\n').toString();
+    }
+
+    private static String show(FnInfo.Binding b) {
+        if (b.kind().equals("hyper") && b.typed() == Typed.POISON && b.note() != null && b.note().startsWith("= \"")) {
+            return "choice";
+        }
+        return show(b.typed());
     }
 
     private static String show(Typed t) {

@@ -67,7 +67,7 @@ final class BuiltinLowering {
 
         /** A choice argument's string, or {@code fallback} when it is absent. */
         String choice(String name, String fallback) {
-            return has(name) ? ((Expr.StringLit) exprs.get(name)).value() : fallback;
+            return has(name) ? frame.choice(exprs.get(name)) : fallback;
         }
 
         /** A constant argument's value, or {@code fallback} when it is absent. */
@@ -112,6 +112,7 @@ final class BuiltinLowering {
             case VAR -> variance(b.toFloat(a.t("x")), a.dims("over"), a.constant("ddof", 0));
             case STD -> b.floatUnary(Op.SQRT, variance(b.toFloat(a.t("x")), a.dims("over"), a.constant("ddof", 0)));
             case MASKED_SUM, MASKED_MEAN, MASKED_VAR, MASKED_STD, MASKED_MAX, MASKED_MIN, MASKED_LOGSUMEXP -> masked(builtin, a);
+            case AGGREGATE -> aggregate(a);
             case ARGMAX -> b.node(Op.ARGMAX, new Attrs.Dim(a.dim("over")), numeric(a.t("x")));
             case ARGMIN -> b.node(Op.ARGMIN, new Attrs.Dim(a.dim("over")), numeric(a.t("x")));
             case QUANTILE -> quantile(b.toFloat(a.t("x")), a.t("q"), a.dim("over"), a.choice("method", "linear"));
@@ -226,6 +227,27 @@ final class BuiltinLowering {
             case MASKED_MAX -> reduce(Op.REDUCE_MAX, b.where(mask, x, b.flit(Double.NEGATIVE_INFINITY)), dims);
             case MASKED_MIN -> reduce(Op.REDUCE_MIN, b.where(mask, x, b.flit(Double.POSITIVE_INFINITY)), dims);
             default -> reduce(Op.LOGSUMEXP, b.where(mask, x, b.flit(Double.NEGATIVE_INFINITY)), dims);
+        };
+    }
+
+    /**
+     * A per-token loss x over tokens {@code over} (the other dimensions are sequences) made one
+     * number, as verl's agg_loss names the ways (spec/builtins.md#masked-reductions): the mean of
+     * every kept token; the mean over sequences of each one's token mean (an empty one counts 0) or
+     * token sum; or the sum of every kept token divided by {@code norm} (the padded length by default).
+     */
+    private Node aggregate(Args a) {
+        Node x = b.toFloat(a.t("x"));
+        Node mask = a.t("mask");
+        String tokens = a.dim("over");
+        List<String> all = frame.all(b.where(mask, x, b.lit(0)));
+        List<String> sequences = TensorType.minus(all, List.of(tokens));
+        return switch (a.choice("mode", "token-mean")) {
+            case "seq-mean-token-mean" -> reduce(Op.MEAN, maskedMean(x, mask, List.of(tokens)), sequences);
+            case "seq-mean-token-sum" -> reduce(Op.MEAN, reduce(Op.SUM, b.where(mask, x, b.lit(0)), List.of(tokens)), sequences);
+            case "seq-mean-token-sum-norm" -> b.div(reduce(Op.SUM, b.where(mask, x, b.lit(0)), all),
+                    a.has("norm") ? a.t("norm") : b.cast(size(tokens), x.type().dtype()));
+            default -> maskedMean(x, mask, all);
         };
     }
 

@@ -53,6 +53,8 @@ public final class Lowerer {
     final class Frame {
         final FnDecl fn;
         final Map<String, Node> values = new HashMap<>();
+        /** The strings of the body's choice hyper-parameters. */
+        final Map<String, String> choices = new HashMap<>();
         final Map<String, String> dims;
         final Set<String> mapped;
         final boolean top;
@@ -66,6 +68,11 @@ public final class Lowerer {
             this.top = top;
             this.reports = reports;
             this.prefix = prefix;
+        }
+
+        /** The string a choice argument stands for: a literal, or a choice hyper-parameter's. */
+        String choice(Expr e) {
+            return e instanceof Expr.StringLit s ? s.value() : choices.get(((Expr.Name) e).id().name());
         }
 
         /** The graph dimension for this body's dimension {@code own}; a new one for a fn's own renames. */
@@ -100,6 +107,11 @@ public final class Lowerer {
         List<Graph.Input> inputs = new ArrayList<>();
         for (FnInfo.Param p : info.params()) {
             Param decl = param(fn, p.name());
+            if (p.choice()) {
+                top.choices.put(p.name(), hyper.containsKey(p.name()) ? p.choices().get(hyper.get(p.name()).intValue())
+                        : ((Expr.StringLit) decl.defaultValue()).value());
+                continue;
+            }
             if (p.hyper()) {
                 Node value = hyper.containsKey(p.name())
                         ? b.constant(hyper.get(p.name()), p.type().dtype(), p.type().weak())
@@ -283,6 +295,10 @@ public final class Lowerer {
                 fn.objective() ? reportPrefix(caller, c.callee().name()) : caller.prefix);
         for (FnInfo.Param p : info.params()) {
             Expr arg = args.get(p.name());
+            if (p.choice()) {
+                callee.choices.put(p.name(), arg == null ? ((Expr.StringLit) param(fn, p.name()).defaultValue()).value() : caller.choice(arg));
+                continue;
+            }
             if (p.hyper()) {
                 callee.values.put(p.name(), arg != null ? hyperArg(expr(caller, arg), p) : hyperValue(callee, param(fn, p.name()), p));
                 continue;
