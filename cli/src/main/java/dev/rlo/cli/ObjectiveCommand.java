@@ -49,6 +49,11 @@ abstract class ObjectiveCommand implements Callable<Integer> {
     /** Runs with the checked file and the chosen objective; returns the exit code. */
     abstract int run(Compiler compiler, String objective, PrintWriter out);
 
+    /** The objective {@code --objective} names, or the file's only one; commands that take fns too say so. */
+    String choose(Compiler compiler) {
+        return compiler.objective(objective);
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -58,7 +63,7 @@ abstract class ObjectiveCommand implements Callable<Integer> {
         }
         try {
             Compiler compiler = Compiler.load(file, libraryPath);
-            return run(compiler, compiler.objective(objective), out);
+            return run(compiler, choose(compiler), out);
         } catch (Compiler.CheckFailed e) {
             out.print(e.diagnostics().toText());
             out.flush();
