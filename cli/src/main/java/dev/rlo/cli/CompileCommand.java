@@ -96,7 +96,7 @@ final class CompileCommand extends ObjectiveCommand {
                     .anyMatch(p -> p.isHyper() && hyper.containsKey(p.name().name())))) {
                 throw new UserError("no fn or objective has the hyper-parameters given with --set: " + String.join(", ", hyper.keySet()));
             }
-            out.print(PythonModule.render(emit.name(), file.getFileName().toString(), CompileAll.callables(compiler, hyper, objective)));
+            out.print(PythonModule.render(emit.name(), file.getFileName().toString(), compiler.pythonCallables(hyper, objective)));
             out.flush();
             return Main.OK;
         }

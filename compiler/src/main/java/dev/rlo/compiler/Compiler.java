@@ -5,6 +5,7 @@ import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.TrainDecl;
 import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.backend.python.PythonModule;
 import dev.rlo.compiler.check.FnInfo;
 import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.compiler.ir.Graph;
@@ -200,6 +201,35 @@ public final class Compiler {
      */
     public Lowerer.Knobbed knobbed(String name, Map<String, String> hyper, boolean f64) {
         return Pipeline.withKnobs(session.checker(), decl(name), hyper(name, hyper), f64);
+    }
+
+    /** The values in {@code set} (name → text) that are hyper-parameters of {@code decl}. */
+    public static Map<String, String> hyperOf(FnDecl decl, Map<String, String> set) {
+        Map<String, String> mine = new LinkedHashMap<>();
+        for (dev.rlo.compiler.ast.Param p : decl.params()) {
+            if (p.isHyper() && set.containsKey(p.name().name())) {
+                mine.put(p.name().name(), set.get(p.name().name()));
+            }
+        }
+        return mine;
+    }
+
+    /**
+     * This file's fns and objectives ({@code only} one of them, if not null) as a Python module
+     * needs them ({@link PythonModule#render}); each takes the values in {@code set} that are its
+     * hyper-parameters as its knobs' defaults.
+     */
+    public List<PythonModule.Callable> pythonCallables(Map<String, String> set, String only) {
+        List<PythonModule.Callable> out = new java.util.ArrayList<>();
+        for (FnDecl d : decls()) {
+            String name = d.name().name();
+            if (only == null || only.equals(name)) {
+                Map<String, String> mine = hyperOf(d, set);
+                out.add(new PythonModule.Callable(name, d.objective(), d.doc() == null ? List.of() : d.doc().lines(),
+                        knobbed(name, mine, false), knobbed(name, mine, true)));
+            }
+        }
+        return out;
     }
 
     /** {@code objective} compiled for the fused CPU backend, the default. */

@@ -65,23 +65,6 @@ public final class CompileAll {
         };
     }
 
-    /**
-     * The fns and objectives of {@code c} ({@code only} one of them, if not null) as a Python
-     * module needs them; {@code --set} values apply to those that have the hyper-parameter.
-     */
-    public static List<PythonModule.Callable> callables(Compiler c, Map<String, String> hyper, String only) {
-        List<PythonModule.Callable> callables = new ArrayList<>();
-        for (FnDecl d : c.decls()) {
-            String name = d.name().name();
-            if (only == null || only.equals(name)) {
-                Map<String, String> mine = mine(d, hyper);
-                callables.add(new PythonModule.Callable(name, d.objective(), d.doc() == null ? List.of() : d.doc().lines(),
-                        c.knobbed(name, mine, false), c.knobbed(name, mine, true)));
-            }
-        }
-        return callables;
-    }
-
     private String extension() {
         return switch (emit) {
             case "opencl" -> Dialect.OPENCL.extension();
@@ -90,15 +73,8 @@ public final class CompileAll {
         };
     }
 
-    /** The --set values that are hyper-parameters of {@code decl}. */
     private static Map<String, String> mine(FnDecl decl, Map<String, String> hyper) {
-        Map<String, String> mine = new LinkedHashMap<>();
-        for (Param p : decl.params()) {
-            if (p.isHyper() && hyper.containsKey(p.name().name())) {
-                mine.put(p.name().name(), hyper.get(p.name().name()));
-            }
-        }
-        return mine;
+        return Compiler.hyperOf(decl, hyper);
     }
 
     public Outcome run(List<Path> roots, String only, Path out) {
@@ -142,7 +118,7 @@ public final class CompileAll {
                     List<PythonModule.Callable> callables;
                     String text;
                     try {
-                        callables = callables(c, hyper, only);
+                        callables = c.pythonCallables(hyper, only);
                         text = PythonModule.render(emit, shown.toString().replace('\\', '/'), callables);
                     } catch (UserError e) {
                         diagnostics.append("rlo: ").append(file).append(": ").append(e.getMessage()).append('\n');
