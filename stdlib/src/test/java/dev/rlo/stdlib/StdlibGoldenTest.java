@@ -143,6 +143,16 @@ class StdlibGoldenTest {
         c.add(new Case("segment_adv: keys (0, 1, 0, 1) average (1, 3) and (2, 4)", "std.advantage.{segment_adv}",
                 "adv: f64[K], key: i32[K]", "segment_adv(adv, key)",
                 in("adv", v(1, 2, 3, 4), "key", arr(DType.I32, new long[] {4}, 0, 1, 0, 1)), d(2, 3, 2, 3)));
+        /* keys (5, 9, 5, 2, 9): groups {1, 3} (mean 2, sample std √2), {4, 8} (mean 6, std 2√2), {7} alone */
+        c.add(new Case("group_norm_by: (r − group mean) / (group sample std + ε), a group of one raw",
+                "std.advantage.{group_norm_by}", "r: f64[B], uid: i32[B]", "group_norm_by(r, uid, eps: 0.5)",
+                in("r", v(1, 4, 3, 7, 8), "uid", arr(DType.I32, new long[] {5}, 5, 9, 5, 2, 9)),
+                d(-1 / (Math.sqrt(2) + 0.5), -2 / (2 * Math.sqrt(2) + 0.5), 1 / (Math.sqrt(2) + 0.5), 7 / 1.5,
+                        2 / (2 * Math.sqrt(2) + 0.5))));
+        c.add(new Case("group_norm_by without singleton_raw: a group of one gets 0", "std.advantage.{group_norm_by}",
+                "r: f64[B], uid: i32[B]", "group_norm_by(r, uid, eps: 0.5, singleton_raw: false)",
+                in("r", v(1, 7, 3), "uid", arr(DType.I32, new long[] {3}, 0, 1, 0)),
+                d(-1 / (Math.sqrt(2) + 0.5), 0, 1 / (Math.sqrt(2) + 0.5))));
         double rHat = 0.5 / (Math.sqrt(0.5) + 1e-6);
         c.add(new Case("flow_tb: w = 1, tb = (½ + 0 − r̂, ½ − 1 + r̂), r̂ = ½/(√½ + 1e-6)", "std.policy.{flow_tb}",
                 "lp: f64[K,L], old: f64[K,L], ref: f64[K,L], m: bool[K,L], r: f64[K], z: f64",

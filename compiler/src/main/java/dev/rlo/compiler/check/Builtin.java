@@ -38,25 +38,25 @@ public enum Builtin {
     WHERE(Family.WHERE, req("cond", Kind.DATA), req("a", Kind.TENSOR), req("b", Kind.TENSOR)),
 
     // ---- min and max: element-wise with two tensors, a reduction with one
-    MIN(Family.MIN_MAX, x(), opt("y", Kind.TENSOR, null), opt("over", Kind.DIMS, null)),
-    MAX(Family.MIN_MAX, x(), opt("y", Kind.TENSOR, null), opt("over", Kind.DIMS, null)),
+    MIN(Family.MIN_MAX, x(), opt("y", Kind.TENSOR, null), opt("over", Kind.DIMS, null), by()),
+    MAX(Family.MIN_MAX, x(), opt("y", Kind.TENSOR, null), opt("over", Kind.DIMS, null), by()),
 
     // ---- reductions over named dimensions (all of them when `over` is left out)
-    SUM(Family.REDUCE_NUMERIC, x(), over()),
-    MEAN(Family.REDUCE_FLOAT, x(), over()),
+    SUM(Family.REDUCE_NUMERIC, x(), over(), by()),
+    MEAN(Family.REDUCE_FLOAT, x(), over(), by()),
     LOGSUMEXP(Family.REDUCE_FLOAT, x(), over()),
-    VAR(Family.REDUCE_FLOAT, x(), over(), opt("ddof", Kind.INT, 0L)),
-    STD(Family.REDUCE_FLOAT, x(), over(), opt("ddof", Kind.INT, 0L)),
-    MASKED_SUM(Family.MASKED, x(), req("mask", Kind.DATA), over()),
-    MASKED_MEAN(Family.MASKED, x(), req("mask", Kind.DATA), over()),
-    MASKED_VAR(Family.MASKED, x(), req("mask", Kind.DATA), over(), opt("ddof", Kind.INT, 0L)),
-    MASKED_STD(Family.MASKED, x(), req("mask", Kind.DATA), over(), opt("ddof", Kind.INT, 0L)),
-    MASKED_MAX(Family.MASKED, x(), req("mask", Kind.DATA), over()),
-    MASKED_MIN(Family.MASKED, x(), req("mask", Kind.DATA), over()),
+    VAR(Family.REDUCE_FLOAT, x(), over(), opt("ddof", Kind.INT, 0L), by()),
+    STD(Family.REDUCE_FLOAT, x(), over(), opt("ddof", Kind.INT, 0L), by()),
+    MASKED_SUM(Family.MASKED, x(), req("mask", Kind.DATA), over(), by()),
+    MASKED_MEAN(Family.MASKED, x(), req("mask", Kind.DATA), over(), by()),
+    MASKED_VAR(Family.MASKED, x(), req("mask", Kind.DATA), over(), opt("ddof", Kind.INT, 0L), by()),
+    MASKED_STD(Family.MASKED, x(), req("mask", Kind.DATA), over(), opt("ddof", Kind.INT, 0L), by()),
+    MASKED_MAX(Family.MASKED, x(), req("mask", Kind.DATA), over(), by()),
+    MASKED_MIN(Family.MASKED, x(), req("mask", Kind.DATA), over(), by()),
     MASKED_LOGSUMEXP(Family.MASKED, x(), req("mask", Kind.DATA), over()),
     ARGMAX(Family.ARG, req("x", Kind.DATA), req("over", Kind.DIM)),
     ARGMIN(Family.ARG, req("x", Kind.DATA), req("over", Kind.DIM)),
-    QUANTILE(Family.QUANTILE, x(), req("q", Kind.TENSOR), req("over", Kind.DIM)),
+    QUANTILE(Family.QUANTILE, x(), req("q", Kind.TENSOR), req("over", Kind.DIM), by()),
     CVAR(Family.QUANTILE, x(), req("alpha", Kind.TENSOR), req("over", Kind.DIM)),
 
     // ---- along one dimension, keeping it
@@ -132,6 +132,11 @@ public enum Builtin {
         return formals;
     }
 
+    /** Whether this is a reduction that may be grouped by keys ({@code by:}). */
+    public boolean groupable() {
+        return formals.stream().anyMatch(f -> f.name.equals("by") && f.kind == Kind.DATA);
+    }
+
     /** {@code std(x, over = all, ddof = 0)}, as error messages and spec/builtins.md show it. */
     public String signature() {
         return formals.stream()
@@ -146,6 +151,11 @@ public enum Builtin {
 
     private static Formal over() {
         return opt("over", Kind.DIMS, null);
+    }
+
+    /** i32 keys that group a reduction's dimension: each element gets its group's result. */
+    private static Formal by() {
+        return opt("by", Kind.DATA, null);
     }
 
     private static Formal req(String name, Kind kind) {

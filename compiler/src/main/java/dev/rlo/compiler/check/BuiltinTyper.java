@@ -94,6 +94,9 @@ final class BuiltinTyper {
             return Typed.POISON;
         }
         TensorType type = type(call, b, args);
+        if (type != null && args.t("by") != null) {
+            type = grouped(call, b, args, type);
+        }
         if (type == null) {
             return Typed.POISON;
         }
@@ -134,6 +137,33 @@ final class BuiltinTyper {
             return null;
         }
         return pair ? a.promoted() : reduce(a);
+    }
+
+    /**
+     * A reduction grouped by i32 keys ({@code by:}, spec/builtins.md#grouped-reductions): it reduces
+     * one dimension within each group of equal keys and keeps that dimension, each element taking its
+     * group's result; {@code reduced} is the ungrouped result's type, whose dtype it keeps.
+     */
+    private TensorType grouped(Expr.Call call, Builtin b, Args a, TensorType reduced) {
+        List<String> over = a.dims.get("over");
+        Expr byExpr = a.exprs.get("by");
+        if (over == null || over.size() != 1) {
+            body.diags.error(Code.E058, over == null ? call.span() : a.exprs.get("over").span(), "a `" + b.rloName()
+                    + "` grouped `by:` keys reduces exactly one dimension, within each group", over == null
+                    ? "name it with `over:`, e.g. " + b.rloName() + "(x, over: B, by: group)"
+                    : "group one dimension, then reduce the others: e.g. mean(" + b.rloName() + "(x, over: B, by: group), over: L)");
+            return null;
+        }
+        Value keys = a.t("by");
+        if (keys.type().dtype() != DType.I32) {
+            body.diags.error(Code.E032, byExpr.span(), "the keys `by:` groups with must be i32, but this is " + keys.type(),
+                    keys.type().dtype().isFloat() ? "convert them with i32(…)" : null);
+            return null;
+        }
+        if (!body.requireDim(byExpr, keys, identAt(a.exprs.get("over"), over.getFirst()))) {
+            return null;
+        }
+        return reduced.withDims(a.union());
     }
 
     private TensorType masked(Builtin b, Args a) {

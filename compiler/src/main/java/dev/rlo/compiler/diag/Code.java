@@ -52,6 +52,7 @@ public enum Code {
     E055("argument must be a constant"),
     E056("invalid hyper-parameter"),
     E057("conflicting arguments"),
+    E058("grouped reduction over several dimensions"),
 
     // ---- objectives (E06x)
     E060("loss is not a scalar"),

@@ -73,6 +73,9 @@ final class BuiltinLowering {
 
     Node call(Expr.Call call, Builtin builtin) {
         Args a = new Args(call, builtin);
+        if (builtin.groupable() && a.has("by")) {
+            return grouped(builtin, a);
+        }
         return switch (builtin) {
             case EXP -> b.floatUnary(Op.EXP, a.t("x"));
             case LOG -> b.floatUnary(Op.LOG, a.t("x"));
@@ -233,6 +236,32 @@ final class BuiltinLowering {
         Node squares = reduce(Op.SUM, b.where(mask, b.mul(centered, centered), b.lit(0)), dims);
         Node divisor = b.arith(Op.MAX, b.sub(maskedCount(x, mask, dims), b.lit(ddof)), b.lit(1));
         return b.div(squares, divisor);
+    }
+
+    /** A reduction grouped by keys ({@link Groups}): the dimension stays, each element gets its group's result. */
+    private Node grouped(Builtin builtin, Args a) {
+        Groups g = lowerer.groups(a.t("by"), a.dims("over").getFirst());
+        Node mask = a.has("mask") ? a.t("mask") : null;
+        double ddof = a.constant("ddof", 0);
+        return switch (builtin) {
+            case SUM -> g.sum(numeric(a.t("x")));
+            case MASKED_SUM -> g.sum(numeric(b.where(mask, a.t("x"), b.lit(0))));
+            case MEAN, MASKED_MEAN -> g.mean(b.toFloat(a.t("x")), mask);
+            case VAR, MASKED_VAR -> g.variance(b.toFloat(a.t("x")), mask, ddof);
+            case STD, MASKED_STD -> b.floatUnary(Op.SQRT, g.variance(b.toFloat(a.t("x")), mask, ddof));
+            case MAX, MIN -> extremum(g, a.t("x"), builtin == Builtin.MAX);
+            case MASKED_MAX -> extremum(g, b.where(mask, a.t("x"), b.flit(Double.NEGATIVE_INFINITY)), true);
+            case MASKED_MIN -> extremum(g, b.where(mask, a.t("x"), b.flit(Double.POSITIVE_INFINITY)), false);
+            case QUANTILE -> g.quantile(b.toFloat(a.t("x")), a.t("q"));
+            default -> throw new IllegalStateException(builtin.rloName() + " takes no `by`");
+        };
+    }
+
+    /** A grouped max or min; bools are ordered as 0 and 1. */
+    private Node extremum(Groups g, Node x, boolean max) {
+        boolean bool = x.type().dtype() == DType.BOOL;
+        Node result = g.extremum(numeric(x), max);
+        return bool ? b.cast(result, DType.BOOL) : result;
     }
 
     // ---- along a dimension ----------------------------------------------------------------------

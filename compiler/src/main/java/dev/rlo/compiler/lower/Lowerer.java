@@ -42,6 +42,7 @@ public final class Lowerer {
     private final List<Graph.Input> hyperValues = new ArrayList<>();
     private final List<Attrs.Rename> renames = new ArrayList<>();
     private final Set<String> dimsInUse = new HashSet<>();
+    private final Map<List<Object>, Groups> groups = new HashMap<>();
 
     /**
      * A graph whose hyper-parameters are knobs (scalar inputs, {@link Graph.Input#isKnob}) where
@@ -291,6 +292,18 @@ public final class Lowerer {
             };
         }
         return x;
+    }
+
+    /** A new dimension of {@code dim}'s size (recorded as a rename, which gives it that size). */
+    String copyOf(String dim) {
+        String to = fresh(dim + "_groups");
+        renames.add(new Attrs.Rename(dim, to));
+        return to;
+    }
+
+    /** The grouping of {@code dim} by {@code keys}, made once per graph for each pair. */
+    Groups groups(Node keys, String dim) {
+        return groups.computeIfAbsent(List.of(keys, dim), k -> new Groups(this, keys, dim));
     }
 
     /** A RENAME, recording where the new dimension takes its size from. */

@@ -138,6 +138,86 @@ abstract class ValuesTest {
     }
 
     @Test
+    void groupedReductionsGiveEachElementItsGroupsResult() {
+        /* keys 7, −2, 7, 3, −2, 7, 3: groups {1, 3, 6} (indices 0, 2, 5), {5, 2} (1, 4), {4, 10} (3, 6) */
+        Map<String, Tensor> in = Map.of("x", f64("B", shape(7), 1, 5, 3, 4, 2, 6, 10),
+                "g", Rlo.t(DType.I32, "B", shape(7), 7, -2, 7, 3, -2, 7, 3));
+        String p = "x: f64[B], g: i32[B]";
+        double third = 10.0 / 3;
+        expect(value(p, "sum(x, over: B, by: g)", in), "B", 10, 7, 10, 14, 7, 10, 14);
+        expect(value(p, "mean(x, over: B, by: g)", in), "B", third, 3.5, third, 7, 3.5, third, 7);
+        /* Σ(x − 10/3)² = 38/3 over {1, 3, 6}; 4.5 over {5, 2}; 18 over {4, 10} */
+        expect(value(p, "var(x, over: B, by: g, ddof: 1)", in), "B", 19.0 / 3, 4.5, 19.0 / 3, 18, 4.5, 19.0 / 3, 18);
+        expect(value(p, "max(x, over: B, by: g)", in), "B", 6, 5, 6, 10, 5, 6, 10);
+        expect(value(p, "min(x, over: B, by: g)", in), "B", 1, 2, 1, 4, 2, 1, 4);
+        expect(value(p, "quantile(x, 0.25, over: B, by: g)", in), "B", 2, 2.75, 2, 5.5, 2.75, 2, 5.5);
+        /* masked off: index 2 (3) and index 6 (10): {1, 6}, {5, 2}, {4} */
+        Map<String, Tensor> masked = new HashMap<>(in);
+        masked.put("m", Rlo.t(DType.BOOL, "B", shape(7), 1, 1, 0, 1, 1, 1, 0));
+        String pm = p + ", m: bool[B]";
+        expect(value(pm, "masked_mean(x, m, over: B, by: g)", masked), "B", 3.5, 3.5, 3.5, 4, 3.5, 3.5, 4);
+        expect(value(pm, "masked_max(x, m, over: B, by: g)", masked), "B", 6, 5, 6, 4, 5, 6, 4);
+        expect(value(pm, "masked_sum(x, m, over: B, by: g)", masked), "B", 7, 7, 7, 4, 7, 7, 4);
+    }
+
+    /** Grouped reductions against a naive loop over every pair, on random keys, values and masks, mapped over E. */
+    @Test
+    void groupedReductionsMatchANaiveLoop() {
+        java.util.Random rnd = new java.util.Random(15);
+        for (int trial = 0; trial < 6; trial++) {
+            int e = 1 + rnd.nextInt(3);
+            int n = 1 + rnd.nextInt(40);
+            double[] x = new double[e * n];
+            double[] m = new double[e * n];
+            double[] g = new double[n];
+            for (int i = 0; i < e * n; i++) {
+                x[i] = Math.round(rnd.nextGaussian() * 100) / 10.0;
+                m[i] = rnd.nextInt(4) == 0 ? 0 : 1;
+            }
+            for (int j = 0; j < n; j++) {
+                g[j] = rnd.nextInt(5) - 2;
+            }
+            Map<String, Tensor> in = Map.of("x", f64("E,B", shape(e, n), x), "m", Rlo.t(DType.BOOL, "E,B", shape(e, n), m),
+                    "g", Rlo.t(DType.I32, "B", shape(n), g));
+            String p = "x: f64[E,B], m: bool[E,B], g: i32[B]";
+            double[][] want = new double[5][e * n];
+            for (int r = 0; r < e; r++) {
+                for (int j = 0; j < n; j++) {
+                    java.util.List<Double> all = new java.util.ArrayList<>();
+                    java.util.List<Double> kept = new java.util.ArrayList<>();
+                    for (int k = 0; k < n; k++) {
+                        if (g[k] == g[j]) {
+                            all.add(x[r * n + k]);
+                            if (m[r * n + k] != 0) {
+                                kept.add(x[r * n + k]);
+                            }
+                        }
+                    }
+                    double mean = all.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+                    double keptMean = kept.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+                    double ss = all.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+                    double[] sorted = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                    double pos = 0.3 * (sorted.length - 1);
+                    int lo = (int) pos;
+                    double q = sorted[lo] + (pos - lo) * (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]);
+                    want[0][r * n + j] = mean;
+                    want[1][r * n + j] = ss / Math.max(all.size() - 1, 1);
+                    want[2][r * n + j] = sorted[sorted.length - 1];
+                    want[3][r * n + j] = q;
+                    want[4][r * n + j] = keptMean;
+                }
+            }
+            String[] exprs = {"mean(x, over: B, by: g)", "var(x, over: B, by: g, ddof: 1)", "max(x, over: B, by: g)",
+                "quantile(x, 0.3, over: B, by: g)", "masked_mean(x, m, over: B, by: g)"};
+            for (int k = 0; k < exprs.length; k++) {
+                Tensor t = value(p, exprs[k], in);
+                assertEquals(List.of("E", "B"), t.dims(), exprs[k]);
+                assertArrayEquals(want[k], t.values(), 1e-9, exprs[k] + " in trial " + trial);
+            }
+        }
+    }
+
+    @Test
     void sortRankAndTopkAreStable() {
         expect(value("x: f64[A]", "sort(x, over: A)", Map.of("x", f64("A", shape(3), 3, 1, 2))), "A", 1, 2, 3);
         expect(value("x: f64[A]", "sort(x, over: A, descending: true)", Map.of("x", f64("A", shape(3), 3, 1, 2))), "A", 3, 2, 1);

@@ -147,6 +147,11 @@ public class GradientTest {
         c.add(new Case("quantile", "x: f64[N] grad, q: f64 grad", "quantile(x, q, over: N)", "",
                 Map.of("x", DISTINCT, "q", Draw.range(0.3, 0.45))));
         c.add(new Case("cvar", "x: f64[N] grad, a: f64 grad", "cvar(x, a, over: N)", "", Map.of("x", DISTINCT, "a", Draw.range(0.45, 0.6))));
+        c.add(new Case("grouped", "x: f64[N] grad, g: i32[N]", "mean(x, over: N, by: g) + var(x, over: N, by: g, ddof: 1)"
+                + " + 2 * max(x, over: N, by: g) - min(x, over: N, by: g) + quantile(x, 0.4, over: N, by: g)", "N",
+                Map.of("x", DISTINCT)));
+        c.add(new Case("grouped_masked", "x: f64[E,N] grad, m: bool[E,N], g: i32[N]", "masked_mean(x, m, over: N, by: g)"
+                + " + masked_std(x, m, over: N, by: g) + sum(x, over: N, by: g)", "E,N", Map.of("x", DISTINCT)));
         c.add(new Case("mapped_fn_mean", "x: f64[N,E] grad",
                 "centered(x)", "N,E", Map.of("x", ANY)));
         return c;
