@@ -26,6 +26,14 @@ LossAndGrads = collections.namedtuple("LossAndGrads", "loss reports grads")
 LossAndGrads.__doc__ = "An objective's loss, reports and gradients (by input name), all computed by rlo's rules."
 
 
+def group_ids(uids):
+    """Dense i32 group ids, 0, 1, ... in order of first appearance, for uids (strings or integers, as
+    verl's `index`): the keys a grouped reduction (`by:`) takes."""
+    seen = {}
+    ids = [seen.setdefault(u, len(seen)) for u in (uids.tolist() if hasattr(uids, "tolist") else uids)]
+    return jnp.asarray(ids, jnp.int32)
+
+
 def _traced(x):
     return isinstance(x, jax.core.Tracer)
 
@@ -34,10 +42,10 @@ def _declared(dtype, dims):
     return dtype + ("[" + ",".join(dims) + "]" if dims else "")
 
 
-def _bind(fn, spec, args, f64, check):
+def _bind(fn, spec, args, check):
     """The inputs as arrays in their declared dtypes, and each dimension's size.
 
-    Floats compute in _F: float64 when the program names f64 or a float input is float64 (which
+    Floats compute in _F: float64 when an f32 input is given as float64 (which
     needs jax_enable_x64), else float32. A bool input takes any dtype (nonzero is true), an i32
     input any integer dtype. Knobs become 0-d arrays. The list returned last collects the checks
     that read values: None when check is off or any input is traced (under jit, grad or vmap,
@@ -48,8 +56,7 @@ def _bind(fn, spec, args, f64, check):
         if a is None:
             raise TypeError(f"missing input `{name}`: expected {_declared(dtype, dims)}")
         given.append(a if dims is None else jnp.asarray(a))
-    floats = [a for (_, dtype, dims), a in zip(spec, given) if dims is not None and dtype[0] == "f"]
-    F = jnp.float64 if f64 or any(a.dtype == jnp.float64 for a in floats) else jnp.float32
+    F = jnp.float64 if any(a.dtype == jnp.float64 for (_, dtype, dims), a in zip(spec, given) if dtype == "f32" and dims is not None) else jnp.float32
     concrete = not any(_traced(a) for a in given)
     sizes, first, err, out = {}, {}, [] if check and concrete else None, []
     for (name, dtype, dims), a in zip(spec, given):
@@ -71,7 +78,7 @@ def _bind(fn, spec, args, f64, check):
                 raise TypeError(f"input `{name}` holds {a.dtype}, but {fn} declares {expected}: pass integers")
             a = a.astype(jnp.int32)
         else:
-            a = a.astype(F)
+            a = a.astype(F if dtype == "f32" else jnp.float64)
             if err is not None:
                 err.append((~jnp.isfinite(a), a, dims,
                             f"input `{name}` has a non-finite value ({{value}}) at {{at}}; expected {expected}", ValueError))
@@ -85,7 +92,7 @@ def _knob(fn, name, dtype, v, F):
         raise ValueError(f"knob `{name}` of {fn} is a scalar, not an array of shape {list(jnp.shape(v))}")
     if dtype == "i32" and not _traced(v) and v != int(v):
         raise ValueError(f"knob `{name}` of {fn} is an integer (i32), not {v}")
-    return jnp.asarray(v, dtype=F if dtype[0] == "f" else jnp.int32 if dtype == "i32" else jnp.bool_)
+    return jnp.asarray(v, dtype=F if dtype == "f32" else jnp.float64 if dtype == "f64" else jnp.int32 if dtype == "i32" else jnp.bool_)
 
 
 def _fixed(fn, name, value, compiled):
@@ -236,7 +243,7 @@ def advantages(reward, value, next_value, terminated, truncated, *, gamma=0.99, 
     lambda_ = 0.95: f32, set per call
     returns f32[T,E]
     """
-    _F, _dev, _n, _err, (_i0, _i1, _i2, _i3, _i4, _i5, _i6) = _bind("advantages", _advantages_inputs, (reward, value, next_value, terminated, truncated, gamma, lambda_), False, check)
+    _F, _dev, _n, _err, (_i0, _i1, _i2, _i3, _i4, _i5, _i6) = _bind("advantages", _advantages_inputs, (reward, value, next_value, terminated, truncated, gamma, lambda_), check)
     _v4 = _i3.astype(jnp.int32)  # [T, E]
     _v5 = (1 - _v4)  # [T, E]
     _v6 = _v5.astype(_F)  # [T, E]
@@ -266,7 +273,7 @@ _quantile_pg_inputs = (
 
 
 def _quantile_pg_body(logits, action, reward, q, check):
-    _F, _dev, _n, _err, (_i0, _i1, _i2, _i3) = _bind("quantile_pg", _quantile_pg_inputs, (logits, action, reward, q), False, check)
+    _F, _dev, _n, _err, (_i0, _i1, _i2, _i3) = _bind("quantile_pg", _quantile_pg_inputs, (logits, action, reward, q), check)
     _v1 = jax.nn.logsumexp(_i0, axis=(2,))  # [G, K]
     _v2 = (_i0 - _v1[:, :, None])  # [G, K, A]
     _v4 = _gather(_v2, _i1, _n["A"], "A", _err)  # [G, K]

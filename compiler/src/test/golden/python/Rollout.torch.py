@@ -23,6 +23,14 @@ LossAndGrads = collections.namedtuple("LossAndGrads", "loss reports grads")
 LossAndGrads.__doc__ = "An objective's loss, reports and gradients (by input name), all computed by rlo's rules."
 
 
+def group_ids(uids, device=None):
+    """Dense i32 group ids, 0, 1, ... in order of first appearance, for uids (strings or integers, as
+    verl's `index`): the keys a grouped reduction (`by:`) takes."""
+    seen = {}
+    ids = [seen.setdefault(u, len(seen)) for u in (uids.tolist() if hasattr(uids, "tolist") else uids)]
+    return torch.tensor(ids, dtype=torch.int32, device=device)
+
+
 def _eager():
     """False while torch.compile traces: the checks that read values (a host sync) are skipped then."""
     compiler = getattr(torch, "compiler", None)
@@ -36,10 +44,10 @@ def _declared(dtype, dims):
     return dtype + ("[" + ",".join(dims) + "]" if dims else "")
 
 
-def _bind(fn, spec, args, f64, check):
+def _bind(fn, spec, args, check):
     """The inputs as tensors on one device in their declared dtypes, and each dimension's size.
 
-    Floats compute in _F: float64 when the program names f64 or a float input is float64, else
+    Floats compute in _F: float64 when an f32 input is given as float64, else
     float32 (bf16 and f16 inputs are upcast). A bool input takes any dtype (nonzero is true), an i32
     input any integer dtype. Knobs become 0-d tensors. The list returned last collects the checks
     that read values (None when check is off or torch.compile traces); _done runs them.
@@ -50,8 +58,7 @@ def _bind(fn, spec, args, f64, check):
         if a is None:
             raise TypeError(f"missing input `{name}`: expected {_declared(dtype, dims)}")
         given.append(a if isinstance(a, torch.Tensor) or dims is None else torch.as_tensor(a, device=dev))
-    floats = [a for (_, dtype, dims), a in zip(spec, given) if dims is not None and dtype[0] == "f"]
-    F = torch.float64 if f64 or any(a.dtype == torch.float64 for a in floats) else torch.float32
+    F = torch.float64 if any(a.dtype == torch.float64 for (_, dtype, dims), a in zip(spec, given) if dtype == "f32" and dims is not None) else torch.float32
     sizes, first, err, out = {}, {}, [] if check and _eager() else None, []
     for (name, dtype, dims), a in zip(spec, given):
         if dims is None:
@@ -77,7 +84,7 @@ def _bind(fn, spec, args, f64, check):
                             f"input `{name}` has the value {{value}}, which is not an i32, at {{at}}; expected {expected}", ValueError))
             a = a.to(torch.int32)
         else:
-            a = a.to(F)
+            a = a.to(F if dtype == "f32" else torch.float64)
             if err is not None:
                 err.append((~torch.isfinite(a), a, dims,
                             f"input `{name}` has a non-finite value ({{value}}) at {{at}}; expected {expected}", ValueError))
@@ -87,7 +94,7 @@ def _bind(fn, spec, args, f64, check):
 
 def _knob(fn, name, dtype, v, F, dev):
     """A knob (a hyper-parameter set per call) as a 0-d tensor; an integer knob must hold an integer."""
-    dt = F if dtype[0] == "f" else torch.int32 if dtype == "i32" else torch.bool
+    dt = F if dtype == "f32" else torch.float64 if dtype == "f64" else torch.int32 if dtype == "i32" else torch.bool
     if isinstance(v, torch.Tensor):
         if v.dim() != 0:
             raise ValueError(f"knob `{name}` of {fn} is a scalar, not a tensor of shape {list(v.shape)}")
@@ -259,7 +266,7 @@ def advantages(reward, value, next_value, terminated, truncated, *, gamma=0.99, 
     lambda_ = 0.95: f32, set per call
     returns f32[T,E]
     """
-    _F, _dev, _n, _err, (_i0, _i1, _i2, _i3, _i4, _i5, _i6) = _bind("advantages", _advantages_inputs, (reward, value, next_value, terminated, truncated, gamma, lambda_), False, check)
+    _F, _dev, _n, _err, (_i0, _i1, _i2, _i3, _i4, _i5, _i6) = _bind("advantages", _advantages_inputs, (reward, value, next_value, terminated, truncated, gamma, lambda_), check)
     _v4 = _i3.to(torch.int32)  # [T, E]
     _v5 = (1 - _v4)  # [T, E]
     _v6 = _v5.to(_F)  # [T, E]
@@ -289,7 +296,7 @@ _quantile_pg_inputs = (
 
 
 def _quantile_pg_body(logits, action, reward, q, check):
-    _F, _dev, _n, _err, (_i0, _i1, _i2, _i3) = _bind("quantile_pg", _quantile_pg_inputs, (logits, action, reward, q), False, check)
+    _F, _dev, _n, _err, (_i0, _i1, _i2, _i3) = _bind("quantile_pg", _quantile_pg_inputs, (logits, action, reward, q), check)
     _v1 = torch.logsumexp(_i0.double(), dim=(2,)).to(_F)  # [G, K]
     _v2 = (_i0 - _v1[:, :, None])  # [G, K, A]
     _v4 = _gather(_v2, _i1, _n["A"], "A", _err)  # [G, K]

@@ -197,10 +197,10 @@ public final class Compiler {
     /**
      * The graph of a fn or objective (with gradients) whose hyper-parameters are knobs, set per
      * call, where no compile-time attribute needs them ({@link Pipeline#withKnobs}); {@code hyper}
-     * sets their defaults.
+     * sets their defaults. It is the f32 graph, whose constants keep their unrounded values.
      */
-    public Lowerer.Knobbed knobbed(String name, Map<String, String> hyper, boolean f64) {
-        return Pipeline.withKnobs(session.checker(), decl(name), hyper(name, hyper), f64);
+    public Lowerer.Knobbed knobbed(String name, Map<String, String> hyper) {
+        return Pipeline.withKnobs(session.checker(), decl(name), hyper(name, hyper));
     }
 
     /** The values in {@code set} (name → text) that are hyper-parameters of {@code decl}. */
@@ -225,8 +225,7 @@ public final class Compiler {
             String name = d.name().name();
             if (only == null || only.equals(name)) {
                 Map<String, String> mine = hyperOf(d, set);
-                out.add(new PythonModule.Callable(name, d.objective(), d.doc() == null ? List.of() : d.doc().lines(),
-                        knobbed(name, mine, false), knobbed(name, mine, true)));
+                out.add(new PythonModule.Callable(name, d.objective(), d.doc() == null ? List.of() : d.doc().lines(), knobbed(name, mine)));
             }
         }
         return out;

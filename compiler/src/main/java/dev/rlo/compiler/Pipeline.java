@@ -39,11 +39,12 @@ public final class Pipeline {
     }
 
     /**
-     * An objective through every pass, or a fn lowered and folded, with its hyper-parameters as
-     * knobs where they can be ({@link Lowerer#lowerWithKnobs}): what emitted Python runs.
+     * An objective through every pass, or a fn lowered and folded, in f32 with its hyper-parameters
+     * as knobs where they can be ({@link Lowerer#lowerWithKnobs}): what emitted Python runs, in
+     * f32 or, its constants unrounded ({@link dev.rlo.compiler.ir.Attrs.Const#exact}), in f64.
      */
-    public static Lowerer.Knobbed withKnobs(Checker checker, FnDecl fn, Map<String, Double> hyper, boolean f64) {
-        Lowerer.Knobbed k = Lowerer.lowerWithKnobs(checker, fn, hyper, f64);
+    public static Lowerer.Knobbed withKnobs(Checker checker, FnDecl fn, Map<String, Double> hyper) {
+        Lowerer.Knobbed k = Lowerer.lowerWithKnobs(checker, fn, hyper, false);
         return new Lowerer.Knobbed(passes(k.graph(), fn.objective() ? PASSES : List.of(new FoldPass())), k.hyper());
     }
 

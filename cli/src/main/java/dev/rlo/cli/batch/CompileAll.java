@@ -128,7 +128,7 @@ public final class CompileAll {
                     write(out.resolve(relative), text);
                     for (int i = 0; i < decls.size(); i++) {
                         fns += decls.get(i).objective() ? 0 : 1;
-                        manifest.add(entry(shown, decls.get(i), mine(decls.get(i), hyper), callables.get(i).f32(), relative, text));
+                        manifest.add(entry(shown, decls.get(i), mine(decls.get(i), hyper), callables.get(i).knobbed(), relative, text));
                     }
                     continue;
                 }

@@ -162,7 +162,7 @@ public final class Lowerer {
                 if (!value.isConst()) {
                     throw new IllegalStateException("the default of " + p.name() + " is not a constant");
                 }
-                Graph.Input knob = new Graph.Input(p.name(), TensorType.scalar(b.dtype(value.type().dtype())), false, value.constValue());
+                Graph.Input knob = new Graph.Input(p.name(), TensorType.scalar(b.dtype(value.type().dtype())), false, value.exactValue());
                 hyperValues.add(knob);
                 if (knobs.contains(p.name())) {
                     inputs.add(knob);
@@ -258,7 +258,7 @@ public final class Lowerer {
     }
 
     Node negate(Node x) {
-        return x.isConst() ? b.constant(-x.constValue(), x.type().dtype(), x.type().weak()) : b.node(Op.NEG, Attrs.NONE, x);
+        return x.isConst() ? b.constant(-x.constValue(), -x.exactValue(), x.type().dtype(), x.type().weak()) : b.node(Op.NEG, Attrs.NONE, x);
     }
 
     private Node binary(Frame f, Expr.Binary bin) {

@@ -46,8 +46,8 @@ abstract sealed class ArrayDialect permits TorchDialect, NumpyLike {
     }
 
     /**
-     * The dialect's name for dtype {@code d}. Floats are {@code _F}, the call's float dtype: the
-     * body is the graph rlo computes in f64, and runs in f32 unless an input is f64.
+     * The dialect's name for dtype {@code d}. f32 is {@code _F}, the call's float dtype: f32, or f64
+     * when an f32 input is given as f64; f64 is f64 (a program names it only on purpose).
      */
     abstract String dtype(DType d);
 

@@ -38,18 +38,17 @@ final class ArrayEmitter {
 
     /**
      * The statements of the function computing {@code graph}, indented by four spaces: binding
-     * ({@code _bind(NAME, SPEC, (PARAMS), F64, check)}), the nodes, the checks, and a return of
+     * ({@code _bind(NAME, SPEC, (PARAMS), check)}), the nodes, the checks, and a return of
      * {@code returns}, whose {@code %output} placeholders are replaced by the outputs' values.
      */
-    static String body(Graph graph, ArrayDialect dialect, String spec, List<String> params, boolean f64, String returns) {
+    static String body(Graph graph, ArrayDialect dialect, String spec, List<String> params, String returns) {
         ArrayEmitter e = new ArrayEmitter(graph, dialect);
         List<String> bound = new ArrayList<>();
         for (int i = 0; i < graph.inputs().size(); i++) {
             bound.add("_i" + i);
         }
         e.line("_F, _dev, _n, _err, (" + String.join(", ", bound) + (bound.size() == 1 ? "," : "") + ") = _bind(\""
-                + graph.name() + "\", " + spec + ", (" + String.join(", ", params) + (params.size() == 1 ? "," : "") + "), "
-                + (f64 ? "True" : "False") + ", check)");
+                + graph.name() + "\", " + spec + ", (" + String.join(", ", params) + (params.size() == 1 ? "," : "") + "), check)");
         for (Attrs.Rename r : graph.renames()) {
             e.line("_rename(_n, \"" + r.from() + "\", \"" + r.to() + "\")");
         }
@@ -73,7 +72,7 @@ final class ArrayEmitter {
     private void emit(Node n, int number) {
         switch (n.op()) {
             case INPUT -> values.put(n, "_i" + inputIndex(n.attrs(Attrs.Input.class).name()));
-            case CONST -> values.put(n, dialect.literal(n.constValue(), n.type().dtype()));
+            case CONST -> values.put(n, dialect.literal(value(n), n.type().dtype()));
             case RENAME -> values.put(n, values.get(n.in(0)));
             case STOP_GRADIENT -> {
                 String x = values.get(n.in(0));
@@ -101,7 +100,12 @@ final class ArrayEmitter {
 
     /** An output's value as an array (a literal becomes one). */
     private String output(Node n) {
-        return n.isConst() ? dialect.tensor(n.constValue(), n.type().dtype()) : values.get(n);
+        return n.isConst() ? dialect.tensor(value(n), n.type().dtype()) : values.get(n);
+    }
+
+    /** A constant's value: unrounded for an f32 one, since f32 is the call's float dtype. */
+    private static double value(Node n) {
+        return n.type().dtype() == DType.F32 ? n.exactValue() : n.constValue();
     }
 
     private String expression(Node n) {
@@ -115,7 +119,7 @@ final class ArrayEmitter {
                     + ", " + n.attrs(Attrs.Shift.class).by() + ")";
             case ARGSORT -> "_argsort(" + array(n.in(0), n.in(0).type().dims()) + ", " + axis(n.attrs(Attrs.Argsort.class).dim(), dims)
                     + ", " + bool(n.attrs(Attrs.Argsort.class).descending()) + ")";
-            case EXPAND -> n.in(0).isConst() ? dialect.full(shape(dims), n.in(0).constValue(), n.type().dtype())
+            case EXPAND -> n.in(0).isConst() ? dialect.full(shape(dims), value(n.in(0)), n.type().dtype())
                     : dialect.expand(view(n.in(0), dims), shape(dims));
             default -> dialect.row(n, new Row(n));
         };
@@ -153,7 +157,7 @@ final class ArrayEmitter {
 
     /** {@code n}'s value viewed in {@code layout}, an array even where it is a constant. */
     private String array(Node n, List<String> layout) {
-        return n.isConst() ? dialect.tensor(n.constValue(), n.type().dtype()) : view(n, layout);
+        return n.isConst() ? dialect.tensor(value(n), n.type().dtype()) : view(n, layout);
     }
 
     /**

@@ -35,7 +35,8 @@ final class NumpyDialect extends NumpyLike {
         return switch (d) {
             case BOOL -> v != 0 ? "np.True_" : "np.False_";
             case I32 -> "np.int32(" + plain(v, d) + ")";
-            case F32, F64 -> "_F(" + plain(v, d) + ")";
+            case F32 -> "_F(" + plain(v, d) + ")";
+            case F64 -> "np.float64(" + plain(v, d) + ")";
         };
     }
 

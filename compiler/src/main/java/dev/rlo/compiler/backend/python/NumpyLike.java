@@ -24,7 +24,8 @@ abstract sealed class NumpyLike extends ArrayDialect permits NumpyDialect, JaxDi
     @Override
     String dtype(DType d) {
         return switch (d) {
-            case F32, F64 -> "_F";
+            case F32 -> "_F";
+            case F64 -> m() + ".float64";
             case I32 -> m() + ".int32";
             case BOOL -> m() + ".bool_";
         };
@@ -90,8 +91,8 @@ abstract sealed class NumpyLike extends ArrayDialect permits NumpyDialect, JaxDi
             case OR -> "(" + r.x(0) + " | " + r.x(1) + ")";
             case WHERE -> m + ".where(" + r.x(0) + ", " + (r.literal(2) ? r.array(1) : r.x(1)) + ", " + r.x(2) + ")";
             case CLIP -> m + ".minimum(" + m + ".maximum(" + r.array(0) + ", " + r.x(1) + "), " + r.x(2) + ")";
-            case SUM -> d.isFloat() ? floatSum(r.v(0), axes(n, r)) + ".astype(_F)" : m + ".sum(" + r.v(0) + ", axis=" + axes(n, r) + ").astype(" + dtype(d) + ")";
-            case MEAN -> "(" + floatSum(r.v(0), axes(n, r)) + " / (" + r.count(n.attrs(Attrs.Dims.class).dims()) + ")).astype(_F)";
+            case SUM -> d.isFloat() ? floatSum(r.v(0), axes(n, r)) + ".astype(" + dtype(d) + ")" : m + ".sum(" + r.v(0) + ", axis=" + axes(n, r) + ").astype(" + dtype(d) + ")";
+            case MEAN -> "(" + floatSum(r.v(0), axes(n, r)) + " / (" + r.count(n.attrs(Attrs.Dims.class).dims()) + ")).astype(" + dtype(d) + ")";
             case REDUCE_MAX -> m + ".max(" + r.v(0) + ", axis=" + axes(n, r) + ")";
             case REDUCE_MIN -> m + ".min(" + r.v(0) + ", axis=" + axes(n, r) + ")";
             case LOGSUMEXP -> logsumexp(r.v(0), axes(n, r));

@@ -1,7 +1,6 @@
 package dev.rlo.compiler.backend.python;
 
 import dev.rlo.compiler.UserError;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.lower.Lowerer;
@@ -18,16 +17,17 @@ import java.util.stream.Collectors;
  * importing only its array library (spec/python.md). Each fn becomes a function of arrays and
  * each objective a function returning {@code Result(loss, reports)} whose loss carries rlo's own
  * gradient into the host's autodiff, with {@code NAME.loss_and_grads(...)} beside it. The code is
- * the IR that {@code rlo eval --dtype f64} runs, hyper-parameters turned into knobs (keyword
- * arguments set per call), computed in the call's float dtype. The same sources give the same bytes.
+ * the IR that {@code rlo eval} runs, hyper-parameters turned into knobs (keyword arguments set
+ * per call), its f32 computed in the call's float dtype: f32, or f64 when an f32 input is given as
+ * f64, which then computes what {@code rlo eval --dtype f64} does. The same sources give the same bytes.
  */
 public final class PythonModule {
 
     /**
-     * One fn or objective of the file: its name, its doc comment, and its graph lowered with knobs
-     * in f32 (whose types are the declared ones) and in f64 (the code, exact constants included).
+     * One fn or objective of the file: its name, its doc comment, and its graph lowered in f32 with
+     * knobs ({@link dev.rlo.compiler.Compiler#knobbed}); each f32 in it is the call's float dtype.
      */
-    public record Callable(String name, boolean objective, List<String> doc, Lowerer.Knobbed f32, Lowerer.Knobbed f64) { }
+    public record Callable(String name, boolean objective, List<String> doc, Lowerer.Knobbed knobbed) { }
 
     /** Python's keywords and the names an emitted module uses itself: a parameter so named gets a trailing {@code _}. */
     private static final Set<String> RESERVED = Set.of("False", "None", "True", "and", "as", "assert", "async", "await", "break",
@@ -70,24 +70,24 @@ public final class PythonModule {
     }
 
     private static String function(Callable c, ArrayDialect d) {
-        Graph g = c.f64().graph();
+        Graph g = c.knobbed().graph();
         String name = pythonName(c.name());
         String spec = "_" + name + "_inputs";
         StringBuilder out = new StringBuilder(spec + " = (\n");
-        for (Graph.Input in : c.f32().graph().inputs()) {
+        for (Graph.Input in : g.inputs()) {
             out.append("    (\"").append(in.name()).append("\", \"").append(in.type().dtype()).append("\", ")
                     .append(in.isKnob() ? "None" : tuple(in.type().dims())).append("),\n");
         }
         out.append(")\n\n\n");
         ArrayDialect.Signature sig = signature(c);
         String returns = c.objective() ? objectiveReturns(c) : "_out(%result%)";
-        String body = ArrayEmitter.body(g, d, spec, sig.body(), !generic(c.f32().graph()), returns);
+        String body = ArrayEmitter.body(g, d, spec, sig.body(), returns);
         return out + (c.objective() ? d.objective(sig, body) : d.fn(sig, body));
     }
 
     /** {@code (loss, {report: value}, {input: gradient in the input's dtype})}, with output placeholders. */
     private static String objectiveReturns(Callable c) {
-        Graph g = c.f64().graph();
+        Graph g = c.knobbed().graph();
         List<String> reports = new ArrayList<>();
         List<String> grads = new ArrayList<>();
         for (String o : g.outputs().keySet()) {
@@ -101,13 +101,8 @@ public final class PythonModule {
         return "%loss%, {" + String.join(", ", reports) + "}, {" + String.join(", ", grads) + "}";
     }
 
-    /** Whether the program computes all its floats in one dtype (it names no f64), so that a call may pick it. */
-    private static boolean generic(Graph f32) {
-        return f32.nodes().stream().noneMatch(n -> n.type().dtype() == DType.F64);
-    }
-
     private static ArrayDialect.Signature signature(Callable c) {
-        Graph g = c.f32().graph();
+        Graph g = c.knobbed().graph();
         List<String> inputs = new ArrayList<>();
         List<String> body = new ArrayList<>();
         for (Graph.Input in : g.inputs()) {
@@ -118,16 +113,16 @@ public final class PythonModule {
         }
         List<String> keywords = new ArrayList<>();
         StringBuilder fixed = new StringBuilder();
-        for (Graph.Input h : c.f32().hyper()) {
+        for (Graph.Input h : c.knobbed().hyper()) {
             String py = pythonName(h.name());
             keywords.add(py + "=" + ArrayDialect.plain(h.knob(), h.type().dtype()));
-            if (c.f32().fixed(h.name())) {
+            if (c.knobbed().fixed(h.name())) {
                 fixed.append("    _fixed(\"").append(c.name()).append("\", \"").append(h.name()).append("\", ").append(py).append(", ")
                         .append(ArrayDialect.plain(h.knob(), h.type().dtype())).append(")\n");
             }
         }
         List<String> all = new ArrayList<>(g.inputs().stream().filter(in -> !in.isKnob()).map(Graph.Input::name).toList());
-        c.f32().hyper().forEach(h -> all.add(h.name()));
+        c.knobbed().hyper().forEach(h -> all.add(h.name()));
         distinct(all, c.name());
         List<String> reports = g.outputs().keySet().stream().filter(o -> o.startsWith(Graph.REPORT))
                 .map(o -> o.substring(Graph.REPORT.length())).toList();
@@ -150,7 +145,7 @@ public final class PythonModule {
 
     /** The docstring: the rlo doc comment, each input and knob, and what the call returns. */
     private static String doc(Callable c) {
-        Graph g = c.f32().graph();
+        Graph g = c.knobbed().graph();
         StringBuilder s = new StringBuilder("    \"\"\"");
         List<String> lines = new ArrayList<>(c.doc());
         if (lines.isEmpty()) {
@@ -162,9 +157,9 @@ public final class PythonModule {
                 lines.add(pythonName(in.name()) + ": " + in.type() + (in.grad() ? ", differentiated" : ""));
             }
         }
-        for (Graph.Input h : c.f32().hyper()) {
+        for (Graph.Input h : c.knobbed().hyper()) {
             lines.add(pythonName(h.name()) + " = " + ArrayDialect.plain(h.knob(), h.type().dtype()) + ": "
-                    + (c.f32().fixed(h.name()) ? "fixed when emitted (rlo compile --set " + h.name() + "=VALUE)" : h.type().dtype() + ", set per call"));
+                    + (c.knobbed().fixed(h.name()) ? "fixed when emitted (rlo compile --set " + h.name() + "=VALUE)" : h.type().dtype() + ", set per call"));
         }
         lines.add("returns " + returns(c));
         for (int i = 0; i < lines.size(); i++) {
@@ -176,7 +171,7 @@ public final class PythonModule {
 
     /** What a call returns, with the outputs' declared types. */
     private static String returns(Callable c) {
-        Graph g = c.f32().graph();
+        Graph g = c.knobbed().graph();
         if (!c.objective()) {
             return g.outputs().get(Graph.RESULT).type().toString();
         }

@@ -30,7 +30,8 @@ final class TorchDialect extends ArrayDialect {
     @Override
     String dtype(DType d) {
         return switch (d) {
-            case F32, F64 -> "_F";
+            case F32 -> "_F";
+            case F64 -> "torch.float64";
             case I32 -> "torch.int32";
             case BOOL -> "torch.bool";
         };
@@ -105,12 +106,12 @@ final class TorchDialect extends ArrayDialect {
             case WHERE -> "torch.where(" + r.x(0) + ", " + (r.literal(2) ? r.array(1) : r.x(1)) + ", " + r.x(2) + ")";
             case CLIP -> r.literal(1) && r.literal(2) ? "torch.clamp(" + r.array(0) + ", " + r.x(1) + ", " + r.x(2) + ")"
                     : "torch.clamp(" + r.array(0) + ", " + r.array(1) + ", " + r.array(2) + ")";
-            case SUM -> d.isFloat() ? "torch.sum(" + r.v(0) + ", dim=" + dims(n, r) + ", dtype=torch.float64).to(_F)"
+            case SUM -> d.isFloat() ? "torch.sum(" + r.v(0) + ", dim=" + dims(n, r) + ", dtype=torch.float64).to(" + dtype(d) + ")"
                     : "torch.sum(" + r.v(0) + ", dim=" + dims(n, r) + ", dtype=torch.int64).to(torch.int32)";
-            case MEAN -> "(torch.sum(" + r.v(0) + ", dim=" + dims(n, r) + ", dtype=torch.float64) / (" + r.count(reduced(n)) + ")).to(_F)";
+            case MEAN -> "(torch.sum(" + r.v(0) + ", dim=" + dims(n, r) + ", dtype=torch.float64) / (" + r.count(reduced(n)) + ")).to(" + dtype(d) + ")";
             case REDUCE_MAX -> "torch.amax(" + comparable(r, d) + ", dim=" + dims(n, r) + ")" + (d == DType.BOOL ? ".bool()" : "");
             case REDUCE_MIN -> "torch.amin(" + comparable(r, d) + ", dim=" + dims(n, r) + ")" + (d == DType.BOOL ? ".bool()" : "");
-            case LOGSUMEXP -> "torch.logsumexp(" + r.v(0) + ".double(), dim=" + dims(n, r) + ").to(_F)";
+            case LOGSUMEXP -> "torch.logsumexp(" + r.v(0) + ".double(), dim=" + dims(n, r) + ").to(" + dtype(d) + ")";
             case ARGMAX -> "torch.argmax(" + comparable(r, r.in(0)) + ", dim=" + r.axis(n.attrs(Attrs.Dim.class).dim()) + ").to(torch.int32)";
             case ARGMIN -> "torch.argmin(" + comparable(r, r.in(0)) + ", dim=" + r.axis(n.attrs(Attrs.Dim.class).dim()) + ").to(torch.int32)";
             case IOTA -> "torch.arange(" + ArrayEmitter.size(n.attrs(Attrs.Dim.class).dim()) + ", dtype=torch.int32, device=_dev)";

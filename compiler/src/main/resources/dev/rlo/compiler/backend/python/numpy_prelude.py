@@ -6,6 +6,14 @@ LossAndGrads = collections.namedtuple("LossAndGrads", "loss reports grads")
 LossAndGrads.__doc__ = "An objective's loss, reports and gradients (by input name), all computed by rlo's rules."
 
 
+def group_ids(uids):
+    """Dense i32 group ids, 0, 1, ... in order of first appearance, for uids (strings or integers, as
+    verl's `index`): the keys a grouped reduction (`by:`) takes."""
+    seen = {}
+    ids = [seen.setdefault(u, len(seen)) for u in (uids.tolist() if hasattr(uids, "tolist") else uids)]
+    return np.asarray(ids, np.int32)
+
+
 def _quiet(f):
     """NumPy's warnings about infinities and NaN off: rlo defines those values (spec/ir.md)."""
     @functools.wraps(f)
@@ -19,10 +27,10 @@ def _declared(dtype, dims):
     return dtype + ("[" + ",".join(dims) + "]" if dims else "")
 
 
-def _bind(fn, spec, args, f64, check):
+def _bind(fn, spec, args, check):
     """The inputs as arrays in their declared dtypes, and each dimension's size.
 
-    Floats compute in _F: float64 when the program names f64 or a float input is float64, else
+    Floats compute in _F: float64 when an f32 input is given as float64, else
     float32. A bool input takes any dtype (nonzero is true), an i32 input any integer dtype. Knobs
     become typed scalars. The list returned last collects the checks that read values (None when
     check is off); _done runs them.
@@ -32,8 +40,7 @@ def _bind(fn, spec, args, f64, check):
         if a is None:
             raise TypeError(f"missing input `{name}`: expected {_declared(dtype, dims)}")
         given.append(a if dims is None else np.asarray(a))
-    floats = [a for (_, dtype, dims), a in zip(spec, given) if dims is not None and dtype[0] == "f"]
-    F = np.float64 if f64 or any(a.dtype == np.float64 for a in floats) else np.float32
+    F = np.float64 if any(a.dtype == np.float64 for (_, dtype, dims), a in zip(spec, given) if dtype == "f32" and dims is not None) else np.float32
     sizes, first, err, out = {}, {}, [] if check else None, []
     for (name, dtype, dims), a in zip(spec, given):
         if dims is None:
@@ -57,7 +64,7 @@ def _bind(fn, spec, args, f64, check):
                             f"input `{name}` has the value {{value}}, which is not an i32, at {{at}}; expected {expected}", ValueError))
             a = a.astype(np.int32)
         else:
-            a = a.astype(F)
+            a = a.astype(F if dtype == "f32" else np.float64)
             if err is not None:
                 err.append((~np.isfinite(a), a, dims,
                             f"input `{name}` has a non-finite value ({{value}}) at {{at}}; expected {expected}", ValueError))
@@ -71,7 +78,7 @@ def _knob(fn, name, dtype, v, F):
         raise ValueError(f"knob `{name}` of {fn} is a scalar, not an array of shape {list(np.shape(v))}")
     if dtype == "i32" and v != int(v):
         raise ValueError(f"knob `{name}` of {fn} is an integer (i32), not {v}")
-    return F(v) if dtype[0] == "f" else np.int32(v) if dtype == "i32" else np.bool_(v)
+    return F(v) if dtype == "f32" else np.float64(v) if dtype == "f64" else np.int32(v) if dtype == "i32" else np.bool_(v)
 
 
 def _fixed(fn, name, value, compiled):

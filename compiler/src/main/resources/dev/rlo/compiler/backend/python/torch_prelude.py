@@ -6,6 +6,14 @@ LossAndGrads = collections.namedtuple("LossAndGrads", "loss reports grads")
 LossAndGrads.__doc__ = "An objective's loss, reports and gradients (by input name), all computed by rlo's rules."
 
 
+def group_ids(uids, device=None):
+    """Dense i32 group ids, 0, 1, ... in order of first appearance, for uids (strings or integers, as
+    verl's `index`): the keys a grouped reduction (`by:`) takes."""
+    seen = {}
+    ids = [seen.setdefault(u, len(seen)) for u in (uids.tolist() if hasattr(uids, "tolist") else uids)]
+    return torch.tensor(ids, dtype=torch.int32, device=device)
+
+
 def _eager():
     """False while torch.compile traces: the checks that read values (a host sync) are skipped then."""
     compiler = getattr(torch, "compiler", None)
@@ -19,10 +27,10 @@ def _declared(dtype, dims):
     return dtype + ("[" + ",".join(dims) + "]" if dims else "")
 
 
-def _bind(fn, spec, args, f64, check):
+def _bind(fn, spec, args, check):
     """The inputs as tensors on one device in their declared dtypes, and each dimension's size.
 
-    Floats compute in _F: float64 when the program names f64 or a float input is float64, else
+    Floats compute in _F: float64 when an f32 input is given as float64, else
     float32 (bf16 and f16 inputs are upcast). A bool input takes any dtype (nonzero is true), an i32
     input any integer dtype. Knobs become 0-d tensors. The list returned last collects the checks
     that read values (None when check is off or torch.compile traces); _done runs them.
@@ -33,8 +41,7 @@ def _bind(fn, spec, args, f64, check):
         if a is None:
             raise TypeError(f"missing input `{name}`: expected {_declared(dtype, dims)}")
         given.append(a if isinstance(a, torch.Tensor) or dims is None else torch.as_tensor(a, device=dev))
-    floats = [a for (_, dtype, dims), a in zip(spec, given) if dims is not None and dtype[0] == "f"]
-    F = torch.float64 if f64 or any(a.dtype == torch.float64 for a in floats) else torch.float32
+    F = torch.float64 if any(a.dtype == torch.float64 for (_, dtype, dims), a in zip(spec, given) if dtype == "f32" and dims is not None) else torch.float32
     sizes, first, err, out = {}, {}, [] if check and _eager() else None, []
     for (name, dtype, dims), a in zip(spec, given):
         if dims is None:
@@ -60,7 +67,7 @@ def _bind(fn, spec, args, f64, check):
                             f"input `{name}` has the value {{value}}, which is not an i32, at {{at}}; expected {expected}", ValueError))
             a = a.to(torch.int32)
         else:
-            a = a.to(F)
+            a = a.to(F if dtype == "f32" else torch.float64)
             if err is not None:
                 err.append((~torch.isfinite(a), a, dims,
                             f"input `{name}` has a non-finite value ({{value}}) at {{at}}; expected {expected}", ValueError))
@@ -70,7 +77,7 @@ def _bind(fn, spec, args, f64, check):
 
 def _knob(fn, name, dtype, v, F, dev):
     """A knob (a hyper-parameter set per call) as a 0-d tensor; an integer knob must hold an integer."""
-    dt = F if dtype[0] == "f" else torch.int32 if dtype == "i32" else torch.bool
+    dt = F if dtype == "f32" else torch.float64 if dtype == "f64" else torch.int32 if dtype == "i32" else torch.bool
     if isinstance(v, torch.Tensor):
         if v.dim() != 0:
             raise ValueError(f"knob `{name}` of {fn} is a scalar, not a tensor of shape {list(v.shape)}")
