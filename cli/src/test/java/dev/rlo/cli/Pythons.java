@@ -67,17 +67,8 @@ final class Pythons {
 
     /** Runs a command; its output, or null if it failed or took over ten minutes. */
     static String run(String... command) {
-        return run(null, command);
-    }
-
-    /** The same, with extra environment variables. */
-    static String run(Map<String, String> env, String... command) {
         try {
-            ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
-            if (env != null) {
-                b.environment().putAll(env);
-            }
-            Process p = b.start();
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             if (!p.waitFor(600, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
