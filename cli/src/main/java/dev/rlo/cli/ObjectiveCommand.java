@@ -31,7 +31,7 @@ abstract class ObjectiveCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The .rlo file.")
     Path file;
 
-    @Option(names = "--objective", paramLabel = "NAME", description = "The objective (needed when the file has several).")
+    @Option(names = "--objective", paramLabel = "NAME", description = "The objective, or for eval and compile a fn too (needed when the file has several).")
     String objective;
 
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Set a hyper-parameter (repeatable).")

@@ -16,7 +16,7 @@ import org.apache.maven.project.MavenProject;
 
 /**
  * {@code rlo:compile}: compiles every objective under {@code sourceDirectory} as
- * {@code rlo compile --emit EMIT -o DIR} does — one artifact per objective and a manifest.json — into
+ * {@code rlo compile --emit EMIT -o DIR} does — one artifact per fn and objective and a manifest.json — into
  * {@code outputDirectory}, which it adds to the project's resources (so the artifacts land in the jar,
  * under {@code rlo/}). A file with errors fails the build.
  */

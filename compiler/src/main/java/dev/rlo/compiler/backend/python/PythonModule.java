@@ -33,7 +33,7 @@ public final class PythonModule {
     private static final Set<String> RESERVED = Set.of("False", "None", "True", "and", "as", "assert", "async", "await", "break",
             "class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
             "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
-            "check", "collections", "functools", "math", "torch", "np", "jax", "jnp", "Result", "LossAndGrads");
+            "check", "collections", "functools", "math", "torch", "np", "jax", "jnp", "Result", "LossAndGrads", "group_ids");
 
     private PythonModule() { }
 
