@@ -13,29 +13,23 @@ import math
 import torch
 
 
-# ---- the prelude: what every rlo module for PyTorch starts with (spec/python.md) ----------------
+# ---- the prelude: what every rlo module starts with (spec/python.md) ----------------------------
+# This part is the same in every dialect; the dialect's part, after it, defines what it calls:
+# the dtypes _F32, _F64, _I32, _I64, _BOOL and _device, _asarray, _cast, _integral, _finite,
+# _checking, _failed, _first, _scalar, _array.
 
 Result = collections.namedtuple("Result", "loss reports")
-Result.__doc__ = "An objective's 0-d loss, carrying rlo's gradient into autograd, and its reports (detached)."
+Result.__doc__ = "An objective's 0-d loss, which carries rlo's gradient into the host's autodiff, and its reports."
 LossAndGrads = collections.namedtuple("LossAndGrads", "loss reports grads")
 LossAndGrads.__doc__ = "An objective's loss, reports and gradients (by input name), all computed by rlo's rules."
 
 
 def group_ids(uids, device=None):
     """Dense i32 group ids, 0, 1, ... in order of first appearance, for uids (strings or integers, as
-    verl's `index`): the keys a grouped reduction (`by:`) takes."""
+    verl's `index`): the keys a grouped reduction (`by:`) takes; a torch module puts them on device."""
     seen = {}
     ids = [seen.setdefault(u, len(seen)) for u in (uids.tolist() if hasattr(uids, "tolist") else uids)]
-    return torch.tensor(ids, dtype=torch.int32, device=device)
-
-
-def _eager():
-    """False while torch.compile traces: the checks that read values (a host sync) are skipped then."""
-    compiler = getattr(torch, "compiler", None)
-    if compiler is not None and hasattr(compiler, "is_compiling"):
-        return not compiler.is_compiling()
-    dynamo = getattr(torch, "_dynamo", None)
-    return dynamo is None or not dynamo.is_compiling()
+    return _array(ids, _I32, device)
 
 
 def _declared(dtype, dims):
@@ -43,63 +37,62 @@ def _declared(dtype, dims):
 
 
 def _bind(fn, spec, args, check):
-    """The inputs as tensors on one device in their declared dtypes, and each dimension's size.
+    """The inputs in their declared dtypes, knobs as 0-d arrays, and each dimension's size.
 
-    Floats compute in _F: float64 when an f32 input is given as float64, else
-    float32 (bf16 and f16 inputs are upcast). A bool input takes any dtype (nonzero is true), an i32
-    input any integer dtype. Knobs become 0-d tensors. The list returned last collects the checks
-    that read values (None when check is off or torch.compile traces); _done runs them.
+    Floats compute in F: f64 when an input declared f32 is given as float64, else f32. The list
+    returned as err collects the checks that read values, which _done runs: None when check is off
+    or the values are not at hand (_checking).
     """
-    dev = next((a.device for a in args if isinstance(a, torch.Tensor)), torch.device("cpu"))
+    dev = _device(args)
     given = []
     for (name, dtype, dims), a in zip(spec, args):
         if a is None:
             raise TypeError(f"missing input `{name}`: expected {_declared(dtype, dims)}")
-        given.append(a if isinstance(a, torch.Tensor) or dims is None else torch.as_tensor(a, device=dev))
-    F = torch.float64 if any(a.dtype == torch.float64 for (_, dtype, dims), a in zip(spec, given) if dtype == "f32" and dims is not None) else torch.float32
-    sizes, first, err, out = {}, {}, [] if check and _eager() else None, []
+        given.append(a if dims is None else _asarray(name, a, dev))
+    f64 = any(a.dtype == _F64 for (_, dtype, dims), a in zip(spec, given) if dtype == "f32" and dims is not None)
+    F = _F64 if f64 else _F32
+    sizes, first, err, out = {}, {}, [] if check and _checking(given) else None, []
     for (name, dtype, dims), a in zip(spec, given):
         if dims is None:
             out.append(_knob(fn, name, dtype, a, F, dev))
             continue
-        if a.dim() != len(dims):
+        if a.ndim != len(dims):
             raise ValueError(f"input `{name}` has shape {list(a.shape)}, but {fn} declares {_declared(dtype, dims)}: "
                              f"expected {len(dims)} axes ({', '.join(dims)}), in that order")
-        if a.device != dev:
-            raise ValueError(f"input `{name}` is on {a.device}, but the first tensor input is on {dev}")
         for d, size in zip(dims, a.shape):
             if sizes.setdefault(d, size) != size:
                 raise ValueError(f"dimension {d} is {sizes[d]} in `{first[d]}` but {size} in `{name}`")
             first.setdefault(d, name)
-        expected = _declared(dtype, dims)
-        if dtype == "bool":
-            a = a if a.dtype == torch.bool else a != 0
-        elif dtype == "i32":
-            if a.is_floating_point() or a.is_complex():
-                raise TypeError(f"input `{name}` holds {a.dtype}, but {fn} declares {expected}: pass integers")
-            if err is not None and a.dtype == torch.int64:
-                err.append(((a < -2147483648) | (a > 2147483647), a, dims,
-                            f"input `{name}` has the value {{value}}, which is not an i32, at {{at}}; expected {expected}", ValueError))
-            a = a.to(torch.int32)
-        else:
-            a = a.to(F if dtype == "f32" else torch.float64)
-            if err is not None:
-                err.append((~torch.isfinite(a), a, dims,
-                            f"input `{name}` has a non-finite value ({{value}}) at {{at}}; expected {expected}", ValueError))
-        out.append(a)
+        out.append(_input(fn, name, dtype, dims, a, F, err))
     return F, dev, sizes, err, out
 
 
+def _input(fn, name, dtype, dims, a, F, err):
+    """An input in its declared dtype: bool from any dtype (nonzero is true); i32 from integers (an
+    int64 must fit); floats in F (f64 if declared so), which must be finite."""
+    expected = _declared(dtype, dims)
+    if dtype == "bool":
+        return a if a.dtype == _BOOL else a != 0
+    if dtype == "i32":
+        if not _integral(a):
+            raise TypeError(f"input `{name}` holds {a.dtype}, but {fn} declares {expected}: pass integers")
+        if err is not None and a.dtype == _I64:
+            err.append(((a < -2147483648) | (a > 2147483647), a, dims,
+                        f"input `{name}` has the value {{value}}, which is not an i32, at {{at}}; expected {expected}", ValueError))
+        return _cast(a, _I32)
+    a = _cast(a, F if dtype == "f32" else _F64)
+    if err is not None:
+        err.append((~_finite(a), a, dims, f"input `{name}` has a non-finite value ({{value}}) at {{at}}; expected {expected}", ValueError))
+    return a
+
+
 def _knob(fn, name, dtype, v, F, dev):
-    """A knob (a hyper-parameter set per call) as a 0-d tensor; an integer knob must hold an integer."""
-    dt = F if dtype == "f32" else torch.float64 if dtype == "f64" else torch.int32 if dtype == "i32" else torch.bool
-    if isinstance(v, torch.Tensor):
-        if v.dim() != 0:
-            raise ValueError(f"knob `{name}` of {fn} is a scalar, not a tensor of shape {list(v.shape)}")
-        return v.to(device=dev, dtype=dt)
-    if dtype == "i32" and v != int(v):
+    """A knob (a hyper-parameter set per call) as a 0-d array; an integer knob must hold an integer."""
+    if getattr(v, "ndim", 0) != 0:
+        raise ValueError(f"knob `{name}` of {fn} is a scalar, not an array of shape {list(v.shape)}")
+    if dtype == "i32" and _checking([v]) and v != int(v):
         raise ValueError(f"knob `{name}` of {fn} is an integer (i32), not {v}")
-    return torch.full((), v, dtype=dt, device=dev)
+    return _scalar(v, {"f32": F, "f64": _F64, "i32": _I32, "bool": _BOOL}[dtype], dev)
 
 
 def _fixed(fn, name, value, compiled):
@@ -114,19 +107,25 @@ def _rename(sizes, source, target):
         raise ValueError(f"dimension {target} is {sizes[target]} but the rename {source} -> {target} gives it size {sizes[source]}")
 
 
-def _show(v):
-    return {math.inf: "Infinity", -math.inf: "-Infinity"}.get(v, "NaN" if v != v else str(v))
+def _check_index(err, index, n, dim):
+    if err is not None and _checking([index]):
+        err.append(((index < 0) | (index >= n), index, None,
+                    f"index {{value}} is out of range for dimension {dim} of size {n}", IndexError))
 
 
 def _done(err):
-    """Raises the first check that failed, with rlo's wording; one host sync for all of them."""
+    """Raises the first check that failed, with rlo's wording."""
     if not err:
         return
-    for failed, (bad, values, dims, message, kind) in zip(torch.stack([c[0].any() for c in err]).tolist(), err):
+    for failed, (bad, values, dims, message, kind) in zip(_failed([c[0] for c in err]), err):
         if failed:
-            i = int(bad.reshape(-1).nonzero()[0])
-            at = [f"{d}={k}" for d, k in zip(dims or (), _unravel(i, bad.shape))]
-            raise kind(message.format(value=_show(values.reshape(-1)[i].item()), at="[" + ", ".join(at) + "]"))
+            i = _first(bad)
+            at = ", ".join(f"{d}={k}" for d, k in zip(dims or (), _unravel(i, bad.shape)))
+            raise kind(message.format(value=_show(values.reshape(-1)[i].item()), at="[" + at + "]"))
+
+
+def _show(v):
+    return {math.inf: "Infinity", -math.inf: "-Infinity"}.get(v, "NaN" if v != v else str(v))
 
 
 def _unravel(i, shape):
@@ -135,6 +134,60 @@ def _unravel(i, shape):
         out.append(i % n)
         i //= n
     return out[::-1]
+
+
+# ---- PyTorch: tensors on the inputs' device; checks need a host sync, skipped while torch.compile traces
+
+_F32, _F64, _I32, _I64, _BOOL = torch.float32, torch.float64, torch.int32, torch.int64, torch.bool
+
+
+def _checking(arrays):
+    """False while torch.compile traces: the checks that read values (a host sync) are skipped then."""
+    compiler = getattr(torch, "compiler", None)
+    if compiler is not None and hasattr(compiler, "is_compiling"):
+        return not compiler.is_compiling()
+    dynamo = getattr(torch, "_dynamo", None)
+    return dynamo is None or not dynamo.is_compiling()
+
+
+def _device(args):
+    return next((a.device for a in args if isinstance(a, torch.Tensor)), torch.device("cpu"))
+
+
+def _asarray(name, a, dev):
+    if not isinstance(a, torch.Tensor):
+        return torch.as_tensor(a, device=dev)
+    if a.device != dev:
+        raise ValueError(f"input `{name}` is on {a.device}, but the first tensor input is on {dev}")
+    return a
+
+
+def _cast(a, dtype):
+    return a.to(dtype)
+
+
+def _integral(a):
+    return not (a.is_floating_point() or a.is_complex())
+
+
+def _finite(a):
+    return torch.isfinite(a)
+
+
+def _failed(masks):
+    return torch.stack([m.any() for m in masks]).tolist()       # one host sync for all the checks
+
+
+def _first(bad):
+    return int(bad.reshape(-1).nonzero()[0])
+
+
+def _scalar(v, dtype, dev):
+    return v.to(device=dev, dtype=dtype) if isinstance(v, torch.Tensor) else torch.full((), v, dtype=dtype, device=dev)
+
+
+def _array(values, dtype, dev):
+    return torch.tensor(values, dtype=dtype, device=dev)
 
 
 def _out(x):
@@ -184,12 +237,6 @@ def _polygamma(k, x):
 def _to_i32(x):
     """A float cast to i32: toward zero, NaN to 0, saturating at the ends of the range."""
     return torch.nan_to_num(x.double(), nan=0.0).clamp(-2147483648.0, 2147483647.0).to(torch.int32)
-
-
-def _check_index(err, index, n, dim):
-    if err is not None:
-        err.append(((index < 0) | (index >= n), index, None,
-                    f"index {{value}} is out of range for dimension {dim} of size {n}", IndexError))
 
 
 def _gather(x, index, n, dim, err):

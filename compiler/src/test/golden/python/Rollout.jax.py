@@ -18,24 +18,23 @@ import jax
 import jax.numpy as jnp
 
 
-# ---- the prelude: what every rlo module for JAX starts with (spec/python.md) --------------------
+# ---- the prelude: what every rlo module starts with (spec/python.md) ----------------------------
+# This part is the same in every dialect; the dialect's part, after it, defines what it calls:
+# the dtypes _F32, _F64, _I32, _I64, _BOOL and _device, _asarray, _cast, _integral, _finite,
+# _checking, _failed, _first, _scalar, _array.
 
 Result = collections.namedtuple("Result", "loss reports")
-Result.__doc__ = "An objective's 0-d loss, carrying rlo's gradient into jax.grad, and its reports."
+Result.__doc__ = "An objective's 0-d loss, which carries rlo's gradient into the host's autodiff, and its reports."
 LossAndGrads = collections.namedtuple("LossAndGrads", "loss reports grads")
 LossAndGrads.__doc__ = "An objective's loss, reports and gradients (by input name), all computed by rlo's rules."
 
 
-def group_ids(uids):
+def group_ids(uids, device=None):
     """Dense i32 group ids, 0, 1, ... in order of first appearance, for uids (strings or integers, as
-    verl's `index`): the keys a grouped reduction (`by:`) takes."""
+    verl's `index`): the keys a grouped reduction (`by:`) takes; a torch module puts them on device."""
     seen = {}
     ids = [seen.setdefault(u, len(seen)) for u in (uids.tolist() if hasattr(uids, "tolist") else uids)]
-    return jnp.asarray(ids, jnp.int32)
-
-
-def _traced(x):
-    return isinstance(x, jax.core.Tracer)
+    return _array(ids, _I32, device)
 
 
 def _declared(dtype, dims):
@@ -43,25 +42,24 @@ def _declared(dtype, dims):
 
 
 def _bind(fn, spec, args, check):
-    """The inputs as arrays in their declared dtypes, and each dimension's size.
+    """The inputs in their declared dtypes, knobs as 0-d arrays, and each dimension's size.
 
-    Floats compute in _F: float64 when an f32 input is given as float64 (which
-    needs jax_enable_x64), else float32. A bool input takes any dtype (nonzero is true), an i32
-    input any integer dtype. Knobs become 0-d arrays. The list returned last collects the checks
-    that read values: None when check is off or any input is traced (under jit, grad or vmap,
-    gather indices are clipped into range, as JAX's own gathers are).
+    Floats compute in F: f64 when an input declared f32 is given as float64, else f32. The list
+    returned as err collects the checks that read values, which _done runs: None when check is off
+    or the values are not at hand (_checking).
     """
+    dev = _device(args)
     given = []
     for (name, dtype, dims), a in zip(spec, args):
         if a is None:
             raise TypeError(f"missing input `{name}`: expected {_declared(dtype, dims)}")
-        given.append(a if dims is None else jnp.asarray(a))
-    F = jnp.float64 if any(a.dtype == jnp.float64 for (_, dtype, dims), a in zip(spec, given) if dtype == "f32" and dims is not None) else jnp.float32
-    concrete = not any(_traced(a) for a in given)
-    sizes, first, err, out = {}, {}, [] if check and concrete else None, []
+        given.append(a if dims is None else _asarray(name, a, dev))
+    f64 = any(a.dtype == _F64 for (_, dtype, dims), a in zip(spec, given) if dtype == "f32" and dims is not None)
+    F = _F64 if f64 else _F32
+    sizes, first, err, out = {}, {}, [] if check and _checking(given) else None, []
     for (name, dtype, dims), a in zip(spec, given):
         if dims is None:
-            out.append(_knob(fn, name, dtype, a, F))
+            out.append(_knob(fn, name, dtype, a, F, dev))
             continue
         if a.ndim != len(dims):
             raise ValueError(f"input `{name}` has shape {list(a.shape)}, but {fn} declares {_declared(dtype, dims)}: "
@@ -70,29 +68,36 @@ def _bind(fn, spec, args, check):
             if sizes.setdefault(d, size) != size:
                 raise ValueError(f"dimension {d} is {sizes[d]} in `{first[d]}` but {size} in `{name}`")
             first.setdefault(d, name)
-        expected = _declared(dtype, dims)
-        if dtype == "bool":
-            a = a if a.dtype == jnp.bool_ else a != 0
-        elif dtype == "i32":
-            if not (jnp.issubdtype(a.dtype, jnp.integer) or a.dtype == jnp.bool_):
-                raise TypeError(f"input `{name}` holds {a.dtype}, but {fn} declares {expected}: pass integers")
-            a = a.astype(jnp.int32)
-        else:
-            a = a.astype(F if dtype == "f32" else jnp.float64)
-            if err is not None:
-                err.append((~jnp.isfinite(a), a, dims,
-                            f"input `{name}` has a non-finite value ({{value}}) at {{at}}; expected {expected}", ValueError))
-        out.append(a)
-    return F, None, sizes, err, out
+        out.append(_input(fn, name, dtype, dims, a, F, err))
+    return F, dev, sizes, err, out
 
 
-def _knob(fn, name, dtype, v, F):
+def _input(fn, name, dtype, dims, a, F, err):
+    """An input in its declared dtype: bool from any dtype (nonzero is true); i32 from integers (an
+    int64 must fit); floats in F (f64 if declared so), which must be finite."""
+    expected = _declared(dtype, dims)
+    if dtype == "bool":
+        return a if a.dtype == _BOOL else a != 0
+    if dtype == "i32":
+        if not _integral(a):
+            raise TypeError(f"input `{name}` holds {a.dtype}, but {fn} declares {expected}: pass integers")
+        if err is not None and a.dtype == _I64:
+            err.append(((a < -2147483648) | (a > 2147483647), a, dims,
+                        f"input `{name}` has the value {{value}}, which is not an i32, at {{at}}; expected {expected}", ValueError))
+        return _cast(a, _I32)
+    a = _cast(a, F if dtype == "f32" else _F64)
+    if err is not None:
+        err.append((~_finite(a), a, dims, f"input `{name}` has a non-finite value ({{value}}) at {{at}}; expected {expected}", ValueError))
+    return a
+
+
+def _knob(fn, name, dtype, v, F, dev):
     """A knob (a hyper-parameter set per call) as a 0-d array; an integer knob must hold an integer."""
-    if jnp.ndim(v) != 0:
-        raise ValueError(f"knob `{name}` of {fn} is a scalar, not an array of shape {list(jnp.shape(v))}")
-    if dtype == "i32" and not _traced(v) and v != int(v):
+    if getattr(v, "ndim", 0) != 0:
+        raise ValueError(f"knob `{name}` of {fn} is a scalar, not an array of shape {list(v.shape)}")
+    if dtype == "i32" and _checking([v]) and v != int(v):
         raise ValueError(f"knob `{name}` of {fn} is an integer (i32), not {v}")
-    return jnp.asarray(v, dtype=F if dtype == "f32" else jnp.float64 if dtype == "f64" else jnp.int32 if dtype == "i32" else jnp.bool_)
+    return _scalar(v, {"f32": F, "f64": _F64, "i32": _I32, "bool": _BOOL}[dtype], dev)
 
 
 def _fixed(fn, name, value, compiled):
@@ -107,17 +112,78 @@ def _rename(sizes, source, target):
         raise ValueError(f"dimension {target} is {sizes[target]} but the rename {source} -> {target} gives it size {sizes[source]}")
 
 
-def _show(v):
-    return {math.inf: "Infinity", -math.inf: "-Infinity"}.get(v, "NaN" if v != v else str(v))
+def _check_index(err, index, n, dim):
+    if err is not None and _checking([index]):
+        err.append(((index < 0) | (index >= n), index, None,
+                    f"index {{value}} is out of range for dimension {dim} of size {n}", IndexError))
 
 
 def _done(err):
     """Raises the first check that failed, with rlo's wording."""
-    for bad, values, dims, message, kind in err or ():
-        if bool(jnp.any(bad)):
-            i = int(jnp.flatnonzero(bad)[0])
-            at = [f"{d}={int(k)}" for d, k in zip(dims or (), jnp.unravel_index(i, jnp.shape(bad)))]
-            raise kind(message.format(value=_show(jnp.ravel(values)[i].item()), at="[" + ", ".join(at) + "]"))
+    if not err:
+        return
+    for failed, (bad, values, dims, message, kind) in zip(_failed([c[0] for c in err]), err):
+        if failed:
+            i = _first(bad)
+            at = ", ".join(f"{d}={k}" for d, k in zip(dims or (), _unravel(i, bad.shape)))
+            raise kind(message.format(value=_show(values.reshape(-1)[i].item()), at="[" + at + "]"))
+
+
+def _show(v):
+    return {math.inf: "Infinity", -math.inf: "-Infinity"}.get(v, "NaN" if v != v else str(v))
+
+
+def _unravel(i, shape):
+    out = []
+    for n in reversed(shape):
+        out.append(i % n)
+        i //= n
+    return out[::-1]
+
+
+# ---- JAX: checks run where values are at hand, not under jit, grad or vmap (indices are clipped there)
+
+_F32, _F64, _I32, _I64, _BOOL = jnp.float32, jnp.float64, jnp.int32, jnp.int64, jnp.bool_
+
+
+def _checking(arrays):
+    return not any(isinstance(a, jax.core.Tracer) for a in arrays)
+
+
+def _device(args):
+    return None
+
+
+def _asarray(name, a, dev):
+    return jnp.asarray(a)
+
+
+def _cast(a, dtype):
+    return a.astype(dtype)
+
+
+def _integral(a):
+    return jnp.issubdtype(a.dtype, jnp.integer) or a.dtype == jnp.bool_
+
+
+def _finite(a):
+    return jnp.isfinite(a)
+
+
+def _failed(masks):
+    return [bool(jnp.any(m)) for m in masks]
+
+
+def _first(bad):
+    return int(jnp.flatnonzero(bad)[0])
+
+
+def _scalar(v, dtype, dev):
+    return jnp.asarray(v, dtype=dtype)
+
+
+def _array(values, dtype, dev):
+    return jnp.asarray(values, dtype)
 
 
 def _out(x):
@@ -162,12 +228,6 @@ def _to_i32(x):
     top = 2147483647.0 if x.dtype == jnp.float64 else 2147483520.0
     inside = jnp.clip(jnp.nan_to_num(x, nan=0.0), -2147483648.0, top).astype(jnp.int32)
     return jnp.where(x >= 2147483647.0, jnp.int32(2147483647), inside)
-
-
-def _check_index(err, index, n, dim):
-    if err is not None and not _traced(index):
-        err.append(((index < 0) | (index >= n), index, None,
-                    f"index {{value}} is out of range for dimension {dim} of size {n}", IndexError))
 
 
 def _gather(x, index, n, dim, err):

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * A Python array library that emitted modules are written for: PyTorch, JAX or NumPy. The
  * {@link ArrayEmitter} and {@link PythonModule} are shared; what differs is spelled here: the
- * module's imports and prelude (a resource, {@code <name>_prelude.py}, defining one set of helpers
+ * module's imports and prelude ({@code common_prelude.py}, the same in every dialect, then the
+ * resource {@code <name>_prelude.py}, which defines what the first calls and one set of helpers
  * with the same signatures in every dialect), the dtypes, literals, one row per IR op, and the
  * public wrappers of fns and objectives (an autograd.Function, a custom_vjp, a plain function).
  */
@@ -38,7 +39,11 @@ abstract sealed class ArrayDialect permits TorchDialect, NumpyLike {
 
     /** The helpers every module of this dialect starts with. */
     final String prelude() {
-        try (InputStream in = ArrayDialect.class.getResourceAsStream(name() + "_prelude.py")) {
+        return resource("common_prelude.py") + "\n\n" + resource(name() + "_prelude.py");
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = ArrayDialect.class.getResourceAsStream(name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,103 +1,46 @@
-# ---- the prelude: what every rlo module for JAX starts with (spec/python.md) --------------------
+# ---- JAX: checks run where values are at hand, not under jit, grad or vmap (indices are clipped there)
 
-Result = collections.namedtuple("Result", "loss reports")
-Result.__doc__ = "An objective's 0-d loss, carrying rlo's gradient into jax.grad, and its reports."
-LossAndGrads = collections.namedtuple("LossAndGrads", "loss reports grads")
-LossAndGrads.__doc__ = "An objective's loss, reports and gradients (by input name), all computed by rlo's rules."
+_F32, _F64, _I32, _I64, _BOOL = jnp.float32, jnp.float64, jnp.int32, jnp.int64, jnp.bool_
 
 
-def group_ids(uids):
-    """Dense i32 group ids, 0, 1, ... in order of first appearance, for uids (strings or integers, as
-    verl's `index`): the keys a grouped reduction (`by:`) takes."""
-    seen = {}
-    ids = [seen.setdefault(u, len(seen)) for u in (uids.tolist() if hasattr(uids, "tolist") else uids)]
-    return jnp.asarray(ids, jnp.int32)
+def _checking(arrays):
+    return not any(isinstance(a, jax.core.Tracer) for a in arrays)
 
 
-def _traced(x):
-    return isinstance(x, jax.core.Tracer)
+def _device(args):
+    return None
 
 
-def _declared(dtype, dims):
-    return dtype + ("[" + ",".join(dims) + "]" if dims else "")
+def _asarray(name, a, dev):
+    return jnp.asarray(a)
 
 
-def _bind(fn, spec, args, check):
-    """The inputs as arrays in their declared dtypes, and each dimension's size.
-
-    Floats compute in _F: float64 when an f32 input is given as float64 (which
-    needs jax_enable_x64), else float32. A bool input takes any dtype (nonzero is true), an i32
-    input any integer dtype. Knobs become 0-d arrays. The list returned last collects the checks
-    that read values: None when check is off or any input is traced (under jit, grad or vmap,
-    gather indices are clipped into range, as JAX's own gathers are).
-    """
-    given = []
-    for (name, dtype, dims), a in zip(spec, args):
-        if a is None:
-            raise TypeError(f"missing input `{name}`: expected {_declared(dtype, dims)}")
-        given.append(a if dims is None else jnp.asarray(a))
-    F = jnp.float64 if any(a.dtype == jnp.float64 for (_, dtype, dims), a in zip(spec, given) if dtype == "f32" and dims is not None) else jnp.float32
-    concrete = not any(_traced(a) for a in given)
-    sizes, first, err, out = {}, {}, [] if check and concrete else None, []
-    for (name, dtype, dims), a in zip(spec, given):
-        if dims is None:
-            out.append(_knob(fn, name, dtype, a, F))
-            continue
-        if a.ndim != len(dims):
-            raise ValueError(f"input `{name}` has shape {list(a.shape)}, but {fn} declares {_declared(dtype, dims)}: "
-                             f"expected {len(dims)} axes ({', '.join(dims)}), in that order")
-        for d, size in zip(dims, a.shape):
-            if sizes.setdefault(d, size) != size:
-                raise ValueError(f"dimension {d} is {sizes[d]} in `{first[d]}` but {size} in `{name}`")
-            first.setdefault(d, name)
-        expected = _declared(dtype, dims)
-        if dtype == "bool":
-            a = a if a.dtype == jnp.bool_ else a != 0
-        elif dtype == "i32":
-            if not (jnp.issubdtype(a.dtype, jnp.integer) or a.dtype == jnp.bool_):
-                raise TypeError(f"input `{name}` holds {a.dtype}, but {fn} declares {expected}: pass integers")
-            a = a.astype(jnp.int32)
-        else:
-            a = a.astype(F if dtype == "f32" else jnp.float64)
-            if err is not None:
-                err.append((~jnp.isfinite(a), a, dims,
-                            f"input `{name}` has a non-finite value ({{value}}) at {{at}}; expected {expected}", ValueError))
-        out.append(a)
-    return F, None, sizes, err, out
+def _cast(a, dtype):
+    return a.astype(dtype)
 
 
-def _knob(fn, name, dtype, v, F):
-    """A knob (a hyper-parameter set per call) as a 0-d array; an integer knob must hold an integer."""
-    if jnp.ndim(v) != 0:
-        raise ValueError(f"knob `{name}` of {fn} is a scalar, not an array of shape {list(jnp.shape(v))}")
-    if dtype == "i32" and not _traced(v) and v != int(v):
-        raise ValueError(f"knob `{name}` of {fn} is an integer (i32), not {v}")
-    return jnp.asarray(v, dtype=F if dtype == "f32" else jnp.float64 if dtype == "f64" else jnp.int32 if dtype == "i32" else jnp.bool_)
+def _integral(a):
+    return jnp.issubdtype(a.dtype, jnp.integer) or a.dtype == jnp.bool_
 
 
-def _fixed(fn, name, value, compiled):
-    """A hyper-parameter a compile-time attribute needs keeps the value it was emitted with."""
-    if value != compiled:
-        raise ValueError(f"{fn}: `{name}` is fixed at {compiled} in this module, since rlo needs it when compiling; "
-                         f"emit the module again with rlo compile --set {name}={value}")
+def _finite(a):
+    return jnp.isfinite(a)
 
 
-def _rename(sizes, source, target):
-    if sizes.setdefault(target, sizes[source]) != sizes[source]:
-        raise ValueError(f"dimension {target} is {sizes[target]} but the rename {source} -> {target} gives it size {sizes[source]}")
+def _failed(masks):
+    return [bool(jnp.any(m)) for m in masks]
 
 
-def _show(v):
-    return {math.inf: "Infinity", -math.inf: "-Infinity"}.get(v, "NaN" if v != v else str(v))
+def _first(bad):
+    return int(jnp.flatnonzero(bad)[0])
 
 
-def _done(err):
-    """Raises the first check that failed, with rlo's wording."""
-    for bad, values, dims, message, kind in err or ():
-        if bool(jnp.any(bad)):
-            i = int(jnp.flatnonzero(bad)[0])
-            at = [f"{d}={int(k)}" for d, k in zip(dims or (), jnp.unravel_index(i, jnp.shape(bad)))]
-            raise kind(message.format(value=_show(jnp.ravel(values)[i].item()), at="[" + ", ".join(at) + "]"))
+def _scalar(v, dtype, dev):
+    return jnp.asarray(v, dtype=dtype)
+
+
+def _array(values, dtype, dev):
+    return jnp.asarray(values, dtype)
 
 
 def _out(x):
@@ -142,12 +85,6 @@ def _to_i32(x):
     top = 2147483647.0 if x.dtype == jnp.float64 else 2147483520.0
     inside = jnp.clip(jnp.nan_to_num(x, nan=0.0), -2147483648.0, top).astype(jnp.int32)
     return jnp.where(x >= 2147483647.0, jnp.int32(2147483647), inside)
-
-
-def _check_index(err, index, n, dim):
-    if err is not None and not _traced(index):
-        err.append(((index < 0) | (index >= n), index, None,
-                    f"index {{value}} is out of range for dimension {dim} of size {n}", IndexError))
 
 
 def _gather(x, index, n, dim, err):

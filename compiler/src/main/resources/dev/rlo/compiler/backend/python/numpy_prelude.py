@@ -1,17 +1,6 @@
-# ---- the prelude: what every rlo module for NumPy starts with (spec/python.md) ------------------
+# ---- NumPy: arrays and typed scalars; every check runs
 
-Result = collections.namedtuple("Result", "loss reports")
-Result.__doc__ = "An objective's 0-d loss and its reports."
-LossAndGrads = collections.namedtuple("LossAndGrads", "loss reports grads")
-LossAndGrads.__doc__ = "An objective's loss, reports and gradients (by input name), all computed by rlo's rules."
-
-
-def group_ids(uids):
-    """Dense i32 group ids, 0, 1, ... in order of first appearance, for uids (strings or integers, as
-    verl's `index`): the keys a grouped reduction (`by:`) takes."""
-    seen = {}
-    ids = [seen.setdefault(u, len(seen)) for u in (uids.tolist() if hasattr(uids, "tolist") else uids)]
-    return np.asarray(ids, np.int32)
+_F32, _F64, _I32, _I64, _BOOL = np.float32, np.float64, np.int32, np.int64, np.bool_
 
 
 def _quiet(f):
@@ -23,87 +12,44 @@ def _quiet(f):
     return quiet
 
 
-def _declared(dtype, dims):
-    return dtype + ("[" + ",".join(dims) + "]" if dims else "")
+def _checking(arrays):
+    return True
 
 
-def _bind(fn, spec, args, check):
-    """The inputs as arrays in their declared dtypes, and each dimension's size.
-
-    Floats compute in _F: float64 when an f32 input is given as float64, else
-    float32. A bool input takes any dtype (nonzero is true), an i32 input any integer dtype. Knobs
-    become typed scalars. The list returned last collects the checks that read values (None when
-    check is off); _done runs them.
-    """
-    given = []
-    for (name, dtype, dims), a in zip(spec, args):
-        if a is None:
-            raise TypeError(f"missing input `{name}`: expected {_declared(dtype, dims)}")
-        given.append(a if dims is None else np.asarray(a))
-    F = np.float64 if any(a.dtype == np.float64 for (_, dtype, dims), a in zip(spec, given) if dtype == "f32" and dims is not None) else np.float32
-    sizes, first, err, out = {}, {}, [] if check else None, []
-    for (name, dtype, dims), a in zip(spec, given):
-        if dims is None:
-            out.append(_knob(fn, name, dtype, a, F))
-            continue
-        if a.ndim != len(dims):
-            raise ValueError(f"input `{name}` has shape {list(a.shape)}, but {fn} declares {_declared(dtype, dims)}: "
-                             f"expected {len(dims)} axes ({', '.join(dims)}), in that order")
-        for d, size in zip(dims, a.shape):
-            if sizes.setdefault(d, size) != size:
-                raise ValueError(f"dimension {d} is {sizes[d]} in `{first[d]}` but {size} in `{name}`")
-            first.setdefault(d, name)
-        expected = _declared(dtype, dims)
-        if dtype == "bool":
-            a = a if a.dtype == np.bool_ else a != 0
-        elif dtype == "i32":
-            if a.dtype.kind not in "iub":
-                raise TypeError(f"input `{name}` holds {a.dtype}, but {fn} declares {expected}: pass integers")
-            if err is not None:
-                err.append(((a < -2147483648) | (a > 2147483647), a, dims,
-                            f"input `{name}` has the value {{value}}, which is not an i32, at {{at}}; expected {expected}", ValueError))
-            a = a.astype(np.int32)
-        else:
-            a = a.astype(F if dtype == "f32" else np.float64)
-            if err is not None:
-                err.append((~np.isfinite(a), a, dims,
-                            f"input `{name}` has a non-finite value ({{value}}) at {{at}}; expected {expected}", ValueError))
-        out.append(a)
-    return F, None, sizes, err, out
+def _device(args):
+    return None
 
 
-def _knob(fn, name, dtype, v, F):
-    """A knob (a hyper-parameter set per call) as a typed scalar; an integer knob must hold an integer."""
-    if np.ndim(v) != 0:
-        raise ValueError(f"knob `{name}` of {fn} is a scalar, not an array of shape {list(np.shape(v))}")
-    if dtype == "i32" and v != int(v):
-        raise ValueError(f"knob `{name}` of {fn} is an integer (i32), not {v}")
-    return F(v) if dtype == "f32" else np.float64(v) if dtype == "f64" else np.int32(v) if dtype == "i32" else np.bool_(v)
+def _asarray(name, a, dev):
+    return np.asarray(a)
 
 
-def _fixed(fn, name, value, compiled):
-    """A hyper-parameter a compile-time attribute needs keeps the value it was emitted with."""
-    if value != compiled:
-        raise ValueError(f"{fn}: `{name}` is fixed at {compiled} in this module, since rlo needs it when compiling; "
-                         f"emit the module again with rlo compile --set {name}={value}")
+def _cast(a, dtype):
+    return a.astype(dtype)
 
 
-def _rename(sizes, source, target):
-    if sizes.setdefault(target, sizes[source]) != sizes[source]:
-        raise ValueError(f"dimension {target} is {sizes[target]} but the rename {source} -> {target} gives it size {sizes[source]}")
+def _integral(a):
+    return a.dtype.kind in "iub"
 
 
-def _show(v):
-    return {math.inf: "Infinity", -math.inf: "-Infinity"}.get(v, "NaN" if v != v else str(v))
+def _finite(a):
+    return np.isfinite(a)
 
 
-def _done(err):
-    """Raises the first check that failed, with rlo's wording."""
-    for bad, values, dims, message, kind in err or ():
-        if np.any(bad):
-            i = int(np.flatnonzero(bad)[0])
-            at = [f"{d}={k}" for d, k in zip(dims or (), np.unravel_index(i, np.shape(bad)))]
-            raise kind(message.format(value=_show(np.ravel(values)[i].item()), at="[" + ", ".join(at) + "]"))
+def _failed(masks):
+    return [bool(np.any(m)) for m in masks]
+
+
+def _first(bad):
+    return int(np.flatnonzero(bad)[0])
+
+
+def _scalar(v, dtype, dev):
+    return dtype(v)
+
+
+def _array(values, dtype, dev):
+    return np.asarray(values, dtype)
 
 
 def _out(x):
@@ -164,12 +110,6 @@ def _logsumexp(x, axes):
 def _to_i32(x):
     """A float cast to i32: toward zero, NaN to 0, saturating at the ends of the range."""
     return np.clip(np.nan_to_num(np.asarray(x, np.float64), nan=0.0), -2147483648.0, 2147483647.0).astype(np.int32)
-
-
-def _check_index(err, index, n, dim):
-    if err is not None:
-        err.append(((index < 0) | (index >= n), index, None,
-                    f"index {{value}} is out of range for dimension {dim} of size {n}", IndexError))
 
 
 def _gather(x, index, n, dim, err):

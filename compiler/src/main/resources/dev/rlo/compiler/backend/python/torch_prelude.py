@@ -1,20 +1,9 @@
-# ---- the prelude: what every rlo module for PyTorch starts with (spec/python.md) ----------------
+# ---- PyTorch: tensors on the inputs' device; checks need a host sync, skipped while torch.compile traces
 
-Result = collections.namedtuple("Result", "loss reports")
-Result.__doc__ = "An objective's 0-d loss, carrying rlo's gradient into autograd, and its reports (detached)."
-LossAndGrads = collections.namedtuple("LossAndGrads", "loss reports grads")
-LossAndGrads.__doc__ = "An objective's loss, reports and gradients (by input name), all computed by rlo's rules."
+_F32, _F64, _I32, _I64, _BOOL = torch.float32, torch.float64, torch.int32, torch.int64, torch.bool
 
 
-def group_ids(uids, device=None):
-    """Dense i32 group ids, 0, 1, ... in order of first appearance, for uids (strings or integers, as
-    verl's `index`): the keys a grouped reduction (`by:`) takes."""
-    seen = {}
-    ids = [seen.setdefault(u, len(seen)) for u in (uids.tolist() if hasattr(uids, "tolist") else uids)]
-    return torch.tensor(ids, dtype=torch.int32, device=device)
-
-
-def _eager():
+def _checking(arrays):
     """False while torch.compile traces: the checks that read values (a host sync) are skipped then."""
     compiler = getattr(torch, "compiler", None)
     if compiler is not None and hasattr(compiler, "is_compiling"):
@@ -23,103 +12,44 @@ def _eager():
     return dynamo is None or not dynamo.is_compiling()
 
 
-def _declared(dtype, dims):
-    return dtype + ("[" + ",".join(dims) + "]" if dims else "")
+def _device(args):
+    return next((a.device for a in args if isinstance(a, torch.Tensor)), torch.device("cpu"))
 
 
-def _bind(fn, spec, args, check):
-    """The inputs as tensors on one device in their declared dtypes, and each dimension's size.
-
-    Floats compute in _F: float64 when an f32 input is given as float64, else
-    float32 (bf16 and f16 inputs are upcast). A bool input takes any dtype (nonzero is true), an i32
-    input any integer dtype. Knobs become 0-d tensors. The list returned last collects the checks
-    that read values (None when check is off or torch.compile traces); _done runs them.
-    """
-    dev = next((a.device for a in args if isinstance(a, torch.Tensor)), torch.device("cpu"))
-    given = []
-    for (name, dtype, dims), a in zip(spec, args):
-        if a is None:
-            raise TypeError(f"missing input `{name}`: expected {_declared(dtype, dims)}")
-        given.append(a if isinstance(a, torch.Tensor) or dims is None else torch.as_tensor(a, device=dev))
-    F = torch.float64 if any(a.dtype == torch.float64 for (_, dtype, dims), a in zip(spec, given) if dtype == "f32" and dims is not None) else torch.float32
-    sizes, first, err, out = {}, {}, [] if check and _eager() else None, []
-    for (name, dtype, dims), a in zip(spec, given):
-        if dims is None:
-            out.append(_knob(fn, name, dtype, a, F, dev))
-            continue
-        if a.dim() != len(dims):
-            raise ValueError(f"input `{name}` has shape {list(a.shape)}, but {fn} declares {_declared(dtype, dims)}: "
-                             f"expected {len(dims)} axes ({', '.join(dims)}), in that order")
-        if a.device != dev:
-            raise ValueError(f"input `{name}` is on {a.device}, but the first tensor input is on {dev}")
-        for d, size in zip(dims, a.shape):
-            if sizes.setdefault(d, size) != size:
-                raise ValueError(f"dimension {d} is {sizes[d]} in `{first[d]}` but {size} in `{name}`")
-            first.setdefault(d, name)
-        expected = _declared(dtype, dims)
-        if dtype == "bool":
-            a = a if a.dtype == torch.bool else a != 0
-        elif dtype == "i32":
-            if a.is_floating_point() or a.is_complex():
-                raise TypeError(f"input `{name}` holds {a.dtype}, but {fn} declares {expected}: pass integers")
-            if err is not None and a.dtype == torch.int64:
-                err.append(((a < -2147483648) | (a > 2147483647), a, dims,
-                            f"input `{name}` has the value {{value}}, which is not an i32, at {{at}}; expected {expected}", ValueError))
-            a = a.to(torch.int32)
-        else:
-            a = a.to(F if dtype == "f32" else torch.float64)
-            if err is not None:
-                err.append((~torch.isfinite(a), a, dims,
-                            f"input `{name}` has a non-finite value ({{value}}) at {{at}}; expected {expected}", ValueError))
-        out.append(a)
-    return F, dev, sizes, err, out
+def _asarray(name, a, dev):
+    if not isinstance(a, torch.Tensor):
+        return torch.as_tensor(a, device=dev)
+    if a.device != dev:
+        raise ValueError(f"input `{name}` is on {a.device}, but the first tensor input is on {dev}")
+    return a
 
 
-def _knob(fn, name, dtype, v, F, dev):
-    """A knob (a hyper-parameter set per call) as a 0-d tensor; an integer knob must hold an integer."""
-    dt = F if dtype == "f32" else torch.float64 if dtype == "f64" else torch.int32 if dtype == "i32" else torch.bool
-    if isinstance(v, torch.Tensor):
-        if v.dim() != 0:
-            raise ValueError(f"knob `{name}` of {fn} is a scalar, not a tensor of shape {list(v.shape)}")
-        return v.to(device=dev, dtype=dt)
-    if dtype == "i32" and v != int(v):
-        raise ValueError(f"knob `{name}` of {fn} is an integer (i32), not {v}")
-    return torch.full((), v, dtype=dt, device=dev)
+def _cast(a, dtype):
+    return a.to(dtype)
 
 
-def _fixed(fn, name, value, compiled):
-    """A hyper-parameter a compile-time attribute needs keeps the value it was emitted with."""
-    if value != compiled:
-        raise ValueError(f"{fn}: `{name}` is fixed at {compiled} in this module, since rlo needs it when compiling; "
-                         f"emit the module again with rlo compile --set {name}={value}")
+def _integral(a):
+    return not (a.is_floating_point() or a.is_complex())
 
 
-def _rename(sizes, source, target):
-    if sizes.setdefault(target, sizes[source]) != sizes[source]:
-        raise ValueError(f"dimension {target} is {sizes[target]} but the rename {source} -> {target} gives it size {sizes[source]}")
+def _finite(a):
+    return torch.isfinite(a)
 
 
-def _show(v):
-    return {math.inf: "Infinity", -math.inf: "-Infinity"}.get(v, "NaN" if v != v else str(v))
+def _failed(masks):
+    return torch.stack([m.any() for m in masks]).tolist()       # one host sync for all the checks
 
 
-def _done(err):
-    """Raises the first check that failed, with rlo's wording; one host sync for all of them."""
-    if not err:
-        return
-    for failed, (bad, values, dims, message, kind) in zip(torch.stack([c[0].any() for c in err]).tolist(), err):
-        if failed:
-            i = int(bad.reshape(-1).nonzero()[0])
-            at = [f"{d}={k}" for d, k in zip(dims or (), _unravel(i, bad.shape))]
-            raise kind(message.format(value=_show(values.reshape(-1)[i].item()), at="[" + ", ".join(at) + "]"))
+def _first(bad):
+    return int(bad.reshape(-1).nonzero()[0])
 
 
-def _unravel(i, shape):
-    out = []
-    for n in reversed(shape):
-        out.append(i % n)
-        i //= n
-    return out[::-1]
+def _scalar(v, dtype, dev):
+    return v.to(device=dev, dtype=dtype) if isinstance(v, torch.Tensor) else torch.full((), v, dtype=dtype, device=dev)
+
+
+def _array(values, dtype, dev):
+    return torch.tensor(values, dtype=dtype, device=dev)
 
 
 def _out(x):
@@ -169,12 +99,6 @@ def _polygamma(k, x):
 def _to_i32(x):
     """A float cast to i32: toward zero, NaN to 0, saturating at the ends of the range."""
     return torch.nan_to_num(x.double(), nan=0.0).clamp(-2147483648.0, 2147483647.0).to(torch.int32)
-
-
-def _check_index(err, index, n, dim):
-    if err is not None:
-        err.append(((index < 0) | (index >= n), index, None,
-                    f"index {{value}} is out of range for dimension {dim} of size {n}", IndexError))
 
 
 def _gather(x, index, n, dim, err):
