@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * A Python array library that emitted modules are written for: PyTorch, JAX or NumPy. The
@@ -78,7 +79,9 @@ abstract sealed class ArrayDialect permits TorchDialect, NumpyLike {
     abstract String row(Node n, ArrayEmitter.Row r);
 
     /** The public function of a fn: its body, under its signature and docstring. */
-    abstract String fn(Signature s, String body);
+    String fn(Signature s, String body) {
+        return "def " + s.name() + "(" + s.parameters() + "):\n" + s.doc() + s.fixedChecks() + body;
+    }
 
     /** The public function (and what backs it) of an objective whose body returns loss, reports and gradients. */
     abstract String objective(Signature s, String body);
@@ -103,6 +106,45 @@ abstract sealed class ArrayDialect permits TorchDialect, NumpyLike {
         String arguments() {
             return String.join(", ", body) + (body.isEmpty() ? "check" : ", check");
         }
+
+        /** The gradients an autodiff rule saves, from the body's {@code grads}: {@code grads["x"], grads["y"]}. */
+        String savedGrads() {
+            return grads.stream().map(g -> "grads[\"" + g + "\"]").collect(Collectors.joining(", "));
+        }
+
+        /** One cotangent per body argument: the saved gradient scaled by the loss's, or None. */
+        String scaledGrads() {
+            return body.stream().map(p -> grads.contains(p) ? "_scaled(grad_loss, saved[" + grads.indexOf(p) + "])" : "None")
+                    .collect(Collectors.joining(", "));
+        }
+    }
+
+    // ---- what every dialect writes alike --------------------------------------------------------
+
+    /** The ops every dialect writes as Python operators (arithmetic, comparisons, and, or, -, ~); null for the others. */
+    static String operator(Node n, ArrayEmitter.Row r) {
+        String op = switch (n.op()) {
+            case ADD -> "+";
+            case SUB -> "-";
+            case MUL -> "*";
+            case DIV -> "/";
+            case POW -> "**";
+            case LT -> "<";
+            case LE -> "<=";
+            case GT -> ">";
+            case GE -> ">=";
+            case EQ -> "==";
+            case NE -> "!=";
+            case AND -> "&";
+            case OR -> "|";
+            case NEG -> "-";
+            case NOT -> "~";
+            default -> null;
+        };
+        if (op == null) {
+            return null;
+        }
+        return n.inputs().size() == 1 ? op + r.x(0) : "(" + r.x(0) + " " + op + " " + r.x(1) + ")";
     }
 
     // ---- shared spelling ------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 package dev.rlo.compiler.backend.python;
 
 import dev.rlo.compiler.ast.DType;
-import java.util.stream.Collectors;
 
 /**
  * JAX: an objective is a {@code jax.custom_vjp} whose forward runs the body (loss, reports and
@@ -57,19 +56,9 @@ final class JaxDialect extends NumpyLike {
     }
 
     @Override
-    String fn(Signature s, String body) {
-        return "def " + s.name() + "(" + s.parameters() + "):\n" + s.doc() + s.fixedChecks() + body;
-    }
-
-    @Override
     String objective(Signature s, String body) {
         String name = s.name();
         String inputs = String.join(", ", s.body());
-        String saved = s.grads().stream().map(g -> "grads[\"" + g + "\"]").collect(Collectors.joining(", "));
-        StringBuilder back = new StringBuilder();
-        for (String p : s.body()) {
-            back.append(s.grads().contains(p) ? "_scaled(grad_loss, saved[" + s.grads().indexOf(p) + "])" : "None").append(", ");
-        }
         return "def _" + name + "_body(" + s.arguments() + "):\n" + body + "\n\n"
                 + "@functools.partial(jax.custom_vjp, nondiff_argnums=(0,))\n"
                 + "def _" + name + "_vjp(check, " + inputs + "):\n"
@@ -77,10 +66,10 @@ final class JaxDialect extends NumpyLike {
                 + "    return loss, reports\n\n\n"
                 + "def _" + name + "_fwd(check, " + inputs + "):\n"
                 + "    loss, reports, grads = _" + name + "_body(" + s.arguments() + ")\n"
-                + "    return (loss, reports), (" + saved + (s.grads().size() == 1 ? "," : "") + ")\n\n\n"
+                + "    return (loss, reports), (" + s.savedGrads() + (s.grads().size() == 1 ? "," : "") + ")\n\n\n"
                 + "def _" + name + "_bwd(check, saved, cotangents):\n"
                 + "    grad_loss = cotangents[0]\n"
-                + "    return (" + back.toString().replaceAll(", $", s.body().size() == 1 ? "," : "") + ")\n\n\n"
+                + "    return (" + s.scaledGrads() + (s.body().size() == 1 ? "," : "") + ")\n\n\n"
                 + "_" + name + "_vjp.defvjp(_" + name + "_fwd, _" + name + "_bwd)\n\n\n"
                 + "def " + name + "(" + s.parameters() + "):\n" + s.doc() + s.fixedChecks()
                 + "    return Result(*_" + name + "_vjp(check, " + inputs + "))\n\n\n"

@@ -56,8 +56,6 @@ abstract sealed class NumpyLike extends ArrayDialect permits NumpyDialect, JaxDi
         DType d = n.type().dtype();
         String m = m();
         return switch (n.op()) {
-            case NEG -> "-" + r.x(0);
-            case NOT -> "~" + r.x(0);
             case ABS -> m + ".abs(" + r.x(0) + ")";
             case SIGN -> m + ".sign(" + r.x(0) + ")";
             case EXP -> m + ".exp(" + r.x(0) + ")";
@@ -74,21 +72,8 @@ abstract sealed class NumpyLike extends ArrayDialect permits NumpyDialect, JaxDi
             case POLYGAMMA -> "_polygamma(" + n.attrs(Attrs.Order.class).n() + ", " + r.x(0) + ")";
             case CAST -> d == DType.BOOL ? "(" + r.x(0) + " != 0)" : d == DType.I32 && r.in(0).isFloat() ? "_to_i32(" + r.x(0) + ")"
                     : r.x(0) + ".astype(" + dtype(d) + ")";
-            case ADD -> "(" + r.x(0) + " + " + r.x(1) + ")";
-            case SUB -> "(" + r.x(0) + " - " + r.x(1) + ")";
-            case MUL -> "(" + r.x(0) + " * " + r.x(1) + ")";
-            case DIV -> "(" + r.x(0) + " / " + r.x(1) + ")";
-            case POW -> "(" + r.x(0) + " ** " + r.x(1) + ")";
             case MIN -> d == DType.BOOL ? "(" + r.x(0) + " & " + r.x(1) + ")" : m + ".minimum(" + r.x(0) + ", " + r.x(1) + ")";
             case MAX -> d == DType.BOOL ? "(" + r.x(0) + " | " + r.x(1) + ")" : m + ".maximum(" + r.x(0) + ", " + r.x(1) + ")";
-            case LT -> "(" + r.x(0) + " < " + r.x(1) + ")";
-            case LE -> "(" + r.x(0) + " <= " + r.x(1) + ")";
-            case GT -> "(" + r.x(0) + " > " + r.x(1) + ")";
-            case GE -> "(" + r.x(0) + " >= " + r.x(1) + ")";
-            case EQ -> "(" + r.x(0) + " == " + r.x(1) + ")";
-            case NE -> "(" + r.x(0) + " != " + r.x(1) + ")";
-            case AND -> "(" + r.x(0) + " & " + r.x(1) + ")";
-            case OR -> "(" + r.x(0) + " | " + r.x(1) + ")";
             case WHERE -> m + ".where(" + r.x(0) + ", " + (r.literal(2) ? r.array(1) : r.x(1)) + ", " + r.x(2) + ")";
             case CLIP -> m + ".minimum(" + m + ".maximum(" + r.array(0) + ", " + r.x(1) + "), " + r.x(2) + ")";
             case SUM -> d.isFloat() ? floatSum(r.v(0), axes(n, r)) + ".astype(" + dtype(d) + ")" : m + ".sum(" + r.v(0) + ", axis=" + axes(n, r) + ").astype(" + dtype(d) + ")";
@@ -100,7 +85,7 @@ abstract sealed class NumpyLike extends ArrayDialect permits NumpyDialect, JaxDi
             case ARGMIN -> m + ".argmin(" + r.v(0) + ", axis=" + r.axis(n.attrs(Attrs.Dim.class).dim()) + ").astype(" + m + ".int32)";
             case IOTA -> m + ".arange(" + ArrayEmitter.size(n.attrs(Attrs.Dim.class).dim()) + ", dtype=" + m + ".int32)";
             case SIZE -> m + ".asarray(" + ArrayEmitter.size(n.attrs(Attrs.Dim.class).dim()) + ", dtype=" + m + ".int32)";
-            default -> throw new IllegalStateException(n.op() + " has no " + name() + " row");
+            default -> operator(n, r);
         };
     }
 

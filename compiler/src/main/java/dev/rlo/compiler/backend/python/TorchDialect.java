@@ -71,8 +71,6 @@ final class TorchDialect extends ArrayDialect {
     String row(Node n, ArrayEmitter.Row r) {
         DType d = n.type().dtype();
         return switch (n.op()) {
-            case NEG -> "-" + r.x(0);
-            case NOT -> "~" + r.x(0);
             case ABS -> "torch.abs(" + r.x(0) + ")";
             case SIGN -> d.isFloat() ? "_sign(" + r.x(0) + ")" : "torch.sign(" + r.x(0) + ")";
             case EXP -> "torch.exp(" + r.x(0) + ")";
@@ -88,21 +86,8 @@ final class TorchDialect extends ArrayDialect {
             case LGAMMA -> "_lgamma(" + r.x(0) + ")";
             case POLYGAMMA -> "_polygamma(" + n.attrs(Attrs.Order.class).n() + ", " + r.x(0) + ")";
             case CAST -> cast(r.x(0), r.in(0), d);
-            case ADD -> "(" + r.x(0) + " + " + r.x(1) + ")";
-            case SUB -> "(" + r.x(0) + " - " + r.x(1) + ")";
-            case MUL -> "(" + r.x(0) + " * " + r.x(1) + ")";
-            case DIV -> "(" + r.x(0) + " / " + r.x(1) + ")";
-            case POW -> "(" + r.x(0) + " ** " + r.x(1) + ")";
             case MIN -> extremum(r, d, "&", "max", "torch.minimum");
             case MAX -> extremum(r, d, "|", "min", "torch.maximum");
-            case LT -> "(" + r.x(0) + " < " + r.x(1) + ")";
-            case LE -> "(" + r.x(0) + " <= " + r.x(1) + ")";
-            case GT -> "(" + r.x(0) + " > " + r.x(1) + ")";
-            case GE -> "(" + r.x(0) + " >= " + r.x(1) + ")";
-            case EQ -> "(" + r.x(0) + " == " + r.x(1) + ")";
-            case NE -> "(" + r.x(0) + " != " + r.x(1) + ")";
-            case AND -> "(" + r.x(0) + " & " + r.x(1) + ")";
-            case OR -> "(" + r.x(0) + " | " + r.x(1) + ")";
             case WHERE -> "torch.where(" + r.x(0) + ", " + (r.literal(2) ? r.array(1) : r.x(1)) + ", " + r.x(2) + ")";
             case CLIP -> r.literal(1) && r.literal(2) ? "torch.clamp(" + r.array(0) + ", " + r.x(1) + ", " + r.x(2) + ")"
                     : "torch.clamp(" + r.array(0) + ", " + r.array(1) + ", " + r.array(2) + ")";
@@ -116,7 +101,7 @@ final class TorchDialect extends ArrayDialect {
             case ARGMIN -> "torch.argmin(" + comparable(r, r.in(0)) + ", dim=" + r.axis(n.attrs(Attrs.Dim.class).dim()) + ").to(torch.int32)";
             case IOTA -> "torch.arange(" + ArrayEmitter.size(n.attrs(Attrs.Dim.class).dim()) + ", dtype=torch.int32, device=_dev)";
             case SIZE -> "torch.full((), " + ArrayEmitter.size(n.attrs(Attrs.Dim.class).dim()) + ", dtype=torch.int32, device=_dev)";
-            default -> throw new IllegalStateException(n.op() + " has no torch row");
+            default -> operator(n, r);
         };
     }
 
@@ -157,19 +142,9 @@ final class TorchDialect extends ArrayDialect {
     // ---- wrappers -------------------------------------------------------------------------------
 
     @Override
-    String fn(Signature s, String body) {
-        return "def " + s.name() + "(" + s.parameters() + "):\n" + s.doc() + s.fixedChecks() + body;
-    }
-
-    @Override
     String objective(Signature s, String body) {
         String name = s.name();
         String args = s.arguments();
-        String grads = s.grads().stream().map(g -> "grads[\"" + g + "\"]").collect(Collectors.joining(", "));
-        StringBuilder back = new StringBuilder();
-        for (String p : s.body()) {
-            back.append(s.grads().contains(p) ? "_scaled(grad_loss, saved[" + s.grads().indexOf(p) + "]), " : "None, ");
-        }
         String reports = s.reports().stream().map(r -> "\"" + r + "\"").collect(Collectors.joining(", "));
         return "def _" + name + "_body(" + args + "):\n" + body + "\n\n"
                 + "class _" + name + "_function(torch.autograd.Function):\n"
@@ -177,13 +152,13 @@ final class TorchDialect extends ArrayDialect {
                 + "    @staticmethod\n"
                 + "    def forward(ctx, " + args + "):\n"
                 + "        loss, reports, grads = _" + name + "_body(" + args + ")\n"
-                + "        ctx.save_for_backward(" + grads + (s.grads().size() == 1 ? "," : "") + ")\n"
+                + "        ctx.save_for_backward(" + s.savedGrads() + (s.grads().size() == 1 ? "," : "") + ")\n"
                 + "        ctx.mark_non_differentiable(*reports.values())\n"
                 + "        return (loss, *reports.values())\n\n"
                 + "    @staticmethod\n"
                 + "    def backward(ctx, grad_loss, *grad_reports):\n"
                 + "        saved = ctx.saved_tensors\n"
-                + "        return " + back + "None\n\n\n"
+                + "        return " + s.scaledGrads() + ", None\n\n\n"
                 + "def " + name + "(" + s.parameters() + "):\n" + s.doc() + s.fixedChecks()
                 + "    loss, *reports = _" + name + "_function.apply(" + args + ")\n"
                 + "    return Result(loss, dict(zip((" + reports + (s.reports().size() == 1 ? "," : "") + "), reports)))\n\n\n"
