@@ -26,7 +26,7 @@ public class CompileMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.basedir}/src/main/rlo", property = "rlo.sourceDirectory")
     File sourceDirectory;
 
-    /** What to write per objective: ir, plan, java, opencl or cuda. */
+    /** What to write per fn and objective: ir, plan, java, opencl or cuda. */
     @Parameter(defaultValue = "plan", property = "rlo.emit")
     String emit;
 
