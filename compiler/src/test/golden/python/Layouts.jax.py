@@ -4,8 +4,8 @@
         -> Result(loss: f32, reports: {best: i32}); layouts.loss_and_grads(...) adds grads: {x: f32[A,B]}
 
 An input's axes are its declared dimensions, in order; sizes bind by name across inputs. Floats
-compute in f32, or in f64 when a float input is f64. Hyper-parameters are keyword arguments
-(knobs); check=False skips the checks that read values. See rlo's spec/python.md.
+compute in f32, or in f64 when an f32 input is given as f64. Hyper-parameters are keyword
+arguments (knobs); check=False skips the checks that read values. See rlo's spec/python.md.
 """
 import collections
 import math

@@ -58,8 +58,8 @@ public final class PythonModule {
                     .append(returns(c)).append('\n');
         }
         s.append("\nAn input's axes are its declared dimensions, in order; sizes bind by name across inputs. Floats\n"
-                + "compute in f32, or in f64 when a float input is f64. Hyper-parameters are keyword arguments\n"
-                + "(knobs); check=False skips the checks that read values. See rlo's spec/python.md.\n\"\"\"\n");
+                + "compute in f32, or in f64 when an f32 input is given as f64. Hyper-parameters are keyword\n"
+                + "arguments (knobs); check=False skips the checks that read values. See rlo's spec/python.md.\n\"\"\"\n");
         s.append("import collections\nimport math\n\n").append(d.imports()).append("\n\n").append(d.prelude());
         for (Callable c : callables) {
             s.append("\n\n# ---- ").append(c.name()).append(": ").append(c.objective() ? "objective" : "fn").append(' ')
