@@ -52,8 +52,10 @@ def _bind(fn, spec, args, check):
         if a is None:
             raise TypeError(f"missing input `{name}`: expected {_declared(dtype, dims)}")
         given.append(a if dims is None else _asarray(name, a, dev))
-    f64 = any(a.dtype == _F64 for (_, dtype, dims), a in zip(spec, given) if dtype == "f32" and dims is not None)
-    F = _F64 if f64 else _F32
+    F = _F32
+    for (_, dtype, dims), a in zip(spec, given):
+        if dtype == "f32" and dims is not None and a.dtype == _F64:
+            F = _F64
     sizes, first, err, out = {}, {}, [] if check and _checking(given) else None, []
     for (name, dtype, dims), a in zip(spec, given):
         if dims is None:

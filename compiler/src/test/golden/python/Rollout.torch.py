@@ -51,8 +51,10 @@ def _bind(fn, spec, args, check):
         if a is None:
             raise TypeError(f"missing input `{name}`: expected {_declared(dtype, dims)}")
         given.append(a if dims is None else _asarray(name, a, dev))
-    f64 = any(a.dtype == _F64 for (_, dtype, dims), a in zip(spec, given) if dtype == "f32" and dims is not None)
-    F = _F64 if f64 else _F32
+    F = _F32
+    for (_, dtype, dims), a in zip(spec, given):
+        if dtype == "f32" and dims is not None and a.dtype == _F64:
+            F = _F64
     sizes, first, err, out = {}, {}, [] if check and _checking(given) else None, []
     for (name, dtype, dims), a in zip(spec, given):
         if dims is None:
@@ -153,7 +155,10 @@ def _checking(arrays):
 
 
 def _device(args):
-    return next((a.device for a in args if isinstance(a, torch.Tensor)), torch.device("cpu"))
+    for a in args:
+        if isinstance(a, torch.Tensor):
+            return a.device
+    return torch.device("cpu")
 
 
 def _asarray(name, a, dev):
@@ -243,11 +248,10 @@ def _to_i32(x):
 
 def _gather(x, index, n, dim, err):
     """x (gathered along its last axis) at index; the other axes broadcast by position."""
-    shape = torch.broadcast_shapes(x.shape[:-1], index.shape)
-    index = index.expand(shape)
+    rest, index = torch.broadcast_tensors(x[..., 0], index)
     _check_index(err, index, n, dim)
     index = index.clamp(0, max(n - 1, 0)).long().unsqueeze(-1)
-    return torch.gather(x.expand(*shape, x.shape[-1]), -1, index).squeeze(-1)
+    return torch.gather(x.expand(*rest.shape, n), -1, index).squeeze(-1)
 
 
 def _scatter_add(g, index, k, n, dim, err):
