@@ -6,8 +6,9 @@ CASES.json lists cases: {"module": path, "function": name, "objective": bool, "k
 "inputs": [[name, file.npy, declared dtype, grad]], "out": dir}. A fn's case writes DIR/result.npy; an
 objective's writes loss.npy, report_NAME.npy and grad_NAME.npy from loss_and_grads, and for torch
 autograd_NAME.npy too: the gradient out.loss.backward() leaves on each grad input. Bool inputs go to
-torch as int64 masks and i32 inputs as int64 (as TRL and CleanRL pass them). A case that raises writes
-DIR/error.txt with the traceback instead; the script itself always finishes.
+torch as int64 masks and i32 inputs as int64 (as TRL and CleanRL pass them), on the device
+RLO_TEST_DEVICE names (default cpu; cuda on a GPU machine). A case that raises writes DIR/error.txt
+with the traceback instead; the script itself always finishes.
 """
 import importlib.util
 import json
@@ -18,6 +19,7 @@ import traceback
 import numpy as np
 
 DIALECT = sys.argv[1]
+DEVICE = os.environ.get("RLO_TEST_DEVICE", "cpu")
 modules = {}
 
 
@@ -38,7 +40,7 @@ def argument(value, dtype, grad):
     if DIALECT == "torch":
         import torch
         t = torch.from_numpy(value)
-        t = t.to(torch.int64) if dtype in ("bool", "i32") else t
+        t = (t.to(torch.int64) if dtype in ("bool", "i32") else t).to(DEVICE)
         return t.requires_grad_(grad)
     if DIALECT == "jax":
         import jax.numpy as jnp

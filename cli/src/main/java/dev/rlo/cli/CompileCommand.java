@@ -88,6 +88,9 @@ final class CompileCommand extends ObjectiveCommand {
 
     @Override
     int run(Compiler compiler, String objective, PrintWriter out) {
+        if (python && (emit != Emit.cuda || output == null)) {
+            throw new UserError("--python goes with --emit cuda and -o DIR (it writes OBJECTIVE.cu and OBJECTIVE.py there)");
+        }
         if (PythonModule.isDialect(emit.name())) {
             if (objective != null) {
                 compiler.fnOrObjective(objective);
@@ -99,9 +102,6 @@ final class CompileCommand extends ObjectiveCommand {
             out.print(PythonModule.render(emit.name(), file.getFileName().toString(), compiler.pythonCallables(hyper, objective)));
             out.flush();
             return Main.OK;
-        }
-        if (python && (emit != Emit.cuda || output == null)) {
-            throw new UserError("--python goes with --emit cuda and -o DIR (it writes OBJECTIVE.cu and OBJECTIVE.py there)");
         }
         Graph g = compiler.graph(objective, hyper, f64(), !forward);
         if (output == null) {
