@@ -21,6 +21,16 @@ RLO_FN rlo_i64 rlo_check(const int i, const rlo_i64 n, const int dim, RLO_GLOBAL
     return 0;
 }
 
+/* a compensated sum (s, c) and its mean over n, as numerics/Sums.java */
+RLO_FN double rlo_total(const double s, const double c) {
+    return s - s == 0.0 ? s + c : s;
+}
+
+RLO_FN double rlo_mean(const double s, const double c, const double n) {
+    const double q = s / n;
+    return q - q == 0.0 ? q + (fma(-q, n, s) + c) / n : q;
+}
+
 /* whether a sorts strictly before b: NaN after everything, equal values neither */
 RLO_FN int rlo_before(const double a, const double b, const int descending) {
     if (RLO_ISNAN(a)) {
@@ -384,12 +394,13 @@ extern "C" __global__ void k2_0(float* __restrict__ b6,
     const rlo_i64 n_E = n[1];
     for (rlo_i64 i_T = part; i_T < n_T; i_T += items) {
         double acc7_0 = 0.0;
+        double acc7_1 = 0.0;
         for (rlo_i64 i_E = 0; i_E < n_E; i_E++) {
             const float v0 = b6[(i_T) * n_E + i_E];
             const float v1 = (v0 * v0);
-            acc7_0 += (double) v1;
+            { const double v_ = (double) v1, t_ = acc7_0 + v_, z_ = t_ - acc7_0; acc7_1 += (acc7_0 - (t_ - z_)) + (v_ - z_); acc7_0 = t_; }
         }
-        aux7[(part * 1 + 0) * 1 + 0] += acc7_0;
+        { const double v_ = acc7_0, t_ = aux7[(part * 1 + 0) * 2 + 0] + v_, z_ = t_ - aux7[(part * 1 + 0) * 2 + 0]; aux7[(part * 1 + 0) * 2 + 1] += (aux7[(part * 1 + 0) * 2 + 0] - (t_ - z_)) + (v_ - z_) + acc7_1; aux7[(part * 1 + 0) * 2 + 0] = t_; }
     }
 }
 
@@ -409,12 +420,15 @@ extern "C" __global__ void m7(double* __restrict__ aux7,
     for (rlo_i64 w = part; w < count * groups; w += items) {
         const rlo_i64 e = w % count;
         const rlo_i64 first = (w / count) * span;
-        double p0 = aux7[(first * count + e) * 1];
+        double p0 = aux7[(first * count + e) * 2];
+        double p1 = aux7[(first * count + e) * 2 + 1];
         for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
-            const double q0 = aux7[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux7[(s * count + e) * 2];
+            const double q1 = aux7[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        aux7[(first * count + e) * 1] = p0;
+        aux7[(first * count + e) * 2] = p0;
+        aux7[(first * count + e) * 2 + 1] = p1;
     }
 }
 
@@ -433,12 +447,14 @@ extern "C" __global__ void f7(float* __restrict__ b7,
     const rlo_i64 n_E = n[1];
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux7[e * 1];
+        double p0 = aux7[e * 2];
+        double p1 = aux7[e * 2 + 1];
         for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux7[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux7[(s * count + e) * 2];
+            const double q1 = aux7[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        b7[e] = (float) (p0 / (double) (n_T * n_E));
+        b7[e] = (float) (rlo_mean(p0, p1, (double) (n_T * n_E)));
     }
 }
 

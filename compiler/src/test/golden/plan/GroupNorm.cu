@@ -21,6 +21,16 @@ RLO_FN rlo_i64 rlo_check(const int i, const rlo_i64 n, const int dim, RLO_GLOBAL
     return 0;
 }
 
+/* a compensated sum (s, c) and its mean over n, as numerics/Sums.java */
+RLO_FN double rlo_total(const double s, const double c) {
+    return s - s == 0.0 ? s + c : s;
+}
+
+RLO_FN double rlo_mean(const double s, const double c, const double n) {
+    const double q = s / n;
+    return q - q == 0.0 ? q + (fma(-q, n, s) + c) / n : q;
+}
+
 /* whether a sorts strictly before b: NaN after everything, equal values neither */
 RLO_FN int rlo_before(const double a, const double b, const int descending) {
     if (RLO_ISNAN(a)) {
@@ -205,21 +215,24 @@ extern "C" __global__ void k0(float* __restrict__ b0,
     const rlo_i64 n_K = n[1];
     for (rlo_i64 i_G = part; i_G < n_G; i_G += items) {
         double acc2_0 = 0.0;
+        double acc2_1 = 0.0;
         for (rlo_i64 i_K = 0; i_K < n_K; i_K++) {
             const float v0 = b1[(i_G) * n_K + i_K];
-            acc2_0 += (double) v0;
+            { const double v_ = (double) v0, t_ = acc2_0 + v_, z_ = t_ - acc2_0; acc2_1 += (acc2_0 - (t_ - z_)) + (v_ - z_); acc2_0 = t_; }
         }
-        b2[i_G] = (float) (acc2_0 / (double) (n_K));
+        b2[i_G] = (float) (rlo_mean(acc2_0, acc2_1, (double) (n_K)));
         double acc3_0 = 0.0;
+        double acc3_1 = 0.0;
         for (rlo_i64 i_K = 0; i_K < n_K; i_K++) {
             const float v1 = b1[(i_G) * n_K + i_K];
             const float v2 = b2[i_G];
             const float v3 = (v1 - v2);
             const float v4 = (v3 * v3);
-            acc3_0 += (double) v4;
+            { const double v_ = (double) v4, t_ = acc3_0 + v_, z_ = t_ - acc3_0; acc3_1 += (acc3_0 - (t_ - z_)) + (v_ - z_); acc3_0 = t_; }
         }
-        b3[i_G] = (float) (acc3_0);
+        b3[i_G] = (float) (rlo_total(acc3_0, acc3_1));
         double acc4_0 = 0.0;
+        double acc4_1 = 0.0;
         for (rlo_i64 i_K = 0; i_K < n_K; i_K++) {
             const float v5 = b0[(i_G) * n_K + i_K];
             const float v6 = (v5 - v5);
@@ -246,7 +259,7 @@ extern "C" __global__ void k0(float* __restrict__ b0,
             const float v27 = (v17 / v26);
             const float v28 = (v12 ? v15 : v27);
             const float v29 = (v7 * v28);
-            acc4_0 += (double) v29;
+            { const double v_ = (double) v29, t_ = acc4_0 + v_, z_ = t_ - acc4_0; acc4_1 += (acc4_0 - (t_ - z_)) + (v_ - z_); acc4_0 = t_; }
             const float v30 = -1.0f;
             const int v31 = (int) n_G;
             const int v32 = (v31 * v8);
@@ -256,7 +269,7 @@ extern "C" __global__ void k0(float* __restrict__ b0,
             const float v36 = (v35 * v7);
             b6[(i_G) * n_K + i_K] = v36;
         }
-        aux4[(part * 1 + 0) * 1 + 0] += acc4_0;
+        { const double v_ = acc4_0, t_ = aux4[(part * 1 + 0) * 2 + 0] + v_, z_ = t_ - aux4[(part * 1 + 0) * 2 + 0]; aux4[(part * 1 + 0) * 2 + 1] += (aux4[(part * 1 + 0) * 2 + 0] - (t_ - z_)) + (v_ - z_) + acc4_1; aux4[(part * 1 + 0) * 2 + 0] = t_; }
     }
 }
 
@@ -276,12 +289,15 @@ extern "C" __global__ void m4(double* __restrict__ aux4,
     for (rlo_i64 w = part; w < count * groups; w += items) {
         const rlo_i64 e = w % count;
         const rlo_i64 first = (w / count) * span;
-        double p0 = aux4[(first * count + e) * 1];
+        double p0 = aux4[(first * count + e) * 2];
+        double p1 = aux4[(first * count + e) * 2 + 1];
         for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
-            const double q0 = aux4[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux4[(s * count + e) * 2];
+            const double q1 = aux4[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        aux4[(first * count + e) * 1] = p0;
+        aux4[(first * count + e) * 2] = p0;
+        aux4[(first * count + e) * 2 + 1] = p1;
     }
 }
 
@@ -300,12 +316,14 @@ extern "C" __global__ void f4(float* __restrict__ b4,
     const rlo_i64 n_K = n[1];
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux4[e * 1];
+        double p0 = aux4[e * 2];
+        double p1 = aux4[e * 2 + 1];
         for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux4[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux4[(s * count + e) * 2];
+            const double q1 = aux4[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        b4[e] = (float) (p0 / (double) (n_G * n_K));
+        b4[e] = (float) (rlo_mean(p0, p1, (double) (n_G * n_K)));
     }
 }
 

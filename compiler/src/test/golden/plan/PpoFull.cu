@@ -21,6 +21,16 @@ RLO_FN rlo_i64 rlo_check(const int i, const rlo_i64 n, const int dim, RLO_GLOBAL
     return 0;
 }
 
+/* a compensated sum (s, c) and its mean over n, as numerics/Sums.java */
+RLO_FN double rlo_total(const double s, const double c) {
+    return s - s == 0.0 ? s + c : s;
+}
+
+RLO_FN double rlo_mean(const double s, const double c, const double n) {
+    const double q = s / n;
+    return q - q == 0.0 ? q + (fma(-q, n, s) + c) / n : q;
+}
+
 /* whether a sorts strictly before b: NaN after everything, equal values neither */
 RLO_FN int rlo_before(const double a, const double b, const int descending) {
     if (RLO_ISNAN(a)) {
@@ -209,8 +219,11 @@ extern "C" __global__ void k0_0(float* __restrict__ b0,
     }
     const rlo_i64 n_N = n[0];
     double acc3_0 = 0.0;
+    double acc3_1 = 0.0;
     double acc6_0 = 0.0;
+    double acc6_1 = 0.0;
     double acc8_0 = 0.0;
+    double acc8_1 = 0.0;
     for (rlo_i64 i_N = part; i_N < n_N; i_N += items) {
         const float v0 = b0[i_N];
         const float v1 = b1[i_N];
@@ -223,14 +236,14 @@ extern "C" __global__ void k0_0(float* __restrict__ b0,
         const float v8 = rlo_min_f(rlo_max_f(v3, v6), v7);
         const float v9 = (v8 * v4);
         const float v10 = rlo_min_f(v5, v9);
-        acc3_0 += (double) v10;
+        { const double v_ = (double) v10, t_ = acc3_0 + v_, z_ = t_ - acc3_0; acc3_1 += (acc3_0 - (t_ - z_)) + (v_ - z_); acc3_0 = t_; }
         const float v11 = b4[i_N];
         const float v12 = b5[i_N];
         const float v13 = (v11 - v12);
         const float v14 = (v13 * v13);
-        acc6_0 += (double) v14;
+        { const double v_ = (double) v14, t_ = acc6_0 + v_, z_ = t_ - acc6_0; acc6_1 += (acc6_0 - (t_ - z_)) + (v_ - z_); acc6_0 = t_; }
         const float v15 = b7[i_N];
-        acc8_0 += (double) v15;
+        { const double v_ = (double) v15, t_ = acc8_0 + v_, z_ = t_ - acc8_0; acc8_1 += (acc8_0 - (t_ - z_)) + (v_ - z_); acc8_0 = t_; }
         const int v16 = (v3 >= v6);
         const int v17 = (v3 <= v7);
         const int v18 = (v16 & v17);
@@ -263,9 +276,9 @@ extern "C" __global__ void k0_0(float* __restrict__ b0,
         const float v43 = (v42 / v21);
         b12[i_N] = v43;
     }
-    aux3[(part * 1 + 0) * 1 + 0] += acc3_0;
-    aux6[(part * 1 + 0) * 1 + 0] += acc6_0;
-    aux8[(part * 1 + 0) * 1 + 0] += acc8_0;
+    { const double v_ = acc3_0, t_ = aux3[(part * 1 + 0) * 2 + 0] + v_, z_ = t_ - aux3[(part * 1 + 0) * 2 + 0]; aux3[(part * 1 + 0) * 2 + 1] += (aux3[(part * 1 + 0) * 2 + 0] - (t_ - z_)) + (v_ - z_) + acc3_1; aux3[(part * 1 + 0) * 2 + 0] = t_; }
+    { const double v_ = acc6_0, t_ = aux6[(part * 1 + 0) * 2 + 0] + v_, z_ = t_ - aux6[(part * 1 + 0) * 2 + 0]; aux6[(part * 1 + 0) * 2 + 1] += (aux6[(part * 1 + 0) * 2 + 0] - (t_ - z_)) + (v_ - z_) + acc6_1; aux6[(part * 1 + 0) * 2 + 0] = t_; }
+    { const double v_ = acc8_0, t_ = aux8[(part * 1 + 0) * 2 + 0] + v_, z_ = t_ - aux8[(part * 1 + 0) * 2 + 0]; aux8[(part * 1 + 0) * 2 + 1] += (aux8[(part * 1 + 0) * 2 + 0] - (t_ - z_)) + (v_ - z_) + acc8_1; aux8[(part * 1 + 0) * 2 + 0] = t_; }
 }
 
 extern "C" __global__ void m3(double* __restrict__ aux3,
@@ -284,12 +297,15 @@ extern "C" __global__ void m3(double* __restrict__ aux3,
     for (rlo_i64 w = part; w < count * groups; w += items) {
         const rlo_i64 e = w % count;
         const rlo_i64 first = (w / count) * span;
-        double p0 = aux3[(first * count + e) * 1];
+        double p0 = aux3[(first * count + e) * 2];
+        double p1 = aux3[(first * count + e) * 2 + 1];
         for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
-            const double q0 = aux3[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux3[(s * count + e) * 2];
+            const double q1 = aux3[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        aux3[(first * count + e) * 1] = p0;
+        aux3[(first * count + e) * 2] = p0;
+        aux3[(first * count + e) * 2 + 1] = p1;
     }
 }
 
@@ -307,12 +323,14 @@ extern "C" __global__ void f3(float* __restrict__ b3,
     const rlo_i64 n_N = n[0];
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux3[e * 1];
+        double p0 = aux3[e * 2];
+        double p1 = aux3[e * 2 + 1];
         for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux3[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux3[(s * count + e) * 2];
+            const double q1 = aux3[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        b3[e] = (float) (p0 / (double) (n_N));
+        b3[e] = (float) (rlo_mean(p0, p1, (double) (n_N)));
     }
 }
 
@@ -332,12 +350,15 @@ extern "C" __global__ void m6(double* __restrict__ aux6,
     for (rlo_i64 w = part; w < count * groups; w += items) {
         const rlo_i64 e = w % count;
         const rlo_i64 first = (w / count) * span;
-        double p0 = aux6[(first * count + e) * 1];
+        double p0 = aux6[(first * count + e) * 2];
+        double p1 = aux6[(first * count + e) * 2 + 1];
         for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
-            const double q0 = aux6[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux6[(s * count + e) * 2];
+            const double q1 = aux6[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        aux6[(first * count + e) * 1] = p0;
+        aux6[(first * count + e) * 2] = p0;
+        aux6[(first * count + e) * 2 + 1] = p1;
     }
 }
 
@@ -355,12 +376,14 @@ extern "C" __global__ void f6(float* __restrict__ b6,
     const rlo_i64 n_N = n[0];
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux6[e * 1];
+        double p0 = aux6[e * 2];
+        double p1 = aux6[e * 2 + 1];
         for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux6[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux6[(s * count + e) * 2];
+            const double q1 = aux6[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        b6[e] = (float) (p0 / (double) (n_N));
+        b6[e] = (float) (rlo_mean(p0, p1, (double) (n_N)));
     }
 }
 
@@ -380,12 +403,15 @@ extern "C" __global__ void m8(double* __restrict__ aux8,
     for (rlo_i64 w = part; w < count * groups; w += items) {
         const rlo_i64 e = w % count;
         const rlo_i64 first = (w / count) * span;
-        double p0 = aux8[(first * count + e) * 1];
+        double p0 = aux8[(first * count + e) * 2];
+        double p1 = aux8[(first * count + e) * 2 + 1];
         for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
-            const double q0 = aux8[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux8[(s * count + e) * 2];
+            const double q1 = aux8[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        aux8[(first * count + e) * 1] = p0;
+        aux8[(first * count + e) * 2] = p0;
+        aux8[(first * count + e) * 2 + 1] = p1;
     }
 }
 
@@ -403,12 +429,14 @@ extern "C" __global__ void f8(float* __restrict__ b8,
     const rlo_i64 n_N = n[0];
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux8[e * 1];
+        double p0 = aux8[e * 2];
+        double p1 = aux8[e * 2 + 1];
         for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux8[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux8[(s * count + e) * 2];
+            const double q1 = aux8[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        b8[e] = (float) (p0 / (double) (n_N));
+        b8[e] = (float) (rlo_mean(p0, p1, (double) (n_N)));
     }
 }
 

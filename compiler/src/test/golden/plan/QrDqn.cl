@@ -22,6 +22,16 @@ RLO_FN rlo_i64 rlo_check(const int i, const rlo_i64 n, const int dim, RLO_GLOBAL
     return 0;
 }
 
+/* a compensated sum (s, c) and its mean over n, as numerics/Sums.java */
+RLO_FN double rlo_total(const double s, const double c) {
+    return s - s == 0.0 ? s + c : s;
+}
+
+RLO_FN double rlo_mean(const double s, const double c, const double n) {
+    const double q = s / n;
+    return q - q == 0.0 ? q + (fma(-q, n, s) + c) / n : q;
+}
+
 /* whether a sorts strictly before b: NaN after everything, equal values neither */
 RLO_FN int rlo_before(const double a, const double b, const int descending) {
     if (RLO_ISNAN(a)) {
@@ -204,11 +214,12 @@ __kernel void k0_0(__global float* b2,
     for (rlo_i64 i_B = part; i_B < n_B; i_B += items) {
         for (rlo_i64 i_A = 0; i_A < n_A; i_A++) {
             double acc3_0 = 0.0;
+            double acc3_1 = 0.0;
             for (rlo_i64 i_N = 0; i_N < n_N; i_N++) {
                 const float v0 = b2[((i_B) * n_A + i_A) * n_N + i_N];
-                acc3_0 += (double) v0;
+                { const double v_ = (double) v0, t_ = acc3_0 + v_, z_ = t_ - acc3_0; acc3_1 += (acc3_0 - (t_ - z_)) + (v_ - z_); acc3_0 = t_; }
             }
-            b3[(i_B) * n_A + i_A] = (float) (acc3_0 / (double) (n_N));
+            b3[(i_B) * n_A + i_A] = (float) (rlo_mean(acc3_0, acc3_1, (double) (n_N)));
         }
     }
 }
@@ -257,7 +268,9 @@ __kernel void k2_0(__global float* b0,
     for (rlo_i64 i_N = part; i_N < n_N; i_N += items) {
         for (rlo_i64 i_B = 0; i_B < n_B; i_B++) {
             double acc7_0 = 0.0;
+            double acc7_1 = 0.0;
             double acc10_0 = 0.0;
+            double acc10_1 = 0.0;
             for (rlo_i64 i_M = 0; i_M < n_M; i_M++) {
                 const int v0 = (int) i_N;
                 const float v1 = (float) v0;
@@ -296,7 +309,7 @@ __kernel void k2_0(__global float* b0,
                 const float v34 = (v29 - v2);
                 const float v35 = (v31 ? v33 : v34);
                 const float v36 = (v28 * v35);
-                acc7_0 += (double) v36;
+                { const double v_ = (double) v36, t_ = acc7_0 + v_, z_ = t_ - acc7_0; acc7_1 += (acc7_0 - (t_ - z_)) + (v_ - z_); acc7_0 = t_; }
                 const int v37 = (int) n_B;
                 const float v38 = (float) v37;
                 const float v39 = (v30 / v38);
@@ -313,10 +326,10 @@ __kernel void k2_0(__global float* b0,
                 const float v50 = (v48 * v49);
                 const float v51 = (v47 + v50);
                 const float v52 = -v51;
-                acc10_0 += (double) v52;
+                { const double v_ = (double) v52, t_ = acc10_0 + v_, z_ = t_ - acc10_0; acc10_1 += (acc10_0 - (t_ - z_)) + (v_ - z_); acc10_0 = t_; }
             }
-            b7[(i_N) * n_B + i_B] = (float) (acc7_0 / (double) (n_M));
-            b10[(i_B) * n_N + i_N] = (float) (acc10_0);
+            b7[(i_N) * n_B + i_B] = (float) (rlo_mean(acc7_0, acc7_1, (double) (n_M)));
+            b10[(i_B) * n_N + i_N] = (float) (rlo_total(acc10_0, acc10_1));
         }
     }
 }
@@ -335,7 +348,7 @@ __kernel void k3_0(__global float* b7,
     for (rlo_i64 i_N = part; i_N < n_N; i_N += items) {
         for (rlo_i64 i_B = 0; i_B < n_B; i_B++) {
             const float v0 = b7[(i_N) * n_B + i_B];
-            aux8[(part * (n_B) + i_B) * 1 + 0] += (double) v0;
+            { const double v_ = (double) v0, t_ = aux8[(part * (n_B) + i_B) * 2 + 0] + v_, z_ = t_ - aux8[(part * (n_B) + i_B) * 2 + 0]; aux8[(part * (n_B) + i_B) * 2 + 1] += (aux8[(part * (n_B) + i_B) * 2 + 0] - (t_ - z_)) + (v_ - z_); aux8[(part * (n_B) + i_B) * 2 + 0] = t_; }
         }
     }
 }
@@ -357,12 +370,15 @@ __kernel void m8(__global double* aux8,
     for (rlo_i64 w = part; w < count * groups; w += items) {
         const rlo_i64 e = w % count;
         const rlo_i64 first = (w / count) * span;
-        double p0 = aux8[(first * count + e) * 1];
+        double p0 = aux8[(first * count + e) * 2];
+        double p1 = aux8[(first * count + e) * 2 + 1];
         for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
-            const double q0 = aux8[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux8[(s * count + e) * 2];
+            const double q1 = aux8[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        aux8[(first * count + e) * 1] = p0;
+        aux8[(first * count + e) * 2] = p0;
+        aux8[(first * count + e) * 2 + 1] = p1;
     }
 }
 
@@ -380,12 +396,14 @@ __kernel void f8(__global float* b8,
     const rlo_i64 n_B = n[0];
     const rlo_i64 count = (n_B);
     for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux8[e * 1];
+        double p0 = aux8[e * 2];
+        double p1 = aux8[e * 2 + 1];
         for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux8[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux8[(s * count + e) * 2];
+            const double q1 = aux8[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        b8[e] = (float) (p0);
+        b8[e] = (float) (rlo_total(p0, p1));
     }
 }
 
@@ -400,11 +418,12 @@ __kernel void k4_0(__global float* b8,
     }
     const rlo_i64 n_B = n[0];
     double acc9_0 = 0.0;
+    double acc9_1 = 0.0;
     for (rlo_i64 i_B = part; i_B < n_B; i_B += items) {
         const float v0 = b8[i_B];
-        acc9_0 += (double) v0;
+        { const double v_ = (double) v0, t_ = acc9_0 + v_, z_ = t_ - acc9_0; acc9_1 += (acc9_0 - (t_ - z_)) + (v_ - z_); acc9_0 = t_; }
     }
-    aux9[(part * 1 + 0) * 1 + 0] += acc9_0;
+    { const double v_ = acc9_0, t_ = aux9[(part * 1 + 0) * 2 + 0] + v_, z_ = t_ - aux9[(part * 1 + 0) * 2 + 0]; aux9[(part * 1 + 0) * 2 + 1] += (aux9[(part * 1 + 0) * 2 + 0] - (t_ - z_)) + (v_ - z_) + acc9_1; aux9[(part * 1 + 0) * 2 + 0] = t_; }
 }
 
 __kernel void m9(__global double* aux9,
@@ -423,12 +442,15 @@ __kernel void m9(__global double* aux9,
     for (rlo_i64 w = part; w < count * groups; w += items) {
         const rlo_i64 e = w % count;
         const rlo_i64 first = (w / count) * span;
-        double p0 = aux9[(first * count + e) * 1];
+        double p0 = aux9[(first * count + e) * 2];
+        double p1 = aux9[(first * count + e) * 2 + 1];
         for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
-            const double q0 = aux9[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux9[(s * count + e) * 2];
+            const double q1 = aux9[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        aux9[(first * count + e) * 1] = p0;
+        aux9[(first * count + e) * 2] = p0;
+        aux9[(first * count + e) * 2 + 1] = p1;
     }
 }
 
@@ -446,12 +468,14 @@ __kernel void f9(__global float* b9,
     const rlo_i64 n_B = n[0];
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux9[e * 1];
+        double p0 = aux9[e * 2];
+        double p1 = aux9[e * 2 + 1];
         for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux9[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux9[(s * count + e) * 2];
+            const double q1 = aux9[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        b9[e] = (float) (p0 / (double) (n_B));
+        b9[e] = (float) (rlo_mean(p0, p1, (double) (n_B)));
     }
 }
 
@@ -476,7 +500,8 @@ __kernel void k5(__global int* b6,
             const float v0 = b10[(i_B) * n_N + i_N];
             const int v1 = b6[i_B];
             const rlo_i64 v2 = rlo_check(v1, n_A, 1, err);
-            aux11[((i_B) * n_A + v2) * n_N + i_N] += (double) v0;
+            const rlo_i64 v3 = 2 * (((i_B) * n_A + v2) * n_N + i_N);
+            { const double v_ = (double) v0, t_ = aux11[v3] + v_, z_ = t_ - aux11[v3]; aux11[v3 + 1] += (aux11[v3] - (t_ - z_)) + (v_ - z_); aux11[v3] = t_; }
         }
     }
 }
@@ -497,12 +522,14 @@ __kernel void f11(__global float* b11,
     const rlo_i64 n_N = n[2];
     const rlo_i64 count = (n_B * n_A * n_N);
     for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux11[e * 1];
+        double p0 = aux11[e * 2];
+        double p1 = aux11[e * 2 + 1];
         for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux11[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux11[(s * count + e) * 2];
+            const double q1 = aux11[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        b11[e] = (float) (p0);
+        b11[e] = (float) (rlo_total(p0, p1));
     }
 }
 

@@ -21,6 +21,16 @@ RLO_FN rlo_i64 rlo_check(const int i, const rlo_i64 n, const int dim, RLO_GLOBAL
     return 0;
 }
 
+/* a compensated sum (s, c) and its mean over n, as numerics/Sums.java */
+RLO_FN double rlo_total(const double s, const double c) {
+    return s - s == 0.0 ? s + c : s;
+}
+
+RLO_FN double rlo_mean(const double s, const double c, const double n) {
+    const double q = s / n;
+    return q - q == 0.0 ? q + (fma(-q, n, s) + c) / n : q;
+}
+
 /* whether a sorts strictly before b: NaN after everything, equal values neither */
 RLO_FN int rlo_before(const double a, const double b, const int descending) {
     if (RLO_ISNAN(a)) {
@@ -280,7 +290,7 @@ extern "C" __global__ void k1_0(float* __restrict__ b0,
             const rlo_i64 v14 = rlo_check(v13, n_N, 1, err);
             const float v15 = b0[(i_B) * n_N + v14];
             const float v16 = (v12 * v15);
-            aux2[(part * (n_B) + i_B) * 1 + 0] += (double) v16;
+            { const double v_ = (double) v16, t_ = aux2[(part * (n_B) + i_B) * 2 + 0] + v_, z_ = t_ - aux2[(part * (n_B) + i_B) * 2 + 0]; aux2[(part * (n_B) + i_B) * 2 + 1] += (aux2[(part * (n_B) + i_B) * 2 + 0] - (t_ - z_)) + (v_ - z_); aux2[(part * (n_B) + i_B) * 2 + 0] = t_; }
         }
     }
 }
@@ -302,12 +312,15 @@ extern "C" __global__ void m2(double* __restrict__ aux2,
     for (rlo_i64 w = part; w < count * groups; w += items) {
         const rlo_i64 e = w % count;
         const rlo_i64 first = (w / count) * span;
-        double p0 = aux2[(first * count + e) * 1];
+        double p0 = aux2[(first * count + e) * 2];
+        double p1 = aux2[(first * count + e) * 2 + 1];
         for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
-            const double q0 = aux2[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux2[(s * count + e) * 2];
+            const double q1 = aux2[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        aux2[(first * count + e) * 1] = p0;
+        aux2[(first * count + e) * 2] = p0;
+        aux2[(first * count + e) * 2 + 1] = p1;
     }
 }
 
@@ -325,12 +338,14 @@ extern "C" __global__ void f2(float* __restrict__ b2,
     const rlo_i64 n_B = n[0];
     const rlo_i64 count = (n_B);
     for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux2[e * 1];
+        double p0 = aux2[e * 2];
+        double p1 = aux2[e * 2 + 1];
         for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux2[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux2[(s * count + e) * 2];
+            const double q1 = aux2[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        b2[e] = (float) (p0);
+        b2[e] = (float) (rlo_total(p0, p1));
     }
 }
 
@@ -349,17 +364,19 @@ extern "C" __global__ void k2_0(float* __restrict__ b2,
     const rlo_i64 n_B = n[0];
     const rlo_i64 n_S = n[2];
     double acc3_0 = 0.0;
+    double acc3_1 = 0.0;
     double acc6_0 = 0.0;
+    double acc6_1 = 0.0;
     for (rlo_i64 i_B = part; i_B < n_B; i_B += items) {
         const float v0 = b2[i_B];
-        acc3_0 += (double) v0;
+        { const double v_ = (double) v0, t_ = acc3_0 + v_, z_ = t_ - acc3_0; acc3_1 += (acc3_0 - (t_ - z_)) + (v_ - z_); acc3_0 = t_; }
         const int v1 = b5[i_B];
         const rlo_i64 v2 = rlo_check(v1, n_S, 2, err);
         const float v3 = b4[v2];
-        acc6_0 += (double) v3;
+        { const double v_ = (double) v3, t_ = acc6_0 + v_, z_ = t_ - acc6_0; acc6_1 += (acc6_0 - (t_ - z_)) + (v_ - z_); acc6_0 = t_; }
     }
-    aux3[(part * 1 + 0) * 1 + 0] += acc3_0;
-    aux6[(part * 1 + 0) * 1 + 0] += acc6_0;
+    { const double v_ = acc3_0, t_ = aux3[(part * 1 + 0) * 2 + 0] + v_, z_ = t_ - aux3[(part * 1 + 0) * 2 + 0]; aux3[(part * 1 + 0) * 2 + 1] += (aux3[(part * 1 + 0) * 2 + 0] - (t_ - z_)) + (v_ - z_) + acc3_1; aux3[(part * 1 + 0) * 2 + 0] = t_; }
+    { const double v_ = acc6_0, t_ = aux6[(part * 1 + 0) * 2 + 0] + v_, z_ = t_ - aux6[(part * 1 + 0) * 2 + 0]; aux6[(part * 1 + 0) * 2 + 1] += (aux6[(part * 1 + 0) * 2 + 0] - (t_ - z_)) + (v_ - z_) + acc6_1; aux6[(part * 1 + 0) * 2 + 0] = t_; }
 }
 
 extern "C" __global__ void m3(double* __restrict__ aux3,
@@ -378,12 +395,15 @@ extern "C" __global__ void m3(double* __restrict__ aux3,
     for (rlo_i64 w = part; w < count * groups; w += items) {
         const rlo_i64 e = w % count;
         const rlo_i64 first = (w / count) * span;
-        double p0 = aux3[(first * count + e) * 1];
+        double p0 = aux3[(first * count + e) * 2];
+        double p1 = aux3[(first * count + e) * 2 + 1];
         for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
-            const double q0 = aux3[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux3[(s * count + e) * 2];
+            const double q1 = aux3[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        aux3[(first * count + e) * 1] = p0;
+        aux3[(first * count + e) * 2] = p0;
+        aux3[(first * count + e) * 2 + 1] = p1;
     }
 }
 
@@ -401,12 +421,14 @@ extern "C" __global__ void f3(float* __restrict__ b3,
     const rlo_i64 n_B = n[0];
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux3[e * 1];
+        double p0 = aux3[e * 2];
+        double p1 = aux3[e * 2 + 1];
         for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux3[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux3[(s * count + e) * 2];
+            const double q1 = aux3[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        b3[e] = (float) (p0 / (double) (n_B));
+        b3[e] = (float) (rlo_mean(p0, p1, (double) (n_B)));
     }
 }
 
@@ -426,12 +448,15 @@ extern "C" __global__ void m6(double* __restrict__ aux6,
     for (rlo_i64 w = part; w < count * groups; w += items) {
         const rlo_i64 e = w % count;
         const rlo_i64 first = (w / count) * span;
-        double p0 = aux6[(first * count + e) * 1];
+        double p0 = aux6[(first * count + e) * 2];
+        double p1 = aux6[(first * count + e) * 2 + 1];
         for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
-            const double q0 = aux6[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux6[(s * count + e) * 2];
+            const double q1 = aux6[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        aux6[(first * count + e) * 1] = p0;
+        aux6[(first * count + e) * 2] = p0;
+        aux6[(first * count + e) * 2 + 1] = p1;
     }
 }
 
@@ -449,12 +474,14 @@ extern "C" __global__ void f6(float* __restrict__ b6,
     const rlo_i64 n_B = n[0];
     const rlo_i64 count = 1;
     for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux6[e * 1];
+        double p0 = aux6[e * 2];
+        double p1 = aux6[e * 2 + 1];
         for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux6[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux6[(s * count + e) * 2];
+            const double q1 = aux6[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        b6[e] = (float) (p0 / (double) (n_B));
+        b6[e] = (float) (rlo_mean(p0, p1, (double) (n_B)));
     }
 }
 
@@ -511,7 +538,8 @@ extern "C" __global__ void k4(int* __restrict__ b1,
             const float v16 = (v3 * v15);
             const int v17 = b1[(i_B) * n_N + i_N];
             const rlo_i64 v18 = rlo_check(v17, n_N, 1, err);
-            aux8[(i_B) * n_N + v18] += (double) v16;
+            const rlo_i64 v19 = 2 * ((i_B) * n_N + v18);
+            { const double v_ = (double) v16, t_ = aux8[v19] + v_, z_ = t_ - aux8[v19]; aux8[v19 + 1] += (aux8[v19] - (t_ - z_)) + (v_ - z_); aux8[v19] = t_; }
         }
     }
 }
@@ -531,12 +559,14 @@ extern "C" __global__ void f8(float* __restrict__ b8,
     const rlo_i64 n_N = n[1];
     const rlo_i64 count = (n_B * n_N);
     for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux8[e * 1];
+        double p0 = aux8[e * 2];
+        double p1 = aux8[e * 2 + 1];
         for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux8[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux8[(s * count + e) * 2];
+            const double q1 = aux8[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        b8[e] = (float) (p0);
+        b8[e] = (float) (rlo_total(p0, p1));
     }
 }
 
@@ -561,7 +591,8 @@ extern "C" __global__ void k5(int* __restrict__ b5,
         const float v3 = (v0 / v2);
         const int v4 = b5[i_B];
         const rlo_i64 v5 = rlo_check(v4, n_S, 2, err);
-        aux9[v5] += (double) v3;
+        const rlo_i64 v6 = 2 * (v5);
+        { const double v_ = (double) v3, t_ = aux9[v6] + v_, z_ = t_ - aux9[v6]; aux9[v6 + 1] += (aux9[v6] - (t_ - z_)) + (v_ - z_); aux9[v6] = t_; }
     }
 }
 
@@ -579,12 +610,14 @@ extern "C" __global__ void f9(float* __restrict__ b9,
     const rlo_i64 n_S = n[2];
     const rlo_i64 count = (n_S);
     for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux9[e * 1];
+        double p0 = aux9[e * 2];
+        double p1 = aux9[e * 2 + 1];
         for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux9[(s * count + e) * 1];
-            p0 += q0;
+            const double q0 = aux9[(s * count + e) * 2];
+            const double q1 = aux9[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        b9[e] = (float) (p0);
+        b9[e] = (float) (rlo_total(p0, p1));
     }
 }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,6 +25,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "compile", mixinStandardHelpOptions = true,
         description = "Compile an objective (or a fn) and print what the compiler made of it, or a file as a Python module.")
 final class CompileCommand extends ObjectiveCommand {
+
+    @Mixin
+    DtypeOption dtype;
 
     enum Emit { ir, plan, java, opencl, cuda, torch, jax, numpy }
 
@@ -47,7 +51,7 @@ final class CompileCommand extends ObjectiveCommand {
     /** With {@code -o DIR}: every objective of every file given (directories searched), one artifact each, and a manifest. */
     @Override
     public Integer call() {
-        if (PythonModule.isDialect(emit.name()) && (forward || dtype == Dtype.f64)) {
+        if (PythonModule.isDialect(emit.name()) && (forward || dtype.f64())) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--emit " + emit + " writes what a call computes in f32 and in f64, with gradients: no --forward or --dtype");
         }
@@ -65,7 +69,7 @@ final class CompileCommand extends ObjectiveCommand {
             }
         }
         try {
-            CompileAll.Outcome o = new CompileAll(emit.name(), hyper, f64(), !forward, libraryPath,
+            CompileAll.Outcome o = new CompileAll(emit.name(), hyper, dtype.f64(), !forward, libraryPath,
                     new Main.Version().getVersion()[0].split(" ")[1]).run(roots, objective, output);
             PrintWriter out = spec.commandLine().getOut();
             out.print(o.diagnostics());
@@ -103,7 +107,7 @@ final class CompileCommand extends ObjectiveCommand {
             out.flush();
             return Main.OK;
         }
-        Graph g = compiler.graph(objective, hyper, f64(), !forward);
+        Graph g = compiler.graph(objective, hyper, dtype.f64(), !forward);
         if (output == null) {
             out.print(CompileAll.artifact(emit.name(), g));
             out.flush();

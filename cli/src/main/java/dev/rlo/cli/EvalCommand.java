@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,6 +22,9 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate an objective (or a fn) on inputs from .npy, .npz or JSON files.")
 final class EvalCommand extends ObjectiveCommand {
+
+    @Mixin
+    DtypeOption dtype;
 
     enum Format { text, json }
 
@@ -47,9 +51,9 @@ final class EvalCommand extends ObjectiveCommand {
             return fn(compiler, objective, out);
         }
         Backend b = backend.create(device);
-        var forInputs = compiler.graph(objective, Map.of(), f64(), false);
+        var forInputs = compiler.graph(objective, Map.of(), dtype.f64(), false);
         Map<String, Tensor> inputs = inputs(forInputs);
-        CompiledObjective compiled = compiler.compile(objective, hyper, f64(), b);
+        CompiledObjective compiled = compiler.compile(objective, hyper, dtype.f64(), b);
         CompiledObjective.Result r = compiled.run(inputs);
         if (format == Format.json) {
             Map<String, Object> json = new LinkedHashMap<>();
@@ -80,8 +84,8 @@ final class EvalCommand extends ObjectiveCommand {
         if (grad) {
             throw new UserError("`" + name + "` is a fn, which has no gradients: --grad goes with objectives");
         }
-        Map<String, Tensor> inputs = inputs(compiler.graph(name, Map.of(), f64(), false));
-        Tensor result = compiler.compileFn(name, hyper, f64(), backend.create(device)).apply(inputs);
+        Map<String, Tensor> inputs = inputs(compiler.graph(name, Map.of(), dtype.f64(), false));
+        Tensor result = compiler.compileFn(name, hyper, dtype.f64(), backend.create(device)).apply(inputs);
         if (format == Format.json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("fn", name);

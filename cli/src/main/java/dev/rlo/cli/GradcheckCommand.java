@@ -2,9 +2,12 @@ package dev.rlo.cli;
 
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.Gradcheck;
+import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.ir.Graph;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,25 +22,77 @@ final class GradcheckCommand extends ObjectiveCommand {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the random inputs (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
-    @Option(names = "--tolerance", paramLabel = "TOL", description = "Largest error allowed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tolerance", paramLabel = "TOL", description = "Largest error allowed, a finite number >= 0 (default: ${DEFAULT-VALUE}).")
     double tolerance = 1e-6;
 
     @Option(names = "--max-elements", paramLabel = "N", description = "Elements checked per input, at most (default: ${DEFAULT-VALUE}).")
     int maxElements = 64;
 
+    @Option(names = "--range", paramLabel = "NAME=LO,HI",
+            description = "Draw float input NAME uniformly in [LO, HI] instead of from a standard normal (repeatable).")
+    Map<String, String> ranges = new LinkedHashMap<>();
+
+    @Option(names = "--plain", description = "Difference the loss through its stopgrads too (by default each is held at its base-point value).")
+    boolean plain;
+
     @Override
     int run(Compiler compiler, String objective, PrintWriter out) {
-        var g = compiler.graph(objective, Map.of(), true, false);
+        if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tolerance must be a finite number >= 0, not " + tolerance);
+        }
+        Graph g = compiler.graph(objective, Map.of(), true, false);
         Gradcheck.Report report = Gradcheck.run(compiler, objective, hyper,
-                new Gradcheck.Options(sizes, seed, tolerance, maxElements, inputs(g)));
+                new Gradcheck.Options(sizes, seed, tolerance, maxElements, inputs(g), ranges(g), plain));
         out.println("gradcheck " + objective + ": f64, seed " + seed + "; error = |analytic - numeric| / max(1, |numeric|)");
+        if (report.held() > 0) {
+            out.println("finite differences hold " + report.held() + " stopgrad(...) at " + (report.held() == 1 ? "its value" : "their values")
+                    + " at the base point, as the gradient does (--plain: through them)");
+        }
         int width = report.inputs().stream().mapToInt(r -> r.input().length()).max().orElse(5);
         for (Gradcheck.InputResult r : report.inputs()) {
             out.printf("  %-" + width + "s  %3d elements  max error %.2e at %s  (analytic %.9g, numeric %.9g)  %s%n",
-                    r.input(), r.checked(), r.error(), r.at(), r.analytic(), r.numeric(), r.error() <= tolerance ? "ok" : "FAIL");
+                    r.input(), r.checked(), r.error(), r.at(), r.analytic(), r.numeric(),
+                    r.error() > tolerance ? "FAIL" : r.allZero() ? "ok (all exactly 0)" : "ok");
         }
-        out.println(report.passed() ? "passed (tolerance " + tolerance + ")" : "FAILED (tolerance " + tolerance + ")");
+        Gradcheck.InputResult worst = report.worst();
+        if (worst != null && worst.error() > 0) {
+            out.printf("worst: %s%s, error %.2e%n", worst.input(), worst.at(), worst.error());
+        }
+        if (report.vacuous()) {
+            out.println("passed vacuously: every gradient checked is exactly 0 (does the loss depend on the grad inputs here?)");
+        } else {
+            out.println(report.passed() ? "passed (tolerance " + tolerance + ")" : "FAILED (tolerance " + tolerance + ")");
+        }
         out.flush();
         return report.passed() ? Main.OK : Main.USER_ERRORS;
+    }
+
+    /** {@code --range NAME=LO,HI}, checked: NAME a float input, LO < HI finite. */
+    private Map<String, double[]> ranges(Graph g) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        ranges.forEach((name, text) -> {
+            Graph.Input in = g.input(name);
+            if (in == null || !in.type().dtype().isFloat()) {
+                throw new UserError("--range " + name + ": " + (in == null ? "no input `" + name + "`" : "`" + name + "` is " + in.type())
+                        + "; the float inputs are " + g.inputs().stream().filter(i -> i.type().dtype().isFloat()).map(Graph.Input::name).toList());
+            }
+            String[] parts = text.split(",", -1);
+            double lo = parts.length == 2 ? parse(parts[0]) : Double.NaN;
+            double hi = parts.length == 2 ? parse(parts[1]) : Double.NaN;
+            if (!(lo < hi) || Double.isInfinite(lo) || Double.isInfinite(hi)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--range " + name + "=" + text
+                        + ": expected LO,HI, two finite numbers with LO < HI");
+            }
+            out.put(name, new double[] {lo, hi});
+        });
+        return out;
+    }
+
+    private static double parse(String s) {
+        try {
+            return Double.parseDouble(s.strip());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 }

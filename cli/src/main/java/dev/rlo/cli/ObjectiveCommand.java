@@ -21,12 +21,10 @@ import picocli.CommandLine.Parameters;
 
 /**
  * What the commands that run one objective share: the file, {@code --objective}, {@code --set},
- * {@code --dtype}, {@code --path}, and the handling of user errors — diagnostics when the file does
+ * {@code --path}, the inputs, and the handling of user errors — diagnostics when the file does
  * not check, a one-line message for bad inputs or values, exit 1 either way (spec/cli.md).
  */
 abstract class ObjectiveCommand implements Callable<Integer> {
-
-    enum Dtype { f32, f64 }
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The .rlo file.")
     Path file;
@@ -36,9 +34,6 @@ abstract class ObjectiveCommand implements Callable<Integer> {
 
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Set a hyper-parameter (repeatable).")
     Map<String, String> hyper = new LinkedHashMap<>();
-
-    @Option(names = "--dtype", paramLabel = "DTYPE", description = "f32, or f64 to compute everything in f64 (default: ${DEFAULT-VALUE}).")
-    Dtype dtype = Dtype.f32;
 
     @Option(names = "--path", paramLabel = "DIR", description = "Add a directory to the import search path (repeatable).")
     List<Path> libraryPath = new ArrayList<>();
@@ -79,10 +74,6 @@ abstract class ObjectiveCommand implements Callable<Integer> {
 
     @Option(names = "--inputs", paramLabel = "FILE", description = "Inputs (and params) from a .json or .npz file.")
     Path inputsFile;
-
-    boolean f64() {
-        return dtype == Dtype.f64;
-    }
 
     /**
      * The inputs given by {@code --inputs} and {@code --input}; a .npy or .npz array takes the

@@ -160,10 +160,14 @@ class StdlibGoldenTest {
                 in("lp", m(2, 2, -1, -1, -2, -2), "old", m(2, 2, -1, -1, -2, -2), "ref", m(2, 2, -1, -1, -1, -1),
                         "m", mask(2, 2, 1, 1, 1, 1), "r", v(1, 0), "z", s(0.5)),
                 d((Math.pow(0.5 - rHat, 2) + Math.pow(-0.5 + rHat, 2)) / 2)));
-        c.add(new Case("traj_bellman_residual: (½·log 2 + ½·0 − 1)²", "std.value.{traj_bellman_residual}",
-                "lp: f64[L], ref: f64[L], m: bool[L], fl: f64[A], ret: f64", "traj_bellman_residual(lp, ref, m, fl, ret, beta: 0.5)",
-                in("lp", v(-1, -2), "ref", v(-1.5, -1.5), "m", arr(DType.BOOL, new long[] {2}, 1, 1), "fl", v(0, 0), "ret", s(1)),
-                d(Math.pow(0.5 * LN2 - 1, 2))));
+        c.add(new Case("traj_bellman_residual: π_ref(s₁) = (¾, ¼), logits (0, log 2): V = ½·log(¾ + ¼·2); Σ log-ratio 0",
+                "std.value.{traj_bellman_residual}", "lp: f64[L], ref: f64[L], m: bool[L], fl: f64[A], rfl: f64[A], ret: f64",
+                "traj_bellman_residual(lp, ref, m, fl, rfl, ret, beta: 0.5)",
+                in("lp", v(-1, -2), "ref", v(-1.5, -1.5), "m", arr(DType.BOOL, new long[] {2}, 1, 1), "fl", v(0, LN2),
+                        "rfl", v(Math.log(3), 0), "ret", s(1)),
+                d(Math.pow(0.5 * Math.log(1.25) - 1, 2))));
+        c.add(new Case("k3 near π_θ = π_ref: r = 1e-4, expm1(r) − r = r²/2 + r³/6 + …", "std.kl.{k3}", "lp: f64, ref: f64", "k3(lp, ref)",
+                in("lp", s(0), "ref", s(1e-4)), d(0.5e-8 + 1e-12 / 6 + 1e-16 / 24)));
         // ---- std.bellman
         c.add(new Case("soft_target: 1 + ½·log(1 + 3)", "std.bellman.{soft_target}",
                 "q: f64[A], r: f64, t: bool", "soft_target(q, r, t, alpha: 1.0, gamma: 0.5)",
@@ -245,6 +249,27 @@ class StdlibGoldenTest {
             }
         }
         return tests.stream();
+    }
+
+    /**
+     * k3 where π_θ ≈ π_ref, in f32: e^r − 1 − r is 0 there (issue 15); expm1(r) − r is r²/2 + r³/6 + …
+     * up to the rounding of expm1(r) to f32, at most one f32 ulp of r.
+     */
+    @TestFactory
+    Stream<DynamicTest> k3KeepsItsValueNearZeroInF32() {
+        return StdlibGradcheckTest.BACKENDS.stream().map(b -> DynamicTest.dynamicTest("k3 in f32 on " + b.name(), () -> {
+            String src = "import std.kl.{k3}\nobjective probe(lp: f32[N], ref: f32[N], w: f32 grad) {\n  report out = k3(lp, ref)\n  w\n}\n";
+            var probe = Compiler.fromSource("probe.rlo", src, null, List.of()).compile("probe", Map.of(), false, b);
+            double[] r = {1e-4, -3e-4, 2e-3};
+            double[] got = probe.run(Map.of("lp", Tensor.of(DType.F32, List.of("N"), new long[] {3}, new double[3]),
+                    "ref", Tensor.of(DType.F32, List.of("N"), new long[] {3}, r), "w", Tensor.scalar(DType.F32, 0)))
+                    .reports().get("out").values();
+            for (int i = 0; i < r.length; i++) {
+                float x = (float) r[i];   /* the f32 input */
+                double want = x * x / 2.0 + x * x * x / 6.0 + x * x * x * x / 24.0;
+                assertTrue(Math.abs(got[i] - want) <= Math.ulp(x), "r = " + x + ": " + got[i] + ", want " + want);
+            }
+        }));
     }
 
     private static double[] f32Report(dev.rlo.compiler.CompiledObjective probe, Case k) {

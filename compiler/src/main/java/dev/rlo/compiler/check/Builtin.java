@@ -62,6 +62,8 @@ public enum Builtin {
     // ---- along one dimension, keeping it
     SOFTMAX(Family.ALONG, x(), req("over", Kind.DIM)),
     LOG_SOFTMAX(Family.ALONG, x(), req("over", Kind.DIM)),
+    MASKED_SOFTMAX(Family.ALONG, x(), req("mask", Kind.DATA), req("over", Kind.DIM)),
+    MASKED_LOG_SOFTMAX(Family.ALONG, x(), req("mask", Kind.DATA), req("over", Kind.DIM)),
     SORT(Family.ALONG, x(), req("over", Kind.DIM), opt("descending", Kind.BOOL, false)),
     RANK(Family.ALONG, req("x", Kind.DATA), req("over", Kind.DIM), opt("descending", Kind.BOOL, false)),
     TOPK(Family.ALONG, req("x", Kind.DATA), req("k", Kind.INT), req("over", Kind.DIM)),

@@ -174,8 +174,7 @@ final class BuiltinTyper {
         TensorType r = reduceDims(new Value(both, Set.of()), a.exprs.get("x"), a.dims.get("over"), a.exprs.get("over"));
         return switch (b) {
             case MASKED_SUM -> numeric(r);
-            case MASKED_MAX, MASKED_MIN -> r;
-            default -> floating(r);
+            default -> floating(r);   /* masked max and min too: an empty mask gives ∓∞ */
         };
     }
 
@@ -188,7 +187,11 @@ final class BuiltinTyper {
             return null;
         }
         TensorType r = reduce(a);
-        return r == null ? null : floating(r.withDims(TensorType.union(r.dims(), a.t(level).type().dims())));
+        if (r == null) {
+            return null;
+        }
+        DType d = TensorType.promote(floating(a.t("x").type()), floating(a.t(level).type()));
+        return r.withDims(TensorType.union(r.dims(), a.t(level).type().dims())).withDtype(d);
     }
 
     private TensorType along(Builtin b, Args a) {
@@ -199,9 +202,10 @@ final class BuiltinTyper {
         }
         return switch (b) {
             case SOFTMAX, LOG_SOFTMAX -> floating(x.type());
+            case MASKED_SOFTMAX, MASKED_LOG_SOFTMAX -> requireBool(a, "mask", b) ? floating(x.type().withDims(a.union())) : null;
             case RANK -> TensorType.of(DType.I32, x.type().dims());
             case TOPK -> TensorType.of(DType.BOOL, x.type().dims());
-            case SCAN -> floating(x.type().withDims(a.union()));
+            case SCAN -> floating(a.promoted());
             case SHIFT -> {
                 if (a.t("fill") != null && a.t("fill").type().has(over)) {
                     body.diags.error(Code.E041, a.exprs.get("fill").span(), "`fill` must not have dimension `" + over

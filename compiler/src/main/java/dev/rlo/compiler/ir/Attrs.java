@@ -108,6 +108,20 @@ public sealed interface Attrs {
         }
     }
 
+    /**
+     * STOP_GRADIENT: {@code written} for a {@code stopgrad(…)} of the source, which gradcheck holds at
+     * its base-point value; lowering's own (a value identity that routes a gradient) are not.
+     */
+    record Stop(boolean written) implements Attrs {
+        public static final Stop WRITTEN = new Stop(true);
+        public static final Stop LOWERING = new Stop(false);
+
+        @Override
+        public String toString() {
+            return written ? "" : "lowering";
+        }
+    }
+
     /** SCATTER_ADD along {@code dim} into a result with dimensions {@code dims}. */
     record Scatter(String dim, List<String> dims) implements Attrs {
         public Scatter {

@@ -110,20 +110,27 @@ public final class IrBuilder {
         return fold(op, List.of(toFloat(x)), Attrs.NONE);
     }
 
-    /** Arithmetic {@code + - * / **}, min and max, with promotion. */
+    /**
+     * Arithmetic {@code + - * / **}, min and max, with promotion. Bools count as i32 (0 and 1): the
+     * min or max of two bools is computed so and is a bool again.
+     */
     public Node arith(Op op, Node a, Node b) {
         DType d = dtype(TensorType.promote(a.type(), b.type()));
         if ((op == Op.DIV || op == Op.POW) && !d.isFloat()) {
             d = defaultFloat();
-        } else if (d == DType.BOOL && op != Op.MIN && op != Op.MAX) {
-            d = DType.I32;
+        } else if (d == DType.BOOL) {
+            Node n = foldWeak(op, DType.I32, a, b);
+            return op == Op.MIN || op == Op.MAX ? cast(n, DType.BOOL) : n;
         }
         return foldWeak(op, d, a, b);
     }
 
-    /** A comparison, on operands promoted to one dtype. */
+    /** A comparison, on operands promoted to one dtype; bools are ordered as i32 (false < true). */
     public Node compare(Op op, Node a, Node b) {
         DType d = dtype(TensorType.promote(a.type(), b.type()));
+        if (d == DType.BOOL && op != Op.EQ && op != Op.NE) {
+            d = DType.I32;
+        }
         return fold(op, List.of(cast(a, d), cast(b, d)), Attrs.NONE);
     }
 

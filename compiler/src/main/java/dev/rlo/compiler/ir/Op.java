@@ -81,7 +81,7 @@ public enum Op {
     ARGSORT(1),        // the permutation that sorts along a dimension; attr Argsort(dim, descending)
 
     // ---- gradient control
-    STOP_GRADIENT(1);  // the identity, through which no gradient flows
+    STOP_GRADIENT(1);  // the identity, through which no gradient flows; attr Stop(written or from lowering)
 
     private final int arity;
 

@@ -10,8 +10,9 @@ import java.util.List;
  * the inputs break. {@link IrBuilder} types new nodes with it and {@link IrVerifier} re-checks every
  * node against it.
  * <p>
- * Operand dtypes are exact: arithmetic takes operands of its result dtype (bool counts as i32 for
- * ADD, SUB, MUL, and i32 becomes a float for DIV, POW only through an explicit CAST).
+ * Operand dtypes are exact: arithmetic takes operands of its result dtype (i32 becomes a float for
+ * DIV, POW only through an explicit CAST). Bool is for logic, equality, selection and movement:
+ * whatever orders or adds numbers takes i32, and {@link IrBuilder} casts bools to it.
  */
 public final class TypeRules {
 
@@ -31,13 +32,14 @@ public final class TypeRules {
             case EXP, LOG, LOG1P, EXPM1, SQRT, TANH, SIGMOID, SOFTPLUS, NORMAL_CDF, NORMAL_ICDF, LGAMMA, POLYGAMMA ->
                     floating(op, in.getFirst());
             case CAST -> in.getFirst().withDtype(((Attrs.Cast) attrs).dtype());
-            case ADD, SUB, MUL, MIN, MAX -> same(op, in, in.getFirst().dtype() != DType.BOOL || op == Op.MIN || op == Op.MAX);
+            case ADD, SUB, MUL, MIN, MAX -> same(op, in, false);
             case DIV, POW -> {
                 TensorType t = same(op, in, true);
                 floating(op, t);
                 yield t;
             }
-            case LT, LE, GT, GE, EQ, NE -> TensorType.of(DType.BOOL, same(op, in, true).dims());
+            case LT, LE, GT, GE -> TensorType.of(DType.BOOL, same(op, in, false).dims());
+            case EQ, NE -> TensorType.of(DType.BOOL, same(op, in, true).dims());
             case AND, OR -> {
                 bool(op, in.get(0));
                 yield bool(op, in.get(1)).withDims(union(in));
@@ -46,11 +48,11 @@ public final class TypeRules {
                 bool(op, in.get(0));
                 yield same(op, in.subList(1, 3), true).withDims(union(in));
             }
-            case CLIP -> same(op, in, true);
+            case CLIP -> same(op, in, false);
             case SUM -> reduce(op, numeric(op, in.getFirst()), ((Attrs.Dims) attrs).dims());
             case MEAN, LOGSUMEXP -> reduce(op, floating(op, in.getFirst()), ((Attrs.Dims) attrs).dims());
-            case REDUCE_MAX, REDUCE_MIN -> reduce(op, in.getFirst(), ((Attrs.Dims) attrs).dims());
-            case ARGMAX, ARGMIN -> TensorType.of(DType.I32, reduce(op, in.getFirst(), List.of(dim(attrs))).dims());
+            case REDUCE_MAX, REDUCE_MIN -> reduce(op, numeric(op, in.getFirst()), ((Attrs.Dims) attrs).dims());
+            case ARGMAX, ARGMIN -> TensorType.of(DType.I32, reduce(op, numeric(op, in.getFirst()), List.of(dim(attrs))).dims());
             case SCAN -> {
                 TensorType t = same(op, in, true);
                 floating(op, t);
@@ -70,6 +72,7 @@ public final class TypeRules {
                 yield same(op, in, true);
             }
             case ARGSORT -> {
+                numeric(op, in.getFirst());
                 has(op, in.getFirst(), ((Attrs.Argsort) attrs).dim());
                 yield TensorType.of(DType.I32, in.getFirst().dims());
             }

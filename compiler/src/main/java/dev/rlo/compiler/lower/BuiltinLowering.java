@@ -94,9 +94,9 @@ final class BuiltinLowering {
             case BETA_PDF -> betaPdf(b.toFloat(a.t("x")), a.t("a"), a.t("b"));
             case ABS -> b.fold(Op.ABS, java.util.List.of(numeric(a.t("x"))), Attrs.NONE);   // abs of a literal folds, as exp's does
             case SQUARE -> b.mul(a.t("x"), a.t("x"));
-            case RELU -> b.where(b.compare(Op.GT, a.t("x"), b.lit(0)), a.t("x"), b.lit(0));
+            case RELU -> b.where(b.compare(Op.GT, numeric(a.t("x")), b.lit(0)), numeric(a.t("x")), b.lit(0));
             case SIGN -> b.fold(Op.SIGN, java.util.List.of(numeric(a.t("x"))), Attrs.NONE);
-            case CLIP -> b.clip(a.t("x"), a.t("lo"), a.t("hi"));
+            case CLIP -> b.clip(numeric(a.t("x")), numeric(a.t("lo")), numeric(a.t("hi")));
             case WHERE -> b.where(a.t("cond"), a.t("a"), a.t("b"));
             case MIN, MAX -> minMax(builtin, a);
             case SUM -> reduce(Op.SUM, numeric(a.t("x")), a.dims("over"));
@@ -111,6 +111,8 @@ final class BuiltinLowering {
             case CVAR -> cvar(b.toFloat(a.t("x")), a.t("alpha"), a.dim("over"));
             case SOFTMAX -> b.floatUnary(Op.EXP, logSoftmax(b.toFloat(a.t("x")), a.dim("over")));
             case LOG_SOFTMAX -> logSoftmax(b.toFloat(a.t("x")), a.dim("over"));
+            case MASKED_SOFTMAX, MASKED_LOG_SOFTMAX -> maskedSoftmax(b.toFloat(a.t("x")), a.t("mask"), a.dim("over"),
+                    builtin == Builtin.MASKED_LOG_SOFTMAX);
             case SORT -> sort(a.t("x"), a.dim("over"), a.constant("descending", 0) != 0);
             case RANK -> rank(a.t("x"), a.dim("over"), a.constant("descending", 0) != 0);
             case TOPK -> b.compare(Op.LT, rank(a.t("x"), a.dim("over"), true), b.lit(a.constant("k", 0)));
@@ -119,7 +121,7 @@ final class BuiltinLowering {
             case IOTA -> iota(a.dim("dim"));
             case SIZE -> size(a.dim("dim"));
             case ONE_HOT -> b.cast(b.compare(Op.EQ, b.cast(a.t("index"), DType.I32), iota(a.dim("dim"))), b.defaultFloat());
-            case STOPGRAD -> a.t("x").isConst() ? a.t("x") : b.node(Op.STOP_GRADIENT, Attrs.NONE, a.t("x"));
+            case STOPGRAD -> a.t("x").isConst() ? a.t("x") : b.node(Op.STOP_GRADIENT, Attrs.Stop.WRITTEN, a.t("x"));
             case F32, F64, I32, BOOL -> b.cast(a.t("x"), b.dtype(DType.of(builtin.rloName())));
         };
     }
@@ -162,7 +164,9 @@ final class BuiltinLowering {
         if (a.has("y")) {
             return b.arith(elementwise, a.t("x"), a.t("y"));
         }
-        return reduce(builtin == Builtin.MIN ? Op.REDUCE_MIN : Op.REDUCE_MAX, a.t("x"), a.dims("over"));
+        Node x = a.t("x");
+        Node r = reduce(builtin == Builtin.MIN ? Op.REDUCE_MIN : Op.REDUCE_MAX, numeric(x), a.dims("over"));
+        return x.type().dtype() == DType.BOOL ? b.cast(r, DType.BOOL) : r;
     }
 
     // ---- reductions -----------------------------------------------------------------------------
@@ -226,8 +230,22 @@ final class BuiltinLowering {
     }
 
     private Node maskedMean(Node x, Node mask, List<String> dims) {
-        Node sum = reduce(Op.SUM, b.where(mask, x, b.lit(0)), dims);
-        return b.div(sum, b.arith(Op.MAX, maskedCount(x, mask, dims), b.lit(1)));
+        Node n = b.arith(Op.MAX, b.cast(maskedCount(x, mask, dims), DType.F64), b.lit(1));
+        return exactMean(b, x, n, v -> reduce(Op.SUM, b.cast(b.where(mask, v, b.lit(0)), DType.F64), dims));
+    }
+
+    /**
+     * A mean that is exactly c for n equal values c: the sum is taken in f64 ({@code sum} widens
+     * what it is given), which is exact for f32 values; for f64 values the quotient q₀ is corrected
+     * once, q₀ + Σ(x − q₀)/n, with q₀'s gradient stopped so that each element's is exactly g/n.
+     */
+    static Node exactMean(IrBuilder b, Node x, Node n, java.util.function.UnaryOperator<Node> sum) {
+        Node first = b.div(sum.apply(x), n);
+        if (x.type().dtype() != DType.F64) {
+            return b.cast(first, x.type().dtype());
+        }
+        Node q0 = b.node(Op.STOP_GRADIENT, Attrs.Stop.LOWERING, first);
+        return b.add(q0, b.div(sum.apply(b.sub(x, q0)), n));
     }
 
     /** Σ over kept elements of (x − masked mean)² / max(n − ddof, 1), n the kept count. */
@@ -271,9 +289,25 @@ final class BuiltinLowering {
         return b.sub(x, b.node(Op.LOGSUMEXP, new Attrs.Dims(List.of(dim)), x));
     }
 
+    /**
+     * Softmax (or log-softmax) among the elements the mask keeps, 0 where it is off — also for log:
+     * p·log p and its gradient are then 0 there, not 0·(−∞) = NaN — and 0 everywhere for an empty
+     * mask. The logsumexp runs over x with −∞ where the mask is off, or over zeros in a row with an
+     * empty mask, so that no exp of −∞ − (−∞) reaches the gradient (spec/builtins.md).
+     */
+    private Node maskedSoftmax(Node x, Node mask, String dim, boolean log) {
+        List<String> all = TensorType.union(x.type().dims(), mask.type().dims());
+        Node kept = all.equals(mask.type().dims()) ? mask : b.node(Op.EXPAND, new Attrs.Dims(all), mask);
+        Node any = b.compare(Op.GT, reduce(Op.SUM, b.cast(kept, DType.I32), List.of(dim)), b.lit(0));
+        Node filled = b.where(kept, x, b.where(any, b.flit(Double.NEGATIVE_INFINITY), b.lit(0)));
+        Node lse = b.node(Op.LOGSUMEXP, new Attrs.Dims(List.of(dim)), filled);
+        Node value = log ? b.sub(x, lse) : b.floatUnary(Op.EXP, b.sub(filled, lse));
+        return b.where(kept, value, b.lit(0));
+    }
+
     /** sort = x gathered at its argsort (a permutation gather: the index has {@code dim} too). */
     private Node sort(Node x, String dim, boolean descending) {
-        return b.node(Op.GATHER, new Attrs.Dim(dim), x, b.node(Op.ARGSORT, new Attrs.Argsort(dim, descending), x));
+        return b.node(Op.GATHER, new Attrs.Dim(dim), x, b.node(Op.ARGSORT, new Attrs.Argsort(dim, descending), numeric(x)));
     }
 
     /** rank = argsort of the argsort: where each element lands when sorted. */

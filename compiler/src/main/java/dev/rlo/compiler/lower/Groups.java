@@ -24,8 +24,8 @@ import java.util.List;
  *   <li>order statistics read the values sorted by (key, value), where a group starts after the
  *       elements of all groups with smaller ids.</li>
  * </ul>
- * Sums of floats accumulate in f64 and means take one correcting pass in f64, as the ungrouped
- * reductions do, so a group of equal values has exactly that value as its mean.
+ * Sums of floats accumulate in f64, and means are exact for equal values as masked means are
+ * ({@link BuiltinLowering#exactMean}).
  */
 final class Groups {
 
@@ -65,10 +65,7 @@ final class Groups {
     /** The mean of {@code x} over each group of elements where {@code mask} is on, or 0; all if mask is null. */
     Node mean(Node x, Node mask) {
         Node n = mask == null ? back(count) : b.arith(Op.MAX, back(scatter(b.cast(mask, DType.F64))), one());
-        Node wide = b.cast(x, DType.F64);
-        Node first = b.div(back(scatter(kept(wide, mask))), n);
-        Node corrected = b.add(first, b.div(back(scatter(kept(b.sub(wide, first), mask))), n));
-        return b.cast(corrected, x.type().dtype());
+        return BuiltinLowering.exactMean(b, x, n, v -> back(scatter(b.cast(kept(v, mask), DType.F64))));
     }
 
     /** Σ (x − mean)² / max(n − ddof, 1) over each group (of the elements where {@code mask} is on). */
@@ -86,14 +83,14 @@ final class Groups {
     Node extremum(Node x, boolean max) {
         Sorted s = new Sorted(x, !max);
         Node last = b.add(s.start, b.sub(back(count), one()));
-        Node value = b.node(Op.STOP_GRADIENT, Attrs.NONE, gather(s.values, b.cast(last, DType.I32), dim));
+        Node value = b.node(Op.STOP_GRADIENT, Attrs.Stop.LOWERING, gather(s.values, b.cast(last, DType.I32), dim));
         if (!x.type().dtype().isFloat()) {
             return value;
         }
         /* value + Σ_{x = value} (x − stopgrad(x)) / #{x = value}: the same value, the gradient shared */
         Node finite = b.compare(Op.LT, b.node(Op.ABS, Attrs.NONE, value), b.flit(Double.POSITIVE_INFINITY));
         Node tied = b.node(Op.AND, Attrs.NONE, b.compare(Op.EQ, x, value), finite);
-        Node through = b.where(tied, b.sub(x, b.node(Op.STOP_GRADIENT, Attrs.NONE, x)), b.lit(0));
+        Node through = b.where(tied, b.sub(x, b.node(Op.STOP_GRADIENT, Attrs.Stop.LOWERING, x)), b.lit(0));
         Node ties = b.arith(Op.MAX, back(scatter(b.cast(tied, DType.F64))), one());
         return b.add(value, b.cast(b.div(back(scatter(b.cast(through, DType.F64))), ties), x.type().dtype()));
     }

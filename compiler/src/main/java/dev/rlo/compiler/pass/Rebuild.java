@@ -14,16 +14,16 @@ import java.util.Map;
  * node once its inputs are copied. The copy holds only what the outputs reach, and the builder makes
  * each distinct computation once: rebuilding is also dead-code removal and CSE.
  */
-final class Rebuild {
+public final class Rebuild {
 
     /** Replaces a node, given its copied inputs; returns {@code null} to keep it as it is. */
-    interface Rewrite {
+    public interface Rewrite {
         Node apply(IrBuilder b, Node original, List<Node> inputs);
     }
 
     private Rebuild() { }
 
-    static Graph copy(Graph graph, IrBuilder b, Rewrite rewrite) {
+    public static Graph copy(Graph graph, IrBuilder b, Rewrite rewrite) {
         Map<Node, Node> copied = new IdentityHashMap<>();
         for (Node n : graph.nodes()) {
             List<Node> inputs = new ArrayList<>(n.inputs().size());

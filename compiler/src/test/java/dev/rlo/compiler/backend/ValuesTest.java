@@ -115,6 +115,42 @@ abstract class ValuesTest {
     }
 
     @Test
+    void maskedSoftmaxNormalisesAmongKeptElementsAndGivesZeroForAnEmptyMask() {
+        /* row 0 keeps x = 1 and 3: e/(e + e³), e³/(e + e³); row 1 keeps nothing: zeros */
+        Map<String, Tensor> in = Map.of("x", GK, "m", Rlo.t(DType.BOOL, "G,K", shape(2, 3), 1, 0, 1, 0, 0, 0));
+        double z = Math.exp(1) + Math.exp(3);
+        expect(value("x: f64[G,K], m: bool[G,K]", "masked_softmax(x, m, over: K)", in), "G,K",
+                Math.exp(1) / z, 0, Math.exp(3) / z, 0, 0, 0);
+        expect(value("x: f64[G,K], m: bool[G,K]", "masked_log_softmax(x, m, over: K)", in), "G,K",
+                1 - Math.log(z), 0, 3 - Math.log(z), 0, 0, 0);
+    }
+
+    @Test
+    void anEmptyMaskGivesMaskedSoftmaxZeroGradientsNotNaN() {
+        /* issue 15: where + masked_logsumexp gave NaN gradients for a row with an empty mask */
+        String src = "objective o(x: f64[G,K] grad, m: bool[G,K], w: f64[G,K]) {\n"
+                + "  sum((masked_softmax(x, m, over: K) + masked_log_softmax(x, m, over: K)) * w)\n}\n";
+        CompiledObjective o = Rlo.source(src).compile("o", Map.of(), true, backend());
+        Map<String, Tensor> in = Map.of("x", GK, "m", Rlo.t(DType.BOOL, "G,K", shape(2, 3), 1, 0, 1, 0, 0, 0),
+                "w", f64("G,K", shape(2, 3), 0.5, -1, 2, 3, -4, 5));
+        double[] g = o.run(in).grads().get("x").values();
+        for (double v : g) {
+            assertTrue(Double.isFinite(v), java.util.Arrays.toString(g));
+        }
+        /* the masked-off elements and the empty row get nothing; the row's two kept elements sum to 0 (softmax's
+           gradient is orthogonal to the ones vector, log-softmax's sums to Σw − n·Σ(w)p … here both over kept) */
+        assertArrayEquals(new double[] {0, 0, 0, 0}, new double[] {g[1], g[3], g[4], g[5]}, 0.0);
+    }
+
+    @Test
+    void maxOverABoolMaskIsAnyOf() {
+        /* issue 15: this passed check and did not compile on the cpu backend */
+        Map<String, Tensor> in = Map.of("m", Rlo.t(DType.BOOL, "G,K", shape(2, 3), 0, 1, 0, 0, 0, 0));
+        expect(value("m: bool[G,K]", "max(m, over: K)", in), "G", 1, 0);
+        expect(value("m: bool[G,K]", "min(m, over: K)", in), "G", 0, 0);
+    }
+
+    @Test
     void quantileInterpolatesLinearlyAsNumpy() {
         /* np.quantile([3,1,4,1,5], q): sorted [1,1,3,4,5], position q·4 */
         Map<String, Tensor> in = Map.of("x", f64("N", shape(5), 3, 1, 4, 1, 5));

@@ -132,6 +132,8 @@ public class GradientTest {
                 "masked_var(x, m, over: K) + masked_std(x, m, over: K, ddof: 1)", "G", Map.of("x", ANY)));
         c.add(new Case("masked_max_min_lse", "x: f64[G,K] grad, m: bool[G,K]",
                 "masked_max(x, m, over: K) + masked_min(x, m) + masked_logsumexp(x, m, over: K)", "G", Map.of("x", DISTINCT)));
+        c.add(new Case("masked_softmax", "x: f64[G,K] grad, m: bool[G,K]",
+                "masked_softmax(x, m, over: K) + masked_log_softmax(x, m, over: K)", "G,K", Map.of("x", ANY)));
         c.add(new Case("softmax", gk, "softmax(x, over: K) + log_softmax(x, over: K)", "G,K", Map.of("x", ANY)));
         c.add(new Case("scan", "x: f64[T] grad, c: f64[T] grad", "scan(x, over: T, decay: c)", "T",
                 Map.of("x", ANY, "c", Draw.range(-0.9, 0.9))));
@@ -231,7 +233,7 @@ public class GradientTest {
         Node in = b.input("x", x);
         Node w = b.input("w", x);
         Node roundTrip = b.node(Op.CAST, new Attrs.Cast(DType.F64), b.node(Op.CAST, new Attrs.Cast(DType.F32), in));
-        Node body = b.node(Op.MUL, Attrs.NONE, b.node(Op.MUL, Attrs.NONE, roundTrip, b.node(Op.STOP_GRADIENT, Attrs.NONE, in)), w);
+        Node body = b.node(Op.MUL, Attrs.NONE, b.node(Op.MUL, Attrs.NONE, roundTrip, b.node(Op.STOP_GRADIENT, Attrs.Stop.WRITTEN, in)), w);
         Node loss = b.node(Op.SUM, new Attrs.Dims(List.of("B")), body);
         Graph forward = new Graph("casts", List.of(new Graph.Input("x", x, true), new Graph.Input("w", x, false)),
                 Map.of(Graph.LOSS, loss), List.of());

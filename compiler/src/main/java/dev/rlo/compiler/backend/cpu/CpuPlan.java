@@ -277,10 +277,9 @@ public final class CpuPlan {
         MemorySegment from = aux[r.id()];
         MemorySegment to = b[r.id()];
         if (red.slots() == 1 && d == DType.F32) {
-            /* the common case, without a switch per element */
-            double divisor = red == Reduction.MEAN ? reduced : 1;
+            /* max and min in f32, without a switch per element */
             for (long i = 0; i < count; i++) {
-                to.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (from.getAtIndex(JAVA_DOUBLE, i) / divisor));
+                to.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) from.getAtIndex(JAVA_DOUBLE, i));
             }
             return;
         }

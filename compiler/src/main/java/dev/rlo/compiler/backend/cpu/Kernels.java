@@ -61,19 +61,17 @@ public final class Kernels {
 
     /** Folds one value into the slots of reduction {@code red} at {@code base}, in place. */
     public static void fold(int red, MemorySegment aux, long base, double v) {
-        Reduction r = REDUCTIONS[red];
-        if (r == Reduction.LOGSUMEXP) {
-            merge(red, aux, base, v, v == Double.NEGATIVE_INFINITY ? 0 : 1);
-        } else {
-            merge(red, aux, base, v);
+        switch (REDUCTIONS[red]) {
+            case LOGSUMEXP -> merge(red, aux, base, v, v == Double.NEGATIVE_INFINITY ? 0 : 1);
+            case SUM, MEAN -> merge(red, aux, base, v, 0);
+            default -> merge(red, aux, base, v);
         }
     }
 
-    /** Merges a one-slot partial into the slots at {@code base}. */
+    /** Merges a one-slot (max, min) partial into the slot at {@code base}. */
     public static void merge(int red, MemorySegment aux, long base, double a0) {
         double p = aux.getAtIndex(JAVA_DOUBLE, base);
         double v = switch (REDUCTIONS[red]) {
-            case SUM, MEAN -> p + a0;
             case MAX -> Math.max(p, a0);
             case MIN -> Math.min(p, a0);
             default -> throw new IllegalArgumentException("one slot for " + REDUCTIONS[red]);
@@ -81,7 +79,7 @@ public final class Kernels {
         aux.setAtIndex(JAVA_DOUBLE, base, v);
     }
 
-    /** Merges a two-slot (logsumexp) partial into the slots at {@code base}. */
+    /** Merges a two-slot (sum, mean, logsumexp) partial into the slots at {@code base}. */
     public static void merge(int red, MemorySegment aux, long base, double a0, double a1) {
         double[] p = {aux.getAtIndex(JAVA_DOUBLE, base), aux.getAtIndex(JAVA_DOUBLE, base + 1)};
         REDUCTIONS[red].merge(p, new double[] {a0, a1}, null, 0);

@@ -72,8 +72,8 @@ final class OtherSources {
                 .append(", \"").append(s.dim()).append("\");\n");
         Map<String, String> target = new LinkedHashMap<>(ix);
         target.put(s.dim(), "at");
-        out.append(indent).append("Kernels.merge(").append(Reduction.SUM.ordinal()).append(", aux").append(b.id()).append(", ")
-                .append(frame.emit.offset(b, target)).append(", (double) ").append(g).append(");\n");
+        out.append(indent).append("Kernels.fold(").append(Reduction.SUM.ordinal()).append(", aux").append(b.id()).append(", (")
+                .append(frame.emit.offset(b, target)).append(") * ").append(Reduction.SUM.slots()).append(", (double) ").append(g).append(");\n");
         close(out, space.size());
     }
 

@@ -19,14 +19,15 @@ final class PlanSource {
             /* the species this machine prefers (16 f32 lanes with AVX-512, 8 with AVX2), and lanes of the same count */
             out.append("    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;\n")
                     .append("    static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;\n")
+                    .append("    static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;\n")
                     .append("    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8));\n")
                     .append("    static final IntVector IOTA = IntVector.zero(I).addIndex(1);\n")
                     .append("    static final ByteOrder ORDER = ByteOrder.nativeOrder();\n\n")
                     /* reduceLanes(ADD) may add lanes in any order, so results would depend on whether C2 had
                        compiled the kernel yet; summing in lane order keeps a run bit-reproducible */
-                    .append("    static double sumLanes(FloatVector v) {\n")
+                    .append("    static double sumLanes(DoubleVector v) {\n")
                     .append("        double s = 0;\n")
-                    .append("        for (float x : v.toArray()) {\n            s += x;\n        }\n")
+                    .append("        for (double x : v.toArray()) {\n            s += x;\n        }\n")
                     .append("        return s;\n    }\n\n");
         }
         out.append("    @Override\n    public void run(int kernel, int phase, MemorySegment[] b, MemorySegment[] aux, long[] n, int part, int parts) {\n");
@@ -60,6 +61,7 @@ final class PlanSource {
                 + "import dev.rlo.compiler.backend.cpu.Sorting;\n"
                 + "import dev.rlo.compiler.numerics.Scalars;\n"
                 + "import dev.rlo.compiler.numerics.Special;\n"
+                + "import dev.rlo.compiler.numerics.Sums;\n"
                 + "import java.lang.foreign.MemorySegment;\n"
                 + "import java.nio.ByteOrder;\n"
                 + "import jdk.incubator.vector.*;\n\n"

@@ -2,11 +2,13 @@ package dev.rlo.compiler.backend.cpu;
 
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.numerics.Sums;
 import java.util.List;
 
 /**
  * How a reduction buffer accumulates: in an f64 scratch buffer ("aux"), one slot per output
- * element (two for logsumexp: the running max and the sum of e^{x − max}), which the kernel code
+ * element, two for sums and means (the compensated pair of {@link Sums}: the sum and its rounding
+ * errors) and for logsumexp (the running max and the sum of e^{x − max}), which the kernel code
  * updates and which is finally written to the output in its dtype. The same formulas serve the
  * generated kernels (as Java text) and the host, which merges the per-thread partials.
  */
@@ -32,13 +34,13 @@ enum Reduction {
 
     /** Scratch slots per output element. */
     int slots() {
-        return this == LOGSUMEXP ? 2 : 1;
+        return this == MAX || this == MIN || isArg() ? 1 : 2;
     }
 
     /** The identity of each slot: what an empty reduction starts from. */
     double[] identity() {
         return switch (this) {
-            case SUM, MEAN -> new double[] {0};
+            case SUM, MEAN -> new double[] {0, 0};
             case MAX, ARGMAX -> new double[] {Double.NEGATIVE_INFINITY};
             case MIN, ARGMIN -> new double[] {Double.POSITIVE_INFINITY};
             case LOGSUMEXP -> new double[] {Double.NEGATIVE_INFINITY, 0};
@@ -48,7 +50,7 @@ enum Reduction {
     /** Java statements folding value {@code v} into the slots {@code a} (a Java lvalue list). */
     String accumulate(List<String> a, String v, String index, String at) {
         return switch (this) {
-            case SUM, MEAN -> a.get(0) + " += " + v + ";";
+            case SUM, MEAN -> twoSum(a.get(0), a.get(1), v);
             case MAX -> a.get(0) + " = Math.max(" + a.get(0) + ", " + v + ");";
             case MIN -> a.get(0) + " = Math.min(" + a.get(0) + ", " + v + ");";
             case LOGSUMEXP -> "if (" + v + " > " + a.get(0) + ") { " + a.get(1) + " = " + a.get(1) + " * Math.exp(" + a.get(0)
@@ -62,7 +64,7 @@ enum Reduction {
     /** Merges partial slots {@code q} (and index {@code qi}) into {@code p} (and {@code pi}); q comes later. */
     void merge(double[] p, double[] q, int[] pi, int qi) {
         switch (this) {
-            case SUM, MEAN -> p[0] += q[0];
+            case SUM, MEAN -> Sums.merge(p, 0, q[0], q[1]);
             case MAX -> p[0] = Math.max(p[0], q[0]);
             case MIN -> p[0] = Math.min(p[0], q[0]);
             case LOGSUMEXP -> {
@@ -88,8 +90,9 @@ enum Reduction {
     /** The output value from the slots; {@code count} is the number of elements reduced. */
     double finish(double[] slots, double count) {
         return switch (this) {
-            case SUM, MAX, MIN -> slots[0];
-            case MEAN -> slots[0] / count;
+            case SUM -> Sums.total(slots[0], slots[1]);
+            case MAX, MIN -> slots[0];
+            case MEAN -> Sums.mean(slots[0], slots[1], count);
             case LOGSUMEXP -> Double.isFinite(slots[0]) ? slots[0] + Math.log(slots[1]) : slots[0];
             case ARGMAX, ARGMIN -> throw new IllegalStateException("an argmax's output is its index");
         };
@@ -98,12 +101,21 @@ enum Reduction {
     /** {@link #finish} as Java text, on slot expressions {@code a}. */
     String finishText(List<String> a, String count) {
         return switch (this) {
-            case SUM, MAX, MIN -> a.get(0);
-            case MEAN -> a.get(0) + " / " + count;
+            case SUM -> SUMS + ".total(" + a.get(0) + ", " + a.get(1) + ")";
+            case MAX, MIN -> a.get(0);
+            case MEAN -> SUMS + ".mean(" + a.get(0) + ", " + a.get(1) + ", " + count + ")";
             case LOGSUMEXP -> "(Double.isFinite(" + a.get(0) + ") ? " + a.get(0) + " + Math.log(" + a.get(1) + ") : " + a.get(0) + ")";
             case ARGMAX, ARGMIN -> throw new IllegalStateException("an argmax's output is its index");
         };
     }
+
+    /** Java statements adding {@code v} to the compensated pair (s, c), as {@link Sums#add} does. */
+    static String twoSum(String s, String c, String v) {
+        return "{ final double v_ = " + v + ", t_ = " + s + " + v_, z_ = t_ - " + s + "; " + c + " += (" + s
+                + " - (t_ - z_)) + (v_ - z_); " + s + " = t_; }";
+    }
+
+    private static final String SUMS = Sums.class.getSimpleName();
 
     boolean isArg() {
         return this == ARGMAX || this == ARGMIN;

@@ -154,6 +154,7 @@ final class VectorEmitter {
      * (a blend, then an unmasked op; masked arithmetic falls back to scalar code in C2 on JDK 25).
      */
     String accumulate(String acc, Val v, Reduction red, String fresh) {
+        boolean sum = red != Reduction.MAX && red != Reduction.MIN;
         String f = v.dtype() == DType.I32 ? "((FloatVector) " + vec(v) + ".convert(VectorOperators.I2F, 0))"
                 : v.vector() ? v.expr() : "FloatVector.broadcast(F, (float) " + v.expr() + ")";
         String identity = switch (red) {
@@ -164,12 +165,12 @@ final class VectorEmitter {
         if (fresh != null) {
             f = "FloatVector.broadcast(F, " + identity + ").blend(" + f + ", " + fresh + ")";
         }
-        String op = switch (red) {
-            case MAX -> ".max(";
-            case MIN -> ".min(";
-            default -> ".add(";
-        };
-        return acc + " = " + acc + op + f + ");";
+        if (sum) {
+            /* in f64 lanes: the f32 vector's two halves, converted exactly */
+            return "{ final FloatVector f_ = " + f + "; " + acc + "_0 = " + acc + "_0.add((DoubleVector) f_.convertShape(VectorOperators.F2D, D, 0)); "
+                    + acc + "_1 = " + acc + "_1.add((DoubleVector) f_.convertShape(VectorOperators.F2D, D, 1)); }";
+        }
+        return acc + " = " + acc + (red == Reduction.MAX ? ".max(" : ".min(") + f + ");";
     }
 
     private Val elementwise(Node n, Map<String, String> ix, String indent) {

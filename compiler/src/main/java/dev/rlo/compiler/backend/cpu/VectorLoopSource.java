@@ -18,8 +18,9 @@ import java.util.stream.Collectors;
 /**
  * Renders a Loop kernel with the Vector API: the innermost loop steps a vector of points at a time
  * (the preferred species, e.g. 8 or 16 f32 lanes), values that do not vary along it are computed
- * once per row, reductions accumulate in vector registers flushed into f64 every block, and a
- * scalar loop finishes the row. Falls back to {@link LoopSource} for the kernels it cannot handle
+ * once per row, reductions accumulate in vector registers (sums in f64 lanes, each f32 vector
+ * converted in two halves) flushed into their scalar slots every block, and a scalar loop finishes
+ * the row. Falls back to {@link LoopSource} for the kernels it cannot handle
  * ({@link #supports}): f64 work, logsumexp and argmax reductions, strided or data-dependent access
  * along the innermost dimension, special functions there.
  */
@@ -30,7 +31,7 @@ final class VectorLoopSource extends LoopSource {
             Op.TANH, Op.SIGMOID, Op.SOFTPLUS, Op.CAST, Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.POW, Op.MIN, Op.MAX, Op.LT,
             Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE, Op.AND, Op.OR, Op.WHERE, Op.CLIP, Op.IOTA, Op.RENAME, Op.EXPAND,
             Op.STOP_GRADIENT);
-    /** Points per flush of the vector accumulators into f64, bounding f32 rounding error. */
+    /** Vectors per block: the accumulators are flushed and the non-finite probe checked after each. */
     static final int BLOCK = 1024;
 
     /** The input reads probed for NaN and ∞ by earlier phases: later phases read the same values. */
@@ -53,9 +54,10 @@ final class VectorLoopSource extends LoopSource {
             for (Buffer b : p.outputs()) {
                 Node n = b.node();
                 if (FusePass.isReduction(n)) {
+                    Node in = accumulated(plan, n);
                     boolean ok = EnumSet.of(Op.SUM, Op.MEAN, Op.REDUCE_MAX, Op.REDUCE_MIN).contains(n.op()) && !b.type().has(dim)
-                            && n.in(0).type().dtype() != DType.F64 && n.in(0).type().dtype() != DType.BOOL
-                            && vectorisable(plan, n.in(0), ix, index(dim), own);
+                            && in.type().dtype() != DType.F64 && in.type().dtype() != DType.BOOL
+                            && vectorisable(plan, in, ix, index(dim), own);
                     if (!ok) {
                         return false;
                     }
@@ -66,6 +68,17 @@ final class VectorLoopSource extends LoopSource {
             }
         }
         return true;
+    }
+
+    /**
+     * The value a reduction folds in: its input, or for a sum of an f32 value cast to f64 (how
+     * lowering keeps a masked mean exact) that f32 value, since sums accumulate in f64 anyway.
+     */
+    static Node accumulated(KernelPlan plan, Node reduction) {
+        Node in = reduction.in(0);
+        boolean widened = in.op() == Op.CAST && in.type().dtype() == DType.F64 && in.in(0).type().dtype() == DType.F32
+                && !plan.isBuffer(in);
+        return widened && reduction.op() == Op.SUM ? in.in(0) : in;
     }
 
     /** Whether {@code n} at {@code ix} can be computed by {@link VectorEmitter} (or is per-row). */
@@ -115,8 +128,10 @@ final class VectorLoopSource extends LoopSource {
         String indent = outer + "    ";
         List<Buffer> local = invariant(p, dim);
         for (Buffer r : local) {
-            out.append(indent).append("double ").append(acc(r, 0)).append(" = ")
-                    .append(Emitter.literal(Reduction.of(r).identity()[0], DType.F64)).append(";\n");
+            double[] identity = Reduction.of(r).identity();
+            for (int s = 0; s < identity.length; s++) {
+                out.append(indent).append("double ").append(acc(r, s)).append(" = ").append(Emitter.literal(identity[s], DType.F64)).append(";\n");
+            }
         }
         String i = index(dim);
         out.append(indent).append("final long lo_").append(dim).append(" = ")
@@ -192,7 +207,7 @@ final class VectorLoopSource extends LoopSource {
         for (Buffer b : k.phases().get(p).outputs()) {
             Node n = b.node();
             if (FusePass.isReduction(n)) {
-                VectorEmitter.Val v = vector.value(n.in(0), ix, indent);
+                VectorEmitter.Val v = vector.value(accumulated(plan, n), ix, indent);
                 body.append(indent).append(vector.accumulate(vacc(b), v, Reduction.of(b), fresh)).append('\n');
             } else {
                 vector.store(b, vector.value(n, ix, indent), ix, indent);
@@ -204,12 +219,12 @@ final class VectorLoopSource extends LoopSource {
     /** Before a block of vectors: fresh vector accumulators and probe. */
     private void blockStart(List<Buffer> local, VectorEmitter vector, String dim, String indent) {
         for (Buffer r : local) {
-            String start = switch (Reduction.of(r)) {
-                case MAX -> "FloatVector.broadcast(F, Float.NEGATIVE_INFINITY)";
-                case MIN -> "FloatVector.broadcast(F, Float.POSITIVE_INFINITY)";
-                default -> "FloatVector.zero(F)";
-            };
-            out.append(indent).append("FloatVector ").append(vacc(r)).append(" = ").append(start).append(";\n");
+            switch (Reduction.of(r)) {
+                case MAX -> out.append(indent).append("FloatVector ").append(vacc(r)).append(" = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);\n");
+                case MIN -> out.append(indent).append("FloatVector ").append(vacc(r)).append(" = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);\n");
+                default -> out.append(indent).append("DoubleVector ").append(vacc(r)).append("_0 = DoubleVector.zero(D), ")
+                        .append(vacc(r)).append("_1 = DoubleVector.zero(D);\n");
+            }
         }
         if (vector.probes()) {
             out.append(indent).append("final long start_").append(dim).append(" = ").append(index(dim)).append(";\n");
@@ -236,7 +251,7 @@ final class VectorLoopSource extends LoopSource {
         return switch (Reduction.of(r)) {
             case MAX -> acc(r, 0) + " = Math.max(" + acc(r, 0) + ", " + vacc(r) + ".reduceLanes(VectorOperators.MAX));";
             case MIN -> acc(r, 0) + " = Math.min(" + acc(r, 0) + ", " + vacc(r) + ".reduceLanes(VectorOperators.MIN));";
-            default -> acc(r, 0) + " += sumLanes(" + vacc(r) + ");";
+            default -> Reduction.twoSum(acc(r, 0), acc(r, 1), "sumLanes(" + vacc(r) + "_0) + sumLanes(" + vacc(r) + "_1)");
         };
     }
 }

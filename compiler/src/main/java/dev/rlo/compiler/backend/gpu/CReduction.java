@@ -5,8 +5,9 @@ import dev.rlo.compiler.ir.Op;
 
 /**
  * How a reduction accumulates on a device: in f64 slots per output element, as C statements on
- * lvalues (locals, or scratch in device memory). Two slots for logsumexp (the running max and the
- * sum of e^{x − max}) and for argmax/argmin (the best value and its index), one otherwise.
+ * lvalues (locals, or scratch in device memory). Two slots for sums and means (the compensated pair
+ * of {@link dev.rlo.compiler.numerics.Sums}), for logsumexp (the running max and the sum of
+ * e^{x − max}) and for argmax/argmin (the best value and its index), one for max and min.
  * <p>
  * Partial results are merged in a fixed order, so a run is deterministic; an argmax keeps the
  * smallest index among equal values (parts see interleaved indices, so merge order alone would not).
@@ -35,7 +36,7 @@ enum CReduction {
     }
 
     int slots() {
-        return this == LOGSUMEXP || isArg() ? 2 : 1;
+        return this == MAX || this == MIN ? 1 : 2;
     }
 
     boolean isArg() {
@@ -45,7 +46,7 @@ enum CReduction {
     /** Each slot's value for an empty reduction, as C literals. */
     String[] identity() {
         return switch (this) {
-            case SUM, MEAN -> new String[] {"0.0"};
+            case SUM, MEAN -> new String[] {"0.0", "0.0"};
             case MAX, ARGMAX -> new String[] {"-RLO_INF_D", NO_INDEX};
             case MIN, ARGMIN -> new String[] {"RLO_INF_D", NO_INDEX};
             case LOGSUMEXP -> new String[] {"-RLO_INF_D", "0.0"};
@@ -71,10 +72,12 @@ enum CReduction {
         };
     }
 
-    /** C statements merging partial slots q0, q1 into p0, p1 (lvalues); q comes later. */
+    /** C statements merging partial slots q0, q1 into p0, p1 (lvalues); q comes later; a sum's q1 may be null (a single value). */
     String merge(String p0, String p1, String q0, String q1) {
         return switch (this) {
-            case SUM, MEAN -> p0 + " += " + q0 + ";";
+            /* Knuth's TwoSum: the rounding error of p0 + q0, exactly */
+            case SUM, MEAN -> "{ const double v_ = " + q0 + ", t_ = " + p0 + " + v_, z_ = t_ - " + p0 + "; " + p1 + " += (" + p0
+                    + " - (t_ - z_)) + (v_ - z_)" + (q1 == null ? "" : " + " + q1) + "; " + p0 + " = t_; }";
             case MAX -> p0 + " = rlo_max_d(" + p0 + ", " + q0 + ");";
             case MIN -> p0 + " = rlo_min_d(" + p0 + ", " + q0 + ");";
             case LOGSUMEXP -> "{ const double m_ = rlo_max_d(" + p0 + ", " + q0 + "); if (m_ == -RLO_INF_D || RLO_ISNAN(m_) || m_ == RLO_INF_D) { "
@@ -89,8 +92,9 @@ enum CReduction {
     /** The output value (f64) from the slots; {@code count} is the number of elements reduced. */
     String finish(String p0, String p1, String count) {
         return switch (this) {
-            case SUM, MAX, MIN -> p0;
-            case MEAN -> p0 + " / " + count;
+            case SUM -> "rlo_total(" + p0 + ", " + p1 + ")";
+            case MAX, MIN -> p0;
+            case MEAN -> "rlo_mean(" + p0 + ", " + p1 + ", " + count + ")";
             case LOGSUMEXP -> "(" + p0 + " == -RLO_INF_D || " + p0 + " == RLO_INF_D || RLO_ISNAN(" + p0 + ") ? " + p0 + " : " + p0
                     + " + log(" + p1 + "))";
             case ARGMAX, ARGMIN -> "(" + p1 + " >= " + NO_INDEX + " ? 0.0 : " + p1 + ")";

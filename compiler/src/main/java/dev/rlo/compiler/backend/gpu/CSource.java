@@ -266,7 +266,7 @@ public final class CSource {
         return out.toString();
     }
 
-    /** A scatter-add: one work item, in order (deterministic), summing into its f64 scratch. */
+    /** A scatter-add: one work item, in order (deterministic), summing into its f64 scratch (compensated pairs). */
     private String scatter(Kernel.Scatter k) {
         Buffer b = k.output();
         Node n = b.node();
@@ -288,7 +288,9 @@ public final class CSource {
         String at = emit.declare("rlo_i64", "rlo_check(" + idx + ", " + CEmitter.size(s.dim()) + ", " + plan.dims().indexOf(s.dim())
                 + ", err)", indent);
         ix.put(s.dim(), at);
-        out.append(indent).append("aux").append(b.id()).append("[").append(emit.offset(b, ix)).append("] += (double) ").append(g).append(";\n");
+        String slot = emit.declare("rlo_i64", "2 * (" + emit.offset(b, ix) + ")", indent);
+        out.append(indent).append(CReduction.SUM.fold("aux" + b.id() + "[" + slot + "]", "aux" + b.id() + "[" + slot + " + 1]",
+                "(double) " + g, null)).append('\n');
         for (int i = space.size() - 1; i >= 0; i--) {
             out.append("    ".repeat(i + 1)).append("}\n");
         }

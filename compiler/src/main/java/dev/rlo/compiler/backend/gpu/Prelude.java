@@ -42,6 +42,16 @@ final class Prelude {
                 return 0;
             }
 
+            /* a compensated sum (s, c) and its mean over n, as numerics/Sums.java */
+            RLO_FN double rlo_total(const double s, const double c) {
+                return s - s == 0.0 ? s + c : s;
+            }
+
+            RLO_FN double rlo_mean(const double s, const double c, const double n) {
+                const double q = s / n;
+                return q - q == 0.0 ? q + (fma(-q, n, s) + c) / n : q;
+            }
+
             /* whether a sorts strictly before b: NaN after everything, equal values neither */
             RLO_FN int rlo_before(const double a, const double b, const int descending) {
                 if (RLO_ISNAN(a)) {

@@ -2,6 +2,7 @@ package dev.rlo.compiler.backend.reference;
 
 import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.ir.Attrs;
+import dev.rlo.compiler.numerics.Sums;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +35,14 @@ final class Indexing {
         return Tensor.of(x.dtype(), outDims, outShape, out);
     }
 
-    /** The adjoint of {@link #gather}: out[…, dim = index[…], …] += g[…], summed over repeats. */
+    /** The adjoint of {@link #gather}: out[…, dim = index[…], …] += g[…], summed (compensated) over repeats. */
     static Tensor scatterAdd(Tensor g, Tensor index, Attrs.Scatter s, Map<String, Long> sizes) {
         List<String> outDims = s.dims();
         long[] outShape = ReferenceBackend.shape(outDims, sizes);
         double[] gv = g.values();
         double[] iv = index.values();
         long n = sizes.get(s.dim());
-        double[] out = new double[(int) product(outShape)];
+        double[] pairs = new double[2 * (int) product(outShape)];
         long[] pos = new long[g.dims().size()];
         for (int r = 0; r < gv.length; r++) {
             unflatten(r, g.shape(), pos);
@@ -49,7 +50,11 @@ final class Indexing {
             if (i < 0 || i >= n) {
                 throw new UserError("index " + i + " is out of range for dimension " + s.dim() + " of size " + n);
             }
-            out[(int) offset(outDims, outShape, g.dims(), pos, s.dim(), i)] += gv[r];
+            Sums.add(pairs, 2 * (int) offset(outDims, outShape, g.dims(), pos, s.dim(), i), gv[r]);
+        }
+        double[] out = new double[pairs.length / 2];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = Sums.total(pairs[2 * k], pairs[2 * k + 1]);
         }
         return Tensor.of(g.dtype(), outDims, outShape, out);
     }

@@ -5,6 +5,7 @@ import dev.rlo.compiler.check.TensorType;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Op;
 import dev.rlo.compiler.numerics.Scalars;
+import dev.rlo.compiler.numerics.Sums;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,7 +50,7 @@ final class Lanes {
         return Tensor.of(DType.I32, List.of(dim), new long[] {n}, v);
     }
 
-    /** SUM, MEAN, REDUCE_MAX/MIN (NaN if any element is NaN), LOGSUMEXP (max-shifted). */
+    /** SUM and MEAN (compensated: {@link Sums}), REDUCE_MAX/MIN (NaN if any element is NaN), LOGSUMEXP (max-shifted). */
     static Tensor reduce(Op op, Tensor x, List<String> over, DType dtype) {
         Laned l = laned(x, over);
         double[] out = new double[l.outer];
@@ -57,11 +58,11 @@ final class Lanes {
             int base = o * l.len;
             double acc = switch (op) {
                 case SUM, MEAN -> {
-                    double s = 0;
+                    double[] pair = new double[2];
                     for (int i = 0; i < l.len; i++) {
-                        s += l.v[base + i];
+                        Sums.add(pair, 0, l.v[base + i]);
                     }
-                    yield op == Op.MEAN ? s / l.len : s;
+                    yield op == Op.MEAN ? Sums.mean(pair[0], pair[1], l.len) : Sums.total(pair[0], pair[1]);
                 }
                 case REDUCE_MAX, REDUCE_MIN -> extremum(l.v, base, l.len, op == Op.REDUCE_MAX);
                 default -> logsumexp(l.v, base, l.len);
