@@ -34,11 +34,12 @@ class TrainCommandTest {
         assertTrue(r.out().contains("greedy evaluation: mean return"), r.out());
         List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
         assertEquals("global_step,charts/episodic_return,charts/episodic_length,charts/learning_rate,losses/loss,"
-                + "losses/entropy,losses/clip_fraction,losses/approx_kl,losses/grad_norm,charts/SPS", csv.getFirst());
+                + "losses/entropy,losses/ppo_clip.clip_fraction,losses/ppo_clip.approx_kl,losses/grad_norm,charts/SPS", csv.getFirst());
         assertEquals(2048 / 256, csv.size() - 1, "one row per rollout of 8 envs × 32 steps");
         assertTrue(csv.getLast().startsWith("2048,"), csv.getLast());
         BufferedImage png = ImageIO.read(out.resolve("curve.png").toFile());
         assertEquals(800, png.getWidth());
+        assertEquals(480 + 2 * 260, png.getHeight(), "the return, then the loss and three reports, two to a row");
         assertTrue(Files.size(out.resolve("checkpoint.bin")) > 10_000);
         assertTrue(Files.readString(out.resolve("summary.json")).contains("\"steps\": 2048"));
         assertFalse(Files.exists(out.resolve("checkpoint.bin.tmp")));
@@ -160,6 +161,37 @@ class TrainCommandTest {
             Thread.sleep(5);
         }
         assertTrue(Files.exists(file), Files.readString(tmp.resolve("child.log")));
+    }
+
+    /**
+     * An objective imported from the standard library trains (before, `rlo check` accepted the block
+     * and `rlo train` said "no objective `dpo`"), with its reports in metrics.csv; a local wrapper
+     * around it trains the same run, bit for bit, and keeps the wrapped objective's reports under its
+     * name (before, they were dropped).
+     */
+    @Test
+    void importedObjectivesAndWrappersAroundThemTrainWithTheirReports() throws IOException {
+        String block = "train t {\n  env = digits(length: 2, base: 10)\n  loop = preference(pairs: 64, samples: 8, batch: 32)\n"
+                + "  objective = OBJ(beta: 0.5)\n  steps = 192\n}\n";
+        Path direct = tmp.resolve("direct.rlo");
+        Files.writeString(direct, "import std.preference.{dpo}\n\n" + block.replace("OBJ", "dpo"));
+        Path wrapped = tmp.resolve("wrapped.rlo");
+        Files.writeString(wrapped, "import std.preference.{dpo}\n\n"
+                + "objective mine(logp_w: f32[P] grad, logp_l: f32[P] grad, ref_w: f32[P], ref_l: f32[P], beta = 0.1) {\n"
+                + "  dpo(logp_w, logp_l, ref_w, ref_l, beta: beta)\n}\n\n" + block.replace("OBJ", "mine"));
+        for (Path file : List.of(direct, wrapped)) {
+            CliTest.Run r = CliTest.rlo("train", file.toString(), "--out", tmp.resolve(file.getFileName() + ".run").toString(),
+                    "--eval-episodes", "1");
+            assertEquals(0, r.code(), r.out() + r.err());
+        }
+        List<String> a = Files.readAllLines(tmp.resolve("direct.rlo.run/metrics.csv"));
+        List<String> b = Files.readAllLines(tmp.resolve("wrapped.rlo.run/metrics.csv"));
+        assertEquals("global_step,charts/episodic_return,charts/learning_rate,losses/loss,losses/reward_accuracy,"
+                + "losses/reward_margin,losses/grad_norm,charts/SPS", a.getFirst());
+        assertEquals(a.getFirst().replace("losses/reward_", "losses/dpo.reward_"), b.getFirst());
+        assertEquals(withoutSps(tmp.resolve("direct.rlo.run")).lines().skip(1).toList(),
+                withoutSps(tmp.resolve("wrapped.rlo.run")).lines().skip(1).toList());
+        assertTrue(a.size() > 2, "several iterations: " + a);
     }
 
     @Test

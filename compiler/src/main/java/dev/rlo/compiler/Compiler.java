@@ -1,6 +1,5 @@
 package dev.rlo.compiler;
 
-import dev.rlo.compiler.ast.Decl;
 import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.TrainDecl;
@@ -68,9 +67,21 @@ public final class Compiler {
      * {@code name} and its imports resolve against {@code dir} (which may be null).
      */
     public static Compiler fromSource(String name, String text, Path dir, List<Path> libraryPath) {
+        return fromSource(name, text, dir, libraryPath, false);
+    }
+
+    /**
+     * Like {@link #fromSource(String, String, Path, List)} for a probe of {@code rlo repl}: parsed
+     * in REPL mode, where each REPL value is the name {@code _t0}, {@code _t1}, … (spec/syntax.md#repl-input).
+     */
+    public static Compiler fromRepl(String name, String text, Path dir, List<Path> libraryPath) {
+        return fromSource(name, text, dir, libraryPath, true);
+    }
+
+    private static Compiler fromSource(String name, String text, Path dir, List<Path> libraryPath, boolean repl) {
         Session session = new Session(libraryPath);
         LoadedModule module = session.check(new SourceRoot.Loaded("source:" + name + ":" + text.hashCode(),
-                new SourceFile(name, text)), dir);
+                new SourceFile(name, text), repl), dir);
         if (session.diagnostics().hasErrors()) {
             throw new CheckFailed(session.diagnostics());
         }
@@ -254,12 +265,16 @@ public final class Compiler {
         return new CompiledObjective(g, backend.compile(g));
     }
 
+    /** The fn or objective {@code name} names in the file, its own or an imported one ({@code as} names included); or null. */
+    public FnDecl lookup(String name) {
+        return session.checker().lookup(module, name);
+    }
+
     private FnDecl decl(String name) {
-        for (Decl d : module.ast().decls()) {
-            if (d instanceof FnDecl f && f.name().name().equals(name)) {
-                return f;
-            }
+        FnDecl f = lookup(name);
+        if (f == null) {
+            throw new UserError("no objective `" + name + "` in " + module.file().path());
         }
-        throw new UserError("no objective `" + name + "` in " + module.file().path());
+        return f;
     }
 }

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rlo.compiler.check.TypesListing;
+import dev.rlo.compiler.diag.Diagnostics;
+import dev.rlo.compiler.parse.SourceParser;
 import dev.rlo.compiler.resolve.LoadedModule;
+import dev.rlo.compiler.source.SourceFile;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -16,7 +19,7 @@ import org.junit.jupiter.api.TestFactory;
  * holds its types listing ({@code rlo check --types}). {@code golden/check/bad/Name.rlo} must fail,
  * and {@code Name.out} holds the exact diagnostics: code, line, column, message, caret and hint.
  * {@code grammar/src/test/examples/bad/Name.rlo.errors} holds the syntax errors of the grammar's
- * bad examples, rendered the same way. {@code golden/check/warn/Name.rlo} checks with warnings only.
+ * bad examples, rendered the same way, and {@code Name.repl.errors} those of its bad REPL inputs. {@code golden/check/warn/Name.rlo} checks with warnings only.
  */
 class CheckGoldenTest {
 
@@ -55,6 +58,17 @@ class CheckGoldenTest {
     @TestFactory
     Stream<DynamicTest> syntaxErrorsAreReported() {
         return Goldens.suite(SYNTAX_BAD, ".rlo.errors", CheckGoldenTest::errors);
+    }
+
+    /** {@code bad/Name.repl}, one REPL input, has syntax errors in REPL mode; {@code Name.repl.errors} holds them. */
+    @TestFactory
+    Stream<DynamicTest> replSyntaxErrorsAreReported() {
+        return Goldens.suite(SYNTAX_BAD, ".repl", ".repl.errors", file -> {
+            Diagnostics diags = new Diagnostics();
+            SourceParser.parseRepl(new SourceFile(file.getFileName().toString(), Goldens.load(file).file().text().strip()), diags);
+            assertTrue(diags.hasErrors(), () -> file + " should have errors");
+            return diags.toText();
+        });
     }
 
     static String errors(Path file) {

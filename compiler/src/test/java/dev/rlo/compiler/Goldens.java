@@ -28,22 +28,36 @@ public final class Goldens {
 
     /** One dynamic test per {@code *.rlo} in {@code dir}, comparing {@code run(file)} with its golden. */
     public static Stream<DynamicTest> suite(Path dir, String suffix, Function<Path, String> run) {
-        return rloFiles(dir).stream()
+        return suite(dir, ".rlo", suffix, run);
+    }
+
+    /**
+     * One dynamic test per file of {@code dir} ending in {@code extension}, comparing {@code run(file)}
+     * with the golden whose name replaces the extension by {@code suffix} ({@code .out}), or adds to it
+     * what {@code suffix} adds to it ({@code .rlo.errors}).
+     */
+    public static Stream<DynamicTest> suite(Path dir, String extension, String suffix, Function<Path, String> run) {
+        return files(dir, extension).stream()
                 .filter(f -> ONLY == null || f.getFileName().toString().startsWith(ONLY))
-                .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> compare(f, suffix, run.apply(f))));
+                .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> compare(f, extension, suffix, run.apply(f))));
     }
 
     public static List<Path> rloFiles(Path dir) {
+        return files(dir, ".rlo");
+    }
+
+    private static List<Path> files(Path dir, String extension) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.toString().endsWith(".rlo")).sorted().toList();
+            return s.filter(p -> p.toString().endsWith(extension)).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static void compare(Path source, String suffix, String actual) throws IOException {
+    private static void compare(Path source, String extension, String suffix, String actual) throws IOException {
         String name = source.getFileName().toString();
-        Path golden = source.resolveSibling(suffix.startsWith(".rlo") ? name + suffix.substring(4) : name.replace(".rlo", suffix));
+        Path golden = source.resolveSibling(suffix.startsWith(extension) ? name + suffix.substring(extension.length())
+                : name.replace(extension, suffix));
         if (UPDATE) {
             Files.writeString(golden, actual, StandardCharsets.UTF_8);
         }

@@ -5,6 +5,15 @@
 
 lexer grammar RloLexer;
 
+// Never produced by the rules below: in REPL input, RloParserBase.replMode() gives the first token of
+// each REPL value one of these types (randn/rand/zeros/ones before `[`, load before `(`, a `[` whose
+// list is followed by `:`), so that a file can never contain one (spec/syntax.md#repl-input).
+tokens {
+    REPL_TENSOR,
+    REPL_LOAD,
+    REPL_LIST
+}
+
 // ---- keywords ------------------------------------------------------------------------------
 
 IMPORT

@@ -101,6 +101,7 @@ expr
     | NOT expr                                                                      # NotExpr
     | expr {this.continuesLine()}? AND expr                                         # AndExpr
     | expr {this.continuesLine()}? OR expr                                          # OrExpr
+    | replValue                                                                     # ReplValueExpr
     | {this.callFollows()}? callee LPAREN argList? RPAREN                           # CallExpr
     | LPAREN expr RPAREN                                                            # ParenExpr
     | LBRACK (expr (COMMA expr)* COMMA?)? RBRACK                                    # ListExpr
@@ -127,4 +128,32 @@ arg
 indexItem
     : IDENT ASSIGN expr # GatherItem
     | IDENT ARROW IDENT # RenameItem
+    ;
+
+// ---- the REPL ---------------------------------------------------------------------------------
+// `rlo repl` parses each input that is not a `:command` as a replInput, and a command that takes an
+// expression as a replCommand, in REPL mode: there, and only there, an expression may be a replValue,
+// a tensor made from nothing (spec/syntax.md#repl-input), whose first token only REPL mode types.
+
+replInput
+    : importDecl EOF            # ReplImport
+    | fnDecl EOF                # ReplFn
+    | objectiveDecl EOF         # ReplObjective
+    | LET IDENT ASSIGN expr EOF # ReplLet
+    | expr EOF                  # ReplEval
+    | EOF                       # ReplEmpty
+    ;
+
+// `:type EXPR`, `:grad EXPR wrt NAME`, `:kernels EXPR cuda`: the words after the expression are the
+// command's to check. (The REPL reads the arguments of the commands that take a file or a name.)
+replCommand
+    : COLON command = (IDENT | GRAD) expr IDENT* EOF
+    ;
+
+// A REPL value's arguments are checked when the AST is built, so that a mistake in one is reported
+// there, in its words.
+replValue
+    : REPL_TENSOR LBRACK indexItem (COMMA indexItem)* COMMA? RBRACK (LPAREN argList? RPAREN)? # ReplRandom
+    | REPL_LOAD LPAREN argList? RPAREN                                                          # ReplLoad
+    | REPL_LIST (expr (COMMA expr)* COMMA?)? RBRACK COLON type                                  # ReplLiteral
     ;

@@ -1,11 +1,14 @@
 package dev.rlo.grammar;
 
+import org.antlr.v4.runtime.BufferedTokenStream;
 import org.antlr.v4.runtime.Parser;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.TokenStream;
+import org.antlr.v4.runtime.WritableToken;
 
 /**
- * The one predicate rlo's grammar needs: where a line break ends an expression.
+ * The one predicate rlo's grammar needs, where a line break ends an expression; and REPL mode, where
+ * REPL values begin.
  * <p>
  * rlo has no statement separator. Outside {@code ( )} and {@code [ ]}, an expression does not
  * continue onto a line that begins with a binary operator, {@code (} or {@code [}; such a line begins
@@ -16,6 +19,48 @@ public abstract class RloParserBase extends Parser {
 
     protected RloParserBase(TokenStream input) {
         super(input);
+    }
+
+    /**
+     * Parses REPL input (spec/syntax.md#repl-input): gives the first token of each REPL value its REPL type —
+     * {@code randn}, {@code rand}, {@code zeros}, {@code ones} before {@code [}; {@code load} before
+     * {@code (}; a {@code [} whose list is followed by {@code :} (a list with its type). Call it
+     * before parsing.
+     */
+    public void replMode() {
+        BufferedTokenStream tokens = (BufferedTokenStream) _input;
+        tokens.fill();
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            int next = tokens.get(i + 1).getType();
+            int type = switch (t.getType()) {
+                case RloLexer.IDENT -> switch (t.getText()) {
+                    case "randn", "rand", "zeros", "ones" -> next == RloLexer.LBRACK ? RloLexer.REPL_TENSOR : t.getType();
+                    case "load" -> next == RloLexer.LPAREN ? RloLexer.REPL_LOAD : t.getType();
+                    default -> t.getType();
+                };
+                case RloLexer.LBRACK -> typedList(tokens, i) ? RloLexer.REPL_LIST : t.getType();
+                default -> t.getType();
+            };
+            ((WritableToken) t).setType(type);
+        }
+    }
+
+    /** Whether the bracket that closes the {@code [} at {@code open} is followed by {@code :}. */
+    private static boolean typedList(BufferedTokenStream tokens, int open) {
+        int depth = 0;
+        for (int i = open; i + 1 < tokens.size(); i++) {
+            switch (tokens.get(i).getType()) {
+                case RloLexer.LBRACK, RloLexer.LPAREN -> depth++;
+                case RloLexer.RBRACK, RloLexer.RPAREN -> {
+                    if (--depth == 0) {
+                        return tokens.get(i + 1).getType() == RloLexer.COLON;
+                    }
+                }
+                default -> { }
+            }
+        }
+        return false;
     }
 
     /** True when the next token may continue the expression that the previous token ended. */
@@ -41,7 +86,7 @@ public abstract class RloParserBase extends Parser {
         for (int i = index - 1; i >= 0; i--) {
             switch (_input.get(i).getType()) {
                 case RloLexer.RPAREN, RloLexer.RBRACK -> depth++;
-                case RloLexer.LPAREN, RloLexer.LBRACK -> {
+                case RloLexer.LPAREN, RloLexer.LBRACK, RloLexer.REPL_LIST -> {
                     if (depth == 0) {
                         return true;
                     }

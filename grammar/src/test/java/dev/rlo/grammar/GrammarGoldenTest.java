@@ -20,8 +20,11 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Parse-tree goldens: every {@code examples/ok/Name.rlo} parses without a syntax error to the tree
- * in {@code Name.rlo.tree}. Run with {@code -Dgolden.update=true} to rewrite the trees, then read the
- * diff. (The {@code bad/} examples' messages are rlo diagnostics, so the compiler module tests them.)
+ * in {@code Name.rlo.tree}, and every input of {@code examples/ok/Name.repl} (they are separated by
+ * blank lines) as a REPL input, or an input {@code :command …} as a command, to the trees in
+ * {@code Name.repl.tree}. Run with
+ * {@code -Dgolden.update=true} to rewrite the trees, then read the diff. (The {@code bad/} examples'
+ * messages are rlo diagnostics, so the compiler module tests them.)
  */
 class GrammarGoldenTest {
 
@@ -38,11 +41,19 @@ class GrammarGoldenTest {
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
     }
 
-    private static void check(Path file) throws IOException {
-        String source = Files.readString(file, StandardCharsets.UTF_8);
-        RloLexer lexer = new RloLexer(CharStreams.fromString(source));
-        RloParser parser = new RloParser(new CommonTokenStream(lexer));
-        List<String> errors = new ArrayList<>();
+    @TestFactory
+    Stream<DynamicTest> okReplInputsParseToTheirTrees() throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.list(OK)) {
+            s.filter(p -> p.toString().endsWith(".repl")).sorted().forEach(files::add);
+        }
+        assertTrue(!files.isEmpty(), "expected REPL examples in " + OK);
+        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> checkRepl(f)));
+    }
+
+    /** A parser of {@code source} that collects syntax errors into {@code errors}. */
+    private static RloParser parser(String source, List<String> errors) {
+        RloParser parser = new RloParser(new CommonTokenStream(new RloLexer(CharStreams.fromString(source))));
         parser.removeErrorListeners();
         parser.addErrorListener(new BaseErrorListener() {
             @Override
@@ -50,8 +61,31 @@ class GrammarGoldenTest {
                 errors.add(line + ":" + col + " " + msg);
             }
         });
+        return parser;
+    }
+
+    private static void check(Path file) throws IOException {
+        List<String> errors = new ArrayList<>();
+        RloParser parser = parser(Files.readString(file, StandardCharsets.UTF_8), errors);
         String tree = new TreePrinter(parser).print(parser.program());
         assertEquals(List.of(), errors, file + " should parse");
+        compare(file, tree);
+    }
+
+    private static void checkRepl(Path file) throws IOException {
+        StringBuilder trees = new StringBuilder();
+        for (String input : Files.readString(file, StandardCharsets.UTF_8).strip().split("\n\\s*\n")) {
+            List<String> errors = new ArrayList<>();
+            RloParser parser = parser(input, errors);
+            parser.replMode();
+            trees.append(input).append('\n').append(new TreePrinter(parser).print(input.startsWith(":") ? parser.replCommand()
+                    : parser.replInput()));
+            assertEquals(List.of(), errors, input + " should parse");
+        }
+        compare(file, trees.toString());
+    }
+
+    private static void compare(Path file, String tree) throws IOException {
         Path golden = Path.of(file + ".tree");
         if (UPDATE) {
             Files.writeString(golden, tree, StandardCharsets.UTF_8);

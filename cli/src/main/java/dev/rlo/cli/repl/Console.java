@@ -1,16 +1,17 @@
 package dev.rlo.cli.repl;
 
-import dev.rlo.compiler.check.Builtin;
+import dev.rlo.grammar.RloLexer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.Token;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.EOFError;
@@ -62,14 +63,19 @@ public final class Console {
         return errors;
     }
 
-    /** The interactive loop on {@code terminal}; evaluations run on a worker thread that Ctrl-C interrupts. */
-    public static void interactive(Session session, Terminal terminal, Path history) {
-        LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("rlo")
+    /** The line editor on {@code terminal}: blocks over several lines, completion, history in {@code history}. */
+    static LineReader reader(Session session, Terminal terminal, Path history) {
+        return LineReaderBuilder.builder().terminal(terminal).appName("rlo")
                 .parser(new Blocks()).completer(new Names(session))
                 .variable(LineReader.HISTORY_FILE, history)
                 .variable(LineReader.SECONDARY_PROMPT_PATTERN, MORE)
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .build();
+    }
+
+    /** The interactive loop on {@code terminal}; evaluations run on a worker thread that Ctrl-C interrupts. */
+    public static void interactive(Session session, Terminal terminal, Path history) {
+        LineReader reader = reader(session, terminal, history);
         PrintWriter out = terminal.writer();
         out.println("rlo repl — :help for the commands, Ctrl-D to leave");
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
@@ -128,34 +134,39 @@ public final class Console {
         }
     }
 
-    /** Whether {@code text} is a whole input: its brackets closed (outside strings and comments). */
+    /**
+     * Whether {@code text} is a whole input: its brackets closed (by the grammar's lexer, so strings
+     * and comments do not count), and not only doc comments, which belong to the definition after them.
+     */
     static boolean complete(String text) {
-        if (text.lines().allMatch(l -> l.strip().startsWith("///"))) {
-            return false;     /* doc comments belong to the definition that follows */
-        }
+        RloLexer lexer = new RloLexer(CharStreams.fromString(text));
+        lexer.removeErrorListeners();
         int depth = 0;
-        boolean string = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (string) {
-                string = c != '"';
-            } else if (c == '"') {
-                string = true;
-            } else if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '/') {
-                while (i < text.length() && text.charAt(i) != '\n') {
-                    i++;
-                }
-            } else if ("([{".indexOf(c) >= 0) {
-                depth++;
-            } else if (")]}".indexOf(c) >= 0) {
-                depth--;
+        boolean docsOnly = false;
+        boolean others = false;
+        for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {
+            switch (t.getType()) {
+                case RloLexer.LPAREN, RloLexer.LBRACK, RloLexer.LBRACE -> depth++;
+                case RloLexer.RPAREN, RloLexer.RBRACK, RloLexer.RBRACE -> depth--;
+                default -> { }
             }
+            docsOnly = t.getType() == RloLexer.DOC_COMMENT && !others;
+            others |= t.getType() != RloLexer.DOC_COMMENT;
         }
-        return depth <= 0;
+        return depth <= 0 && !docsOnly;
     }
 
-    /** JLine's parser, asking for another line while brackets are open. */
+    /**
+     * JLine's parser: asks for another line while brackets are open, and splits words at rlo's
+     * punctuation (a {@code :} only after the start of the line, where it begins a command), so that
+     * completion sees the name being typed after {@code mean(} or {@code over:}.
+     */
     private static final class Blocks extends DefaultParser {
+        Blocks() {
+            setQuoteChars(new char[0]);
+            setEscapeChars(new char[0]);
+        }
+
         @Override
         public ParsedLine parse(String line, int cursor, Parser.ParseContext context) {
             if (context == Parser.ParseContext.ACCEPT_LINE && !complete(line)) {
@@ -163,20 +174,23 @@ public final class Console {
             }
             return super.parse(line, cursor, context);
         }
+
+        @Override
+        public boolean isDelimiterChar(CharSequence buffer, int pos) {
+            char c = buffer.charAt(pos);
+            if (c == ':') {
+                return !buffer.subSequence(0, pos).toString().isBlank();
+            }
+            return Character.isWhitespace(c) || "()[]{},+-*/=<>!".indexOf(c) >= 0;
+        }
     }
 
-    /** Completion of commands, builtins, special forms, the session's names and the standard library's modules. */
+    /** Completion by context ({@link Completion}). */
     private record Names(Session session) implements Completer {
         @Override
         public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
-            List<String> words = new ArrayList<>(Session.COMMANDS);
-            words.addAll(Builtin.names());
-            words.addAll(List.of("let", "import", "fn", "objective", "wrt", "randn", "rand", "zeros", "ones", "load", "cpu", "reference",
-                    "opencl", "cuda"));
-            words.addAll(List.of("std.advantage", "std.aggregate", "std.bellman", "std.kl", "std.policy", "std.preference", "std.risk",
-                    "std.value"));
-            words.addAll(session.names());
-            for (String w : words) {
+            String before = line.line().substring(0, line.cursor() - line.wordCursor());
+            for (String w : Completion.candidates(session, before, line.word())) {
                 candidates.add(new Candidate(w));
             }
         }

@@ -4,39 +4,50 @@ import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.ast.Expr;
+import dev.rlo.compiler.ast.FnDecl;
+import dev.rlo.compiler.ast.Ident;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.backend.cpu.CpuBackend;
 import dev.rlo.compiler.backend.gpu.Dialect;
 import dev.rlo.compiler.backend.gpu.GpuBackend;
 import dev.rlo.compiler.backend.reference.ReferenceBackend;
+import dev.rlo.compiler.check.Builtin;
 import dev.rlo.compiler.diag.Diagnostic;
 import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.compiler.fuse.FusePass;
 import dev.rlo.compiler.fuse.PlanPrinter;
+import dev.rlo.compiler.io.Npy;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.IrPrinter;
+import dev.rlo.compiler.parse.ReplInput;
+import dev.rlo.compiler.parse.ReplValue;
+import dev.rlo.compiler.parse.SourceParser;
 import dev.rlo.compiler.source.SourceFile;
 import dev.rlo.compiler.source.SourceSpan;
 import dev.rlo.compiler.tensor.Tensor;
 import dev.rlo.compiler.tensor.TensorText;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * A REPL session (spec/cli.md#repl): bindings of names to tensors, imports, fns and objectives typed
  * in or loaded from files, and a backend. {@link #handle} takes one complete input — a command, an
  * import, a definition, a {@code let} or an expression — and returns what to print.
  * <p>
- * An expression is evaluated as the report of a probe objective written after the session's
- * imports and definitions, whose parameters are the bindings; its diagnostics are moved back onto
- * the text the user typed, so errors point at the input line, with the same codes and carets as
+ * Inputs are parsed by the grammar in REPL mode ({@link SourceParser#parseRepl}), where random,
+ * constant, literal and loaded tensors are expressions that stand for hidden names. An expression is
+ * evaluated as the report of a probe objective written after the session's imports and definitions,
+ * whose parameters are the bindings it mentions and those tensors; its diagnostics are moved back
+ * onto the text the user typed, so errors point at the input, with the same codes and carets as
  * {@code rlo check}.
  */
 public final class Session {
@@ -49,11 +60,19 @@ public final class Session {
     }
 
     /** A piece of text the user typed: where a probe's diagnostics are shown. */
-    private record Typed(String text, SourceFile origin, int start) { }
+    private record Typed(String text, SourceFile origin, int start) {
+        static Typed of(SourceSpan span) {
+            return new Typed(span.text(), span.file(), span.start());
+        }
+    }
 
-    private static final Pattern LET = Pattern.compile("let\\s+([A-Za-z_]\\w*)\\s*=\\s*", Pattern.DOTALL);
-    private static final Pattern DEFINITION = Pattern.compile("(?:///[^\\n]*\\n\\s*)*(fn|objective)\\s+([A-Za-z_]\\w*)", Pattern.DOTALL);
-    private static final Pattern WRT = Pattern.compile("(.*)\\s+wrt\\s+([A-Za-z_]\\w*)\\s*", Pattern.DOTALL);
+    /** A parsed expression and the tensors made from nothing in it. */
+    private record Expression(Expr expr, List<ReplValue> values) {
+        Typed typed() {
+            return Typed.of(expr.span());
+        }
+    }
+
     private static final int TENSOR_LIMIT = 64;
 
     private final Map<String, Tensor> bindings = new LinkedHashMap<>();
@@ -73,17 +92,12 @@ public final class Session {
 
     /** Handles one complete input; errors are returned as text, never thrown. */
     public Reply handle(String input) {
-        String line = input.strip();
-        if (line.isEmpty() || line.startsWith("//") && !line.startsWith("///")) {
-            return new Reply("", false);
-        }
         SourceFile origin = new SourceFile("repl", input);
-        int start = input.indexOf(line);
         try {
-            if (line.startsWith(":")) {
-                return command(line, origin, start);
+            if (input.strip().startsWith(":")) {
+                return command(origin);
             }
-            return new Reply(statement(line, origin, start), false);
+            return new Reply(statement(parse(origin)), false);
         } catch (Shown e) {
             return new Reply(e.text, false, true);
         } catch (Compiler.CheckFailed e) {
@@ -97,70 +111,78 @@ public final class Session {
         }
     }
 
-    /** Errors of a probe, rendered against what the user typed. */
-    private static final class Shown extends RuntimeException {
-        final String text;
-
-        Shown(String text) {
-            super(null, null, false, false);
-            this.text = text;
+    private static ReplInput parse(SourceFile origin) {
+        Diagnostics d = new Diagnostics();
+        ReplInput in = SourceParser.parseRepl(origin, d);
+        if (d.hasErrors()) {
+            throw Shown.of(d);
         }
+        return in;
     }
 
     // ---- statements --------------------------------------------------------------------------------
 
-    private String statement(String line, SourceFile origin, int start) {
-        if (line.startsWith("import ")) {
-            Typed t = new Typed(line, origin, start);
-            imports.add(t);
-            try {
-                compile(probe(new Typed("0", origin, start), null));
-            } catch (RuntimeException e) {
-                imports.remove(t);
-                throw e;
-            }
-            return "";
-        }
-        Matcher def = DEFINITION.matcher(line);
-        if (def.lookingAt()) {
-            String name = def.group(2);
-            Typed previous = definitions.put(name, new Typed(line, origin, start));
-            try {
-                compile(probe(new Typed("0", origin, start), null));
-            } catch (RuntimeException e) {
-                if (previous == null) {
-                    definitions.remove(name);
-                } else {
-                    definitions.put(name, previous);
+    private String statement(ReplInput input) {
+        return switch (input) {
+            case ReplInput.Empty e -> "";
+            case ReplInput.Imports i -> {
+                Typed t = Typed.of(i.decl().span());
+                imports.add(t);
+                try {
+                    check();
+                } catch (RuntimeException e) {
+                    imports.remove(t);
+                    throw e;
                 }
-                throw e;
+                yield "";
             }
-            return "defined " + def.group(1) + " " + name + "\n";
-        }
-        Matcher let = LET.matcher(line);
-        if (let.lookingAt()) {
-            String name = let.group(1);
-            Typed rhs = new Typed(line.substring(let.end()), origin, start + let.end());
-            Tensor v = Values.of(rhs.text(), dir);
-            Run r = v != null ? null : evaluate(rhs, null);
-            Tensor value = v != null ? v : r.value();
-            bindings.put(name, value);
-            return name + ": " + TensorText.format(value, TENSOR_LIMIT) + "\n" + (r == null ? "" : r.reports());
-        }
-        Typed expr = new Typed(line, origin, start);
-        Tensor v = Values.of(line, dir);
-        if (v != null) {
-            return TensorText.format(v, TENSOR_LIMIT) + "\n";
-        }
-        Run r = evaluate(expr, null);
-        return TensorText.format(r.value(), TENSOR_LIMIT) + "\n" + r.reports();
+            case ReplInput.Definition d -> define(d);
+            case ReplInput.Let l -> {
+                String name = l.name().name();
+                if (name.startsWith("_")) {
+                    throw Shown.at(l.name().span(), "names that begin with _ are the REPL's own", "choose another name");
+                }
+                Run r = evaluate(new Expression(l.value(), l.values()), null);
+                bindings.put(name, r.value());
+                yield name + ": " + TensorText.format(r.value(), TENSOR_LIMIT) + "\n" + r.reports();
+            }
+            case ReplInput.Eval e -> {
+                Run r = evaluate(new Expression(e.value(), e.values()), null);
+                yield TensorText.format(r.value(), TENSOR_LIMIT) + "\n" + r.reports();
+            }
+        };
     }
 
-    /** An evaluated probe: the value, and the reports of objectives it called, as text. */
+    private String define(ReplInput.Definition d) {
+        if (!d.values().isEmpty()) {
+            ReplValue v = d.values().getFirst();
+            throw Shown.at(v.span(), "a tensor made from nothing belongs in an expression or a let, not in a definition",
+                    "bind it with let, then pass it as an argument");
+        }
+        FnDecl fn = d.decl();
+        String name = fn.name().name();
+        Typed previous = definitions.put(name, Typed.of(fn.span()));
+        try {
+            check();
+        } catch (RuntimeException e) {
+            if (previous == null) {
+                definitions.remove(name);
+            } else {
+                definitions.put(name, previous);
+            }
+            throw e;
+        }
+        return "defined " + fn.keyword() + " " + name + "\n";
+    }
+
+    /** An evaluated expression: the value, and the reports of objectives it called, as text. */
     private record Run(Tensor value, String reports, Map<String, Tensor> grads) { }
 
-    private Run evaluate(Typed expr, String wrt) {
-        Probe p = probe(expr, wrt);
+    private Run evaluate(Expression e, String wrt) {
+        if (wrt == null && e.values().size() == 1 && e.expr() instanceof Expr.Name n && n.id().name().equals(e.values().getFirst().name())) {
+            return new Run(Values.of(e.values().getFirst(), dir), "", Map.of());    /* a bare REPL value needs no probe */
+        }
+        Probe p = probe(e, wrt);
         CompiledObjective o = compile(p).compile("_repl", Map.of(), false, backend);
         CompiledObjective.Result r = o.run(p.inputs);
         StringBuilder reports = new StringBuilder();
@@ -172,26 +194,33 @@ public final class Session {
         return new Run(r.reports().get("value"), reports.toString(), r.grads());
     }
 
+    /** Checks the session's imports and definitions together, as every probe will see them. */
+    private void check() {
+        compile(probe(null, null));
+    }
+
     // ---- commands ----------------------------------------------------------------------------------
 
-    static final List<String> COMMANDS = List.of(":type", ":grad", ":ir", ":plan", ":kernels", ":time", ":backend", ":load",
-            ":reload", ":env", ":help", ":quit");
+    static final List<String> COMMANDS = List.of(":type", ":grad", ":ir", ":plan", ":kernels", ":time", ":plot", ":save",
+            ":backend", ":load", ":reload", ":env", ":help", ":quit");
 
-    private Reply command(String line, SourceFile origin, int start) {
+    private static final Set<String> EXPRESSION_COMMANDS = Set.of(":type", ":grad", ":ir", ":plan", ":kernels", ":time", ":plot");
+
+    private Reply command(SourceFile origin) {
+        String line = origin.text().strip();
         int space = line.indexOf(' ');
         String name = space < 0 ? line : line.substring(0, space);
         String arg = space < 0 ? "" : line.substring(space + 1).strip();
-        Typed rest = new Typed(arg, origin, start + (space < 0 ? line.length() : line.indexOf(arg, space)));
+        if (EXPRESSION_COMMANDS.contains(name)) {
+            if (arg.isEmpty()) {
+                throw new UserError("usage: " + usage(name));
+            }
+            return new Reply(expressionCommand(name, origin), false);
+        }
         String out = switch (name) {
             case ":quit", ":q", ":exit" -> null;
-            case ":help" -> HELP;
-            case ":type" -> compile(probe(needs(rest, ":type EXPR"), null)).graph("_repl", Map.of(), false, false)
-                    .outputs().get(Graph.REPORT + "value").type() + "\n";
-            case ":grad" -> grad(rest);
-            case ":ir" -> IrPrinter.print(forward(rest, ":ir EXPR"));
-            case ":plan" -> PlanPrinter.print(FusePass.plan(forward(rest, ":plan EXPR"))) + "\n";
-            case ":kernels" -> kernels(rest);
-            case ":time" -> time(rest);
+            case ":help" -> arg.isEmpty() ? HELP : help(arg);
+            case ":save" -> save(arg);
             case ":backend" -> backend(arg);
             case ":load" -> load(arg);
             case ":reload" -> reload();
@@ -201,50 +230,63 @@ public final class Session {
         return out == null ? new Reply("", true) : new Reply(out, false);
     }
 
-    private static Typed needs(Typed t, String usage) {
-        if (t.text().isBlank()) {
-            throw new UserError("usage: " + usage);
-        }
-        return t;
+    private static String usage(String command) {
+        return switch (command) {
+            case ":grad" -> ":grad EXPR wrt NAME";
+            case ":kernels" -> ":kernels EXPR [opencl|cuda]";
+            default -> command + " EXPR";
+        };
     }
 
-    private Graph forward(Typed expr, String usage) {
-        return compile(probe(needs(expr, usage), null)).graph("_repl", Map.of(), false, false);
+    /** A command whose argument is an expression, parsed with it: {@code :grad EXPR wrt NAME} and the like. */
+    private String expressionCommand(String name, SourceFile origin) {
+        Diagnostics d = new Diagnostics();
+        ReplInput.Eval in = SourceParser.parseReplCommand(origin, d);
+        if (d.hasErrors()) {
+            throw Shown.of(d);
+        }
+        Expression e = new Expression(in.value(), in.values());
+        List<String> words = in.words().stream().map(Ident::name).toList();
+        boolean fits = switch (name) {
+            case ":grad" -> words.size() == 2 && words.getFirst().equals("wrt");
+            case ":kernels" -> words.isEmpty() || words.size() == 1 && List.of("opencl", "cuda").contains(words.getFirst());
+            default -> words.isEmpty();
+        };
+        if (!fits) {
+            throw new UserError("usage: " + usage(name));
+        }
+        return switch (name) {
+            case ":type" -> compile(probe(e, null)).graph("_repl", Map.of(), false, false).outputs().get(Graph.REPORT + "value").type()
+                    + "\n";
+            case ":grad" -> grad(e, words.get(1));
+            case ":ir" -> IrPrinter.print(forward(e));
+            case ":plan" -> PlanPrinter.print(FusePass.plan(forward(e))) + "\n";
+            case ":kernels" -> words.isEmpty() ? CpuBackend.source(forward(e))
+                    : GpuBackend.program(forward(e), Dialect.valueOf(words.getFirst().toUpperCase(java.util.Locale.ROOT))).source();
+            case ":time" -> time(e);
+            default -> Plots.plot(evaluate(e, null).value(), e.typed().text(), dir);
+        };
     }
 
-    private String grad(Typed rest) {
-        Matcher m = WRT.matcher(rest.text());
-        if (!m.matches()) {
-            throw new UserError("usage: :grad EXPR wrt NAME");
-        }
-        String wrt = m.group(2);
+    private Graph forward(Expression e) {
+        return compile(probe(e, null)).graph("_repl", Map.of(), false, false);
+    }
+
+    private String grad(Expression e, String wrt) {
         Tensor x = bindings.get(wrt);
         if (x == null || !x.dtype().isFloat()) {
             throw new UserError(x == null ? "`" + wrt + "` is not bound; :env lists the bindings"
                     : "`" + wrt + "` is " + x.dtype() + ": only float tensors have gradients");
         }
-        Run r = evaluate(new Typed(m.group(1), rest.origin(), rest.start()), wrt);
-        String of = r.value().dims().isEmpty() ? m.group(1).strip() : "sum(" + m.group(1).strip() + ")";
+        Run r = evaluate(e, wrt);
+        String text = e.typed().text().strip();
+        String of = r.value().dims().isEmpty() ? text : "sum(" + text + ")";
         return "d " + of + " / d " + wrt + ": " + TensorText.format(r.grads().get(wrt), TENSOR_LIMIT) + "\n";
     }
 
-    private String kernels(Typed rest) {
-        String text = rest.text();
-        Dialect dialect = null;
-        for (Dialect d : Dialect.values()) {
-            String suffix = " " + d.name().toLowerCase(java.util.Locale.ROOT);
-            if (text.endsWith(suffix)) {
-                dialect = d;
-                text = text.substring(0, text.length() - suffix.length());
-            }
-        }
-        Graph g = forward(new Typed(text, rest.origin(), rest.start()), ":kernels EXPR [opencl|cuda]");
-        return dialect == null ? CpuBackend.source(g) : GpuBackend.program(g, dialect).source();
-    }
-
     /** The median of timed runs on the session's backend, after a warm-up of half a second. */
-    private String time(Typed rest) {
-        Probe p = probe(needs(rest, ":time EXPR"), null);
+    private String time(Expression e) {
+        Probe p = probe(e, null);
         CompiledObjective o = compile(p).compile("_repl", Map.of(), false, backend);
         Map<String, Tensor> in = p.inputs;
         long warm = System.nanoTime();
@@ -262,6 +304,26 @@ public final class Session {
         Arrays.sort(t);
         return String.format(java.util.Locale.ROOT, "median %.3f ms of %d runs on %s (min %.3f, max %.3f)%n", t[t.length / 2], t.length,
                 backendName, t[0], t[t.length - 1]);
+    }
+
+    /** {@code :save NAME FILE.npy}: a binding as NumPy writes it, its dtype kept (its dimension names are not). */
+    private String save(String arg) {
+        String[] parts = arg.split(" ", 2);
+        if (parts.length != 2 || !parts[1].strip().endsWith(".npy")) {
+            throw new UserError("usage: :save NAME FILE.npy");
+        }
+        Tensor t = bindings.get(parts[0]);
+        if (t == null) {
+            throw new UserError("`" + parts[0] + "` is not bound; :env lists the bindings");
+        }
+        Path file = dir.resolve(parts[1].strip()).normalize();
+        try {
+            Files.write(file, Npy.write(t.shape(), t.values(), Values.descr(t.dtype())));
+        } catch (IOException e) {
+            throw new UserError("cannot write " + file + ": " + e.getMessage());
+        }
+        return "saved " + parts[0] + " (" + t.dtype() + (t.dims().isEmpty() ? "" : "[" + TensorText.shape(t) + "]") + ") to " + file
+                + "; load(\"" + parts[1].strip() + "\", dims: [" + String.join(", ", t.dims()) + "]) reads it back\n";
     }
 
     private String backend(String name) {
@@ -295,7 +357,7 @@ public final class Session {
         loaded.remove(p);
         loaded.put(p, names);
         try {
-            compile(probe(new Typed("0", new SourceFile("repl", "0"), 0), null));
+            check();
         } catch (RuntimeException e) {
             loaded.remove(p);
             throw e;
@@ -325,11 +387,41 @@ public final class Session {
         return out.toString();
     }
 
+    /** {@code :help NAME}: a builtin, a name of the session, or an entry of the standard library ({@code std.kl.k3} or {@code k3}). */
+    private String help(String name) {
+        Builtin b = Builtin.lookup(name);
+        if (b != null) {
+            return Help.builtin(b);
+        }
+        int dot = name.lastIndexOf('.');
+        String entry = name.substring(dot + 1);
+        if (dot < 0) {
+            FnDecl own = compile(probe(null, null)).lookup(name);
+            if (own != null) {
+                String module = Help.stdlibModule(own.name().name());
+                return Help.definition(own, own.span().file().path().equals("repl") ? "defined in this session"
+                        : "imported from " + (module != null ? module : own.span().file().path()));
+            }
+        }
+        String module = dot < 0 ? Help.stdlibModule(name) : name.substring(0, dot);
+        if (module != null && entry.matches("[A-Za-z_]\\w*")) {
+            try {
+                FnDecl f = Compiler.fromSource("help", "import " + module + ".{" + entry + "}\n", dir, libraryPath).lookup(entry);
+                if (f != null) {
+                    return Help.definition(f, "import " + module + ".{" + entry + "}");
+                }
+            } catch (Compiler.CheckFailed e) {
+                /* no such module or entry: said below */
+            }
+        }
+        throw new UserError("no builtin, definition or standard-library entry `" + name + "`; :help lists the commands");
+    }
+
     // ---- probes ------------------------------------------------------------------------------------
 
     /**
      * A probe module: its text, which spans of it the user typed (and where), and the tensors its
-     * objective takes — the bindings the expression names and its random, constant or loaded ones.
+     * objective takes — the bindings the expression names and the tensors made in it.
      */
     private static final class Probe {
         final StringBuilder text = new StringBuilder();
@@ -348,9 +440,8 @@ public final class Session {
         }
     }
 
-    private Probe probe(Typed typed, String wrt) {
-        Values.Substituted sub = Values.substitute(typed.text(), dir);
-        Typed expr = new Typed(sub.text(), typed.origin(), typed.start());
+    /** The probe of {@code e} (of {@code 0} when null, to check the session), differentiated with respect to {@code wrt} if given. */
+    private Probe probe(Expression e, String wrt) {
         Probe p = new Probe();
         for (Typed i : imports) {
             p.add(i);
@@ -361,9 +452,17 @@ public final class Session {
             p.add(d);
             p.add("\n");
         }
+        if (e != null) {
+            Set<String> names = new HashSet<>();
+            mentions(e.expr(), names);
+            bindings.forEach((name, t) -> {
+                if (names.contains(name) || name.equals(wrt)) {
+                    p.inputs.put(name, t);
+                }
+            });
+            e.values().forEach(v -> p.inputs.put(v.name(), sized(Values.of(v, dir), v, p.inputs, e.values())));
+        }
         List<String> params = new ArrayList<>();
-        p.inputs.putAll(mentioned(expr.text(), wrt));
-        p.inputs.putAll(sub.tensors());
         p.inputs.forEach((name, t) -> params.add(name + ": " + t.dtype() + (t.dims().isEmpty() ? "" : "[" + String.join(",", t.dims()) + "]")
                 + (name.equals(wrt) ? " grad" : "")));
         if (wrt == null) {
@@ -371,23 +470,61 @@ public final class Session {
             p.inputs.put("_w", Tensor.scalar(DType.F64, 0));
         }
         p.add("objective _repl(" + String.join(", ", params) + ") {\n  let _value = ");
-        p.add(expr);
+        if (e == null) {
+            p.add("0");
+        } else {
+            p.add(e.typed());
+        }
         p.add("\n  report value = _value\n  " + (wrt == null ? "_w" : "sum(_value)") + "\n}\n");
         return p;
     }
 
     /**
-     * The bindings {@code text} names (and {@code wrt}): only they become the probe's parameters, so
+     * {@code t}, made by {@code v}, if its dimensions have the sizes the inputs before it gave them;
+     * else an error at {@code v}, naming the binding or the text of the REPL value that disagrees.
+     */
+    private static Tensor sized(Tensor t, ReplValue v, Map<String, Tensor> before, List<ReplValue> values) {
+        for (Map.Entry<String, Tensor> in : before.entrySet()) {
+            for (String d : t.dims()) {
+                if (in.getValue().dims().contains(d) && in.getValue().size(d) != t.size(d)) {
+                    String other = values.stream().filter(o -> o.name().equals(in.getKey())).map(o -> o.span().text()).findFirst()
+                            .orElse(in.getKey());
+                    throw Shown.at(v.span(), "dimension " + d + " is " + t.size(d) + " here but " + in.getValue().size(d) + " in `" + other
+                            + "`", null);
+                }
+            }
+        }
+        return t;
+    }
+
+    /**
+     * The names {@code e} mentions: only the bindings among them become the probe's parameters, so
      * that two bindings giving one dimension different sizes conflict only where both are used.
      */
-    private Map<String, Tensor> mentioned(String text, String wrt) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        bindings.forEach((name, t) -> {
-            if (name.equals(wrt) || Pattern.compile("(?<![\\w.])" + Pattern.quote(name) + "(?!\\w)").matcher(text).find()) {
-                out.put(name, t);
+    private static void mentions(Expr e, Set<String> out) {
+        switch (e) {
+            case Expr.Name n -> out.add(n.id().name());
+            case Expr.Neg n -> mentions(n.operand(), out);
+            case Expr.Not n -> mentions(n.operand(), out);
+            case Expr.Binary b -> {
+                mentions(b.left(), out);
+                mentions(b.right(), out);
             }
-        });
-        return out;
+            case Expr.Call c -> c.args().forEach(a -> mentions(a.value(), out));
+            case Expr.Index ix -> {
+                mentions(ix.target(), out);
+                ix.items().forEach(i -> {
+                    if (i instanceof Expr.Gather g) {
+                        mentions(g.index(), out);
+                    }
+                });
+            }
+            case Expr.ListLit l -> l.items().forEach(i -> mentions(i, out));
+            case Expr.IntLit i -> { }
+            case Expr.FloatLit f -> { }
+            case Expr.BoolLit b -> { }
+            case Expr.StringLit s -> { }
+        }
     }
 
     /** A loaded file's module name on the search path (its directory is added to it). */
@@ -411,7 +548,7 @@ public final class Session {
 
     private Compiler compile(Probe p) {
         try {
-            return Compiler.fromSource("repl", p.text.toString(), dir, libraryPath);
+            return Compiler.fromRepl("repl", p.text.toString(), dir, libraryPath);
         } catch (Compiler.CheckFailed e) {
             throw new Shown(moved(e.diagnostics(), p));
         }
@@ -455,6 +592,24 @@ public final class Session {
         return out;
     }
 
+    /** The names of the bindings. */
+    List<String> bound() {
+        return List.copyOf(bindings.keySet());
+    }
+
+    /** The dimensions of the expression {@code text}, or none when it does not check (completion never fails). */
+    List<String> dims(String text) {
+        try {
+            if (parse(new SourceFile("repl", text)) instanceof ReplInput.Eval e) {
+                return compile(probe(new Expression(e.value(), e.values()), null)).graph("_repl", Map.of(), false, false)
+                        .outputs().get(Graph.REPORT + "value").type().dims();
+            }
+        } catch (RuntimeException e) {
+            /* an argument still being typed */
+        }
+        return List.of();
+    }
+
     static final String HELP = """
             Type an rlo expression to evaluate it, or:
               let NAME = EXPR                  bind a value; also randn[G=4, K=8](seed: 1), rand[…], zeros[…], ones[…],
@@ -466,9 +621,11 @@ public final class Session {
               :ir EXPR                         its IR;  :plan EXPR  its kernel plan
               :kernels EXPR [opencl|cuda]      the kernels the cpu (Java) or a GPU backend generates
               :time EXPR                       median time of 21 runs on the current backend
+              :plot EXPR                       a PNG: a line for a 1-D tensor, a histogram for a larger one
+              :save NAME FILE.npy              write a binding as a NumPy file
               :backend [cpu|reference|opencl|cuda]   show or change the backend
               :load FILE   :reload             bring a file's fns and objectives into scope; read loaded files again
               :env                             bindings, imports, loaded files, definitions
-              :help   :quit                    this text; leave (or Ctrl-D)
+              :help [NAME]   :quit             this text, or a builtin's or a definition's signature and doc; leave (or Ctrl-D)
             """;
 }

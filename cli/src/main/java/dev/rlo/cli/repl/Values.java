@@ -2,176 +2,150 @@ package dev.rlo.cli.repl;
 
 import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.ast.DType;
-import dev.rlo.compiler.io.Json;
+import dev.rlo.compiler.ast.Expr;
+import dev.rlo.compiler.ast.Ident;
 import dev.rlo.compiler.io.Npy;
+import dev.rlo.compiler.parse.ReplValue;
 import dev.rlo.compiler.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
- * The REPL's ways to make a tensor that rlo expressions cannot: random or constant tensors of a
- * named shape ({@code randn[G=4, K=8](seed: 1)}, {@code rand}, {@code zeros}, {@code ones}), a
- * nested literal with its type ({@code [[1, 0], [0, 1]] : f32[G,K]}) and a NumPy file
- * ({@code load("x.npy", dims: [B,T])}). Anything else is an rlo expression (null here).
+ * The tensors REPL values make (spec/cli.md#repl): random or constant values of a named shape
+ * ({@code randn[G=4, K=8](seed: 1)}, {@code rand}, {@code zeros}, {@code ones}), a nested literal
+ * with its type ({@code [[1, 0], [0, 1]] : f32[G,K]}) and a NumPy file ({@code load("x.npy", dims:
+ * [B,T])}). The parser has found them; a value that cannot be made is an error at its place in the
+ * input.
  */
 final class Values {
-
-    private static final Pattern RANDOM = Pattern.compile(
-            "(?<![\\w.])(randn|rand|zeros|ones)\\s*\\[([^\\]]*)]\\s*(?:\\(\\s*(?:seed\\s*:\\s*(-?\\d+))?\\s*\\))?");
-    private static final Pattern LITERAL = Pattern.compile("(\\[.*])\\s*:\\s*(f32|f64|i32|bool)\\s*(?:\\[([^\\]]*)])?", Pattern.DOTALL);
-    private static final Pattern LOAD = Pattern.compile("(?<![\\w.])load\\(\\s*\"([^\"]+)\"\\s*,\\s*dims\\s*:\\s*\\[([^\\]]*)]\\s*\\)");
 
     /** The most values a random or constant tensor may hold (2^27: 512 MiB of f32). */
     static final long MAX_ELEMENTS = 1L << 27;
 
     private Values() { }
 
-    /**
-     * {@code text} with each random, constant or loaded tensor in it replaced by a hidden name
-     * ({@code _t0}, …) padded with spaces to the same length, so that positions in the text — and
-     * so diagnostics — stay where the user typed them; and those tensors by name.
-     */
-    record Substituted(String text, Map<String, Tensor> tensors) { }
-
-    static Substituted substitute(String text, Path dir) {
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        StringBuilder out = new StringBuilder(text);
-        for (Pattern p : List.of(RANDOM, LOAD)) {
-            Matcher m = p.matcher(out.toString());
-            List<int[]> found = new ArrayList<>();
-            while (m.find()) {
-                found.add(new int[] {m.start(), m.end()});
-            }
-            for (int[] f : found) {
-                String name = "_t" + tensors.size();
-                tensors.put(name, of(out.substring(f[0], f[1]), dir));
-                out.replace(f[0], f[1], name + " ".repeat(f[1] - f[0] - name.length()));
-            }
-        }
-        return new Substituted(out.toString(), tensors);
+    /** The tensor {@code v} makes; relative paths are against {@code dir}. */
+    static Tensor of(ReplValue v, Path dir) {
+        return switch (v) {
+            case ReplValue.Random r -> random(r);
+            case ReplValue.Literal l -> literal(l);
+            case ReplValue.Load l -> load(l, dir);
+        };
     }
 
-    /** The tensor {@code text} makes, or null if it is not one of these forms; relative paths are against {@code dir}. */
-    static Tensor of(String text, Path dir) {
-        String t = text.strip();
-        Matcher m = RANDOM.matcher(t);
-        if (m.matches()) {
-            return random(m.group(1), m.group(2), m.group(3) == null ? 0 : seed(m.group(3)));
-        }
-        m = LITERAL.matcher(t);
-        if (m.matches()) {
-            return literal(m.group(1), DType.valueOf(m.group(2).toUpperCase(Locale.ROOT)), m.group(3));
-        }
-        m = LOAD.matcher(t);
-        if (m.matches()) {
-            Npy.Array a = Npy.read(dir.resolve(m.group(1)));
-            List<String> dims = names(m.group(2));
-            if (dims.size() != a.shape().length) {
-                throw new UserError(m.group(1) + " has " + a.shape().length + " axes " + Arrays.toString(a.shape()) + ", but dims names "
-                        + dims.size());
-            }
-            DType d = a.descr().endsWith("b1") ? DType.BOOL : a.descr().contains("i") ? DType.I32
-                    : a.descr().endsWith("f8") ? DType.F64 : DType.F32;
-            return Tensor.of(d, dims, a.shape(), a.values());
-        }
-        return null;
-    }
-
-    private static long seed(String text) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new UserError("seed " + text + " is not a 64-bit integer");
-        }
-    }
-
-    /** Standard normal (randn) or uniform on [0, 1) (rand) f32 values from {@code seed}, or constants. */
-    private static Tensor random(String kind, String shape, long seed) {
-        List<String> dims = new ArrayList<>();
-        List<Long> sizes = new ArrayList<>();
-        for (String part : shape.split(",")) {
-            if (part.isBlank()) {
-                continue;
-            }
-            String[] kv = part.split("=");
-            if (kv.length != 2 || !kv[0].strip().matches("[A-Za-z_]\\w*") || !kv[1].strip().matches("\\d{1,9}")) {
-                throw new UserError("`" + part.strip() + "` is not DIM=SIZE; write e.g. " + kind + "[G=4, K=8]");
-            }
-            dims.add(kv[0].strip());
-            sizes.add(Long.parseLong(kv[1].strip()));
-        }
-        long[] s = sizes.stream().mapToLong(Long::longValue).toArray();
+    /** Standard normal (randn) or uniform on [0, 1) (rand) f32 values from the seed, or constants. */
+    private static Tensor random(ReplValue.Random r) {
+        distinct(r.dims());
         double count = 1;
-        for (long n : s) {
+        for (long n : r.sizes()) {
             count *= n;
         }
         if (count > MAX_ELEMENTS) {
-            throw new UserError(kind + "[" + shape.strip() + "] would hold " + String.format(Locale.ROOT, "%.0f", count)
-                    + " values; the REPL makes at most " + MAX_ELEMENTS);
+            throw Shown.at(r.span(), r.kind() + "[…] would hold " + String.format(Locale.ROOT, "%.0f", count)
+                    + " values; the REPL makes at most " + MAX_ELEMENTS, null);
         }
         double[] v = new double[(int) count];
-        Random r = new Random(seed);
+        Random random = new Random(r.seed());
         for (int i = 0; i < v.length; i++) {
-            v[i] = switch (kind) {
-                case "randn" -> r.nextGaussian();
-                case "rand" -> r.nextDouble();
+            v[i] = switch (r.kind()) {
+                case "randn" -> random.nextGaussian();
+                case "rand" -> random.nextDouble();
                 case "ones" -> 1;
                 default -> 0;
             };
         }
-        return Tensor.of(DType.F32, dims, s, v);
+        return Tensor.of(DType.F32, names(r.dims()), r.sizes().stream().mapToLong(Long::longValue).toArray(), v);
     }
 
-    /** A nested list literal of dtype {@code d} with one dimension name per nesting level. */
-    private static Tensor literal(String text, DType d, String dimText) {
-        Object parsed = Json.parse(text.replace("true", "1").replace("false", "0"), "the literal");
-        List<String> dims = dimText == null ? List.of() : names(dimText);
+    /** A nested list literal: one level per dimension of its type, numbers (or true and false) at the bottom. */
+    private static Tensor literal(ReplValue.Literal l) {
+        List<Ident> dims = l.type().dims();
+        distinct(dims);
         List<Long> shape = new ArrayList<>();
-        Object level = parsed;
-        while (level instanceof List<?> l) {
-            shape.add((long) l.size());
-            level = l.isEmpty() ? null : l.getFirst();
+        Expr level = l.values();
+        while (level instanceof Expr.ListLit list) {
+            shape.add((long) list.items().size());
+            level = list.items().isEmpty() ? null : list.items().getFirst();
         }
         if (shape.size() != dims.size()) {
-            throw new UserError("the literal has " + shape.size() + " levels of nesting, but its type names " + dims.size()
-                    + " dimensions" + (dims.isEmpty() ? "" : " [" + String.join(",", dims) + "]"));
+            throw Shown.at(l.type().span(), "the literal has " + shape.size() + " levels of nesting, but its type names "
+                    + dims.size() + (dims.size() == 1 ? " dimension" : " dimensions"), "give one dimension per level");
         }
         List<Double> values = new ArrayList<>();
-        flatten(parsed, 0, shape, values);
-        return Tensor.of(d, dims, shape.stream().mapToLong(Long::longValue).toArray(), values.stream().mapToDouble(Double::doubleValue).toArray());
+        flatten(l.values(), 0, shape, values);
+        return Tensor.of(l.type().dtype(), names(dims), shape.stream().mapToLong(Long::longValue).toArray(),
+                values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    private static void flatten(Object o, int depth, List<Long> shape, List<Double> out) {
+    private static void flatten(Expr e, int depth, List<Long> shape, List<Double> out) {
         if (depth == shape.size()) {
-            if (!(o instanceof Double x)) {
-                throw new UserError("the literal is ragged or holds a non-number: " + o);
-            }
-            out.add(x);
+            out.add(number(e));
             return;
         }
-        if (!(o instanceof List<?> l) || l.size() != shape.get(depth)) {
-            throw new UserError("the literal is ragged: every row at depth " + depth + " must have " + shape.get(depth) + " elements");
+        if (!(e instanceof Expr.ListLit list) || list.items().size() != shape.get(depth)) {
+            throw Shown.at(e.span(), "the literal is ragged: every list at depth " + depth + " must hold " + shape.get(depth)
+                    + " items", null);
         }
-        for (Object x : l) {
-            flatten(x, depth + 1, shape, out);
+        for (Expr item : list.items()) {
+            flatten(item, depth + 1, shape, out);
         }
     }
 
-    private static List<String> names(String text) {
-        List<String> out = new ArrayList<>();
-        for (String s : text.split(",")) {
-            if (!s.isBlank()) {
-                out.add(s.strip());
+    private static double number(Expr e) {
+        return switch (e) {
+            case Expr.IntLit i -> i.value();
+            case Expr.FloatLit f -> f.value();
+            case Expr.BoolLit b -> b.value() ? 1 : 0;
+            case Expr.Neg n when n.operand() instanceof Expr.IntLit || n.operand() instanceof Expr.FloatLit -> -number(n.operand());
+            default -> throw Shown.at(e.span(), "a typed literal holds numbers, true and false, not `" + e.span().text() + "`",
+                    "compute it after binding the literal");
+        };
+    }
+
+    /** A NumPy file, its axes named by {@code dims}. */
+    private static Tensor load(ReplValue.Load l, Path dir) {
+        distinct(l.dims());
+        Npy.Array a;
+        try {
+            a = Npy.read(dir.resolve(l.path()));
+        } catch (UserError e) {
+            throw Shown.at(l.span(), e.getMessage(), null);
+        }
+        if (l.dims().size() != a.shape().length) {
+            throw Shown.at(l.span(), l.path() + " has " + a.shape().length + " axes " + Arrays.toString(a.shape()) + ", but dims names "
+                    + l.dims().size(), null);
+        }
+        DType d = a.descr().endsWith("b1") ? DType.BOOL : a.descr().contains("i") ? DType.I32
+                : a.descr().endsWith("f8") ? DType.F64 : DType.F32;
+        return Tensor.of(d, names(l.dims()), a.shape(), a.values());
+    }
+
+    private static void distinct(List<Ident> dims) {
+        Set<String> seen = new HashSet<>();
+        for (Ident d : dims) {
+            if (!seen.add(d.name())) {
+                throw Shown.at(d.span(), "dimension `" + d.name() + "` is named twice", null);
             }
         }
-        return out;
+    }
+
+    private static List<String> names(List<Ident> dims) {
+        return dims.stream().map(Ident::name).toList();
+    }
+
+    /** The .npy dtype of an rlo dtype, for :save. */
+    static String descr(DType d) {
+        return switch (d) {
+            case F32 -> "<f4";
+            case F64 -> "<f8";
+            case I32 -> "<i4";
+            case BOOL -> "|b1";
+        };
     }
 }

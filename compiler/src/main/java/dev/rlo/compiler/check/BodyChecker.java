@@ -120,6 +120,11 @@ final class BodyChecker {
                     "size(" + name + ") is its length and iota(" + name + ") counts 0, 1, … along it");
             return Typed.POISON;
         }
+        Builtin builtin = Builtin.lookup(name);
+        if (builtin != null) {
+            diags.error(Code.E021, n.span(), "`" + name + "` is a builtin function, not a value", "call it: " + builtin.signature());
+            return Typed.POISON;
+        }
         List<String> candidates = new ArrayList<>(locals.keySet());
         candidates.addAll(module.names());
         diags.error(Code.E010, n.span(), "unknown name `" + name + "`", Suggest.didYouMean(name, candidates));
@@ -330,22 +335,10 @@ final class BodyChecker {
     }
 
     /**
-     * Checks that {@code e} is a compile-time constant of the given kind: a literal, a negated
-     * literal or a hyper-parameter (spec/types-and-shapes.md#constants).
+     * Checks that {@code e} is a compile-time constant of the given kind (spec/types-and-shapes.md#constants).
      */
     boolean constant(Expr e, DType kind, String param, String callee) {
-        Expr inner = e instanceof Expr.Neg n && kind != DType.BOOL ? n.operand() : e;
-        boolean ok = switch (inner) {
-            case Expr.IntLit l -> kind == DType.I32 || kind.isFloat();
-            case Expr.FloatLit l -> kind.isFloat();
-            case Expr.BoolLit l -> kind == DType.BOOL && inner == e;
-            case Expr.Name n -> {
-                Local local = locals.get(n.id().name());
-                yield local != null && local.hyper() && local.typed() instanceof Value v
-                        && (v.type().dtype() == kind || kind.isFloat() && v.type().dtype() != DType.BOOL);
-            }
-            default -> false;
-        };
+        boolean ok = isConstant(e, kind);
         if (!ok) {
             String what = switch (kind) {
                 case BOOL -> "`true`, `false`";
@@ -353,8 +346,32 @@ final class BodyChecker {
                 default -> "a number";
             };
             diags.error(Code.E055, e.span(), "`" + param + "` of `" + callee + "` must be a constant: "
-                    + what + " or a hyper-parameter of type " + kind);
+                    + what + ", a hyper-parameter of type " + kind + (kind == DType.BOOL ? "" : ", or arithmetic of them"));
         }
         return ok;
+    }
+
+    /**
+     * A compile-time constant of the given kind: a literal, a hyper-parameter, or (for numbers) + − ×
+     * of them, and for floats ÷ and ** too ({@code beta: eta * beta}, {@code 1 / beta}).
+     */
+    boolean isConstant(Expr e, DType kind) {
+        return switch (e) {
+            case Expr.IntLit l -> kind == DType.I32 || kind.isFloat();
+            case Expr.FloatLit l -> kind.isFloat();
+            case Expr.BoolLit l -> kind == DType.BOOL;
+            case Expr.Neg n -> kind != DType.BOOL && isConstant(n.operand(), kind);
+            case Expr.Binary b -> switch (b.op()) {
+                case ADD, SUB, MUL -> kind != DType.BOOL && isConstant(b.left(), kind) && isConstant(b.right(), kind);
+                case DIV, POW -> kind.isFloat() && isConstant(b.left(), kind) && isConstant(b.right(), kind);
+                default -> false;
+            };
+            case Expr.Name n -> {
+                Local local = locals.get(n.id().name());
+                yield local != null && local.hyper() && local.typed() instanceof Value v
+                        && (v.type().dtype() == kind || kind.isFloat() && v.type().dtype() != DType.BOOL);
+            }
+            default -> false;
+        };
     }
 }

@@ -17,6 +17,8 @@ public enum Builtin {
     LOG(Family.FLOAT_MAP, x()),
     LOG1P(Family.FLOAT_MAP, x()),
     EXPM1(Family.FLOAT_MAP, x()),
+    FLOOR(Family.FLOAT_MAP, req("x", Kind.DATA)),
+    CEIL(Family.FLOAT_MAP, req("x", Kind.DATA)),
     SQRT(Family.FLOAT_MAP, x()),
     SIGMOID(Family.FLOAT_MAP, x()),
     LOG_SIGMOID(Family.FLOAT_MAP, x()),
@@ -56,7 +58,8 @@ public enum Builtin {
     MASKED_LOGSUMEXP(Family.MASKED, x(), req("mask", Kind.DATA), over()),
     ARGMAX(Family.ARG, req("x", Kind.DATA), req("over", Kind.DIM)),
     ARGMIN(Family.ARG, req("x", Kind.DATA), req("over", Kind.DIM)),
-    QUANTILE(Family.QUANTILE, x(), req("q", Kind.TENSOR), req("over", Kind.DIM), by()),
+    QUANTILE(Family.QUANTILE, x(), req("q", Kind.TENSOR), req("over", Kind.DIM), by(),
+            choice("method", "linear", "lower", "higher", "nearest")),
     CVAR(Family.QUANTILE, x(), req("alpha", Kind.TENSOR), req("over", Kind.DIM)),
 
     // ---- along one dimension, keeping it
@@ -89,12 +92,20 @@ public enum Builtin {
     /**
      * What a parameter takes: a tensor the gradient flows through ({@code TENSOR}), a tensor it does
      * not flow through ({@code DATA}: masks, indices, conditions), one dimension name, a dimension or
-     * a list of them, or a compile-time constant ({@code INT}, {@code BOOL}: spec/types-and-shapes.md#constants).
+     * a list of them, a compile-time constant ({@code INT}, {@code BOOL}: spec/types-and-shapes.md#constants), or
+     * one of a few strings ({@code CHOICE}: {@code method: "lower"}).
      */
-    public enum Kind { TENSOR, DATA, DIM, DIMS, INT, BOOL }
+    public enum Kind { TENSOR, DATA, DIM, DIMS, INT, BOOL, CHOICE }
 
-    /** One parameter; {@code optional} ones have {@code defaultValue} ({@code null}: see the spec). */
-    public record Formal(String name, Kind kind, boolean optional, Object defaultValue) { }
+    /**
+     * One parameter; {@code optional} ones have {@code defaultValue} ({@code null}: see the spec); a
+     * {@code CHOICE} is a string literal among {@code choices}, the first the default.
+     */
+    public record Formal(String name, Kind kind, boolean optional, Object defaultValue, List<String> choices) {
+        Formal(String name, Kind kind, boolean optional, Object defaultValue) {
+            this(name, kind, optional, defaultValue, List.of());
+        }
+    }
 
     private static final Map<String, Builtin> BY_NAME = new HashMap<>();
 
@@ -158,6 +169,10 @@ public enum Builtin {
     /** i32 keys that group a reduction's dimension: each element gets its group's result. */
     private static Formal by() {
         return opt("by", Kind.DATA, null);
+    }
+
+    private static Formal choice(String name, String... choices) {
+        return new Formal(name, Kind.CHOICE, true, "\"" + choices[0] + "\"", List.of(choices));
     }
 
     private static Formal req(String name, Kind kind) {

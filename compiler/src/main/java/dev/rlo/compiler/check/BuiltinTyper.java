@@ -86,6 +86,7 @@ final class BuiltinTyper {
                     ok &= dims != null;
                     args.dims.put(f.name(), dims);
                 }
+                case CHOICE -> ok &= choice(e, f, b);
                 case INT -> ok &= body.constant(e, DType.I32, f.name(), b.rloName());
                 case BOOL -> ok &= body.constant(e, DType.BOOL, f.name(), b.rloName());
             }
@@ -269,6 +270,18 @@ final class BuiltinTyper {
             }
         }
         return ((Expr.Name) overExpr).id();
+    }
+
+    /** A string literal among the formal's choices (E055 otherwise). */
+    private boolean choice(Expr e, Formal f, Builtin b) {
+        if (e instanceof Expr.StringLit s && f.choices().contains(s.value())) {
+            return true;
+        }
+        String options = f.choices().stream().map(c -> "\"" + c + "\"").collect(java.util.stream.Collectors.joining(", "));
+        body.diags.error(Code.E055, e.span(), "`" + f.name() + "` of `" + b.rloName() + "` must be one of " + options,
+                e instanceof Expr.StringLit s ? Suggest.didYouMean(s.value(), f.choices()) : "a string literal, e.g. "
+                        + f.name() + ": \"" + f.choices().getFirst() + "\"");
+        return false;
     }
 
     private boolean requireBool(Args a, String param, Builtin b) {

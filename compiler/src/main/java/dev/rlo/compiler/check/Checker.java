@@ -70,6 +70,12 @@ public final class Checker {
         return scope == null ? null : scope.lookup(name);
     }
 
+    /** The fn or objective {@code name} names at the top level of {@code module}: its own or an imported one; or null. */
+    public FnDecl lookup(LoadedModule module, String name) {
+        ModuleScope scope = scopes.get(module);
+        return scope == null ? null : scope.lookup(name);
+    }
+
     /** What was learnt about {@code decl}, once its module has been checked. */
     public FnInfo info(FnDecl decl) {
         return infos.get(decl);

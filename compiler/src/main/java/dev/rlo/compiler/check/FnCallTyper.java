@@ -54,6 +54,7 @@ final class FnCallTyper {
         }
         boolean ok = true;
         boolean f64 = false;
+        Map<FnInfo.Param, Expr> broadcast = new java.util.LinkedHashMap<>();
         List<String> mapped = List.of();
         Set<String> deps = new HashSet<>();
         Set<String> resultDeps = f.result() instanceof Value r ? r.deps() : Set.of();
@@ -63,6 +64,15 @@ final class FnCallTyper {
                 continue;
             }
             if (p.hyper()) {
+                if (positional(call, e) && !body.isConstant(e, p.type().dtype())) {
+                    long tensors = f.params().stream().filter(q -> !q.hyper()).count();
+                    body.diags.error(Code.E055, e.span(), "`" + name + "` takes " + tensors + " tensor argument"
+                            + (tensors == 1 ? "" : "s") + "; this one, given by position, would be its hyper-parameter `" + p.name()
+                            + "`, which must be a constant", "its parameters: " + signature(callee)
+                            + "; give hyper-parameters by name, e.g. " + p.name() + ": …");
+                    ok = false;
+                    continue;
+                }
                 ok &= body.constant(e, p.type().dtype(), p.name(), name);
                 continue;
             }
@@ -77,6 +87,10 @@ final class FnCallTyper {
                 continue;
             }
             f64 |= v.type().dtype() == DType.F64 && !v.type().weak();
+            if (v.type().isScalar() && !p.type().isScalar() && body.isConstant(e, p.type().dtype())) {
+                broadcast.put(p, e);   /* a constant broadcasts to the parameter's dimensions, bound by the others */
+                continue;
+            }
             List<String> images = bindDims(name, p, e, v, dimMap);
             if (images == null) {
                 return Typed.POISON; /* the other arguments would only repeat the same complaint */
@@ -86,6 +100,16 @@ final class FnCallTyper {
                 deps.addAll(v.deps());
             }
         }
+        for (Map.Entry<FnInfo.Param, Expr> c : broadcast.entrySet()) {
+            for (String d : c.getKey().type().dims()) {
+                if (!dimMap.containsKey(d)) {
+                    body.diags.error(Code.E043, c.getValue().span(), "cannot bind dimension `" + d + "` of `" + name
+                            + "`: the constant given for `" + c.getKey().name() + "` has none, and no other argument binds it",
+                            "give `" + c.getKey().name() + "` a tensor with the dimension, or bind it: " + name + "(…, " + d + ": T)");
+                    return Typed.POISON;
+                }
+            }
+        }
         if (!ok || !distinctImages(call, name, dimMap) || !disjoint(call, name, mapped, dimMap)
                 || !(f.result() instanceof Value r)) {
             return Typed.POISON;
@@ -93,6 +117,11 @@ final class FnCallTyper {
         List<String> dims = TensorType.union(r.type().dims().stream().map(d -> dimMap.getOrDefault(d, d)).toList(), mapped);
         DType dtype = r.type().dtype().isFloat() && f64 ? DType.F64 : r.type().dtype();
         return new Value(new TensorType(dtype, dims, r.type().weak() && mapped.isEmpty()), deps);
+    }
+
+    /** Whether {@code e} is an argument given by position (not by name). */
+    private static boolean positional(Expr.Call call, Expr e) {
+        return call.args().stream().anyMatch(a -> a.value() == e && a.name() == null);
     }
 
     /** A float parameter takes any numeric argument; i32 takes i32 or bool; bool takes bool. */
@@ -109,8 +138,7 @@ final class FnCallTyper {
                 if (!v.type().has(d)) {
                     body.diags.error(Code.E043, e.span(), "cannot bind dimension `" + d + "` of `" + fn
                             + "`: argument `" + p.name() + "` has dimensions " + TensorType.show(v.type().dims()),
-                            "say which dimension plays `" + d + "`, e.g. " + fn + "(…, " + d + ": "
-                                    + (v.type().dims().isEmpty() ? "K" : v.type().dims().getFirst()) + ")");
+                            bindHint(fn, d, p.name(), v.type().dims()));
                     return null;
                 }
                 dimMap.put(d, d);
@@ -125,6 +153,15 @@ final class FnCallTyper {
             images.add(target);
         }
         return images;
+    }
+
+    /** Every way to bind {@code d}, none preferred: which one is meant is the caller's to say. */
+    private static String bindHint(String fn, String d, String param, List<String> have) {
+        if (have.isEmpty()) {
+            return "`" + param + "` needs a dimension to play `" + d + "`";
+        }
+        return "say which dimension of `" + param + "` plays `" + d + "` (the others are mapped over): "
+                + have.stream().map(h -> fn + "(…, " + d + ": " + h + ")").collect(java.util.stream.Collectors.joining(" or "));
     }
 
     private boolean distinctImages(Expr.Call call, String fn, Map<String, String> dimMap) {

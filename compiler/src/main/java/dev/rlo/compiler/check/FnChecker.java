@@ -191,16 +191,16 @@ final class FnChecker {
 
     /**
      * {@code v} as the declared type: same dimensions (in any order; the declaration's order is kept)
-     * and a dtype {@code v} promotes to. Reports E031 otherwise.
+     * and a dtype {@code v} promotes to. Reports E031 otherwise, and goes on with the declared type —
+     * the declaration says what was meant — so that later errors still show.
      */
     private Typed declared(Value v, TensorType want, Expr at, String what) {
         boolean dimsOk = new HashSet<>(v.type().dims()).equals(new HashSet<>(want.dims()));
-        if (dimsOk && assignable(v.type(), want.dtype())) {
-            return new Value(want, v.deps());
+        if (!dimsOk || !assignable(v.type(), want.dtype())) {
+            diags.error(Code.E031, at.span(), what + " " + want + ", but the value is " + v.type(),
+                    dimsOk ? null : dimsHint(v.type().dims(), want.dims()));
         }
-        diags.error(Code.E031, at.span(), what + " " + want + ", but the value is " + v.type(),
-                dimsOk ? null : dimsHint(v.type().dims(), want.dims()));
-        return Typed.POISON;
+        return new Value(want, v.deps());
     }
 
     /** Same dtype, a widening (bool to i32 to f32 to f64), or a weak literal of a fitting kind. */

@@ -31,7 +31,7 @@ final class VjpRules {
     List<Node> vjp(Node n, Node g) {
         Node x = n.inputs().isEmpty() ? null : n.in(0);
         return switch (n.op()) {
-            case INPUT, CONST, IOTA, SIZE, NOT, SIGN, LT, LE, GT, GE, EQ, NE, AND, OR, ARGMAX, ARGMIN, ARGSORT, STOP_GRADIENT ->
+            case INPUT, CONST, IOTA, SIZE, NOT, SIGN, FLOOR, CEIL, LT, LE, GT, GE, EQ, NE, AND, OR, ARGMAX, ARGMIN, ARGSORT, STOP_GRADIENT ->
                     none(n);
             case NEG -> List.of(neg(g));
             case ABS -> List.of(mul(g, b.node(Op.SIGN, Attrs.NONE, x)));

@@ -161,22 +161,33 @@ public final class Npy {
 
     /** Writes a little-endian f8 (or f4 when {@code f32}) array in C order, as numpy.save would. */
     public static byte[] write(long[] shape, double[] values, boolean f32) {
+        return write(shape, values, f32 ? "<f4" : "<f8");
+    }
+
+    /** Writes an array of dtype {@code descr} ({@code <f4}, {@code <f8}, {@code <i4} or {@code |b1}) in C order, as numpy.save would. */
+    public static byte[] write(long[] shape, double[] values, String descr) {
+        int width = switch (descr) {
+            case "<f4", "<i4" -> 4;
+            case "<f8" -> 8;
+            case "|b1" -> 1;
+            default -> throw new IllegalArgumentException("no .npy writer for " + descr);
+        };
         StringBuilder dims = new StringBuilder();
         for (long s : shape) {
             dims.append(s).append(", ");
         }
         String tuple = shape.length == 1 ? shape[0] + "," : dims.length() == 0 ? "" : dims.substring(0, dims.length() - 2);
-        String header = "{'descr': '<" + (f32 ? "f4" : "f8") + "', 'fortran_order': False, 'shape': (" + tuple + "), }";
+        String header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + tuple + "), }";
         int pad = 64 - (10 + header.length() + 1) % 64;
         header = header + " ".repeat(pad % 64) + "\n";
-        int width = f32 ? 4 : 8;
         ByteBuffer b = ByteBuffer.allocate(10 + header.length() + values.length * width).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length()).put(header.getBytes(StandardCharsets.ISO_8859_1));
         for (double v : values) {
-            if (f32) {
-                b.putFloat((float) v);
-            } else {
-                b.putDouble(v);
+            switch (descr) {
+                case "<f4" -> b.putFloat((float) v);
+                case "<f8" -> b.putDouble(v);
+                case "<i4" -> b.putInt((int) v);
+                default -> b.put((byte) (v != 0 ? 1 : 0));
             }
         }
         return b.array();

@@ -29,6 +29,8 @@ public enum Op {
     LOG(1),
     LOG1P(1),
     EXPM1(1),
+    FLOOR(1),
+    CEIL(1),
     SQRT(1),
     TANH(1),
     SIGMOID(1),

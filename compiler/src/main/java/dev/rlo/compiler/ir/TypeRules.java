@@ -29,7 +29,7 @@ public final class TypeRules {
             case SIZE -> TensorType.scalar(DType.I32);
             case NEG, ABS, SIGN -> numeric(op, in.getFirst());
             case NOT -> bool(op, in.getFirst());
-            case EXP, LOG, LOG1P, EXPM1, SQRT, TANH, SIGMOID, SOFTPLUS, NORMAL_CDF, NORMAL_ICDF, LGAMMA, POLYGAMMA ->
+            case EXP, LOG, LOG1P, EXPM1, FLOOR, CEIL, SQRT, TANH, SIGMOID, SOFTPLUS, NORMAL_CDF, NORMAL_ICDF, LGAMMA, POLYGAMMA ->
                     floating(op, in.getFirst());
             case CAST -> in.getFirst().withDtype(((Attrs.Cast) attrs).dtype());
             case ADD, SUB, MUL, MIN, MAX -> same(op, in, false);

@@ -65,6 +65,11 @@ final class BuiltinLowering {
             return items.stream().map(i -> frame.dim(((Expr.Name) i).id().name())).distinct().toList();
         }
 
+        /** A choice argument's string, or {@code fallback} when it is absent. */
+        String choice(String name, String fallback) {
+            return has(name) ? ((Expr.StringLit) exprs.get(name)).value() : fallback;
+        }
+
         /** A constant argument's value, or {@code fallback} when it is absent. */
         double constant(String name, double fallback) {
             return has(name) ? lowerer.constant(t(name)) : fallback;
@@ -81,6 +86,8 @@ final class BuiltinLowering {
             case LOG -> b.floatUnary(Op.LOG, a.t("x"));
             case LOG1P -> b.floatUnary(Op.LOG1P, a.t("x"));
             case EXPM1 -> b.floatUnary(Op.EXPM1, a.t("x"));
+            case FLOOR -> b.floatUnary(Op.FLOOR, a.t("x"));
+            case CEIL -> b.floatUnary(Op.CEIL, a.t("x"));
             case SQRT -> b.floatUnary(Op.SQRT, a.t("x"));
             case SIGMOID -> b.floatUnary(Op.SIGMOID, a.t("x"));
             case LOG_SIGMOID -> lowerer.negate(b.floatUnary(Op.SOFTPLUS, lowerer.negate(b.toFloat(a.t("x")))));
@@ -107,7 +114,7 @@ final class BuiltinLowering {
             case MASKED_SUM, MASKED_MEAN, MASKED_VAR, MASKED_STD, MASKED_MAX, MASKED_MIN, MASKED_LOGSUMEXP -> masked(builtin, a);
             case ARGMAX -> b.node(Op.ARGMAX, new Attrs.Dim(a.dim("over")), numeric(a.t("x")));
             case ARGMIN -> b.node(Op.ARGMIN, new Attrs.Dim(a.dim("over")), numeric(a.t("x")));
-            case QUANTILE -> quantile(b.toFloat(a.t("x")), a.t("q"), a.dim("over"));
+            case QUANTILE -> quantile(b.toFloat(a.t("x")), a.t("q"), a.dim("over"), a.choice("method", "linear"));
             case CVAR -> cvar(b.toFloat(a.t("x")), a.t("alpha"), a.dim("over"));
             case SOFTMAX -> b.floatUnary(Op.EXP, logSoftmax(b.toFloat(a.t("x")), a.dim("over")));
             case LOG_SOFTMAX -> logSoftmax(b.toFloat(a.t("x")), a.dim("over"));
@@ -270,7 +277,7 @@ final class BuiltinLowering {
             case MAX, MIN -> extremum(g, a.t("x"), builtin == Builtin.MAX);
             case MASKED_MAX -> extremum(g, b.where(mask, a.t("x"), b.flit(Double.NEGATIVE_INFINITY)), true);
             case MASKED_MIN -> extremum(g, b.where(mask, a.t("x"), b.flit(Double.POSITIVE_INFINITY)), false);
-            case QUANTILE -> g.quantile(b.toFloat(a.t("x")), a.t("q"));
+            case QUANTILE -> g.quantile(b.toFloat(a.t("x")), a.t("q"), a.choice("method", "linear"));
             default -> throw new IllegalStateException(builtin.rloName() + " takes no `by`");
         };
     }
@@ -317,19 +324,47 @@ final class BuiltinLowering {
     }
 
     /**
-     * The q-quantile along {@code dim} with linear interpolation, numpy's default: at position
-     * p = q(n − 1) of the sorted values, s[⌊p⌋] + (p − ⌊p⌋)(s[⌈p⌉] − s[⌊p⌋]); q is clipped to [0, 1].
+     * The q-quantile along {@code dim} by numpy's {@code method}: at position p = q(n − 1) of the
+     * sorted values, q clipped to [0, 1] ({@link #quantileAt}).
      */
-    private Node quantile(Node x, Node q, String dim) {
+    private Node quantile(Node x, Node q, String dim, String method) {
         Node sorted = sort(x, dim, false);
-        Node last = b.sub(size(dim), b.lit(1));
-        Node pos = b.mul(b.clip(b.toFloat(q), b.lit(0), b.lit(1)), b.cast(last, x.type().dtype()));
+        QuantileAt at = quantileAt(b, q, b.sub(size(dim), b.lit(1)), x.type().dtype(), method);
+        return at.value(b, i -> b.node(Op.GATHER, new Attrs.Dim(dim), sorted, i));
+    }
+
+    /** Where a quantile lies among sorted values: one position, or two and the fraction between them. */
+    record QuantileAt(Node lo, Node hi, Node frac) {
+        Node value(IrBuilder b, java.util.function.UnaryOperator<Node> at) {
+            Node low = at.apply(lo);
+            return frac == null ? low : b.add(low, b.mul(frac, b.sub(at.apply(hi), low)));
+        }
+    }
+
+    /**
+     * numpy's quantile methods at p = clip(q, 0, 1)·last (last = n − 1, an integer): "linear"
+     * interpolates between ⌊p⌋ and ⌊p⌋ + 1 (at most last); "lower" takes ⌊p⌋, "higher" ⌈p⌉,
+     * "nearest" the nearer, a tie to the even position (np.around).
+     */
+    static QuantileAt quantileAt(IrBuilder b, Node q, Node last, DType d, String method) {
+        Node pos = b.mul(b.clip(b.toFloat(q), b.lit(0), b.lit(1)), b.cast(last, d));
         Node lo = b.cast(pos, DType.I32);
-        Node hi = b.arith(Op.MIN, b.add(lo, b.lit(1)), last);
         Node frac = b.sub(pos, b.cast(lo, pos.type().dtype()));
-        Node vlo = b.node(Op.GATHER, new Attrs.Dim(dim), sorted, lo);
-        Node vhi = b.node(Op.GATHER, new Attrs.Dim(dim), sorted, hi);
-        return b.add(vlo, b.mul(frac, b.sub(vhi, vlo)));
+        return switch (method) {
+            case "lower" -> new QuantileAt(lo, lo, null);
+            case "higher" -> {
+                Node up = b.add(lo, b.cast(b.compare(Op.GT, frac, b.lit(0)), DType.I32));
+                yield new QuantileAt(up, up, null);
+            }
+            case "nearest" -> {
+                Node odd = b.compare(Op.NE, b.sub(lo, b.mul(b.lit(2), b.cast(b.div(lo, b.lit(2)), DType.I32))), b.lit(0));
+                Node tieUp = b.node(Op.AND, Attrs.NONE, b.compare(Op.EQ, frac, b.flit(0.5)), odd);
+                Node up = b.node(Op.OR, Attrs.NONE, b.compare(Op.GT, frac, b.flit(0.5)), tieUp);
+                Node i = b.add(lo, b.cast(up, DType.I32));
+                yield new QuantileAt(i, i, null);
+            }
+            default -> new QuantileAt(lo, b.arith(Op.MIN, b.add(lo, b.lit(1)), b.cast(last, DType.I32)), frac);
+        };
     }
 
     /**

@@ -95,19 +95,13 @@ final class Groups {
         return b.add(value, b.cast(b.div(back(scatter(b.cast(through, DType.F64))), ties), x.type().dtype()));
     }
 
-    /** The q-quantile of each group with linear interpolation, as the ungrouped quantile. */
-    Node quantile(Node x, Node q) {
+    /** The q-quantile of each group by numpy's {@code method}, as the ungrouped quantile. */
+    Node quantile(Node x, Node q, String method) {
         Sorted s = new Sorted(x, false);
-        DType d = x.type().dtype();
-        Node last = b.sub(back(count), one());
-        Node pos = b.mul(b.clip(b.toFloat(q), b.lit(0), b.lit(1)), b.cast(last, d));
-        Node lo = b.cast(pos, DType.I32);
-        Node hi = b.arith(Op.MIN, b.add(lo, b.lit(1)), b.cast(last, DType.I32));
-        Node frac = b.sub(pos, b.cast(lo, d));
+        Node last = b.cast(b.sub(back(count), one()), DType.I32);
+        BuiltinLowering.QuantileAt at = BuiltinLowering.quantileAt(b, q, last, x.type().dtype(), method);
         Node start = b.cast(s.start, DType.I32);
-        Node vlo = gather(s.values, b.add(start, lo), dim);
-        Node vhi = gather(s.values, b.add(start, hi), dim);
-        return b.add(vlo, b.mul(frac, b.sub(vhi, vlo)));
+        return at.value(b, i -> gather(s.values, b.add(start, i), dim));
     }
 
     /** {@code x}'s values sorted by (group, value), and where each element's group starts in them. */

@@ -33,6 +33,11 @@ import java.util.Set;
  * <em>mapped</em> (they ride along through every op, which broadcast by name; "reduce over all"
  * means all but them), and dimensions it introduces by renaming given fresh names if the caller's
  * names are taken.
+ * <p>
+ * A call of an objective adds the callee's reports to the graph's, named after the callee as the
+ * call writes it: {@code ppo_clip.clip_fraction} (spec/syntax.md#report); a second call of the same
+ * objective in one body gives {@code ppo_clip#2.clip_fraction}. A fn is transparent: the objectives
+ * it calls report as if called where the fn is.
  */
 public final class Lowerer {
 
@@ -71,19 +76,26 @@ public final class Lowerer {
         }
     }
 
-    /** One body being lowered: its values, its dimension names as graph dimensions, its mapped dims. */
+    /**
+     * One body being lowered: its values, its dimension names as graph dimensions, its mapped dims,
+     * and where its reports go: the graph's reports, under {@code prefix} ({@code ""} at the top).
+     */
     final class Frame {
         final FnDecl fn;
         final Map<String, Node> values = new HashMap<>();
         final Map<String, String> dims;
         final Set<String> mapped;
         final boolean top;
+        final Map<String, Node> reports;
+        final String prefix;
 
-        Frame(FnDecl fn, Map<String, String> dims, Set<String> mapped, boolean top) {
+        Frame(FnDecl fn, Map<String, String> dims, Set<String> mapped, boolean top, Map<String, Node> reports, String prefix) {
             this.fn = fn;
             this.dims = dims;
             this.mapped = mapped;
             this.top = top;
+            this.reports = reports;
+            this.prefix = prefix;
         }
 
         /** The graph dimension for this body's dimension {@code own}; a new one for a fn's own renames. */
@@ -150,7 +162,8 @@ public final class Lowerer {
 
     private Graph objective(FnDecl fn, Map<String, Double> hyper) {
         FnInfo info = checker.info(fn);
-        Frame top = new Frame(fn, new HashMap<>(), Set.of(), true);
+        Map<String, Node> reports = new LinkedHashMap<>();
+        Frame top = new Frame(fn, new HashMap<>(), Set.of(), true, reports, "");
         collectTopDims(fn, info);
         List<Graph.Input> inputs = new ArrayList<>();
         for (FnInfo.Param p : info.params()) {
@@ -176,8 +189,7 @@ public final class Lowerer {
             }
         }
         Map<String, Node> outputs = new LinkedHashMap<>();
-        Map<String, Node> reports = new LinkedHashMap<>();
-        Node loss = body(top, fn, reports);
+        Node loss = body(top, fn);
         outputs.put(fn.objective() ? Graph.LOSS : Graph.RESULT, strong(loss));
         reports.forEach((name, n) -> outputs.put(Graph.REPORT + name, strong(n)));
         return new Graph(fn.name().name(), inputs, outputs, renames);
@@ -204,19 +216,15 @@ public final class Lowerer {
 
     // ---- bodies ---------------------------------------------------------------------------------
 
-    /** Lowers a body's statements and returns its result; reports go to {@code reports} if not null. */
-    Node body(Frame f, FnDecl fn, Map<String, Node> reports) {
+    /** Lowers a body's statements and returns its result; its reports go to the frame's. */
+    Node body(Frame f, FnDecl fn) {
         for (Stmt s : fn.body().stmts()) {
             switch (s) {
                 case Stmt.Let let -> {
                     Node v = expr(f, let.value());
                     f.values.put(let.name().name(), let.type() == null ? v : b.cast(v, b.dtype(let.type().dtype())));
                 }
-                case Stmt.Report r -> {
-                    if (reports != null) {
-                        reports.put(r.name().name(), expr(f, r.value()));
-                    }
-                }
+                case Stmt.Report r -> f.reports.put(f.prefix + r.name().name(), expr(f, r.value()));
             }
         }
         Node result = expr(f, fn.body().result());
@@ -341,7 +349,9 @@ public final class Lowerer {
             }
         }
         Set<String> mapped = new HashSet<>();
-        Frame callee = new Frame(fn, dims, mapped, false);
+        Map<FnInfo.Param, Node> constants = new java.util.LinkedHashMap<>();
+        Frame callee = new Frame(fn, dims, mapped, false, caller.reports,
+                fn.objective() ? reportPrefix(caller, c.callee().name()) : caller.prefix);
         for (FnInfo.Param p : info.params()) {
             Expr arg = args.get(p.name());
             if (p.hyper()) {
@@ -353,6 +363,10 @@ public final class Lowerer {
             if (want.isFloat() ? !v.type().dtype().isFloat() : v.type().dtype() != want) {
                 v = b.cast(v, b.dtype(want));
             }
+            if (v.isConst() && !p.type().isScalar()) {
+                constants.put(p, v);   /* broadcast once the other arguments have bound its dimensions */
+                continue;
+            }
             List<String> images = new ArrayList<>();
             for (String d : p.type().dims()) {
                 images.add(dims.computeIfAbsent(d, caller::dim));
@@ -360,7 +374,23 @@ public final class Lowerer {
             v.type().dims().stream().filter(d -> !images.contains(d)).forEach(mapped::add);
             callee.values.put(p.name(), v);
         }
-        return body(callee, fn, null);
+        constants.forEach((p, v) -> callee.values.put(p.name(),
+                b.node(Op.EXPAND, new Attrs.Dims(p.type().dims().stream().map(dims::get).toList()), b.cast(v, b.dtype(p.type().dtype())))));
+        return body(callee, fn);
+    }
+
+    /** {@code name.} under the caller's prefix, numbered {@code name#2.}, … when a call before took it. */
+    private static String reportPrefix(Frame caller, String name) {
+        String base = caller.prefix + name;
+        String prefix = base + ".";
+        for (int i = 2; taken(caller.reports, prefix); i++) {
+            prefix = base + "#" + i + ".";
+        }
+        return prefix;
+    }
+
+    private static boolean taken(Map<String, Node> reports, String prefix) {
+        return reports.keySet().stream().anyMatch(k -> k.startsWith(prefix));
     }
 
     /** Arguments by parameter name: positional ones in order, then named ones. */

@@ -23,6 +23,8 @@ public final class Scalars {
             case LOG -> Math.log(x[0]);
             case LOG1P -> Math.log1p(x[0]);
             case EXPM1 -> Math.expm1(x[0]);
+            case FLOOR -> Math.floor(x[0]);
+            case CEIL -> Math.ceil(x[0]);
             case SQRT -> Math.sqrt(x[0]);
             case TANH -> Math.tanh(x[0]);
             case SIGMOID -> sigmoid(x[0]);

@@ -29,12 +29,15 @@ import org.antlr.v4.runtime.tree.TerminalNode;
 /**
  * Builds the AST from a parse tree that has no syntax errors: one {@code visitX} per labelled
  * expression alternative, one method per other rule. It performs no semantic checks; the only
- * diagnostics it reports are about literals (E005: bad string escapes, out-of-range numbers).
+ * diagnostics it reports are about literals (E005: bad string escapes, out-of-range numbers) and
+ * the argument names of REPL values (E001).
  */
 final class AstBuilder extends RloParserBaseVisitor<Expr> {
 
     private final SourceFile file;
     private final Diagnostics diags;
+    /** The REPL values met so far, each standing in the AST as the name {@code _t} + its index here. */
+    private final List<ReplValue> replValues = new ArrayList<>();
 
     AstBuilder(SourceFile file, Diagnostics diags) {
         this.file = file;
@@ -59,20 +62,25 @@ final class AstBuilder extends RloParserBaseVisitor<Expr> {
 
     private Decl decl(DeclContext ctx) {
         if (ctx.fnDecl() != null) {
-            FnDeclContext f = ctx.fnDecl();
-            return new FnDecl(doc(f.doc()), false, ident(f.IDENT()), params(f.paramList()),
-                    f.type() == null ? null : type(f.type()), body(f.body()), span(f));
+            return fnDecl(ctx.fnDecl());
         }
         if (ctx.objectiveDecl() != null) {
-            ObjectiveDeclContext o = ctx.objectiveDecl();
-            return new FnDecl(doc(o.doc()), true, ident(o.IDENT()), params(o.paramList()), null,
-                    body(o.body()), span(o));
+            return objectiveDecl(ctx.objectiveDecl());
         }
         TrainDeclContext t = ctx.trainDecl();
         List<TrainDecl.Setting> settings = t.setting().stream()
                 .map(s -> new TrainDecl.Setting(ident(s.settingKey().getStart()), visit(s.expr()), span(s)))
                 .toList();
         return new TrainDecl(doc(t.doc()), ident(t.IDENT()), settings, span(t));
+    }
+
+    private FnDecl fnDecl(FnDeclContext f) {
+        return new FnDecl(doc(f.doc()), false, ident(f.IDENT()), params(f.paramList()),
+                f.type() == null ? null : type(f.type()), body(f.body()), span(f));
+    }
+
+    private FnDecl objectiveDecl(ObjectiveDeclContext o) {
+        return new FnDecl(doc(o.doc()), true, ident(o.IDENT()), params(o.paramList()), null, body(o.body()), span(o));
     }
 
     private Doc doc(DocContext ctx) {
@@ -119,6 +127,100 @@ final class AstBuilder extends RloParserBaseVisitor<Expr> {
             case ReportStmtContext s -> new Stmt.Report(ident(s.IDENT()), visit(s.expr()), span(s));
             default -> throw new IllegalStateException("unlabelled statement " + ctx.getText());
         };
+    }
+
+    // ---- REPL inputs ----------------------------------------------------------------------------
+
+    ReplInput replInput(ReplInputContext ctx) {
+        return switch (ctx) {
+            case ReplImportContext c -> new ReplInput.Imports(importDecl(c.importDecl()));
+            case ReplFnContext c -> new ReplInput.Definition(fnDecl(c.fnDecl()), List.copyOf(replValues));
+            case ReplObjectiveContext c -> new ReplInput.Definition(objectiveDecl(c.objectiveDecl()), List.copyOf(replValues));
+            case ReplLetContext c -> new ReplInput.Let(ident(c.IDENT()), visit(c.expr()), List.copyOf(replValues));
+            case ReplEvalContext c -> new ReplInput.Eval(visit(c.expr()), List.of(), List.copyOf(replValues));
+            case ReplEmptyContext c -> new ReplInput.Empty();
+            default -> throw new IllegalStateException("unlabelled REPL input " + ctx.getText());
+        };
+    }
+
+    ReplInput.Eval replCommand(ReplCommandContext ctx) {
+        List<Ident> words = ctx.IDENT().stream().filter(w -> w.getSymbol() != ctx.command).map(this::ident).toList();
+        return new ReplInput.Eval(visit(ctx.expr()), words, List.copyOf(replValues));
+    }
+
+    /** A REPL value, recorded, and the name that stands for it; E001 for arguments it does not take. */
+    @Override
+    public Expr visitReplValueExpr(ReplValueExprContext ctx) {
+        int index = replValues.size();
+        String name = "_t" + index;
+        SourceSpan span = span(ctx);
+        replValues.add(null);    /* its index is taken before any value nested in it */
+        ReplValue value = switch (ctx.replValue()) {
+            case ReplRandomContext r -> random(name, r, span);
+            case ReplLoadContext l -> load(name, l, span);
+            case ReplLiteralContext l -> new ReplValue.Literal(name,
+                    new Expr.ListLit(l.expr().stream().map(this::visit).toList(), span(l.REPL_LIST()).to(span(l.RBRACK()))),
+                    type(l.type()), span);
+            default -> throw new IllegalStateException("unlabelled REPL value " + ctx.getText());
+        };
+        replValues.set(index, value);
+        return new Expr.Name(new Ident(name, span));
+    }
+
+    /** {@code randn[G=4, K=8](seed: 1)}: each dimension a name and an integer size; at most a seed as argument. */
+    private ReplValue random(String name, ReplRandomContext r, SourceSpan span) {
+        String kind = r.REPL_TENSOR().getText();
+        List<Ident> dims = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        for (IndexItemContext item : r.indexItem()) {
+            Long size = item instanceof GatherItemContext g ? integer(g.expr()) : null;
+            if (size != null && size >= 0) {
+                dims.add(ident(((GatherItemContext) item).IDENT()));
+                sizes.add(size);
+            } else {
+                diags.error(Code.E001, span(item), "`" + item.getText() + "` is not a dimension and its size",
+                        "write " + kind + "[G=4, K=8]");
+            }
+        }
+        long seed = 0;
+        List<ArgContext> args = r.argList() == null ? List.of() : r.argList().arg();
+        for (ArgContext a : args) {
+            Long value = integer(a.expr());
+            if (a.IDENT() == null || !a.IDENT().getText().equals("seed") || args.size() > 1 || value == null) {
+                diags.error(Code.E001, span(a), "`" + kind + "[…]` takes one argument, an integer seed", "write " + kind + "[G=4](seed: 1)");
+            } else {
+                seed = value;
+            }
+        }
+        return new ReplValue.Random(name, kind, dims, sizes, seed, span);
+    }
+
+    /** {@code load("x.npy", dims: [B, T])}: a file name, then the names of its axes. */
+    private ReplValue load(String name, ReplLoadContext l, SourceSpan span) {
+        List<ArgContext> args = l.argList() == null ? List.of() : l.argList().arg();
+        Expr file = args.isEmpty() || args.getFirst().IDENT() != null ? null : visit(args.getFirst().expr());
+        Expr dims = args.size() != 2 || args.get(1).IDENT() == null || !args.get(1).IDENT().getText().equals("dims") ? null
+                : visit(args.get(1).expr());
+        if (file instanceof Expr.StringLit path && dims instanceof Expr.ListLit list
+                && list.items().stream().allMatch(d -> d instanceof Expr.Name)) {
+            return new ReplValue.Load(name, path.value(), list.items().stream().map(d -> ((Expr.Name) d).id()).toList(), span);
+        }
+        diags.error(Code.E001, span, "`load` takes a NumPy file and the names of its axes", "write load(\"x.npy\", dims: [B, T])");
+        return new ReplValue.Load(name, "", List.of(), span);
+    }
+
+    /** The value of an integer literal, negated or not, as a long (0 after E005); null for another expression. */
+    private Long integer(ExprContext e) {
+        boolean negative = e instanceof NegExprContext n && n.expr() instanceof IntExprContext;
+        if (!(e instanceof IntExprContext || negative)) {
+            return null;
+        }
+        java.math.BigInteger value = new java.math.BigInteger(e.getText().replace("_", ""));
+        if (value.bitLength() > 63) {
+            diags.error(Code.E005, span(e), "integer " + e.getText() + " is out of range for a 64-bit integer");
+            return 0L;
+        }
+        return value.longValue();
     }
 
     // ---- expressions ----------------------------------------------------------------------------
@@ -269,7 +371,15 @@ final class AstBuilder extends RloParserBaseVisitor<Expr> {
     }
 
     private Ident ident(Token token) {
-        return new Ident(token.getText(), new SourceSpan(file, token.getStartIndex(), token.getStopIndex() + 1));
+        return new Ident(token.getText(), span(token));
+    }
+
+    private SourceSpan span(Token token) {
+        return new SourceSpan(file, token.getStartIndex(), token.getStopIndex() + 1);
+    }
+
+    private SourceSpan span(TerminalNode node) {
+        return span(node.getSymbol());
     }
 
     private SourceSpan span(ParserRuleContext ctx) {

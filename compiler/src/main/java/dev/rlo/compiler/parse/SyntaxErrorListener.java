@@ -61,7 +61,7 @@ final class SyntaxErrorListener extends BaseErrorListener {
                     diags.error(Code.E001, span, "unexpected `" + token.getText() + "` at the start of a line",
                             "a line that begins with `" + token.getText() + "` starts a new expression; to continue"
                                     + " the line above, end it with the operator or wrap the expression in ( )");
-                } else if (token.getType() == RloLexer.LBRACK) {
+                } else if (token.getType() == RloLexer.LBRACK && !(parser.getContext() instanceof RloParser.TypeContext)) {
                     diags.error(Code.E001, span, "unexpected `[`",
                             "after a value, `[` starts a gather `x[A = index]` or a rename `x[N -> M]`");
                 } else {
@@ -166,7 +166,8 @@ final class SyntaxErrorListener extends BaseErrorListener {
             }
         }
         return type == RloLexer.STRING || type == RloLexer.TRUE || type == RloLexer.FALSE
-                || type == RloLexer.DTYPE || isContinuation(type);
+                || type == RloLexer.DTYPE || type == RloLexer.REPL_TENSOR || type == RloLexer.REPL_LOAD
+                || type == RloLexer.REPL_LIST || isContinuation(type);
     }
 
     private static String describe(Token token) {

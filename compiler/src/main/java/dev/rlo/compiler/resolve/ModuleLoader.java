@@ -57,7 +57,7 @@ public final class ModuleLoader {
         if (done != null) {
             return done;
         }
-        Module ast = SourceParser.parse(source.file(), diags);
+        Module ast = SourceParser.parse(source.file(), diags, source.repl());
         LoadedModule module = new LoadedModule(source.key(), source.file(), ast);
         loaded.put(source.key(), module);
         if (ast != null) {

@@ -24,8 +24,13 @@ public sealed interface SourceRoot {
      * A found module file.
      *
      * @param key identifies the file across roots, so that a module reached twice is loaded once
+     * @param repl parse it in REPL mode: a probe of {@code rlo repl}, whose REPL values are names
      */
-    record Loaded(String key, SourceFile file) { }
+    record Loaded(String key, SourceFile file, boolean repl) {
+        public Loaded(String key, SourceFile file) {
+            this(key, file, false);
+        }
+    }
 
     /** A directory. Files are shown relative to the working directory when they lie under it. */
     record Directory(Path dir) implements SourceRoot {

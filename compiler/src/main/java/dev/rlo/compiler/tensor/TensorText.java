@@ -1,42 +1,97 @@
 package dev.rlo.compiler.tensor;
 
 import dev.rlo.compiler.ast.DType;
+import java.util.StringJoiner;
+import java.util.stream.LongStream;
 
 /**
  * Tensors as text for people: {@code f32[G,K] = [[0.5, -1.25], [2, 0]]}, nested by dimension, each
  * value in its dtype's shortest exact form. A tensor of more than {@code limit} elements is
- * summarised: its shape, min / mean / max, and its first elements.
+ * summarised as NumPy summarises one: its named shape, then the first and last {@link #EDGE} items
+ * along each dimension around {@code ...}, one row per line, the values right-aligned.
  */
 public final class TensorText {
+
+    /** How many items a summary shows at each end of a dimension (NumPy's edgeitems). */
+    static final int EDGE = 3;
 
     private TensorText() { }
 
     public static String format(Tensor t, int limit) {
-        String type = t.dtype() + (t.dims().isEmpty() ? "" : "[" + String.join(",", t.dims()) + "]");
         double[] v = t.values();
         if (t.dims().isEmpty()) {
-            return type + " = " + value(v[0], t.dtype());
+            return t.dtype() + " = " + value(v[0], t.dtype());
         }
         if (v.length <= limit) {
-            StringBuilder out = new StringBuilder(type + " = ");
+            StringBuilder out = new StringBuilder(t.dtype() + "[" + String.join(",", t.dims()) + "] = ");
             nest(v, t.shape(), 0, 0, t.dtype(), out);
             return out.toString();
         }
-        String shape = shape(t);
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        double sum = 0;
-        for (double x : v) {
-            min = Math.min(min, x);
-            max = Math.max(max, x);
-            sum += x;
+        return t.dtype() + "[" + shape(t) + "] =\n" + new Summary(v, t.shape(), t.dtype()).block(0, 0);
+    }
+
+    /** A summarised tensor: the items shown along each dimension, their width, and the text of a block. */
+    private static final class Summary {
+        final double[] v;
+        final long[] shape;
+        final long[] strides;
+        final DType dtype;
+        final int width;
+
+        Summary(double[] v, long[] shape, DType dtype) {
+            this.v = v;
+            this.shape = shape;
+            this.dtype = dtype;
+            this.strides = new long[shape.length];
+            long stride = 1;
+            for (int k = shape.length - 1; k >= 0; k--) {
+                strides[k] = stride;
+                stride *= shape[k];
+            }
+            this.width = widest(0, 0);
         }
-        StringBuilder first = new StringBuilder();
-        for (int i = 0; i < Math.min(8, v.length); i++) {
-            first.append(i == 0 ? "" : ", ").append(value(v[i], t.dtype()));
+
+        /** The indices shown along dimension {@code axis}, -1 standing for the {@code ...} between them. */
+        long[] shown(int axis) {
+            long n = shape[axis];
+            if (n <= 2 * EDGE) {
+                return LongStream.range(0, n).toArray();
+            }
+            long[] out = new long[2 * EDGE + 1];
+            for (int i = 0; i < EDGE; i++) {
+                out[i] = i;
+                out[EDGE + 1 + i] = n - EDGE + i;
+            }
+            out[EDGE] = -1;
+            return out;
         }
-        return type + " (" + shape + "; " + v.length + " values) min " + value(min, t.dtype()) + ", mean "
-                + value(sum / v.length, DType.F64) + ", max " + value(max, t.dtype()) + "; first [" + first + ", …]";
+
+        int widest(int axis, long base) {
+            int w = 0;
+            for (long i : shown(axis)) {
+                if (i >= 0) {
+                    long at = base + i * strides[axis];
+                    w = Math.max(w, axis == shape.length - 1 ? value(v[(int) at], dtype).length() : widest(axis + 1, at));
+                }
+            }
+            return w;
+        }
+
+        /** NumPy's layout: rows of the last dimension on lines of their own, a blank line between blocks of three. */
+        String block(int axis, long base) {
+            boolean last = axis == shape.length - 1;
+            String separator = last ? ", " : "," + "\n".repeat(shape.length - axis - 1) + " ".repeat(axis + 1);
+            StringJoiner out = new StringJoiner(separator, "[", "]");
+            for (long i : shown(axis)) {
+                long at = base + i * strides[axis];
+                out.add(i < 0 ? "..." : last ? pad(value(v[(int) at], dtype)) : block(axis + 1, at));
+            }
+            return out.toString();
+        }
+
+        private String pad(String s) {
+            return " ".repeat(width - s.length()) + s;
+        }
     }
 
     /** The named shape of {@code t}: {@code B=100, T=10}. */

@@ -163,6 +163,22 @@ abstract class ValuesTest {
     }
 
     @Test
+    void quantileMethodsAreNumpys() {
+        /* np.quantile([30, 10, 50, 20, 40], q, method=m) for q = 0.125, 0.375, 0.625, 0.875, 0.3 (numpy 1.24):
+           positions 0.5, 1.5, 2.5, 3.5 (ties: "nearest" rounds to the even one) and 1.2 */
+        Map<String, Tensor> in = Map.of("x", f64("N", shape(5), 30, 10, 50, 20, 40), "q", f64("Q", shape(5), 0.125, 0.375, 0.625, 0.875, 0.3));
+        String p = "x: f64[N], q: f64[Q]";
+        expect(value(p, "quantile(x, q, over: N)", in), "Q", 15, 25, 35, 45, 22);
+        expect(value(p, "quantile(x, q, over: N, method: \"linear\")", in), "Q", 15, 25, 35, 45, 22);
+        expect(value(p, "quantile(x, q, over: N, method: \"lower\")", in), "Q", 10, 20, 30, 40, 20);
+        expect(value(p, "quantile(x, q, over: N, method: \"higher\")", in), "Q", 20, 30, 40, 50, 30);
+        expect(value(p, "quantile(x, q, over: N, method: \"nearest\")", in), "Q", 10, 30, 30, 50, 20);
+        /* grouped: the same per group, here one group of all five and one of the first two (30, 10: pos 0.25·… ) */
+        Map<String, Tensor> grouped = Map.of("x", f64("N", shape(5), 30, 10, 50, 20, 40), "g", Rlo.t(DType.I32, "N", shape(5), 1, 1, 1, 1, 1));
+        expect(value("x: f64[N], g: i32[N]", "quantile(x, 0.625, over: N, by: g, method: \"nearest\")", grouped), "N", 30, 30, 30, 30, 30);
+    }
+
+    @Test
     void cvarAveragesTheLowestFraction() {
         /* sorted [1,1,3,4,5]: α = 0.4 → k = 2: (1 + 1)/2; α = 0.5 → k = 2.5: (1 + 1 + 0.5·3)/2.5;
            α = 1 → the mean 2.8; α = 0.1 → k = 0.5 < 1: the minimum */
@@ -320,6 +336,13 @@ abstract class ValuesTest {
         /* −∞ passes through logsumexp as a value, not as NaN */
         expect(value("x: f64[N]", "logsumexp(log(x), over: N)", Map.of("x", f64("N", shape(2), 0, 0))), "", Double.NEGATIVE_INFINITY);
         expect(value("x: f64[N]", "logsumexp(log(x), over: N)", Map.of("x", f64("N", shape(2), 0, 1))), "", 0);
+    }
+
+    @Test
+    void floorAndCeilRoundTowardMinusAndPlusInfinity() {
+        Map<String, Tensor> in = Map.of("x", f64("N", shape(5), -1.5, -0.5, 0, 2.25, 3));
+        expect(value("x: f64[N]", "floor(x)", in), "N", -2, -1, 0, 2, 3);
+        expect(value("x: f64[N]", "ceil(x)", in), "N", -1, -0.0, 0, 3, 3);
     }
 
     @Test

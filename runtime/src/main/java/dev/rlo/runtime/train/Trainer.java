@@ -27,7 +27,7 @@ import java.util.concurrent.CountDownLatch;
  * <ul>
  *   <li>{@code metrics.csv}, a row per iteration;</li>
  *   <li>{@code checkpoint.bin}, atomically, every {@code checkpointEvery} steps, at the end and on Ctrl-C;</li>
- *   <li>{@code curve.png}, the learning curve, at the end and on Ctrl-C;</li>
+ *   <li>{@code curve.png}, the learning curve with the loss and the reports below it, at the end and on Ctrl-C;</li>
  *   <li>{@code summary.json}, the greedy evaluation and the run's totals, at the end.</li>
  * </ul>
  */
@@ -135,7 +135,7 @@ public final class Trainer {
         }
         double seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
         checkpoint(csv, ckpt, seconds);
-        Curve.write(o.out().resolve("metrics.csv"), "charts/episodic_return", o.out().resolve("curve.png"),
+        Curve.write(o.out().resolve("metrics.csv"), o.out().resolve("curve.png"),
                 x.name() + " · " + x.env().name() + " · seed " + x.seed(), budget);
         if (stop && loop.steps() < budget) {
             bar.finish();

@@ -210,6 +210,8 @@ class Emitter {
             case LOG -> f + "Math.log(" + a[0] + ")";
             case LOG1P -> f + "Math.log1p(" + a[0] + ")";
             case EXPM1 -> f + "Math.expm1(" + a[0] + ")";
+            case FLOOR -> f + "Math.floor(" + a[0] + ")";
+            case CEIL -> f + "Math.ceil(" + a[0] + ")";
             case SQRT -> f + "Math.sqrt(" + a[0] + ")";
             case TANH -> f + "Math.tanh(" + a[0] + ")";
             case SIGMOID -> f + "Scalars.sigmoid(" + a[0] + ")";
@@ -224,8 +226,8 @@ class Emitter {
             case MUL -> "(" + a[0] + " * " + a[1] + ")";
             case DIV -> "(" + a[0] + " / " + a[1] + ")";
             case POW -> f + "Math.pow(" + a[0] + ", " + a[1] + ")";
-            case MIN -> in == DType.BOOL ? "(" + a[0] + " & " + a[1] + ")" : "Math.min(" + a[0] + ", " + a[1] + ")";
-            case MAX -> in == DType.BOOL ? "(" + a[0] + " | " + a[1] + ")" : "Math.max(" + a[0] + ", " + a[1] + ")";
+            case MIN -> "Math.min(" + a[0] + ", " + a[1] + ")";
+            case MAX -> "Math.max(" + a[0] + ", " + a[1] + ")";
             case LT -> "(" + a[0] + " < " + a[1] + ")";
             case LE -> "(" + a[0] + " <= " + a[1] + ")";
             case GT -> "(" + a[0] + " > " + a[1] + ")";

@@ -202,8 +202,8 @@ final class VectorEmitter {
             case MUL -> vec(a[0]) + ".mul(" + arg(a[1]) + ")";
             case DIV -> vec(a[0]) + ".div(" + arg(a[1]) + ")";
             case POW -> vec(a[0]) + ".pow(" + arg(a[1]) + ")";
-            case MIN -> in == DType.BOOL ? vec(a[0]) + ".and(" + vec(a[1]) + ")" : vec(a[0]) + ".min(" + arg(a[1]) + ")";
-            case MAX -> in == DType.BOOL ? vec(a[0]) + ".or(" + vec(a[1]) + ")" : vec(a[0]) + ".max(" + arg(a[1]) + ")";
+            case MIN -> vec(a[0]) + ".min(" + arg(a[1]) + ")";
+            case MAX -> vec(a[0]) + ".max(" + arg(a[1]) + ")";
             case LT, LE, GT, GE, EQ, NE -> compare(n, a, in);
             case AND -> vec(a[0]) + ".and(" + vec(a[1]) + ")";
             case OR -> vec(a[0]) + ".or(" + vec(a[1]) + ")";

@@ -181,6 +181,8 @@ final class CEmitter {
             case LOG -> math("log", d) + "(" + a[0] + ")";
             case LOG1P -> math("log1p", d) + "(" + a[0] + ")";
             case EXPM1 -> math("expm1", d) + "(" + a[0] + ")";
+            case FLOOR -> math("floor", d) + "(" + a[0] + ")";
+            case CEIL -> math("ceil", d) + "(" + a[0] + ")";
             case SQRT -> math("sqrt", d) + "(" + a[0] + ")";
             case TANH -> math("tanh", d) + "(" + a[0] + ")";
             case SIGMOID -> "rlo_sigmoid" + s + "(" + a[0] + ")";
