@@ -113,8 +113,8 @@ class ReplToolsTest {
     void helpShowsSignaturesAndDocsFromTheSpecAndTheDocComments() throws IOException {
         String t = transcript(":help mean", ":help std.kl.k3", ":help gae", "/// Twice the input.", "fn twice(v: f32[B]) -> f32[B] { v * 2 }",
                 ":help twice", ":help nothing");
-        /* spec/builtins.md: | `mean(x, over = all)` | float | arithmetic mean | */
-        assertTrue(t.contains("rlo> :help mean\nmean(x, over = all) → float\n  arithmetic mean\n"), t);
+        /* spec/builtins.md: | `mean(x, over = all, by = none)` | float | arithmetic mean | */
+        assertTrue(t.contains("rlo> :help mean\nmean(x, over = all, by = none) → float\n  arithmetic mean\n"), t);
         assertTrue(t.contains("rlo> :help std.kl.k3\nfn k3(logp: f32, ref_logp: f32) -> f32\n  (import std.kl.{k3})\n"
                 + "  k3: the unbiased, non-negative estimator of KL(π_θ ‖ π_ref) used by GRPO.\n"), t);
         assertTrue(t.contains("rlo> :help gae\nfn gae(reward: f32[T], value: f32[T], next_value: f32[T], terminated: bool[T], "
