@@ -2,6 +2,7 @@ package dev.rlo.compiler;
 
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.backend.reference.ReferenceBackend;
+import dev.rlo.compiler.check.DimSize;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.IrBuilder;
@@ -137,7 +138,7 @@ public final class Gradcheck {
         }
         Graph copy = Rebuild.copy(forward, new IrBuilder(false),
                 (b, n, in) -> written(n) ? b.input(heldName(n), n.type()) : null);
-        return new Held(new Graph(copy.name(), all, copy.outputs(), copy.renames()), values);
+        return new Held(new Graph(copy.name(), all, copy.outputs(), copy.renames(), copy.sizes()), values);
     }
 
     /** A stopgrad of the source (lowering's own are value identities that shape a gradient, not a semi-gradient). */
@@ -226,6 +227,16 @@ public final class Gradcheck {
             return known;
         }
         resolving.add(d);
+        DimSize declared = g.sizes().get(d);
+        if (declared != null) {
+            long s = declared.fixed() ? declared.offset() : size(g, declared.base(), sizes, next, resolving) + declared.offset();
+            if (s < 1) {
+                throw new UserError("dimension " + d + " = " + declared + " is " + s + "; give " + declared.base()
+                        + " a size above " + -declared.offset() + " with --dim");
+            }
+            sizes.put(d, s);
+            return s;
+        }
         for (Attrs.Rename r : g.renames()) {
             if (r.to().equals(d) && !resolving.contains(r.from())) {
                 long s = size(g, r.from(), sizes, next, resolving);

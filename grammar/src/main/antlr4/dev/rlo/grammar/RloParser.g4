@@ -59,7 +59,17 @@ param
     ;
 
 type
-    : DTYPE (LBRACK (IDENT (COMMA IDENT)* COMMA?)? RBRACK)?
+    : DTYPE (LBRACK (typeDim (COMMA typeDim)* COMMA?)? RBRACK)?
+    ;
+
+// a dimension, with its size where a parameter fixes it: S = 2, or T1 = T + 1 (spec/types-and-shapes.md#sized-dimensions)
+typeDim
+    : IDENT (ASSIGN dimSize)?
+    ;
+
+dimSize
+    : INT                              # FixedSize
+    | IDENT op = (PLUS | MINUS) INT    # OffsetSize
     ;
 
 body

@@ -2,6 +2,7 @@ package dev.rlo.compiler.backend;
 
 import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.check.DimSize;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.tensor.Tensor;
@@ -60,6 +61,7 @@ public final class Inputs {
             }
             tensors.put(in.name(), checkValues || t.dtype() != in.type().dtype() ? convert(in, t) : t);
         }
+        declaredSizes(g, sizes, sizedBy);
         for (Attrs.Rename r : g.renames()) {
             Long from = sizes.get(r.from());
             Long to = sizes.putIfAbsent(r.to(), from);
@@ -69,6 +71,27 @@ public final class Inputs {
             }
         }
         return new Bound(tensors, sizes);
+    }
+
+    /**
+     * The sizes the objective declares (S = 2, T1 = T + 1): checked against the inputs', or given to a
+     * dimension no input has (a base from the dimension sized by it, or the reverse).
+     */
+    private static void declaredSizes(Graph g, Map<String, Long> sizes, Map<String, String> sizedBy) {
+        for (Map.Entry<String, DimSize> e : g.sizes().entrySet()) {
+            String d = e.getKey();
+            DimSize rule = e.getValue();
+            if (!rule.fixed() && !sizes.containsKey(rule.base()) && sizes.containsKey(d)) {
+                sizes.put(rule.base(), sizes.get(d) - rule.offset());
+            }
+            Long want = rule.of(sizes);
+            Long have = sizes.putIfAbsent(d, want);
+            if (have != null && want != null && !have.equals(want)) {
+                throw new UserError("dimension " + d + " is " + have + " in `" + sizedBy.get(d) + "`, but " + g.name() + " declares "
+                        + d + " = " + rule + (rule.fixed() ? "" : " = " + want + " (" + rule.base() + " is "
+                        + sizes.get(rule.base()) + (sizedBy.containsKey(rule.base()) ? " in `" + sizedBy.get(rule.base()) + "`" : "") + ")"));
+            }
+        }
     }
 
     /** The tensor in the declared dtype, refusing values the dtype cannot hold and non-finite floats. */

@@ -33,6 +33,8 @@ final class BodyChecker {
     final Diagnostics diags;
     private final Map<String, Local> locals = new LinkedHashMap<>();
     private final Set<String> dims = new LinkedHashSet<>();
+    /** The sizes the enclosing fn's parameters declare. */
+    Map<String, DimSize> sizes = Map.of();
     private final Set<String> read = new java.util.HashSet<>();
 
     BodyChecker(Checker session, ModuleScope module, FnDecl owner, Diagnostics diags) {
@@ -226,6 +228,14 @@ final class BodyChecker {
                     index.type().dtype().isFloat() ? "convert it with i32(…)" : null);
             return Typed.POISON;
         }
+        DimSize size = sizes.get(g.dim().name());
+        Long at = g.index() instanceof Expr.IntLit l ? Long.valueOf(l.value())
+                : g.index() instanceof Expr.Neg n && n.operand() instanceof Expr.IntLit l ? Long.valueOf(-l.value()) : null;
+        if (size != null && size.fixed() && at != null && (at < 0 || at >= size.offset())) {
+            diags.error(Code.E047, g.index().span(), "index " + at + " is out of range for dimension `" + g.dim().name()
+                    + "` of size " + size.offset(), "the indices of `" + g.dim().name() + "` are 0 to " + (size.offset() - 1));
+            return Typed.POISON;
+        }
         List<String> kept = TensorType.minus(target.type().dims(), List.of(g.dim().name()));
         return new Value(target.type().withDims(TensorType.union(kept, index.type().dims())).strong(), target.deps());
     }
@@ -238,6 +248,13 @@ final class BodyChecker {
         if (target.type().has(to)) {
             diags.error(Code.E041, r.to().span(), describe(targetExpr) + " already has dimension `" + to + "`",
                     "rename to a dimension name it does not have");
+            return Typed.POISON;
+        }
+        Long excess = DimSize.excess(r.from().name(), to, sizes);
+        if (excess != null && excess < 0) {
+            diags.error(Code.E046, r.span(), "`" + to + "` is " + -excess + " longer than `" + r.from().name()
+                    + "`: a rename can keep the first elements of a longer dimension, not make up more",
+                    "rename the longer one to the shorter, e.g. x[" + to + " -> " + r.from().name() + "]");
             return Typed.POISON;
         }
         dims.add(to);

@@ -110,6 +110,9 @@ final class FnCallTyper {
                 }
             }
         }
+        if (ok && !sizesMatch(call, name, f, dimMap)) {
+            return Typed.POISON;
+        }
         if (!ok || !distinctImages(call, name, dimMap) || !disjoint(call, name, mapped, dimMap)
                 || !(f.result() instanceof Value r)) {
             return Typed.POISON;
@@ -117,6 +120,28 @@ final class FnCallTyper {
         List<String> dims = TensorType.union(r.type().dims().stream().map(d -> dimMap.getOrDefault(d, d)).toList(), mapped);
         DType dtype = r.type().dtype().isFloat() && f64 ? DType.F64 : r.type().dtype();
         return new Value(new TensorType(dtype, dims, r.type().weak() && mapped.isEmpty()), deps);
+    }
+
+    /**
+     * A sized dimension of the callee binds a caller dimension declared with the same size (E046):
+     * {@code S = 2} with a fixed 2, {@code T1 = T + 1} with one sized by the image of T plus 1.
+     */
+    private boolean sizesMatch(Expr.Call call, String fn, FnInfo f, Map<String, String> dimMap) {
+        for (Map.Entry<String, DimSize> s : f.sizes().entrySet()) {
+            String image = dimMap.get(s.getKey());
+            if (image == null) {
+                continue;
+            }
+            DimSize want = s.getValue().fixed() ? s.getValue() : new DimSize(dimMap.get(s.getValue().base()), s.getValue().offset());
+            DimSize have = body.sizes.get(image);
+            if (!want.equals(have)) {
+                body.diags.error(Code.E046, call.span(), "`" + fn + "` needs its `" + s.getKey() + "` to be " + s.getValue()
+                        + ", so `" + image + "` must be " + want + ", but it is " + (have == null ? "of no declared size" : have),
+                        "declare it on a parameter here: `" + image + " = " + want + "`");
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code e} is an argument given by position (not by name). */

@@ -29,6 +29,7 @@ final class FnChecker {
     private final List<FnInfo.Param> params = new ArrayList<>();
     private final Set<String> dimVars = new LinkedHashSet<>();
     private final List<FnInfo.Binding> bindings = new ArrayList<>();
+    private final java.util.Map<String, DimSize> sizes = new java.util.LinkedHashMap<>();
 
     FnChecker(FnDecl decl, BodyChecker body) {
         this.decl = decl;
@@ -38,6 +39,8 @@ final class FnChecker {
 
     FnInfo check() {
         decl.params().forEach(this::param);
+        decl.params().stream().filter(p -> p.type() != null).forEach(p -> p.type().sizes().forEach(this::size));
+        body.sizes = java.util.Collections.unmodifiableMap(sizes);
         Set<String> reports = new HashSet<>();
         for (Stmt s : decl.body().stmts()) {
             switch (s) {
@@ -52,7 +55,7 @@ final class FnChecker {
         }
         bindings.add(new FnInfo.Binding("result", decl.objective() ? "loss" : "", result, depsNote(result),
                 decl.body().result().span()));
-        return new FnInfo(decl, params, List.copyOf(dimVars), result, bindings);
+        return new FnInfo(decl, params, List.copyOf(dimVars), java.util.Map.copyOf(sizes), result, bindings);
     }
 
     /** W002 for a parameter named like a dimension of the parameters' types; W003 for a let never read (unless named _…). */
@@ -102,7 +105,9 @@ final class FnChecker {
         /* only a float can carry a gradient, so only a float input starts a dependency */
         Value v = new Value(type, type.dtype().isFloat() ? Set.of(p.name().name()) : Set.of());
         body.bind(p.name(), v, false);
-        bindings.add(new FnInfo.Binding("input", p.name().name(), v, p.grad() ? "grad" : null, p.span()));
+        List<String> notes = new ArrayList<>(p.grad() ? List.of("grad") : List.of());
+        p.type().sizes().forEach(size -> notes.add(size.toString()));
+        bindings.add(new FnInfo.Binding("input", p.name().name(), v, notes.isEmpty() ? null : String.join(", ", notes), p.span()));
     }
 
     private void hyper(Param p) {
@@ -142,6 +147,29 @@ final class FnChecker {
     }
 
     /** A written type; reports a dimension written twice (E041) and brings its dimensions into scope. */
+    /**
+     * A size a parameter's type declares (E045 when misplaced or in conflict): a fixed size of at
+     * least 1, or an offset from a dimension of the parameters whose size is not itself declared.
+     */
+    private void size(TypeExpr.DimSize s) {
+        String dim = s.dim().name();
+        DimSize rule = new DimSize(s.base() == null ? null : s.base().name(), s.offset());
+        if (rule.fixed() && rule.offset() < 1) {
+            diags.error(Code.E045, s.span(), "dimension `" + dim + "` must have a size of at least 1, not " + rule.offset());
+        } else if (!rule.fixed() && !dimVars.contains(rule.base())) {
+            diags.error(Code.E011, s.base().span(), "unknown dimension `" + rule.base() + "`",
+                    "a size is relative to a dimension of the parameters: " + TensorType.show(List.copyOf(dimVars)));
+        } else if (!rule.fixed() && (rule.base().equals(dim) || sizes.containsKey(rule.base()))) {
+            diags.error(Code.E045, s.span(), "dimension `" + dim + "` is sized by `" + rule.base() + "`, whose own size "
+                    + (rule.base().equals(dim) ? "it would be" : "is declared"), "size it by a dimension whose size is free");
+        } else if (sizes.containsKey(dim) && !sizes.get(dim).equals(rule)) {
+            diags.error(Code.E045, s.span(), "dimension `" + dim + "` is declared " + sizes.get(dim) + " and " + rule,
+                    "declare one size, on one parameter; the others name the dimension alone");
+        } else {
+            sizes.put(dim, rule);
+        }
+    }
+
     private TensorType type(TypeExpr t) {
         List<String> dims = new ArrayList<>();
         for (Ident d : t.dims()) {
@@ -160,6 +188,7 @@ final class FnChecker {
     private void let(Stmt.Let let) {
         Typed t = body.value(let.value());
         if (let.type() != null) {
+            misplacedSizes(let.type());
             for (Ident d : let.type().dims()) {
                 if (!body.hasDim(d.name())) {
                     diags.error(Code.E011, d.span(), "unknown dimension `" + d.name() + "`",
@@ -174,6 +203,14 @@ final class FnChecker {
         }
         body.bind(let.name(), t, false);
         bindings.add(new FnInfo.Binding("let", let.name().name(), t, null, let.span()));
+    }
+
+    /** Sizes belong to parameters (E045 in a let's or result's type). */
+    private void misplacedSizes(TypeExpr t) {
+        for (TypeExpr.DimSize s : t.sizes()) {
+            diags.error(Code.E045, s.span(), "only a parameter's type declares a dimension's size",
+                    "write `" + s.dim().name() + "` alone here, and its size on the parameter that has it");
+        }
     }
 
     private void report(Stmt.Report r, Set<String> names) {
@@ -227,6 +264,7 @@ final class FnChecker {
 
     private Typed fnResult(Value v) {
         if (decl.returnType() != null) {
+            misplacedSizes(decl.returnType());
             TensorType want = type(decl.returnType());
             return declared(v, want, decl.body().result(), "`" + decl.name().name() + "` is declared to return");
         }

@@ -3,6 +3,7 @@ package dev.rlo.compiler.check;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.source.SourceSpan;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the checker learnt about a fn or objective: its parameters' types, its dimension variables,
@@ -10,10 +11,12 @@ import java.util.List;
  *
  * @param dimVars the dimension names its parameters' types mention, in order of appearance; each
  *                is bound anew at every call (spec/types-and-shapes.md#functions)
+ * @param sizes   the sizes its parameters' types declare (spec/types-and-shapes.md#sized-dimensions)
  * @param result  the returned value (the loss, for an objective); its deps name the parameters the
  *                result depends on differentiably
  */
-public record FnInfo(FnDecl decl, List<Param> params, List<String> dimVars, Typed result, List<Binding> bindings) {
+public record FnInfo(FnDecl decl, List<Param> params, List<String> dimVars, Map<String, DimSize> sizes, Typed result,
+                     List<Binding> bindings) {
 
     /** A parameter: an input ({@code grad} or data) or a hyper-parameter. */
     public record Param(String name, TensorType type, boolean hyper, boolean grad) { }

@@ -42,6 +42,9 @@ public enum Code {
     E042("argument lacks a dimension"),
     E043("unbound function dimension"),
     E044("dimension both mapped and bound"),
+    E045("misplaced or conflicting dimension size"),
+    E046("dimension sizes do not match"),
+    E047("index out of range"),
 
     // ---- calls and parameters (E05x)
     E050("missing argument"),

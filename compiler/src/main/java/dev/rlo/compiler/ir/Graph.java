@@ -1,5 +1,6 @@
 package dev.rlo.compiler.ir;
 
+import dev.rlo.compiler.check.DimSize;
 import dev.rlo.compiler.check.TensorType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,8 +21,11 @@ import java.util.Set;
  *
  * @param renames every {@code from -> to} the lowering met, in order, even where the renamed value
  *                itself is no longer needed (its new dimension may still be)
+ * @param sizes   the sizes the objective's parameters declare ({@code S = 2}, {@code T1 = T + 1}),
+ *                which binding the inputs checks
  */
-public record Graph(String name, List<Input> inputs, Map<String, Node> outputs, List<Attrs.Rename> renames) {
+public record Graph(String name, List<Input> inputs, Map<String, Node> outputs, List<Attrs.Rename> renames,
+                    Map<String, DimSize> sizes) {
 
     public static final String LOSS = "loss";
     public static final String RESULT = "result";
@@ -43,14 +47,19 @@ public record Graph(String name, List<Input> inputs, Map<String, Node> outputs, 
         }
     }
 
+    public Graph(String name, List<Input> inputs, Map<String, Node> outputs, List<Attrs.Rename> renames) {
+        this(name, inputs, outputs, renames, Map.of());
+    }
+
     public Graph {
+        sizes = Map.copyOf(sizes);
         inputs = List.copyOf(inputs);
         outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
         renames = List.copyOf(renames);
     }
 
     public Graph withOutputs(Map<String, Node> newOutputs) {
-        return new Graph(name, inputs, newOutputs, renames);
+        return new Graph(name, inputs, newOutputs, renames, sizes);
     }
 
     public Input input(String inputName) {

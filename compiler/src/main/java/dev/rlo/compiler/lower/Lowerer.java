@@ -192,7 +192,7 @@ public final class Lowerer {
         Node loss = body(top, fn);
         outputs.put(fn.objective() ? Graph.LOSS : Graph.RESULT, strong(loss));
         reports.forEach((name, n) -> outputs.put(Graph.REPORT + name, strong(n)));
-        return new Graph(fn.name().name(), inputs, outputs, renames);
+        return new Graph(fn.name().name(), inputs, outputs, renames, info.sizes());
     }
 
     /** The objective's own dimension names, so that a fn's renames never take one of them. */
@@ -296,7 +296,13 @@ public final class Lowerer {
             x = switch (item) {
                 case Expr.Gather g -> b.node(Op.GATHER, new Attrs.Dim(f.dim(g.dim().name())), x,
                         b.cast(expr(f, g.index()), DType.I32));
-                case Expr.Rename r -> rename(x, f.dim(r.from().name()), f.dim(r.to().name()));
+                case Expr.Rename r -> {
+                    Long excess = dev.rlo.compiler.check.DimSize.excess(r.from().name(), r.to().name(), checker.info(f.fn).sizes());
+                    /* to a shorter dimension its declared sizes relate: the first elements, by a gather of iota */
+                    yield excess != null && excess > 0
+                            ? b.node(Op.GATHER, new Attrs.Dim(f.dim(r.from().name())), x, b.node(Op.IOTA, new Attrs.Dim(f.dim(r.to().name()))))
+                            : rename(x, f.dim(r.from().name()), f.dim(r.to().name()));
+                }
             };
         }
         return x;

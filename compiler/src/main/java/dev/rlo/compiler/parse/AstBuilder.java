@@ -112,7 +112,32 @@ final class AstBuilder extends RloParserBaseVisitor<Expr> {
     }
 
     private TypeExpr type(TypeContext ctx) {
-        return new TypeExpr(DType.of(ctx.DTYPE().getText()), ctx.IDENT().stream().map(this::ident).toList(), span(ctx));
+        List<Ident> dims = new java.util.ArrayList<>();
+        List<TypeExpr.DimSize> sizes = new java.util.ArrayList<>();
+        for (TypeDimContext d : ctx.typeDim()) {
+            Ident dim = ident(d.IDENT());
+            dims.add(dim);
+            switch (d.dimSize()) {
+                case null -> { }
+                case FixedSizeContext f -> sizes.add(new TypeExpr.DimSize(dim, null, size(f.INT()), span(d)));
+                case OffsetSizeContext o -> {
+                    long k = size(o.INT());
+                    sizes.add(new TypeExpr.DimSize(dim, ident(o.IDENT()), o.MINUS() != null ? -k : k, span(d)));
+                }
+                default -> throw new IllegalStateException("unlabelled size " + d.getText());
+            }
+        }
+        return new TypeExpr(DType.of(ctx.DTYPE().getText()), dims, sizes, span(ctx));
+    }
+
+    /** A size in a type: an i32 literal (E005 beyond). */
+    private long size(TerminalNode t) {
+        String digits = t.getText().replace("_", "");
+        if (digits.length() > 10 || Long.parseLong(digits) > Integer.MAX_VALUE) {
+            diags.error(Code.E005, span(t), "size " + t.getText() + " is out of range for i32");
+            return 1;
+        }
+        return Long.parseLong(digits);
     }
 
     private Body body(BodyContext ctx) {

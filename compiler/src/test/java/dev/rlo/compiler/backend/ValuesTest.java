@@ -359,6 +359,22 @@ abstract class ValuesTest {
     }
 
     @Test
+    void sizedDimensionsNarrowAndAreChecked() {
+        /* values over T + 1 = 4 steps: the first three, and the last three (a shift by one, then the first three) */
+        Map<String, Tensor> in = Map.of("v", f64("V", shape(4), 1, 2, 3, 4), "r", f64("T", shape(3), 10, 20, 30));
+        String p = "v: f64[V = T + 1], r: f64[T]";
+        expect(value(p, "v[V -> T] + r", in), "T", 11, 22, 33);
+        expect(value(p, "shift(v, over: V, by: -1)[V -> T] + r", in), "T", 12, 23, 34);
+        UserError wrong = assertThrows(UserError.class, () -> value(p, "v[V -> T] + r",
+                Map.of("v", f64("V", shape(5), 1, 2, 3, 4, 5), "r", f64("T", shape(3), 10, 20, 30))));
+        assertEquals("dimension V is 5 in `v`, but probe declares V = T + 1 = 4 (T is 3 in `r`)", wrong.getMessage());
+        Map<String, Tensor> pair = Map.of("x", f64("B,S", shape(1, 3), 1, 2, 3));
+        UserError three = assertThrows(UserError.class, () -> value("x: f64[B, S = 2]", "x[S = 0] - x[S = 1]", pair));
+        assertEquals("dimension S is 3 in `x`, but probe declares S = 2", three.getMessage());
+        expect(value("x: f64[B, S = 2]", "x[S = 0] - x[S = 1]", Map.of("x", f64("B,S", shape(2, 2), 1, 5, 7, 3))), "B", -4, 4);
+    }
+
+    @Test
     void inputsAreValidatedWithClearMessages() {
         String params = "x: f64[G,K], y: f64[K]";
         UserError missing = assertThrows(UserError.class, () -> value(params, "x - y", Map.of("x", GK)));
