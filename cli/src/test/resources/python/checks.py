@@ -2,7 +2,8 @@
 
     python3 checks.py torch|numpy|compile MODULES
 
-MODULES is `rlo compile stdlib/ examples/ --emit DIALECT -o MODULES`'s output. `torch`: gradients
+MODULES is `rlo compile stdlib/ examples/ compiler/src/test/golden/python/ --emit DIALECT -o MODULES`'s
+output. `torch`: gradients
 (torch.autograd.gradcheck in f64 on ppo, qae, dpo, qr_dqn and c51; (3 loss + other).backward() is
 3 times rlo's gradient plus the other term's; a bf16 input gets a bf16 gradient; an int mask is a
 bool mask) and errors; `numpy`: errors; `compile`: torch.compile(fullgraph=True) of ppo matches
@@ -137,6 +138,15 @@ def errors(to_array):
     expect_error(TypeError, "input `action` holds %s, but ppo declares i32[B]: pass integers" % to_array(np.zeros(4, np.float32)).dtype,
                  ppo, **dict(given, action=to_array(np.zeros(4, np.float32))))
     ok("floats for an i32 input: TypeError")
+    layouts = load("Layouts.py").layouts
+    sized = {"x": np.ones((3, 4), np.float32), "y": np.ones((4, 3), np.float32), "m": np.ones(4, bool),
+             "pair": np.ones((3, 2), np.float32), "boot": np.ones(5, np.float32)}
+    layouts(**{k: to_array(v) for k, v in sized.items()})
+    expect_error(ValueError, "dimension S is 3 in `pair`, but layouts declares S = 2",
+                 layouts, **{k: to_array(v) for k, v in dict(sized, pair=np.ones((3, 3), np.float32)).items()})
+    expect_error(ValueError, "dimension B1 is 6 in `boot`, but layouts declares B1 = B + 1 = 5 (B is 4 in `x`)",
+                 layouts, **{k: to_array(v) for k, v in dict(sized, boot=np.ones(6, np.float32)).items()})
+    ok("declared sizes (S = 2, B1 = B + 1): ValueError naming the input")
     group_norm = load("std/advantage.py").group_norm
     expect_error(ValueError, "group_norm: `ddof` is fixed at 1 in this module, since rlo needs it when compiling; "
                  "emit the module again with rlo compile --set ddof=0", group_norm, to_array(np.ones(3, np.float32)), ddof=0)

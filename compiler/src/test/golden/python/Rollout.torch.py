@@ -38,8 +38,10 @@ def _declared(dtype, dims):
     return dtype + ("[" + ",".join(dims) + "]" if dims else "")
 
 
-def _bind(fn, spec, args, check):
-    """The inputs in their declared dtypes, knobs as 0-d arrays, and each dimension's size.
+def _bind(fn, spec, args, sized, check):
+    """The inputs in their declared dtypes, knobs as 0-d arrays, and each dimension's size, checked
+    against the sizes fn declares (sized: (dim, base or None, offset), for S = 2 or T1 = T + 1) or
+    derived from them.
 
     Floats compute in F: f64 when an input declared f32 is given as float64, else f32. The list
     returned as err collects the checks that read values, which _done runs: None when check is off
@@ -68,7 +70,20 @@ def _bind(fn, spec, args, check):
                 raise ValueError(f"dimension {d} is {sizes[d]} in `{first[d]}` but {size} in `{name}`")
             first.setdefault(d, name)
         out.append(_input(fn, name, dtype, dims, a, F, err))
+    for d, base, offset in sized:
+        _declared_size(fn, sizes, first, d, base, offset)
     return F, dev, sizes, err, out
+
+
+def _declared_size(fn, sizes, first, d, base, offset):
+    if base is not None and base not in sizes and d in sizes:
+        sizes[base] = sizes[d] - offset
+    want = offset if base is None else sizes[base] + offset if base in sizes else None
+    if want is None or sizes.setdefault(d, want) == want:
+        return
+    rule = str(offset) if base is None else f"{base} {'-' if offset < 0 else '+'} {abs(offset)}"
+    raise ValueError(f"dimension {d} is {sizes[d]} in `{first[d]}`, but {fn} declares {d} = {rule}"
+                     + ("" if base is None else f" = {want} ({base} is {sizes[base]}" + (f" in `{first[base]}`" if base in first else "") + ")"))
 
 
 def _input(fn, name, dtype, dims, a, F, err):
@@ -317,7 +332,7 @@ def advantages(reward, value, next_value, terminated, truncated, *, gamma=0.99, 
     lambda_ = 0.95: f32, set per call
     returns f32[T,E]
     """
-    _F, _dev, _n, _err, (_i0, _i1, _i2, _i3, _i4, _i5, _i6) = _bind("advantages", _advantages_inputs, (reward, value, next_value, terminated, truncated, gamma, lambda_), check)
+    _F, _dev, _n, _err, (_i0, _i1, _i2, _i3, _i4, _i5, _i6) = _bind("advantages", _advantages_inputs, (reward, value, next_value, terminated, truncated, gamma, lambda_), (), check)
     _v4 = _i3.to(torch.int32)  # [T, E]
     _v5 = (1 - _v4)  # [T, E]
     _v6 = _v5.to(_F)  # [T, E]
@@ -347,7 +362,7 @@ _quantile_pg_inputs = (
 
 
 def _quantile_pg_body(logits, action, reward, q, check):
-    _F, _dev, _n, _err, (_i0, _i1, _i2, _i3) = _bind("quantile_pg", _quantile_pg_inputs, (logits, action, reward, q), check)
+    _F, _dev, _n, _err, (_i0, _i1, _i2, _i3) = _bind("quantile_pg", _quantile_pg_inputs, (logits, action, reward, q), (), check)
     _v1 = torch.logsumexp(_i0.double(), dim=(2,)).to(_F)  # [G, K]
     _v2 = (_i0 - _v1[:, :, None])  # [G, K, A]
     _v4 = _gather(_v2, _i1, _n["A"], "A", _err)  # [G, K]

@@ -15,18 +15,21 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The emitted Python beyond parity ({@code checks.py}): torch's gradcheck in f64 on ppo, qae, dpo,
  * qr_dqn and c51, {@code (3 loss + other).backward()}, bf16 and int inputs, knobs as tensors; the
- * errors in rlo's words, in torch and NumPy; torch.compile where torch has it. Every module of
- * stdlib/ and examples/ parses in all three dialects (JAX's cannot run here), and emitting is
- * deterministic, byte for byte.
+ * errors in rlo's words, in torch and NumPy (declared sizes too); torch.compile where torch has it.
+ * Every module of stdlib/, examples/ and the Python goldens parses in all three dialects (JAX's cannot
+ * run here), and emitting is deterministic, byte for byte.
  */
 class PythonModulesTest {
+
+    /** The Python goldens' sources, emitted beside stdlib/ and examples/ (their declared sizes, S = 2 and B1 = B + 1). */
+    static final String GOLDENS = "../compiler/src/test/golden/python";
 
     @TempDir
     Path tmp;
 
     private Path emit(String dialect, String dir) {
         Path out = tmp.resolve(dir);
-        CliTest.Run r = CliTest.rlo("compile", "../stdlib", "../examples", "--emit", dialect, "-o", out.toString());
+        CliTest.Run r = CliTest.rlo("compile", "../stdlib", "../examples", GOLDENS, "--emit", dialect, "-o", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         return out;
     }

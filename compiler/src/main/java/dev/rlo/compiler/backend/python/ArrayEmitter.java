@@ -38,7 +38,7 @@ final class ArrayEmitter {
 
     /**
      * The statements of the function computing {@code graph}, indented by four spaces: binding
-     * ({@code _bind(NAME, SPEC, (PARAMS), check)}), the nodes, the checks, and a return of
+     * ({@code _bind(NAME, SPEC, (PARAMS), SIZED, check)}), the nodes, the checks, and a return of
      * {@code returns}, whose {@code %output} placeholders are replaced by the outputs' values.
      */
     static String body(Graph graph, ArrayDialect dialect, String spec, List<String> params, String returns) {
@@ -48,7 +48,8 @@ final class ArrayEmitter {
             bound.add("_i" + i);
         }
         e.line("_F, _dev, _n, _err, (" + String.join(", ", bound) + (bound.size() == 1 ? "," : "") + ") = _bind(\""
-                + graph.name() + "\", " + spec + ", (" + String.join(", ", params) + (params.size() == 1 ? "," : "") + "), check)");
+                + graph.name() + "\", " + spec + ", (" + String.join(", ", params) + (params.size() == 1 ? "," : "") + "), "
+                + sized(graph) + ", check)");
         for (Attrs.Rename r : graph.renames()) {
             e.line("_rename(_n, \"" + r.from() + "\", \"" + r.to() + "\")");
         }
@@ -63,6 +64,18 @@ final class ArrayEmitter {
         }
         e.line("return " + r);
         return e.out.toString();
+    }
+
+    /**
+     * The sizes the graph declares ({@code S = 2}, {@code T1 = T + 1}) as {@code (dim, base or None,
+     * offset)} triples, in dimension order, for _bind to check or derive.
+     */
+    private static String sized(Graph graph) {
+        List<String> triples = new java.util.TreeMap<>(graph.sizes()).entrySet().stream()
+                .map(e -> "(\"" + e.getKey() + "\", " + (e.getValue().fixed() ? "None" : "\"" + e.getValue().base() + "\"") + ", "
+                        + e.getValue().offset() + ")")
+                .toList();
+        return "(" + String.join(", ", triples) + (triples.size() == 1 ? ",)" : ")");
     }
 
     private void line(String s) {
