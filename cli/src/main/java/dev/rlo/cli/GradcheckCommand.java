@@ -41,6 +41,9 @@ final class GradcheckCommand extends ObjectiveCommand {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tolerance must be a finite number >= 0, not " + tolerance);
         }
         Graph g = compiler.graph(objective, Map.of(), true, false);
+        if (g.inputs().stream().noneMatch(Graph.Input::grad)) {
+            throw new UserError("`" + objective + "` has no grad input, so it has no gradient to check; it only reports");
+        }
         Gradcheck.Report report = Gradcheck.run(compiler, objective, hyper,
                 new Gradcheck.Options(sizes, seed, tolerance, maxElements, inputs(g), ranges(g), plain));
         out.println("gradcheck " + objective + ": f64, seed " + seed + "; error = |analytic - numeric| / max(1, |numeric|)");

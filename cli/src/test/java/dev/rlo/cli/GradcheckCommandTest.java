@@ -62,6 +62,20 @@ class GradcheckCommandTest {
     }
 
     @Test
+    void anObjectiveThatOnlyReportsEvaluatesButHasNothingToCheck(@TempDir Path dir) throws IOException {
+        /* clip fraction of ratios e^0.5, e^0, e^−0.1 against ε = 0.2: only the first is outside [0.8, 1.2] */
+        String f = write(dir, "stats.rlo", "objective stats(logp: f32[B], old: f32[B], eps = 0.2) {\n"
+                + "  report clip_fraction = mean(abs(exp(logp - old) - 1) > eps)\n  mean(logp - old)\n}\n");
+        CliTest.Run eval = rlo("eval", f, "--inputs", write(dir, "in.json",
+                "{\"inputs\": {\"logp\": {\"dims\": [\"B\"], \"data\": [0.5, 0, -0.1]}, \"old\": {\"dims\": [\"B\"], \"data\": [0, 0, 0]}}}"));
+        assertEquals(0, eval.code(), eval.out() + eval.err());
+        assertTrue(eval.out().contains("report clip_fraction: f32 = 0.33333334"), eval.out());
+        CliTest.Run check = rlo("gradcheck", f);
+        assertEquals(1, check.code());
+        assertEquals("rlo: `stats` has no grad input, so it has no gradient to check; it only reports\n", check.err());
+    }
+
+    @Test
     void badOptionsAreUsageErrors(@TempDir Path dir) throws IOException {
         String f = write(dir, "semi.rlo", "objective semi(v: f32[B] grad) { mean(v * v) }\n");
         CliTest.Run nan = rlo("gradcheck", f, "--tolerance", "NaN");

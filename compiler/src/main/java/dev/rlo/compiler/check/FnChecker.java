@@ -291,12 +291,7 @@ final class FnChecker {
             return Typed.POISON;
         }
         List<String> grads = params.stream().filter(FnInfo.Param::grad).map(FnInfo.Param::name).toList();
-        if (grads.isEmpty()) {
-            diags.error(Code.E062, decl.name().span(), "objective `" + decl.name().name() + "` has no differentiable input",
-                    "mark the inputs to differentiate with `grad`, e.g. logp: f32[T] grad");
-            return Typed.POISON;
-        }
-        if (grads.stream().noneMatch(v.deps()::contains)) {
+        if (!grads.isEmpty() && grads.stream().noneMatch(v.deps()::contains)) {
             diags.error(Code.E063, result.span(), "the loss does not depend on " + String.join(", ", grads)
                     + ", so its gradient would be zero", "is a differentiable input inside stopgrad(…) or an index?");
             return Typed.POISON;

@@ -155,6 +155,11 @@ final class TrainChecker {
             return;
         }
         FnInfo info = session.info(decl, null);
+        if (info != null && info.params().stream().noneMatch(FnInfo.Param::grad)) {
+            diags.error(Code.E062, name.span(), "objective `" + name.name() + "` has no differentiable input, so it cannot be trained",
+                    "mark the inputs to differentiate with `grad`, e.g. logp: f32[T] grad; an objective without one only reports");
+            return;
+        }
         if (info != null && value instanceof Expr.Call call) {
             call.args().forEach(a -> hyperArg(info, a));
         }
