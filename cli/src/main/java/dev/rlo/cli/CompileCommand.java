@@ -4,6 +4,7 @@ import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.UserError;
 import dev.rlo.cli.batch.CompileAll;
 import dev.rlo.compiler.backend.gpu.CupyModule;
+import dev.rlo.compiler.backend.python.PythonModule;
 import dev.rlo.compiler.ir.Graph;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,15 +18,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code rlo compile FILE --emit WHAT}: what the compiler made of an objective (spec/cli.md#compile). */
+/**
+ * {@code rlo compile FILE --emit WHAT}: what the compiler made of an objective or fn, or the file as
+ * a Python module (spec/cli.md#compile, spec/python.md).
+ */
 @Command(name = "compile", mixinStandardHelpOptions = true,
-        description = "Compile an objective and print what the compiler made of it.")
+        description = "Compile an objective (or a fn) and print what the compiler made of it, or a file as a Python module.")
 final class CompileCommand extends ObjectiveCommand {
 
     @Mixin
     DtypeOption dtype;
 
-    enum Emit { ir, plan, java, opencl, cuda }
+    enum Emit { ir, plan, java, opencl, cuda, torch, jax, numpy }
 
     @Option(names = "--emit", paramLabel = "WHAT", required = true, description = "What to print: ${COMPLETION-CANDIDATES}.")
     Emit emit;
@@ -37,7 +41,8 @@ final class CompileCommand extends ObjectiveCommand {
     boolean python;
 
     @Option(names = {"-o", "--output"}, paramLabel = "DIR",
-            description = "Write one artifact per objective and a manifest.json into DIR (with --python: OBJECTIVE.cu and OBJECTIVE.py).")
+            description = "Write one artifact per fn and objective (one module per file for torch, jax, numpy) and a manifest.json into DIR "
+                    + "(with --python: OBJECTIVE.cu and OBJECTIVE.py).")
     Path output;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "PATH", description = "With -o: more files or directories.")
@@ -46,6 +51,10 @@ final class CompileCommand extends ObjectiveCommand {
     /** With {@code -o DIR}: every objective of every file given (directories searched), one artifact each, and a manifest. */
     @Override
     public Integer call() {
+        if (PythonModule.isDialect(emit.name()) && (forward || dtype.f64())) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--emit " + emit + " writes what a call computes in f32 and in f64, with gradients: no --forward or --dtype");
+        }
         if (output == null || python) {
             if (!more.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "several files need -o DIR (and no --python)");
@@ -75,10 +84,28 @@ final class CompileCommand extends ObjectiveCommand {
         }
     }
 
+    /** Fns too; a Python module is of the whole file, so it needs no choice. */
+    @Override
+    String choose(Compiler compiler) {
+        return PythonModule.isDialect(emit.name()) ? objective : compiler.fnOrObjective(objective);
+    }
+
     @Override
     int run(Compiler compiler, String objective, PrintWriter out) {
         if (python && (emit != Emit.cuda || output == null)) {
             throw new UserError("--python goes with --emit cuda and -o DIR (it writes OBJECTIVE.cu and OBJECTIVE.py there)");
+        }
+        if (PythonModule.isDialect(emit.name())) {
+            if (objective != null) {
+                compiler.fnOrObjective(objective);
+            }
+            if (!hyper.isEmpty() && compiler.decls().stream().noneMatch(d -> d.params().stream()
+                    .anyMatch(p -> p.isHyper() && hyper.containsKey(p.name().name())))) {
+                throw new UserError("no fn or objective has the hyper-parameters given with --set: " + String.join(", ", hyper.keySet()));
+            }
+            out.print(PythonModule.render(emit.name(), file.getFileName().toString(), compiler.pythonCallables(hyper, objective)));
+            out.flush();
+            return Main.OK;
         }
         Graph g = compiler.graph(objective, hyper, dtype.f64(), !forward);
         if (output == null) {

@@ -2,6 +2,7 @@ package dev.rlo.cli;
 
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
+import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.io.Json;
 import dev.rlo.compiler.io.TensorJson;
@@ -14,9 +15,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code rlo eval FILE}: an objective's loss, reports and (with {@code --grad}) gradients (spec/cli.md#eval). */
+/**
+ * {@code rlo eval FILE}: an objective's loss, reports and (with {@code --grad}) gradients, or a fn's
+ * result (spec/cli.md#eval).
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate an objective on inputs from .npy, .npz or JSON files.")
+        description = "Evaluate an objective (or a fn) on inputs from .npy, .npz or JSON files.")
 final class EvalCommand extends ObjectiveCommand {
 
     @Mixin
@@ -37,7 +41,15 @@ final class EvalCommand extends ObjectiveCommand {
     Format format = Format.text;
 
     @Override
+    String choose(Compiler compiler) {
+        return compiler.fnOrObjective(objective);
+    }
+
+    @Override
     int run(Compiler compiler, String objective, PrintWriter out) {
+        if (compiler.isFn(objective)) {
+            return fn(compiler, objective, out);
+        }
         Backend b = backend.create(device);
         var forInputs = compiler.graph(objective, Map.of(), dtype.f64(), false);
         Map<String, Tensor> inputs = inputs(forInputs);
@@ -62,6 +74,25 @@ final class EvalCommand extends ObjectiveCommand {
             if (grad) {
                 r.grads().forEach((k, v) -> out.println("grad " + k + ": " + TensorText.format(v, 100)));
             }
+        }
+        out.flush();
+        return Main.OK;
+    }
+
+    /** A fn compiled alone, forward only (as a training loop's rollout stage): its result. */
+    private int fn(Compiler compiler, String name, PrintWriter out) {
+        if (grad) {
+            throw new UserError("`" + name + "` is a fn, which has no gradients: --grad goes with objectives");
+        }
+        Map<String, Tensor> inputs = inputs(compiler.graph(name, Map.of(), dtype.f64(), false));
+        Tensor result = compiler.compileFn(name, hyper, dtype.f64(), backend.create(device)).apply(inputs);
+        if (format == Format.json) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("fn", name);
+            json.put("result", TensorJson.toJson(result));
+            out.println(Json.write(json));
+        } else {
+            out.println("result: " + TensorText.format(result, 100));
         }
         out.flush();
         return Main.OK;

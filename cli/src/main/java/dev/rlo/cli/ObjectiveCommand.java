@@ -29,7 +29,7 @@ abstract class ObjectiveCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The .rlo file.")
     Path file;
 
-    @Option(names = "--objective", paramLabel = "NAME", description = "The objective (needed when the file has several).")
+    @Option(names = "--objective", paramLabel = "NAME", description = "The objective, or for eval and compile a fn too (needed when the file has several).")
     String objective;
 
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Set a hyper-parameter (repeatable).")
@@ -44,6 +44,11 @@ abstract class ObjectiveCommand implements Callable<Integer> {
     /** Runs with the checked file and the chosen objective; returns the exit code. */
     abstract int run(Compiler compiler, String objective, PrintWriter out);
 
+    /** The objective {@code --objective} names, or the file's only one; commands that take fns too say so. */
+    String choose(Compiler compiler) {
+        return compiler.objective(objective);
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -53,7 +58,7 @@ abstract class ObjectiveCommand implements Callable<Integer> {
         }
         try {
             Compiler compiler = Compiler.load(file, libraryPath);
-            return run(compiler, compiler.objective(objective), out);
+            return run(compiler, choose(compiler), out);
         } catch (Compiler.CheckFailed e) {
             out.print(e.diagnostics().toText());
             out.flush();

@@ -4,9 +4,11 @@ import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.TrainDecl;
 import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.backend.python.PythonModule;
 import dev.rlo.compiler.check.FnInfo;
 import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.lower.Lowerer;
 import dev.rlo.compiler.resolve.LoadedModule;
 import dev.rlo.compiler.resolve.SourceRoot;
 import dev.rlo.compiler.source.SourceFile;
@@ -101,6 +103,11 @@ public final class Compiler {
         return module.ast().decls().stream().filter(d -> d instanceof FnDecl f && !f.objective()).map(d -> (FnDecl) d).toList();
     }
 
+    /** The file's fns and objectives, in source order. */
+    public List<FnDecl> decls() {
+        return module.ast().decls().stream().filter(d -> d instanceof FnDecl).map(d -> (FnDecl) d).toList();
+    }
+
     /** The file's train blocks, in source order. */
     public List<TrainDecl> trainDecls() {
         return module.ast().decls().stream().filter(d -> d instanceof TrainDecl)
@@ -114,17 +121,38 @@ public final class Compiler {
 
     /** {@code requested}, checked; or the file's only objective when {@code requested} is null. */
     public String objective(String requested) {
-        List<String> all = objectives();
+        return choose(requested, objectives(), "objective");
+    }
+
+    /**
+     * {@code requested}, a fn or an objective of this file; or, when it is null, the file's only
+     * objective, or its only fn if it has no objective.
+     */
+    public String fnOrObjective(String requested) {
+        List<String> all = new java.util.ArrayList<>(objectives());
+        if (requested == null && all.isEmpty()) {
+            return choose(null, fnDecls().stream().map(d -> d.name().name()).toList(), "fn");
+        }
+        fnDecls().forEach(d -> all.add(d.name().name()));
+        return requested == null ? objective(null) : choose(requested, all, "fn or objective");
+    }
+
+    /** Whether {@code name} is a fn of this file (not an objective). */
+    public boolean isFn(String name) {
+        return fnDecls().stream().anyMatch(d -> d.name().name().equals(name));
+    }
+
+    private String choose(String requested, List<String> all, String what) {
         if (requested != null) {
             if (!all.contains(requested)) {
-                throw new UserError("no objective `" + requested + "` in " + module.file().path()
+                throw new UserError("no " + what + " `" + requested + "` in " + module.file().path()
                         + (all.isEmpty() ? "" : "; it has " + String.join(", ", all)));
             }
             return requested;
         }
         if (all.size() != 1) {
-            throw new UserError(module.file().path() + (all.isEmpty() ? " has no objective"
-                    : " has " + all.size() + " objectives (" + String.join(", ", all) + "); choose one with --objective"));
+            throw new UserError(module.file().path() + (all.isEmpty() ? " has no " + what
+                    : " has " + all.size() + " " + what + "s (" + String.join(", ", all) + "); choose one with --objective"));
         }
         return all.getFirst();
     }
@@ -176,11 +204,51 @@ public final class Compiler {
                 + "` is not a value for it");
     }
 
-    /** The objective's graph: forward only, or with gradients; in f32 or, with {@code f64}, all in f64. */
+    /**
+     * The objective's graph: forward only, or with gradients; in f32 or, with {@code f64}, all in
+     * f64. For a fn, its forward graph, whose output is its {@code result}.
+     */
     public Graph graph(String objective, Map<String, String> hyper, boolean f64, boolean gradients) {
         Map<String, Double> h = hyper(objective, hyper);
-        return gradients ? Pipeline.compile(session.checker(), decl(objective), h, f64)
+        return gradients && !isFn(objective) ? Pipeline.compile(session.checker(), decl(objective), h, f64)
                 : Pipeline.lowerOnly(session.checker(), decl(objective), h, f64);
+    }
+
+    /**
+     * The graph of a fn or objective (with gradients) whose hyper-parameters are knobs, set per
+     * call, where no compile-time attribute needs them ({@link Pipeline#withKnobs}); {@code hyper}
+     * sets their defaults. It is the f32 graph, whose constants keep their unrounded values.
+     */
+    public Lowerer.Knobbed knobbed(String name, Map<String, String> hyper) {
+        return Pipeline.withKnobs(session.checker(), decl(name), hyper(name, hyper));
+    }
+
+    /** The values in {@code set} (name → text) that are hyper-parameters of {@code decl}. */
+    public static Map<String, String> hyperOf(FnDecl decl, Map<String, String> set) {
+        Map<String, String> mine = new LinkedHashMap<>();
+        for (dev.rlo.compiler.ast.Param p : decl.params()) {
+            if (p.isHyper() && set.containsKey(p.name().name())) {
+                mine.put(p.name().name(), set.get(p.name().name()));
+            }
+        }
+        return mine;
+    }
+
+    /**
+     * This file's fns and objectives ({@code only} one of them, if not null) as a Python module
+     * needs them ({@link PythonModule#render}); each takes the values in {@code set} that are its
+     * hyper-parameters as its knobs' defaults.
+     */
+    public List<PythonModule.Callable> pythonCallables(Map<String, String> set, String only) {
+        List<PythonModule.Callable> out = new java.util.ArrayList<>();
+        for (FnDecl d : decls()) {
+            String name = d.name().name();
+            if (only == null || only.equals(name)) {
+                Map<String, String> mine = hyperOf(d, set);
+                out.add(new PythonModule.Callable(name, d.objective(), d.doc() == null ? List.of() : d.doc().lines(), knobbed(name, mine)));
+            }
+        }
+        return out;
     }
 
     /** {@code objective} compiled for the fused CPU backend, the default. */
@@ -199,9 +267,10 @@ public final class Compiler {
      * {@code hyper} sets the fn's parameters that have defaults.
      */
     public CompiledObjective compileFn(String name, Map<String, String> hyper, boolean f64, Backend backend) {
-        FnDecl fn = fnDecls().stream().filter(f -> f.name().name().equals(name)).findFirst()
-                .orElseThrow(() -> new UserError("no fn `" + name + "` in " + module.file().path()));
-        Graph g = Pipeline.lowerOnly(session.checker(), fn, hyper(name, hyper), f64);
+        if (!isFn(name)) {
+            throw new UserError("no fn `" + name + "` in " + module.file().path());
+        }
+        Graph g = graph(name, hyper, f64, false);
         return new CompiledObjective(g, backend.compile(g));
     }
 

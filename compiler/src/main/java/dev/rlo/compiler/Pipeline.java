@@ -30,20 +30,31 @@ public final class Pipeline {
 
     /** Lowers {@code objective} and runs every pass; {@code hyper} overrides hyper-parameter defaults. */
     public static Graph compile(Checker checker, FnDecl objective, Map<String, Double> hyper, boolean f64) {
-        Graph g = Lowerer.lower(checker, objective, hyper, f64);
-        verify(g, "lower");
-        for (Pass p : PASSES) {
-            g = p.run(g);
-            verify(g, p.name());
-        }
-        return g;
+        return passes(Lowerer.lower(checker, objective, hyper, f64), PASSES);
     }
 
     /** Lowering alone, before autodiff: the forward graph. */
     public static Graph lowerOnly(Checker checker, FnDecl objective, Map<String, Double> hyper, boolean f64) {
-        Graph g = Lowerer.lower(checker, objective, hyper, f64);
+        return passes(Lowerer.lower(checker, objective, hyper, f64), List.of(new FoldPass()));
+    }
+
+    /**
+     * An objective through every pass, or a fn lowered and folded, in f32 with its hyper-parameters
+     * as knobs where they can be ({@link Lowerer#lowerWithKnobs}): what emitted Python runs, in
+     * f32 or, its constants unrounded ({@link dev.rlo.compiler.ir.Attrs.Const#exact}), in f64.
+     */
+    public static Lowerer.Knobbed withKnobs(Checker checker, FnDecl fn, Map<String, Double> hyper) {
+        Lowerer.Knobbed k = Lowerer.lowerWithKnobs(checker, fn, hyper, false);
+        return new Lowerer.Knobbed(passes(k.graph(), fn.objective() ? PASSES : List.of(new FoldPass())), k.hyper());
+    }
+
+    private static Graph passes(Graph g, List<Pass> passes) {
         verify(g, "lower");
-        return new FoldPass().run(g);
+        for (Pass p : passes) {
+            g = p.run(g);
+            verify(g, p.name());
+        }
+        return g;
     }
 
     private static void verify(Graph g, String after) {

@@ -16,7 +16,7 @@ import org.apache.maven.project.MavenProject;
 
 /**
  * {@code rlo:compile}: compiles every objective under {@code sourceDirectory} as
- * {@code rlo compile --emit EMIT -o DIR} does — one artifact per objective and a manifest.json — into
+ * {@code rlo compile --emit EMIT -o DIR} does — one artifact per fn and objective and a manifest.json — into
  * {@code outputDirectory}, which it adds to the project's resources (so the artifacts land in the jar,
  * under {@code rlo/}). A file with errors fails the build.
  */
@@ -26,7 +26,7 @@ public class CompileMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.basedir}/src/main/rlo", property = "rlo.sourceDirectory")
     File sourceDirectory;
 
-    /** What to write per objective: ir, plan, java, opencl or cuda. */
+    /** What to write per fn and objective: ir, plan, java, opencl or cuda. */
     @Parameter(defaultValue = "plan", property = "rlo.emit")
     String emit;
 

@@ -24,8 +24,16 @@ public sealed interface Attrs {
         }
     }
 
-    /** A CONST node's value, exact in f64; the node's dtype says how it is stored. */
-    record Const(double value) implements Attrs {
+    /**
+     * A CONST node's value, stored in the node's dtype; and {@code exact}, the value before an f32
+     * rounded it (what {@code --dtype f64} computes with), so that code which picks its float dtype
+     * per call, as emitted Python does, holds both.
+     */
+    record Const(double value, double exact) implements Attrs {
+        public Const(double value) {
+            this(value, value);
+        }
+
         @Override
         public String toString() {
             return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : String.valueOf(value);

@@ -32,8 +32,20 @@ public record Graph(String name, List<Input> inputs, Map<String, Node> outputs, 
     public static final String REPORT = "report:";
     public static final String GRAD = "grad:";
 
-    /** An objective input: its name, declared type and whether it is differentiated. */
-    public record Input(String name, TensorType type, boolean grad) { }
+    /**
+     * An objective input: its name, declared type and whether it is differentiated; or a
+     * <em>knob</em>, a hyper-parameter lowered as a scalar input so that a host sets it per call
+     * (emitted Python), whose {@code knob} is its value when the caller gives none (null for data).
+     */
+    public record Input(String name, TensorType type, boolean grad, Double knob) {
+        public Input(String name, TensorType type, boolean grad) {
+            this(name, type, grad, null);
+        }
+
+        public boolean isKnob() {
+            return knob != null;
+        }
+    }
 
     public Graph(String name, List<Input> inputs, Map<String, Node> outputs, List<Attrs.Rename> renames) {
         this(name, inputs, outputs, renames, Map.of());

@@ -48,8 +48,18 @@ public final class IrBuilder {
 
     /** A scalar constant; a weak one takes the dtype of what it meets. */
     public Node constant(double value, DType dtype, boolean weak) {
-        double stored = weak ? value : Scalars.round(value, dtype(dtype));
-        return make(Op.CONST, List.of(), new Attrs.Const(stored), new TensorType(weak ? dtype : dtype(dtype), List.of(), weak));
+        return constant(value, value, dtype, weak);
+    }
+
+    /**
+     * A scalar constant whose value before any rounding to f32 is {@code exact} (it may differ from
+     * {@code value} when computed from rounded constants): an f32 constant keeps it as it is.
+     */
+    public Node constant(double value, double exact, DType dtype, boolean weak) {
+        DType d = weak ? dtype : dtype(dtype);
+        double stored = weak ? value : Scalars.round(value, d);
+        double unrounded = weak || d == DType.F32 ? exact : Scalars.round(exact, d);
+        return make(Op.CONST, List.of(), new Attrs.Const(stored, unrounded), new TensorType(d, List.of(), weak));
     }
 
     /** A node of {@code op} on inputs already in the dtypes the op needs. */
@@ -84,7 +94,7 @@ public final class IrBuilder {
             return x;
         }
         if (x.isConst()) {
-            return constant(x.constValue(), d, false);
+            return constant(x.constValue(), x.exactValue(), d, false);
         }
         return node(Op.CAST, new Attrs.Cast(d), x);
     }
@@ -167,8 +177,9 @@ public final class IrBuilder {
     private Node foldWeak(Op op, DType d, Node a, Node b) {
         if (a.isConst() && b.isConst() && a.type().weak() && b.type().weak()) {
             double v = Scalars.apply(op, Attrs.NONE, a.constValue(), b.constValue());
+            double exact = Scalars.apply(op, Attrs.NONE, a.exactValue(), b.exactValue());
             boolean isFloat = a.type().dtype().isFloat() || b.type().dtype().isFloat() || op == Op.DIV || op == Op.POW;
-            return constant(v, isFloat ? DType.F32 : DType.I32, true);
+            return constant(v, exact, isFloat ? DType.F32 : DType.I32, true);
         }
         return fold(op, List.of(cast(a, d), cast(b, d)), Attrs.NONE);
     }
@@ -178,7 +189,8 @@ public final class IrBuilder {
         if (in.stream().allMatch(Node::isConst)) {
             TensorType t = TypeRules.infer(op, in.stream().map(Node::type).toList(), attrs);
             double[] args = in.stream().mapToDouble(Node::constValue).toArray();
-            return constant(Scalars.apply(op, attrs, args), t.dtype(), false);
+            double[] exact = in.stream().mapToDouble(Node::exactValue).toArray();
+            return constant(Scalars.apply(op, attrs, args), Scalars.apply(op, attrs, exact), t.dtype(), false);
         }
         return node(op, attrs, in.toArray(Node[]::new));
     }

@@ -34,6 +34,11 @@ public record Node(int id, Op op, List<Node> inputs, Attrs attrs, TensorType typ
         return attrs(Attrs.Const.class).value();
     }
 
+    /** The value of a CONST node before rounding to f32 ({@link Attrs.Const#exact}). */
+    public double exactValue() {
+        return attrs(Attrs.Const.class).exact();
+    }
+
     @Override
     public boolean equals(Object o) {
         return this == o;

@@ -72,7 +72,7 @@ final class BuiltinLowering {
 
         /** A constant argument's value, or {@code fallback} when it is absent. */
         double constant(String name, double fallback) {
-            return has(name) ? t(name).constValue() : fallback;
+            return has(name) ? lowerer.constant(t(name)) : fallback;
         }
     }
 

@@ -9,6 +9,7 @@ import dev.rlo.compiler.ast.Stmt;
 import dev.rlo.compiler.check.Builtin;
 import dev.rlo.compiler.check.Checker;
 import dev.rlo.compiler.check.FnInfo;
+import dev.rlo.compiler.check.TensorType;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.IrBuilder;
@@ -42,9 +43,38 @@ public final class Lowerer {
 
     final Checker checker;
     final IrBuilder b;
+    private final Set<String> knobs;
+    private final List<Graph.Input> hyperValues = new ArrayList<>();
     private final List<Attrs.Rename> renames = new ArrayList<>();
     private final Set<String> dimsInUse = new HashSet<>();
     private final Map<List<Object>, Groups> groups = new HashMap<>();
+
+    /**
+     * A graph whose hyper-parameters are knobs (scalar inputs, {@link Graph.Input#isKnob}) where
+     * they can be; {@code hyper} lists every hyper-parameter in declaration order, with its type
+     * and value ({@link Graph.Input#knob}): those not among the graph's inputs stayed constants,
+     * because a compile-time attribute needs them (a shift distance, std's ddof, topk's k).
+     */
+    public record Knobbed(Graph graph, List<Graph.Input> hyper) {
+        public Knobbed {
+            hyper = List.copyOf(hyper);
+        }
+
+        /** Whether hyper-parameter {@code name} stayed a constant. */
+        public boolean fixed(String name) {
+            return graph.input(name) == null;
+        }
+    }
+
+    /** Thrown when an attribute needs the value of a knob: lowering starts again with it fixed. */
+    private static final class FixedKnobs extends RuntimeException {
+        final transient Set<String> names;
+
+        FixedKnobs(Set<String> names) {
+            super(null, null, false, false);
+            this.names = names;
+        }
+    }
 
     /**
      * One body being lowered: its values, its dimension names as graph dimensions, its mapped dims,
@@ -86,9 +116,10 @@ public final class Lowerer {
         }
     }
 
-    private Lowerer(Checker checker, boolean f64) {
+    private Lowerer(Checker checker, boolean f64, Set<String> knobs) {
         this.checker = checker;
         this.b = new IrBuilder(f64);
+        this.knobs = knobs;
     }
 
     /**
@@ -96,7 +127,44 @@ public final class Lowerer {
      * defaults otherwise; with {@code f64}, every f32 is computed as f64.
      */
     public static Graph lower(Checker checker, FnDecl objective, Map<String, Double> hyper, boolean f64) {
-        return new Lowerer(checker, f64).objective(objective, hyper);
+        return new Lowerer(checker, f64, Set.of()).objective(objective, hyper);
+    }
+
+    /**
+     * Lowers {@code fn} with its hyper-parameters as knobs, but those an attribute needs at compile
+     * time: each such knob met makes lowering start again with it a constant.
+     */
+    public static Knobbed lowerWithKnobs(Checker checker, FnDecl fn, Map<String, Double> hyper, boolean f64) {
+        Set<String> knobs = new HashSet<>();
+        checker.info(fn).params().stream().filter(FnInfo.Param::hyper).forEach(p -> knobs.add(p.name()));
+        while (true) {
+            Lowerer l = new Lowerer(checker, f64, Set.copyOf(knobs));
+            try {
+                return new Knobbed(l.objective(fn, hyper), l.hyperValues);
+            } catch (FixedKnobs e) {
+                knobs.removeAll(e.names);
+            }
+        }
+    }
+
+    /** The value of {@code n}, which a compile-time attribute needs: a constant, unless it depends on knobs. */
+    double constant(Node n) {
+        if (n.isConst()) {
+            return n.constValue();
+        }
+        Set<String> from = new HashSet<>();
+        java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(List.of(n));
+        while (!todo.isEmpty()) {
+            Node x = todo.pop();
+            if (x.op() == Op.INPUT && knobs.contains(x.attrs(Attrs.Input.class).name())) {
+                from.add(x.attrs(Attrs.Input.class).name());
+            }
+            todo.addAll(x.inputs());
+        }
+        if (from.isEmpty()) {
+            throw new IllegalStateException("an attribute's value is not a constant: " + n);
+        }
+        throw new FixedKnobs(from);
     }
 
     private Graph objective(FnDecl fn, Map<String, Double> hyper) {
@@ -116,6 +184,15 @@ public final class Lowerer {
                 Node value = hyper.containsKey(p.name())
                         ? b.constant(hyper.get(p.name()), p.type().dtype(), p.type().weak())
                         : hyperValue(top, decl, p);
+                if (!value.isConst()) {
+                    throw new IllegalStateException("the default of " + p.name() + " is not a constant");
+                }
+                Graph.Input knob = new Graph.Input(p.name(), TensorType.scalar(b.dtype(value.type().dtype())), false, value.exactValue());
+                hyperValues.add(knob);
+                if (knobs.contains(p.name())) {
+                    inputs.add(knob);
+                    value = b.input(p.name(), knob.type());
+                }
                 top.values.put(p.name(), value);
             } else {
                 Node in = b.input(p.name(), p.type());
@@ -201,7 +278,7 @@ public final class Lowerer {
     }
 
     Node negate(Node x) {
-        return x.isConst() ? b.constant(-x.constValue(), x.type().dtype(), x.type().weak()) : b.node(Op.NEG, Attrs.NONE, x);
+        return x.isConst() ? b.constant(-x.constValue(), -x.exactValue(), x.type().dtype(), x.type().weak()) : b.node(Op.NEG, Attrs.NONE, x);
     }
 
     private Node binary(Frame f, Expr.Binary bin) {

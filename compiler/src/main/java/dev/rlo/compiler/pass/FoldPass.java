@@ -46,7 +46,8 @@ public final class FoldPass implements Pass {
         return same != null && same.type().equals(n.type()) ? same : null;
     }
 
+    /** A constant that is {@code v} however it is computed: before rounding to f32 too. */
     private static boolean isConst(Node n, double v) {
-        return n.isConst() && n.constValue() == v;
+        return n.isConst() && n.constValue() == v && n.exactValue() == v;
     }
 }
