@@ -45,7 +45,7 @@ public final class Pipeline {
      */
     public static Lowerer.Knobbed withKnobs(Checker checker, FnDecl fn, Map<String, Double> hyper) {
         Lowerer.Knobbed k = Lowerer.lowerWithKnobs(checker, fn, hyper, false);
-        return new Lowerer.Knobbed(passes(k.graph(), fn.objective() ? PASSES : List.of(new FoldPass())), k.hyper());
+        return new Lowerer.Knobbed(passes(k.graph(), fn.objective() ? PASSES : List.of(new FoldPass())), k.hyper(), k.choices());
     }
 
     private static Graph passes(Graph g, List<Pass> passes) {

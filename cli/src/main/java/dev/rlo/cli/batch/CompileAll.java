@@ -149,7 +149,7 @@ public final class CompileAll {
                     }
                     write(out.resolve(relative), text);
                     fns += d.objective() ? 0 : 1;
-                    manifest.add(entry(shown, d, mine(d, hyper), new Lowerer.Knobbed(g, List.of()), relative, text));
+                    manifest.add(entry(shown, d, mine(d, hyper), new Lowerer.Knobbed(g, List.of(), java.util.Map.of()), relative, text));
                 }
             }
         }

@@ -45,6 +45,7 @@ public final class Lowerer {
     final IrBuilder b;
     private final Set<String> knobs;
     private final List<Graph.Input> hyperValues = new ArrayList<>();
+    private final Map<String, String> choiceValues = new LinkedHashMap<>();
     private final List<Attrs.Rename> renames = new ArrayList<>();
     private final Set<String> dimsInUse = new HashSet<>();
     private final Map<List<Object>, Groups> groups = new HashMap<>();
@@ -53,11 +54,13 @@ public final class Lowerer {
      * A graph whose hyper-parameters are knobs (scalar inputs, {@link Graph.Input#isKnob}) where
      * they can be; {@code hyper} lists every hyper-parameter in declaration order, with its type
      * and value ({@link Graph.Input#knob}): those not among the graph's inputs stayed constants,
-     * because a compile-time attribute needs them (a shift distance, std's ddof, topk's k).
+     * because a compile-time attribute needs them (a shift distance, std's ddof, topk's k);
+     * {@code choices} the strings of the choice hyper-parameters, always fixed when compiled.
      */
-    public record Knobbed(Graph graph, List<Graph.Input> hyper) {
+    public record Knobbed(Graph graph, List<Graph.Input> hyper, Map<String, String> choices) {
         public Knobbed {
             hyper = List.copyOf(hyper);
+            choices = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(choices));
         }
 
         /** Whether hyper-parameter {@code name} stayed a constant. */
@@ -140,7 +143,8 @@ public final class Lowerer {
         while (true) {
             Lowerer l = new Lowerer(checker, f64, Set.copyOf(knobs));
             try {
-                return new Knobbed(l.objective(fn, hyper), l.hyperValues);
+                Graph g = l.objective(fn, hyper);
+                return new Knobbed(g, l.hyperValues, l.choiceValues);
             } catch (FixedKnobs e) {
                 knobs.removeAll(e.names);
             }
@@ -178,6 +182,7 @@ public final class Lowerer {
             if (p.choice()) {
                 top.choices.put(p.name(), hyper.containsKey(p.name()) ? p.choices().get(hyper.get(p.name()).intValue())
                         : ((Expr.StringLit) decl.defaultValue()).value());
+                choiceValues.put(p.name(), top.choices.get(p.name()));
                 continue;
             }
             if (p.hyper()) {

@@ -121,8 +121,14 @@ public final class PythonModule {
                         .append(ArrayDialect.plain(h.knob(), h.type().dtype())).append(")\n");
             }
         }
+        c.knobbed().choices().forEach((name, value) -> {
+            keywords.add(pythonName(name) + "=\"" + value + "\"");
+            fixed.append("    _fixed(\"").append(c.name()).append("\", \"").append(name).append("\", ").append(pythonName(name))
+                    .append(", \"").append(value).append("\")\n");
+        });
         List<String> all = new ArrayList<>(g.inputs().stream().filter(in -> !in.isKnob()).map(Graph.Input::name).toList());
         c.knobbed().hyper().forEach(h -> all.add(h.name()));
+        all.addAll(c.knobbed().choices().keySet());
         distinct(all, c.name());
         List<String> reports = g.outputs().keySet().stream().filter(o -> o.startsWith(Graph.REPORT))
                 .map(o -> o.substring(Graph.REPORT.length())).toList();
@@ -161,6 +167,8 @@ public final class PythonModule {
             lines.add(pythonName(h.name()) + " = " + ArrayDialect.plain(h.knob(), h.type().dtype()) + ": "
                     + (c.knobbed().fixed(h.name()) ? "fixed when emitted (rlo compile --set " + h.name() + "=VALUE)" : h.type().dtype() + ", set per call"));
         }
+        c.knobbed().choices().forEach((name, value) -> lines.add(pythonName(name) + " = \"" + value
+                + "\": fixed when emitted (rlo compile --set " + name + "=VALUE)"));
         lines.add("returns " + returns(c));
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).replace("\\", "\\\\").replace("\"\"\"", "\\\"\\\"\\\"");
