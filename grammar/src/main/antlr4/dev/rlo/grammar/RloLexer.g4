@@ -27,6 +27,10 @@ TRAIN
     : 'train'
     ;
 
+SWEEP
+    : 'sweep'
+    ;
+
 LET
     : 'let'
     ;
