@@ -58,8 +58,7 @@ class RunTask implements Function<Run, Row> {
         if (Files.exists(dir.resolve("summary.json"))) {
             return Row.finished(run, attempt, summary(dir.resolve("summary.json")), dir.resolve("metrics.csv"), worker);
         }
-        try (PrintStream log = new PrintStream(new FileOutputStream(dir.resolve("train.log").toFile(), true), true,
-                StandardCharsets.UTF_8)) {
+        try (PrintStream log = log(dir, attempt)) {
             Compiler compiler = Compiler.load(Path.of(s.file()), s.libraryPath().stream().map(Path::of).toList());
             Experiment x = Experiment.of(compiler, run.train(), new Experiment.Overrides(run.objective(), run.set(), Map.of(),
                     run.seed(), run.steps()));
@@ -84,6 +83,11 @@ class RunTask implements Function<Run, Row> {
         } catch (UserError e) {
             return Row.ended(run, Row.Status.error, attempt, 0, worker, e.getMessage());
         }
+    }
+
+    /** Where the run's progress goes: {@code train.log} in its directory, appended to by every attempt. */
+    PrintStream log(Path dir, int attempt) throws IOException {
+        return new PrintStream(new FileOutputStream(dir.resolve("train.log").toFile(), true), true, StandardCharsets.UTF_8);
     }
 
     /** The {@code rlo train} command that makes this run in {@code dir} (arguments with spaces quoted). */

@@ -148,8 +148,7 @@ public final class SweepCommand implements Callable<Integer> {
             for (Diagnostic d : plan.problems()) {
                 stdout.println(Diagnostics.render(d));
             }
-            stdout.printf("sweep %s: %d %s; nothing ran%n", plan.name(), plan.problems().size(),
-                    plan.problems().size() == 1 ? "configuration does not fit its loop" : "configurations do not fit their loops");
+            stdout.printf("sweep %s: nothing ran, for not every configuration fits its loop%n", plan.name());
             stdout.flush();
             return null;
         }
