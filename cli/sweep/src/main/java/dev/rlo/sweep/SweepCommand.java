@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -193,30 +194,8 @@ public final class SweepCommand implements Callable<Integer> {
         List<Run> todo = todo(dir, rows);
         stdout.printf("sweep %s: %d runs, %d to run, on %s; %s%n", dir.header.name(), dir.runs.size(), todo.size(), master, dir.dir);
         stdout.flush();
-        if (!todo.isEmpty()) {
-            Thread hook = new Thread(() -> err.printf("rlo: sweep interrupted; running runs checkpoint as they stop."
-                    + " Continue with: rlo sweep --resume %s%n", dir.dir));
-            Runtime.getRuntime().addShutdownHook(hook);
-            /* tasks of the embedded Spark train in this JVM, whose kernels read rlo.threads when first used */
-            System.setProperty("rlo.threads", Integer.toString(threads));
-            int p = parallel != null ? parallel : Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
-            try (Engine engine = Engine.start(new Engine.Options(master, p, threads, attempts, conf))) {
-                int[] done = {dir.runs.size() - todo.size()};
-                engine.run(todo, task, attempts, row -> {
-                    rows.put(row.id(), row);
-                    stdout.println(line(++done[0], dir.runs.size(), row));
-                    stdout.flush();
-                    try {
-                        dir.append(row);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            } finally {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
+        if (!todo.isEmpty() && !runAll(dir, todo, task, rows, stdout, err)) {
+            return Main.USER_ERRORS;   /* stopped by a signal: the JVM is exiting */
         }
         Summary summary = Summary.of(dir.runs, rows.values(), dir.header.metric());
         dir.summarise(summary, rows);
@@ -234,6 +213,49 @@ public final class SweepCommand implements Callable<Integer> {
         stdout.println("results: " + dir.dir + " (sweep.json, runs/, results.csv, summary.csv, curves.png)");
         stdout.flush();
         return finished == dir.runs.size() ? Main.OK : Main.USER_ERRORS;
+    }
+
+    /**
+     * Runs {@code todo} on Spark, printing and recording each row as its run ends. Returns false when
+     * a signal stopped the sweep: the running runs then checkpoint as they stop (their own shutdown
+     * hooks), and the jobs Spark cancels on its way down are not recorded, so that --resume continues them.
+     */
+    private boolean runAll(SweepDir dir, List<Run> todo, RunTask task, Map<String, Row> rows, PrintWriter stdout,
+                           PrintWriter err) throws IOException, InterruptedException {
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            stopping.set(true);
+            err.printf("rlo: sweep interrupted; running runs checkpoint as they stop. Continue with: rlo sweep --resume %s%n",
+                    dir.dir);
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        /* tasks of the embedded Spark train in this JVM, whose kernels read rlo.threads when first used */
+        System.setProperty("rlo.threads", Integer.toString(threads));
+        int p = parallel != null ? parallel : Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
+        try (Engine engine = Engine.start(new Engine.Options(master, p, threads, attempts, conf))) {
+            int[] done = {dir.runs.size() - todo.size()};
+            engine.run(todo, task, attempts, row -> {
+                if (stopping.get()) {
+                    return;
+                }
+                rows.put(row.id(), row);
+                stdout.println(line(++done[0], dir.runs.size(), row));
+                stdout.flush();
+                try {
+                    dir.append(row);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
+        return !stopping.get();
     }
 
     /**

@@ -213,6 +213,38 @@ class FaultTest {
                 "the interrupted run resumed from its checkpoint");
     }
 
+    /**
+     * SIGTERM, as Ctrl-C's SIGINT, while two runs train: each checkpoints where it stopped, the jobs
+     * Spark cancels on its way down are recorded nowhere, and the driver says how to continue.
+     */
+    @Test
+    void aSignalCheckpointsEveryRunningRunAndRecordsNothing() throws Exception {
+        Path out = tmp.resolve("sweeps");
+        Process driver = Sweeps.child(tmp.resolve("driver.log"), "sweep", EXAMPLE, "--grid", "objective=ppo", "--grid", "eps=0.2",
+                "--seeds", "2", "--steps", "40960", "--checkpoint-every", "512", "--eval-episodes", "1", "--parallel", "2",
+                "--out", out.toString());
+        Sweeps.await(() -> checkpoints(out) == 2, driver::isAlive);
+        driver.destroy();   // SIGTERM: shutdown hooks run
+        driver.waitFor();
+        String log = Files.readString(tmp.resolve("driver.log"));
+        assertTrue(log.contains("rlo: sweep interrupted; running runs checkpoint as they stop. Continue with: rlo sweep --resume "),
+                log);
+        Path sweep = Sweeps.sweepDir(out);
+        for (Path run : Sweeps.runs(sweep)) {
+            assertTrue(read(run.resolve("train.log")).contains("interrupted at step "), run + ":\n" + read(run.resolve("train.log")));
+            assertTrue(Files.exists(run.resolve("checkpoint.bin")));
+        }
+        assertFalse(Files.exists(sweep.resolve("results.csv")), "runs stopped by a signal have no row");
+    }
+
+    private static long checkpoints(Path out) {
+        try (var files = Files.walk(out)) {
+            return files.filter(p -> p.getFileName().toString().equals("checkpoint.bin")).count();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
     /** Some run has finished, and another has a checkpoint but no summary. */
     private static boolean finishedAndNextCheckpointed(Path out) {
         try (var files = Files.walk(out)) {
