@@ -75,8 +75,8 @@ final class Curves {
                 mean.add(new double[] {xs[i], bands.get(c)[0][i]});
             }
             chart.line(mean, Chart.PALETTE.get(c), 2f);
-            chart.legend(labels.get(c), Chart.PALETTE.get(c));
         }
+        chart.legend(labels, Chart.PALETTE.subList(0, labels.size()));
         chart.write(png);
     }
 

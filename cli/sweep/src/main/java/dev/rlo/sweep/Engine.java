@@ -37,25 +37,27 @@ final class Engine implements AutoCloseable {
         this.sc = sc;
     }
 
-    /** The Spark configuration for {@code o} (the user's --conf wins over every default). */
+    /**
+     * The Spark configuration for {@code o}: Spark's {@code spark.*} system properties (spark-submit
+     * passes its settings so), rlo's defaults where those are silent, and {@code --conf} over all.
+     */
     static SparkConf conf(Options o) {
         boolean local = o.master().equals("local");
-        boolean onThisMachine = local || o.master().startsWith("local");
         SparkConf conf = new SparkConf().setAppName("rlo-sweep")
                 .setMaster(local ? "local[" + o.parallel() + "," + o.attempts() + "]" : o.master())
-                .set("spark.ui.enabled", "false")
-                .set("spark.task.maxFailures", Integer.toString(o.attempts()));
-        if (onThisMachine) {
-            conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
+                .setIfMissing("spark.ui.enabled", "false")
+                .setIfMissing("spark.task.maxFailures", Integer.toString(o.attempts()));
+        if (o.master().startsWith("local")) {
+            conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
         if (!local) {
             StringBuilder props = new StringBuilder("-Drlo.threads=" + o.threads());
             System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("rlo.") && !k.equals("rlo.threads"))
                     .sorted().forEach(k -> props.append(" -D").append(k).append('=').append(System.getProperty(k)));
-            conf.set("spark.task.cpus", Integer.toString(o.threads()))
-                    .set("spark.executor.extraJavaOptions", props.toString())
-                    .set("spark.executor.extraClassPath", System.getProperty("java.class.path"))
-                    .set("spark.executorEnv.SPARK_SCALA_VERSION", "2.13");
+            conf.setIfMissing("spark.task.cpus", Integer.toString(o.threads()))
+                    .setIfMissing("spark.executor.extraJavaOptions", props.toString())
+                    .setIfMissing("spark.executor.extraClassPath", System.getProperty("java.class.path"))
+                    .setIfMissing("spark.executorEnv.SPARK_SCALA_VERSION", "2.13");
         }
         o.conf().forEach(conf::set);
         return conf;
@@ -114,9 +116,9 @@ final class Engine implements AutoCloseable {
         return line.strip();
     }
 
-    /** Cancels every job: running tasks are interrupted and checkpoint as they stop. */
-    void cancel() {
-        sc.cancelAllJobs();
+    /** The master Spark runs on: {@code local[2,3]}, {@code spark://…}. */
+    String master() {
+        return sc.master();
     }
 
     @Override

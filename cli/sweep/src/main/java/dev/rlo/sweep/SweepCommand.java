@@ -73,8 +73,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "N", description = "Every run's step budget (replaces the block's).")
     Long steps;
 
-    @Option(names = "--master", paramLabel = "URL", description = "local (default), local-cluster[W,C,MB], spark://HOST:PORT, yarn, k8s://URL.")
-    String master = "local";
+    @Option(names = "--master", paramLabel = "URL",
+            description = "local (default, or spark-submit's), local-cluster[W,C,MB], spark://HOST:PORT, yarn, k8s://URL.")
+    String master;
 
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "A Spark setting (repeatable), e.g. spark.executor.memory=8g.")
     Map<String, String> conf = new LinkedHashMap<>();
@@ -82,8 +83,8 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Checkpoint interval of each run (default: a tenth of its budget).")
     Long checkpointEvery;
 
-    @Option(names = "--eval-episodes", paramLabel = "N", description = "Greedy evaluation episodes at the end of each run (default: ${DEFAULT-VALUE}).")
-    int evalEpisodes = 10;
+    @Option(names = "--eval-episodes", paramLabel = "N", description = "Greedy evaluation episodes at the end of each run (default: 10).")
+    Integer evalEpisodes;
 
     @Option(names = "--path", paramLabel = "DIR", description = "Add a directory to the import search path (repeatable).")
     List<Path> libraryPath = new ArrayList<>();
@@ -96,6 +97,9 @@ public final class SweepCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         usage();
+        if (master == null) {
+            master = System.getProperty("spark.master", "local");   // spark-submit's --master, else the embedded Spark
+        }
         String jdk = jdkProblem(Runtime.version());
         if (jdk != null) {
             err.println("rlo: " + jdk);
@@ -119,12 +123,15 @@ public final class SweepCommand implements Callable<Integer> {
 
     private void usage() {
         String problem = resume == null && file == null ? "a FILE is required (or --resume DIR)"
-                : resume != null && (file != null || sweep != null || !grid.isEmpty() || seeds != null || steps != null || dryRun)
-                ? "--resume continues the sweep as it was planned: it takes no FILE, --sweep, --grid, --seeds, --steps or --dry-run"
+                : resume != null && (file != null || sweep != null || !grid.isEmpty() || seeds != null || steps != null || dryRun
+                        || checkpointEvery != null || evalEpisodes != null)
+                ? "--resume continues the sweep as it was planned: it takes no FILE, --sweep, --grid, --seeds, --steps,"
+                        + " --checkpoint-every, --eval-episodes or --dry-run"
                 : retryFailed && resume == null ? "--retry-failed goes with --resume DIR"
                 : file != null && !Files.isRegularFile(file) ? "no such file: " + file
                 : resume != null && !Files.isDirectory(resume) ? "no such directory: " + resume
-                : threads < 1 || attempts < 1 || evalEpisodes < 1 || parallel != null && parallel < 1 || seeds != null && seeds < 1
+                : threads < 1 || attempts < 1 || evalEpisodes != null && evalEpisodes < 1 || parallel != null && parallel < 1
+                        || seeds != null && seeds < 1
                 ? "--threads-per-run, --max-attempts, --eval-episodes, --parallel and --seeds take numbers ≥ 1" : null;
         if (problem != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);
@@ -163,7 +170,7 @@ public final class SweepCommand implements Callable<Integer> {
         }
         return SweepDir.create(out, new SweepDir.Header(plan.name(), file.toAbsolutePath().normalize().toString(),
                 libraryPath.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList(), compiler.sourcesHash(),
-                plan.metric(), version()), plan.runs());
+                plan.metric(), version(), checkpointEvery, evalEpisodes == null ? 10 : evalEpisodes), plan.runs());
     }
 
     /** {@code NAME=V1,V2}'s values: split at commas outside brackets, so [64,64],[256,256] is two. */
@@ -189,7 +196,7 @@ public final class SweepCommand implements Callable<Integer> {
                     + " would not be the sweep's: start a new sweep");
         }
         RunTask task = new RunTask(new RunTask.Settings(dir.header.file(), dir.header.libraryPath(),
-                dir.runs().toAbsolutePath().toString(), checkpointEvery, evalEpisodes));
+                dir.runs().toAbsolutePath().toString(), dir.header.checkpointEvery(), dir.header.evalEpisodes()));
         Map<String, Row> rows = dir.results();
         List<Run> todo = todo(dir, rows);
         stdout.printf("sweep %s: %d runs, %d to run, on %s; %s%n", dir.header.name(), dir.runs.size(), todo.size(), master, dir.dir);
@@ -232,7 +239,10 @@ public final class SweepCommand implements Callable<Integer> {
         /* tasks of the embedded Spark train in this JVM, whose kernels read rlo.threads when first used */
         System.setProperty("rlo.threads", Integer.toString(threads));
         int p = parallel != null ? parallel : Math.max(1, Runtime.getRuntime().availableProcessors() / threads);
+        long start = System.nanoTime();
         try (Engine engine = Engine.start(new Engine.Options(master, p, threads, attempts, conf))) {
+            stdout.printf(Locale.ROOT, "spark %s ready in %.2f s%n", engine.master(), (System.nanoTime() - start) / 1e9);
+            stdout.flush();
             int[] done = {dir.runs.size() - todo.size()};
             engine.run(todo, task, attempts, row -> {
                 if (stopping.get()) {

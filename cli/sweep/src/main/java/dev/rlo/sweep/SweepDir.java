@@ -30,8 +30,9 @@ import java.util.Set;
  */
 final class SweepDir {
 
-    /** What sweep.json holds besides the runs. */
-    record Header(String name, String file, List<String> libraryPath, String sourcesSha256, Metric metric, String rlo) { }
+    /** What sweep.json holds besides the runs: also each run's checkpoint interval (null: a tenth) and evaluation. */
+    record Header(String name, String file, List<String> libraryPath, String sourcesSha256, Metric metric, String rlo,
+                  Long checkpointEvery, int evalEpisodes) { }
 
     private static final List<String> RESULT_COLUMNS = List.of("run", "configuration", "seed", "status", "attempts",
             "eval_mean_return", "eval_std_return", "final_return", "mean_return", "steps", "seconds", "worker", "message");
@@ -61,6 +62,8 @@ final class SweepDir {
         json.put("path", header.libraryPath());
         json.put("sources_sha256", header.sourcesSha256());
         json.put("metric", header.metric().toString());
+        json.put("checkpoint_every", header.checkpointEvery());
+        json.put("eval_episodes", header.evalEpisodes());
         json.put("created", LocalDateTime.now().toString());
         json.put("runs", runs.stream().map(Run::toJson).toList());
         Path tmp = dir.resolve("sweep.json.tmp");
@@ -77,8 +80,10 @@ final class SweepDir {
             throw new UserError(dir + " is not a sweep directory: it has no sweep.json");
         }
         Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(file), file.toString());
+        Number every = (Number) json.get("checkpoint_every");
         Header header = new Header((String) json.get("sweep"), (String) json.get("file"), (List<String>) json.get("path"),
-                (String) json.get("sources_sha256"), Metric.parse((String) json.get("metric")), (String) json.get("rlo"));
+                (String) json.get("sources_sha256"), Metric.parse((String) json.get("metric")), (String) json.get("rlo"),
+                every == null ? null : every.longValue(), ((Number) json.get("eval_episodes")).intValue());
         List<Run> runs = ((List<Map<?, ?>>) json.get("runs")).stream().map(Run::fromJson).toList();
         return new SweepDir(dir, header, runs);
     }

@@ -161,15 +161,9 @@ class FaultTest {
         }
     }
 
-    private static Optional<Path> trainLogWithCheckpoint(Path out) throws IOException {
-        if (!Files.isDirectory(out)) {
-            return Optional.empty();
-        }
-        try (var files = Files.walk(out)) {
-            return files.filter(p -> p.getFileName().toString().equals("checkpoint.bin"))
-                    .map(p -> p.resolveSibling("train.log"))
-                    .filter(p -> !Files.exists(p.resolveSibling("summary.json"))).findFirst();
-        }
+    private static Optional<Path> trainLogWithCheckpoint(Path out) {
+        return named(out, "checkpoint.bin").stream().map(p -> p.resolveSibling("train.log"))
+                .filter(p -> !Files.exists(p.resolveSibling("summary.json"))).findFirst();
     }
 
     /**
@@ -197,7 +191,7 @@ class FaultTest {
         }
         assertFalse(before.isEmpty());
 
-        Sweeps.Result resumed = rlo("sweep", "--resume", sweep.toString(), "--eval-episodes", "1", "--checkpoint-every", "512");
+        Sweeps.Result resumed = rlo("sweep", "--resume", sweep.toString());
         assertEquals(0, resumed.code(), resumed.out() + resumed.err());
         assertTrue(resumed.out().contains("sweep ppo_vs_spo: 3 runs, "), resumed.out());
         assertTrue(resumed.out().contains("3 of 3 runs finished"), resumed.out());
@@ -238,24 +232,22 @@ class FaultTest {
     }
 
     private static long checkpoints(Path out) {
+        return named(out, "checkpoint.bin").size();
+    }
+
+    /** The files called {@code name} under {@code out}, as far as a walk of a tree that changes meanwhile sees them. */
+    private static List<Path> named(Path out, String name) {
         try (var files = Files.walk(out)) {
-            return files.filter(p -> p.getFileName().toString().equals("checkpoint.bin")).count();
+            return files.filter(p -> p.getFileName().toString().equals(name)).toList();
         } catch (IOException | java.io.UncheckedIOException e) {
-            return 0;
+            return List.of();   // not there yet, or changed while walked
         }
     }
 
     /** Some run has finished, and another has a checkpoint but no summary. */
     private static boolean finishedAndNextCheckpointed(Path out) {
-        try (var files = Files.walk(out)) {
-            List<Path> all = files.toList();
-            boolean finished = all.stream().anyMatch(p -> p.getFileName().toString().equals("summary.json"));
-            boolean midway = all.stream().anyMatch(p -> p.getFileName().toString().equals("checkpoint.bin")
-                    && !Files.exists(p.resolveSibling("summary.json")));
-            return finished && midway;
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return false;   // the tree changed while walked, or is not there yet
-        }
+        return !named(out, "summary.json").isEmpty()
+                && named(out, "checkpoint.bin").stream().anyMatch(p -> !Files.exists(p.resolveSibling("summary.json")));
     }
 
     private static String read(Path p) {

@@ -100,7 +100,7 @@ class SweepCommandTest {
         Path out = tmp.resolve("sweeps");
         Sweeps.Result r = rlo("sweep", EXAMPLE, "--dry-run", "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
-        assertTrue(r.out().startsWith("sweep ppo_vs_spo: 20 runs, ranked by max(eval_mean_return)\n"), r.out());
+        assertTrue(r.out().startsWith("sweep ppo_vs_spo: 20 runs, ranked by max(mean_return)\n"), r.out());
         assertTrue(r.out().contains(" --train cartpole --objective spo --set eps=0.2 --seed 5 --steps 100000\n"), r.out());
         assertFalse(Files.exists(out));
     }

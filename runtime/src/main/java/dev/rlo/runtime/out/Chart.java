@@ -40,7 +40,6 @@ public final class Chart {
     private final double xMax;
     private final double yMin;
     private final double yMax;
-    private int legendLines;
 
     /** A chart over [0, xMax] × [yMin, yMax], both widened to round ticks, its frame and labels drawn. */
     public Chart(String title, String xLabel, String yLabel, double xMax, double yMin, double yMax) {
@@ -132,15 +131,24 @@ public final class Chart {
         }
     }
 
-    /** A legend entry, top left inside the frame, one line per call. */
-    public void legend(String label, Color color) {
+    /** A legend in the bottom right corner, where learning curves rarely are, on white. */
+    public void legend(List<String> labels, List<Color> colors) {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        int y = TOP + 18 + 16 * legendLines++;
-        g.setColor(color);
-        g.setStroke(new BasicStroke(3f));
-        g.drawLine(LEFT + 12, y - 4, LEFT + 32, y - 4);
-        g.setColor(Color.BLACK);
-        g.drawString(label, LEFT + 38, y);
+        FontMetrics fm = g.getFontMetrics();
+        int width = labels.stream().mapToInt(fm::stringWidth).max().orElse(0) + 44;
+        int height = 16 * labels.size() + 8;
+        int left = W - RIGHT - width - 8;
+        int top = H - BOTTOM - height - 8;
+        g.setColor(new Color(255, 255, 255, 0xd0));
+        g.fillRect(left, top, width, height);
+        for (int i = 0; i < labels.size(); i++) {
+            int y = top + 16 * (i + 1);
+            g.setColor(colors.get(i));
+            g.setStroke(new BasicStroke(3f));
+            g.drawLine(left + 8, y - 4, left + 28, y - 4);
+            g.setColor(Color.BLACK);
+            g.drawString(labels.get(i), left + 36, y);
+        }
     }
 
     /** A grey remark where the data would be ("no episode has ended yet"). */

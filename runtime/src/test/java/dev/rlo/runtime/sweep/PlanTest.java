@@ -29,7 +29,7 @@ class PlanTest {
         Plan plan = Plan.of(Compiler.load(EXAMPLE, List.of()), null, Plan.Changes.NONE);
         assertEquals(List.of(), plan.problems());
         assertEquals("ppo_vs_spo", plan.name());
-        assertEquals(new Metric("eval_mean_return", true), plan.metric());
+        assertEquals(new Metric("mean_return", true), plan.metric());
         assertEquals(20, plan.runs().size());
         Run first = plan.runs().getFirst();
         assertEquals("objective=ppo eps=0.1", first.config());
