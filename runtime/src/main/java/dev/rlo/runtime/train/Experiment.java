@@ -34,12 +34,7 @@ public record Experiment(Compiler compiler, String name, SourceSpan span, Call e
     public record Overrides(String objective, Map<String, String> set, Map<String, SourceSpan> origins, Long seed,
                             Long steps) { }
 
-    /** The train block {@code requested} (or the file's only one) of {@code compiler}'s file. */
-    public static Experiment of(Compiler compiler, String requested, Map<String, String> set, Long seed, Long steps) {
-        return of(compiler, requested, new Overrides(null, set, Map.of(), seed, steps));
-    }
-
-    /** The train block {@code requested} (or the file's only one) with {@code o} applied. */
+    /** The train block {@code requested} (or the file's only one) of {@code compiler}'s file, with {@code o} applied. */
     public static Experiment of(Compiler compiler, String requested, Overrides o) {
         TrainDecl block = block(compiler, requested);
         Map<String, Expr> settings = new HashMap<>();
