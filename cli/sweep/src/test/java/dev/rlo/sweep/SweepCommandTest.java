@@ -95,6 +95,32 @@ class SweepCommandTest {
         assertFalse(Files.exists(out), "nothing is written");
     }
 
+    /** A run whose every attempt failed stays failed on --resume, and runs again with --retry-failed. */
+    @Test
+    void resumeRetriesFailedRunsOnlyWhenAsked() throws IOException {
+        Path out = tmp.resolve("sweeps");
+        assertEquals(0, rlo("sweep", EXAMPLE, "--grid", "eps=0.2", "--seeds", "1", "--steps", "256", "--eval-episodes", "1",
+                "--out", out.toString()).code());
+        Path sweep = Sweeps.sweepDir(out);
+        Path first = Sweeps.runs(sweep).getFirst();
+        String id = first.getFileName().toString();
+        try (var files = Files.walk(first)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        Files.writeString(sweep.resolve("results.csv"), id + ",objective=ppo,1,failed,3,,,,,0,,,lost\n",
+                java.nio.file.StandardOpenOption.APPEND);
+
+        Sweeps.Result kept = rlo("sweep", "--resume", sweep.toString());
+        assertEquals(Main.USER_ERRORS, kept.code(), kept.out() + kept.err());
+        assertTrue(kept.out().contains("2 runs, 0 to run"), kept.out());
+        assertTrue(kept.out().contains(id + " objective=ppo seed 1: failed: lost"), kept.out());
+
+        Sweeps.Result retried = rlo("sweep", "--resume", sweep.toString(), "--retry-failed");
+        assertEquals(0, retried.code(), retried.out() + retried.err());
+        assertTrue(retried.out().contains("2 runs, 1 to run"), retried.out());
+        assertTrue(Files.readAllLines(sweep.resolve("results.csv")).getLast().startsWith(id + ",objective=ppo,1,finished,1,"));
+    }
+
     @Test
     void dryRunPrintsTheRunsAndWritesNothing() {
         Path out = tmp.resolve("sweeps");
