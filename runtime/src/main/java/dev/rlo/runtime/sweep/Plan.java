@@ -225,11 +225,17 @@ public record Plan(String name, Metric metric, List<Run> runs, List<Diagnostic> 
             switch (a.key()) {
                 case "train" -> block = c.text();
                 case "objective" -> objective = variant(c, set, origins);
-                default -> {
-                    set.put(a.key(), c.text());
-                    if (c.source() != null) {
-                        origins.put(a.key(), c.source().span());
-                    }
+                default -> { }
+            }
+        }
+        /* swept values after the variant's own, which they replace wherever the keys were written */
+        for (int i = 0; i < axes.size(); i++) {
+            String key = axes.get(i).key();
+            Choice c = tuple.get(i);
+            if (!key.equals("train") && !key.equals("objective")) {
+                set.put(key, c.text());
+                if (c.source() != null) {
+                    origins.put(key, c.source().span());
                 }
             }
         }

@@ -64,6 +64,8 @@ class PlanTest {
         assertEquals(List.of("--train", "cartpole", "--objective", "ppo", "--set", "vf_coef=0.25", "--set", "eps=0.15",
                 "--set", "network.hidden=[32,32]", "--seed", "7", "--steps", "2048"), r.args());
         assertEquals(42, plan.runs().get(1).seed());
+        Plan before = Plan.of(with("sweep t {\n  eps = [0.15]\n  objective = [ppo(eps: 0.3)]\n}\n"), "t", Plan.Changes.NONE);
+        assertEquals("0.15", before.runs().getFirst().set().get("eps"), "whatever order the keys are written in");
     }
 
     @Test
