@@ -83,11 +83,15 @@ class SweepCommandTest {
         assertTrue(check.out().contains("bad.rlo:" + line + ":3: error[E080]: unknown sweep setting `epz`"), check.out());
         assertTrue(check.out().contains("hint: did you mean `eps`?"), check.out());
         assertEquals(1, check.out().lines().filter(l -> l.contains(": error")).count(), "the loops are checked once the sweep checks");
+        Path out = tmp.resolve("sweeps");
+        Sweeps.Result misspelt = rlo("sweep", file.toString(), "--out", out.toString());
+        assertEquals(Main.USER_ERRORS, misspelt.code());
+        assertTrue(misspelt.out().contains("bad.rlo:" + line + ":3: error[E080]: unknown sweep setting `epz`"), misspelt.out());
+        assertFalse(Files.exists(out), "nothing is written");
 
         Files.writeString(file, Files.readString(file).replace("epz", "eps"));
         check = rlo("check", "--no-cache", file.toString());
         assertTrue(check.out().contains("bad.rlo:" + (line + 1) + ":19: error: `lr` of `adam` takes a number"), check.out());
-        Path out = tmp.resolve("sweeps");
         Sweeps.Result sweep = rlo("sweep", file.toString(), "--out", out.toString());
         assertEquals(Main.USER_ERRORS, sweep.code(), sweep.out() + sweep.err());
         assertTrue(sweep.out().contains("bad.rlo:" + (line + 1) + ":19: error: `lr` of `adam` takes a number"), sweep.out());
