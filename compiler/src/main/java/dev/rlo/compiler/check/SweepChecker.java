@@ -209,6 +209,11 @@ public final class SweepChecker {
                             + " (optimizer.lr), or a hyper-parameter of the objective by its name (eps)");
             return;
         }
+        if (dot < 0 && CALLS.subList(0, 4).contains(path)) {
+            diags.error(Code.E080, s.key().span(), "a sweep sets arguments of `" + path + "`, not the whole setting",
+                    "sweep an argument (" + path + ".NAME = [...]), or whole settings with several train blocks: train = [a, b]");
+            return;
+        }
         if (dot < 0) {
             hyper(s, path, objectives, random);
             return;
