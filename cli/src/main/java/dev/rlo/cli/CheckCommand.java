@@ -4,17 +4,12 @@ import dev.rlo.cli.batch.Batch;
 import dev.rlo.cli.batch.Finding;
 import dev.rlo.cli.batch.RloFiles;
 import dev.rlo.cli.batch.Sarif;
-import dev.rlo.compiler.Compiler;
+import dev.rlo.cli.batch.SweepCheck;
 import dev.rlo.compiler.Session;
-import dev.rlo.compiler.UserError;
-import dev.rlo.compiler.ast.SweepDecl;
 import dev.rlo.compiler.check.TypesListing;
-import dev.rlo.compiler.diag.Diagnostic;
-import dev.rlo.compiler.diag.Severity;
 import dev.rlo.compiler.io.Json;
 import dev.rlo.compiler.resolve.LoadedModule;
 import dev.rlo.compiler.resolve.SourceRoot;
-import dev.rlo.runtime.sweep.Plan;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -110,30 +105,9 @@ class CheckCommand implements Callable<Integer> {
         return internal ? Main.INTERNAL : failed ? Main.USER_ERRORS : Main.OK;
     }
 
-    /** Checks one file; the seam where tests make the compiler fail. */
+    /** Checks one file, its sweeps' configurations included; the seam where tests make the compiler fail. */
     LoadedModule check(Session session, Path file) {
-        LoadedModule module = session.check(file);
-        sweeps(session, module);
-        return module;
-    }
-
-    /**
-     * Expands each sweep of a file that checked and checks every configuration against its loop, as
-     * {@code rlo sweep} does before it runs anything (spec/train.md#runs).
-     */
-    private static void sweeps(Session session, LoadedModule module) {
-        if (session.diagnostics().hasErrors() || module.ast() == null
-                || module.ast().decls().stream().noneMatch(d -> d instanceof SweepDecl)) {
-            return;
-        }
-        Compiler compiler = Compiler.checked(session, module);
-        for (SweepDecl sweep : compiler.sweepDecls()) {
-            try {
-                Plan.of(compiler, sweep.name().name(), Plan.Changes.NONE).problems().forEach(session.diagnostics()::add);
-            } catch (UserError e) {
-                session.diagnostics().add(new Diagnostic(Severity.ERROR, null, sweep.name().span(), e.getMessage(), null));
-            }
-        }
+        return SweepCheck.check(session, file);
     }
 
     private int typesListing(List<Path> files, PrintWriter out) {
