@@ -4,6 +4,7 @@ import dev.rlo.cli.batch.Batch;
 import dev.rlo.cli.batch.Finding;
 import dev.rlo.cli.batch.RloFiles;
 import dev.rlo.cli.batch.Sarif;
+import dev.rlo.cli.batch.SweepCheck;
 import dev.rlo.compiler.Session;
 import dev.rlo.compiler.check.TypesListing;
 import dev.rlo.compiler.io.Json;
@@ -104,9 +105,9 @@ class CheckCommand implements Callable<Integer> {
         return internal ? Main.INTERNAL : failed ? Main.USER_ERRORS : Main.OK;
     }
 
-    /** Checks one file; the seam where tests make the compiler fail. */
+    /** Checks one file, its sweeps' configurations included; the seam where tests make the compiler fail. */
     LoadedModule check(Session session, Path file) {
-        return session.check(file);
+        return SweepCheck.check(session, file);
     }
 
     private int typesListing(List<Path> files, PrintWriter out) {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "rlo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {CheckCommand.class, CompileCommand.class, EvalCommand.class, GradcheckCommand.class, BenchCommand.class, TrainCommand.class, ReplCommand.class},
         description = "A language and compiler for reinforcement-learning objectives.",
-        footer = {"", "Run `rlo COMMAND --help` for a command's options. The language: spec/README.md."})
+        footer = {"", "Run `rlo COMMAND --help` for a command's options. The language: spec/README.md.",
+                "`rlo sweep FILE` runs a file's sweep on Apache Spark (spec/cli.md#sweep); ./rlo loads Spark for it alone."})
 public final class Main implements Runnable {
 
     public static final int OK = 0;
@@ -43,6 +44,7 @@ public final class Main implements Runnable {
     /** Like {@link #run(String[], PrintWriter, PrintWriter)}, with commands made by {@code factory}. */
     static int run(String[] args, PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
         CommandLine cli = new CommandLine(new Main(), factory);
+        sweep(cli, factory);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -51,6 +53,20 @@ public final class Main implements Runnable {
             return INTERNAL;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * Adds {@code rlo sweep} when its module, which brings Apache Spark, is on the class path: the
+     * launcher puts it there for that command alone (spec/cli.md#sweep).
+     */
+    private static void sweep(CommandLine cli, CommandLine.IFactory factory) {
+        try {
+            cli.addSubcommand(factory.create(Class.forName("dev.rlo.sweep.SweepCommand")));
+        } catch (ClassNotFoundException absent) {
+            /* rlo without Spark */
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create rlo sweep", e);
+        }
     }
 
     /** The version Maven wrote into version.properties. */

@@ -3,6 +3,10 @@ package dev.rlo.cli;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.backend.Backend;
+import dev.rlo.runtime.sweep.Metric;
+import dev.rlo.runtime.sweep.Row;
+import dev.rlo.runtime.sweep.Run;
+import dev.rlo.runtime.sweep.Summary;
 import dev.rlo.runtime.train.Experiment;
 import dev.rlo.runtime.train.TrainError;
 import dev.rlo.runtime.train.Trainer;
@@ -44,6 +48,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Override the seed.")
     Long seed;
 
+    @Option(names = "--seeds", paramLabel = "N", description = "Run seeds 1 to N, one after another, and summarise them"
+            + " (IQM with a 95% bootstrap CI); with --out, into DIR/seedS.")
+    Integer seeds;
+
+    @Option(names = "--objective", paramLabel = "NAME",
+            description = "Train this objective of the file instead of the block's (its hyper-parameters from --set).")
+    String objective;
+
     @Option(names = "--set", paramLabel = "NAME=VALUE",
             description = "Override a value (repeatable): loop.epochs=10, optimizer.lr=1e-3, or a hyper-parameter of the objective: eps=0.1.")
     Map<String, String> set = new LinkedHashMap<>();
@@ -82,27 +94,32 @@ final class TrainCommand implements Callable<Integer> {
         if (evalEpisodes < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--eval-episodes must be at least 1");
         }
+        if (seeds != null && (seeds < 1 || seed != null || resume)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    seeds < 1 ? "--seeds must be at least 1" : "--seeds runs seeds 1 to N: it takes neither --seed nor --resume");
+        }
         try {
             Compiler compiler = Compiler.load(file, libraryPath);
-            Experiment x = Experiment.of(compiler, train, set, seed, steps);
-            Path dir = out != null ? out : resume ? newest(x) : fresh(x);
-            long every = checkpointEvery != null ? checkpointEvery : Math.max(1, x.steps() / 10);
-            if (every < 1) {
-                throw new UserError("--checkpoint-every must be at least 1");
-            }
             Backend b = backend.create(device);
-            /* on a terminal the bar is redrawn in place on stdout (the launcher filters stderr by lines);
-               otherwise it is a line per tenth of the budget on stderr, away from the results */
-            boolean terminal = System.console() != null && System.console().isTerminal();
-            PrintStream log = terminal ? System.out : System.err;
-            Trainer.Summary s = Trainer.run(x, new Trainer.Options(dir, resume, every, evalEpisodes, log, terminal,
-                    terminal ? columns() : 0, b));
-            if (!s.interrupted()) {
-                stdout.printf(Locale.ROOT, "%s: %d steps, %d episodes in %.1f s; greedy evaluation: mean return %.2f ± %.2f"
-                                + " over %d episodes%s%n", x.name(), s.steps(), s.episodes(), s.seconds(),
-                        s.evalMean(), s.evalStd(), s.evalEpisodes(), shares(s.actionShare()));
-                stdout.println("run: " + dir + " (metrics.csv, curve.png, checkpoint.bin, summary.json)");
+            if (seeds == null) {
+                Experiment x = experiment(compiler, seed);
+                train(x, out != null ? out : resume ? newest(x) : fresh(x), b, stdout);
+                return Main.OK;
             }
+            List<Row> rows = new ArrayList<>();
+            List<Run> plan = new ArrayList<>();
+            for (long s = 1; s <= seeds; s++) {
+                Experiment x = experiment(compiler, s);
+                Run run = new Run("seed" + s, x.name(), x.name(), objective, set, s, x.steps());
+                Path dir = out != null ? out.resolve("seed" + s) : fresh(x);
+                Trainer.Summary summary = train(x, dir, b, stdout);
+                if (summary.interrupted()) {
+                    return Main.OK;
+                }
+                plan.add(run);
+                rows.add(Row.finished(run, 1, summary, dir.resolve("metrics.csv"), "local"));
+            }
+            stdout.print(Summary.of(plan, rows, Metric.DEFAULT).table());
             return Main.OK;
         } catch (Compiler.CheckFailed e) {
             stdout.print(e.diagnostics().toText());
@@ -120,6 +137,32 @@ final class TrainCommand implements Callable<Integer> {
             err.println("rlo: " + e.getMessage());
             return Main.USER_ERRORS;
         }
+    }
+
+    private Experiment experiment(Compiler compiler, Long seed) {
+        return Experiment.of(compiler, train, new Experiment.Overrides(objective, set, Map.of(), seed, steps));
+    }
+
+    /** Trains {@code x} into {@code dir} and prints its result line; returns its summary. */
+    private Trainer.Summary train(Experiment x, Path dir, Backend b, PrintWriter stdout) throws IOException {
+        long every = checkpointEvery != null ? checkpointEvery : Math.max(1, x.steps() / 10);
+        if (every < 1) {
+            throw new UserError("--checkpoint-every must be at least 1");
+        }
+        /* on a terminal the bar is redrawn in place on stdout (the launcher filters stderr by lines);
+           otherwise it is a line per tenth of the budget on stderr, away from the results */
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        PrintStream log = terminal ? System.out : System.err;
+        Trainer.Summary s = Trainer.run(x, new Trainer.Options(dir, resume, every, evalEpisodes, log, terminal,
+                terminal ? columns() : 0, b));
+        if (!s.interrupted()) {
+            stdout.printf(Locale.ROOT, "%s: %d steps, %d episodes in %.1f s; greedy evaluation: mean return %.2f ± %.2f"
+                            + " over %d episodes%s%n", x.name() + (seeds == null ? "" : " seed " + x.seed()), s.steps(),
+                    s.episodes(), s.seconds(), s.evalMean(), s.evalStd(), s.evalEpisodes(), shares(s.actionShare()));
+            stdout.println("run: " + dir + " (metrics.csv, curve.png, checkpoint.bin, summary.json)");
+        }
+        stdout.flush();
+        return s;
     }
 
     /** The terminal's width from {@code stty size} on /dev/tty, or 0 when it cannot be had. */

@@ -49,6 +49,20 @@ class CliTest {
         assertTrue(r.out().matches("(?s)checked \\d+ files in [0-9.]+ s: no errors\\n"), r.out());
     }
 
+    /** A sweep's configurations are checked against their loops, and a mismatch is reported at the swept value. */
+    @Test
+    void sweepsAreCheckedConfigurationByConfiguration(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("sweep.rlo");
+        String example = Files.readString(Path.of("../examples/sweep-ppo-vs-spo.rlo"));
+        Files.writeString(file, example.replace("  eps       = [0.1, 0.2]", "  loop.minibatches = [1, 3]"));
+        long line = example.lines().takeWhile(l -> !l.startsWith("  eps ")).count() + 1;
+        Run r = rlo("check", "--no-cache", file.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("sweep.rlo:" + line + ":26: error: `minibatches` of `on_policy` takes a divisor of steps × envs"
+                + " = 256"), r.out());
+        assertTrue(r.out().endsWith(": 1 error in 1 file\n"), r.out());
+    }
+
     @Test
     void errorsExitWithOneAndAreListedWithTheirCodes(@TempDir Path dir) throws IOException {
         Path bad = dir.resolve("bad.rlo");

@@ -194,6 +194,38 @@ class TrainCommandTest {
         assertTrue(a.size() > 2, "several iterations: " + a);
     }
 
+    /** --seeds N runs seeds 1 to N into DIR/seedS and ends with their summary over seeds. */
+    @Test
+    void seedsRunOneAfterAnotherAndAreSummarised() throws IOException {
+        Path out = tmp.resolve("seeds");
+        CliTest.Run r = CliTest.rlo("train", PPO, "--seeds", "2", "--steps", "512", "--out", out.toString(), "--eval-episodes", "1");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("ppo_cartpole seed 1: 512 steps"), r.out());
+        assertTrue(r.out().contains("ppo_cartpole seed 2: 512 steps"), r.out());
+        assertTrue(r.out().matches("(?s).*rank  configuration +n +IQM  95% CI .*\\n   1  ppo_cartpole +2/2 .*"), r.out());
+        Path one = tmp.resolve("one");
+        assertEquals(0, CliTest.rlo("train", PPO, "--seed", "2", "--steps", "512", "--out", one.toString(), "--eval-episodes", "1").code());
+        assertEquals(withoutSps(one), withoutSps(out.resolve("seed2")), "seed 2 of --seeds is the run of --seed 2");
+        assertEquals(Main.USAGE, CliTest.rlo("train", PPO, "--seeds", "2", "--seed", "3").code());
+        assertEquals(Main.USAGE, CliTest.rlo("train", PPO, "--seeds", "0").code());
+    }
+
+    /** --objective trains another objective of the file, without the hyper-parameters the block gave its own. */
+    @Test
+    void objectiveReplacesTheBlocksObjective() {
+        String file = "../examples/sweep-ppo-vs-spo.rlo";
+        Path out = tmp.resolve("spo");
+        CliTest.Run r = CliTest.rlo("train", file, "--objective", "spo", "--set", "eps=0.1", "--steps", "256", "--out", out.toString(),
+                "--eval-episodes", "1");
+        assertEquals(0, r.code(), r.out() + r.err());
+        CliTest.Run fn = CliTest.rlo("train", file, "--objective", "advantages", "--steps", "256");
+        assertEquals(Main.USER_ERRORS, fn.code());
+        assertTrue(fn.err().contains("no objective `advantages`"), fn.err());
+        CliTest.Run hyper = CliTest.rlo("train", PPO, "--objective", "ppo", "--set", "ent_coef=0.1", "--steps", "256",
+                "--out", tmp.resolve("ppo").toString(), "--eval-episodes", "1");
+        assertEquals(0, hyper.code(), hyper.out() + hyper.err());
+    }
+
     @Test
     void refusesToOverwriteARun() {
         Path out = tmp.resolve("run");

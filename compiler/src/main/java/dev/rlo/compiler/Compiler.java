@@ -2,6 +2,7 @@ package dev.rlo.compiler;
 
 import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.FnDecl;
+import dev.rlo.compiler.ast.SweepDecl;
 import dev.rlo.compiler.ast.TrainDecl;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.backend.python.PythonModule;
@@ -88,6 +89,14 @@ public final class Compiler {
         return new Compiler(session, module);
     }
 
+    /** A compiler over {@code module}, which {@code session} has checked without errors ({@code rlo check}'s). */
+    public static Compiler checked(Session session, LoadedModule module) {
+        if (session.diagnostics().hasErrors()) {
+            throw new CheckFailed(session.diagnostics());
+        }
+        return new Compiler(session, module);
+    }
+
     /** The names of the file's objectives, in source order. */
     public List<String> objectives() {
         return objectiveDecls().stream().map(d -> d.name().name()).toList();
@@ -112,6 +121,21 @@ public final class Compiler {
     public List<TrainDecl> trainDecls() {
         return module.ast().decls().stream().filter(d -> d instanceof TrainDecl)
                 .map(d -> (TrainDecl) d).toList();
+    }
+
+    /** The file's sweep blocks, in source order. */
+    public List<SweepDecl> sweepDecls() {
+        return module.ast().decls().stream().filter(d -> d instanceof SweepDecl).map(d -> (SweepDecl) d).toList();
+    }
+
+    /**
+     * A SHA-256 over the text of this file and of every module it loaded, the standard library
+     * included (in the order of their own hashes, so not of where they were found): what a run
+     * depends on besides its settings.
+     */
+    public String sourcesHash() {
+        return dev.rlo.compiler.io.Sha256.hex(String.join("\u0000", session.modules().stream()
+                .map(m -> dev.rlo.compiler.io.Sha256.hex(m.file().text())).sorted().toList()));
     }
 
     /** What the checker learnt about {@code fn}: its parameters, and which the result depends on. */

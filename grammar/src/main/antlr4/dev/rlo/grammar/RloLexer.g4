@@ -36,6 +36,10 @@ TRAIN
     : 'train'
     ;
 
+SWEEP
+    : 'sweep'
+    ;
+
 LET
     : 'let'
     ;

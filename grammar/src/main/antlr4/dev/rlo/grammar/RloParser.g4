@@ -33,6 +33,7 @@ decl
     : fnDecl
     | objectiveDecl
     | trainDecl
+    | sweepDecl
     ;
 
 doc
@@ -94,6 +95,19 @@ setting
 settingKey
     : IDENT
     | OBJECTIVE
+    ;
+
+// A sweep's keys are `--set` paths (`eps`, `optimizer.lr`) or its own settings (`train`, `seeds`).
+sweepDecl
+    : doc? SWEEP IDENT LBRACE sweepSetting* RBRACE
+    ;
+
+sweepSetting
+    : sweepKey ASSIGN expr
+    ;
+
+sweepKey
+    : (IDENT | OBJECTIVE | TRAIN) (DOT IDENT)?
     ;
 
 // ---- expressions ------------------------------------------------------------------------------

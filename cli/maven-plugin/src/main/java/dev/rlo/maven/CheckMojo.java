@@ -1,9 +1,9 @@
 package dev.rlo.maven;
 
 import dev.rlo.cli.batch.Batch;
+import dev.rlo.cli.batch.SweepCheck;
 import dev.rlo.cli.batch.Finding;
 import dev.rlo.cli.batch.RloFiles;
-import dev.rlo.compiler.Session;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +53,7 @@ public class CheckMojo extends AbstractMojo {
         try {
             files = RloFiles.find(root);
             report = Batch.check(files, libraryPath.stream().map(File::toPath).toList(), cacheDirectory.toPath(),
-                    version, Runtime.getRuntime().availableProcessors(), Session::check);
+                    version, Runtime.getRuntime().availableProcessors(), SweepCheck::check);
         } catch (java.io.UncheckedIOException e) {
             throw new MojoFailureException("rlo: cannot read " + e.getCause().getMessage());
         }

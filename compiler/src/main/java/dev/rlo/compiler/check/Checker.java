@@ -5,6 +5,7 @@ import dev.rlo.compiler.ast.Expr;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.Ident;
 import dev.rlo.compiler.ast.Import;
+import dev.rlo.compiler.ast.SweepDecl;
 import dev.rlo.compiler.ast.TrainDecl;
 import dev.rlo.compiler.diag.Code;
 import dev.rlo.compiler.diag.Diagnostics;
@@ -52,6 +53,7 @@ public final class Checker {
                     }
                 }
                 case TrainDecl t -> new TrainChecker(this, scope, diags).check(t);
+                case SweepDecl w -> new SweepChecker(this, scope, diags).check(w);
             }
         }
         for (Import imp : diags.hasErrors() ? List.<Import>of() : module.ast().imports()) {
@@ -166,7 +168,7 @@ public final class Checker {
                     return f;
                 }
                 diags.error(Code.E013, item.name().span(), "`" + name + "` in module `" + imp.moduleName()
-                        + "` is a train block, which cannot be imported");
+                        + "` is a " + (d instanceof SweepDecl ? "sweep" : "train block") + ", which cannot be imported");
                 return null;
             }
         }

@@ -113,7 +113,7 @@ final class TrainChecker {
     }
 
     /** Settings take literals, names, strings, lists and calls of those; nothing is computed. */
-    private boolean configValue(Expr e) {
+    boolean configValue(Expr e) {
         boolean ok = switch (e) {
             case Expr.IntLit l -> true;
             case Expr.FloatLit l -> true;
@@ -131,7 +131,8 @@ final class TrainChecker {
         return ok;
     }
 
-    private void objective(Expr value) {
+    /** Checks an {@code objective} value, {@code ppo(eps: 0.2)}; returns what is known of the objective, or null. */
+    FnInfo objective(Expr value) {
         Ident name = switch (value) {
             case Expr.Name n -> n.id();
             case Expr.Call c -> c.callee();
@@ -139,7 +140,7 @@ final class TrainChecker {
         };
         if (name == null) {
             invalid(value, "`objective` takes an objective's name, optionally with hyper-parameters: qae(eps: 0.1)");
-            return;
+            return null;
         }
         scope.use(name.name());
         FnDecl decl = scope.lookup(name.name());
@@ -148,21 +149,22 @@ final class TrainChecker {
                 diags.error(Code.E010, name.span(), "unknown objective `" + name.name() + "`",
                         Suggest.didYouMean(name.name(), scope.names()));
             }
-            return;
+            return null;
         }
         if (!decl.objective()) {
             diags.error(Code.E072, name.span(), "`" + name.name() + "` is a fn; `objective` needs an objective");
-            return;
+            return null;
         }
         FnInfo info = session.info(decl, null);
         if (info != null && info.params().stream().noneMatch(FnInfo.Param::grad)) {
             diags.error(Code.E062, name.span(), "objective `" + name.name() + "` has no differentiable input, so it cannot be trained",
                     "mark the inputs to differentiate with `grad`, e.g. logp: f32[T] grad; an objective without one only reports");
-            return;
+            return null;
         }
         if (info != null && value instanceof Expr.Call call) {
             call.args().forEach(a -> hyperArg(info, a));
         }
+        return info;
     }
 
     private void hyperArg(FnInfo objective, Expr.Arg arg) {
@@ -179,23 +181,25 @@ final class TrainChecker {
             diags.error(Code.E052, arg.name().span(), "`" + fn + "` " + why, Suggest.didYouMean(arg.name().name(), hypers));
             return;
         }
-        if (p.choice()) {
-            if (!(arg.value() instanceof Expr.StringLit s) || !p.choices().contains(s.value())) {
-                invalid(arg.value(), "`" + p.name() + "` of `" + fn + "` takes one of "
-                        + p.choices().stream().map(c -> "\"" + c + "\"").collect(java.util.stream.Collectors.joining(", ")));
-            }
-            return;
+        if (!fits(p, arg.value())) {
+            invalid(arg.value(), "`" + p.name() + "` of `" + fn + "` takes " + (p.choice() ? "one of "
+                    + p.choices().stream().map(c -> "\"" + c + "\"").collect(java.util.stream.Collectors.joining(", "))
+                    : "a literal " + p.type().dtype()));
         }
-        Expr v = arg.value() instanceof Expr.Neg n ? n.operand() : arg.value();
-        boolean fits = switch (v) {
+    }
+
+    /** Whether {@code value} is a literal of hyper-parameter {@code p}'s dtype, or for a choice one of its strings. */
+    static boolean fits(FnInfo.Param p, Expr value) {
+        if (p.choice()) {
+            return value instanceof Expr.StringLit s && p.choices().contains(s.value());
+        }
+        Expr v = value instanceof Expr.Neg n ? n.operand() : value;
+        return switch (v) {
             case Expr.IntLit l -> p.type().dtype() != DType.BOOL;
             case Expr.FloatLit l -> p.type().dtype().isFloat();
-            case Expr.BoolLit l -> p.type().dtype() == DType.BOOL && v == arg.value();
+            case Expr.BoolLit l -> p.type().dtype() == DType.BOOL && v == value;
             default -> false;
         };
-        if (!fits) {
-            invalid(arg.value(), "`" + p.name() + "` of `" + fn + "` takes a literal " + p.type().dtype());
-        }
     }
 
     private void invalid(Expr value, String message) {

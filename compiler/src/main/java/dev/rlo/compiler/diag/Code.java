@@ -71,6 +71,11 @@ public enum Code {
     E072("not an objective"),
     E073("invalid train setting"),
 
+    // ---- sweep blocks (E08x)
+    E080("unknown sweep setting"),
+    E081("missing sweep setting"),
+    E082("invalid sweep value"),
+
     // ---- warnings: legal, but probably not what was meant (W00x)
     W001("unused import"),
     W002("parameter named like a dimension"),

@@ -12,6 +12,7 @@ import dev.rlo.compiler.ast.Import;
 import dev.rlo.compiler.ast.Module;
 import dev.rlo.compiler.ast.Param;
 import dev.rlo.compiler.ast.Stmt;
+import dev.rlo.compiler.ast.SweepDecl;
 import dev.rlo.compiler.ast.TrainDecl;
 import dev.rlo.compiler.ast.TypeExpr;
 import dev.rlo.compiler.diag.Code;
@@ -66,6 +67,14 @@ final class AstBuilder extends RloParserBaseVisitor<Expr> {
         }
         if (ctx.objectiveDecl() != null) {
             return objectiveDecl(ctx.objectiveDecl());
+        }
+        if (ctx.sweepDecl() != null) {
+            SweepDeclContext w = ctx.sweepDecl();
+            List<SweepDecl.Setting> settings = w.sweepSetting().stream()
+                    .map(s -> new SweepDecl.Setting(ident(s.sweepKey().getStart()),
+                            s.sweepKey().DOT() == null ? null : ident(s.sweepKey().getStop()), visit(s.expr()), span(s)))
+                    .toList();
+            return new SweepDecl(doc(w.doc()), ident(w.IDENT()), settings, span(w));
         }
         TrainDeclContext t = ctx.trainDecl();
         List<TrainDecl.Setting> settings = t.setting().stream()

@@ -53,7 +53,7 @@ final class SyntaxErrorListener extends BaseErrorListener {
             case RloLexer.UNTERMINATED_STRING -> diags.error(Code.E003, span,
                     "unterminated string", "close it with `\"` on the same line");
             case RloLexer.DOC_COMMENT -> diags.error(Code.E004, span,
-                    "a doc comment `///` must come right before a fn, objective or train",
+                    "a doc comment `///` must come right before a fn, objective, train or sweep",
                     "use `//` for a plain comment");
             default -> {
                 IntervalSet expected = expectedAt(parser, token, e);
@@ -88,7 +88,7 @@ final class SyntaxErrorListener extends BaseErrorListener {
     private static int declarationStart(Parser parser, Token token) {
         for (int i = Math.max(0, token.getTokenIndex()); i > 0; i--) {
             switch (parser.getTokenStream().get(i).getType()) {
-                case RloLexer.FN, RloLexer.OBJECTIVE, RloLexer.TRAIN, RloLexer.IMPORT -> {
+                case RloLexer.FN, RloLexer.OBJECTIVE, RloLexer.TRAIN, RloLexer.SWEEP, RloLexer.IMPORT -> {
                     return i;
                 }
                 default -> { }

@@ -17,14 +17,14 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * Panels of lines or histograms on one PNG, drawn with Java2D, headless: a run's {@code curve.png}
- * ({@link Curve}) and the REPL's {@code :plot}. The first panel spans the width; the others follow
- * below it, two to a row, at half its size.
+ * Panels of lines, bands or histograms on one PNG, drawn with Java2D, headless: a run's
+ * {@code curve.png} ({@link Curve}), a sweep's {@code curves.png} and the REPL's {@code :plot}. The
+ * first panel spans the width; the others follow below it, two to a row, at half its size.
  */
 public final class Chart {
 
     /** What one panel draws. */
-    public sealed interface Panel permits Lines, Histogram {
+    public sealed interface Panel permits Lines, Bands, Histogram {
         String title();
     }
 
@@ -37,13 +37,28 @@ public final class Chart {
     public record Lines(String title, String xLabel, String yLabel, List<double[]> points, int smooth, double xEnd,
                         double[] yAtLeast, String empty) implements Panel { }
 
+    /**
+     * Several series against shared xs, each a mean line over a translucent band from {@code lo} to
+     * {@code hi} (NaN where unknown), in {@link #PALETTE}'s colours, with a legend; the x axis from 0
+     * to {@code xEnd}. {@code empty} is shown when there is no series.
+     */
+    public record Bands(String title, String xLabel, String yLabel, double[] xs, List<Band> series, double xEnd,
+                        String empty) implements Panel { }
+
+    /** One series of {@link Bands}. */
+    public record Band(String label, double[] mean, double[] lo, double[] hi) { }
+
     /** The distribution of {@code values} in {@code bins} equal bins from their least to their greatest. */
     public record Histogram(String title, String xLabel, double[] values, int bins) implements Panel { }
 
     static final int WIDTH = 800;
     static final int HEIGHT = 480;
     static final int SMALL_HEIGHT = 260;
-    private static final Color LINE = new Color(0x1f77b4);
+    /** Matplotlib's tab10 colours, in order: the series of a {@link Bands} panel. */
+    public static final List<Color> PALETTE = List.of(new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+            new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+            new Color(0xbcbd22), new Color(0x17becf));
+    private static final Color LINE = PALETTE.getFirst();
     private static final Color GRID = new Color(0xe6e6e6);
 
     private Chart() { }
@@ -115,6 +130,7 @@ public final class Chart {
     private static void draw(Graphics2D g, Frame f, Panel panel) {
         switch (panel) {
             case Lines l -> lines(g, f, l);
+            case Bands b -> bands(g, f, b);
             case Histogram h -> histogram(g, f, h);
         }
     }
@@ -143,6 +159,106 @@ public final class Chart {
         g.setColor(LINE);
         g.setStroke(new BasicStroke((float) (2.5 * f.scale), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
         g.draw(path(l.points(), a, l.smooth()));
+    }
+
+    private static void bands(Graphics2D g, Frame f, Bands b) {
+        double yMin = 0;
+        double yMax = 1;
+        for (Band s : b.series()) {
+            for (double[] line : List.of(s.mean(), s.lo(), s.hi())) {
+                for (double v : line) {
+                    if (!Double.isNaN(v)) {
+                        yMin = Math.min(yMin, v);
+                        yMax = Math.max(yMax, v);
+                    }
+                }
+            }
+        }
+        Axes a = frame(g, f, b.title(), b.xLabel(), b.yLabel(), 0, b.xEnd(), b.xEnd(), yMin, yMax);
+        if (b.series().isEmpty()) {
+            g.setFont(g.getFont().deriveFont(Font.PLAIN, f.font(13)));
+            g.setColor(Color.GRAY);
+            g.drawString(b.empty(), f.left() + 20, f.top() + 30);
+            return;
+        }
+        for (int i = 0; i < b.series().size(); i++) {
+            Color c = PALETTE.get(i % PALETTE.size());
+            g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 0x40));
+            for (Path2D area : areas(b.xs(), b.series().get(i), a)) {
+                g.fill(area);
+            }
+        }
+        g.setStroke(new BasicStroke((float) (2 * f.scale), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        for (int i = 0; i < b.series().size(); i++) {
+            g.setColor(PALETTE.get(i % PALETTE.size()));
+            g.draw(broken(b.xs(), b.series().get(i).mean(), a));
+        }
+        legend(g, f, b.series().stream().map(Band::label).toList());
+    }
+
+    /** The band's area where both edges are known, as one closed path per stretch. */
+    private static List<Path2D> areas(double[] xs, Band s, Axes a) {
+        List<Path2D> out = new java.util.ArrayList<>();
+        for (int start = 0; start < xs.length; ) {
+            while (start < xs.length && (Double.isNaN(s.lo()[start]) || Double.isNaN(s.hi()[start]))) {
+                start++;
+            }
+            int end = start;
+            while (end < xs.length && !Double.isNaN(s.lo()[end]) && !Double.isNaN(s.hi()[end])) {
+                end++;
+            }
+            if (end > start) {
+                Path2D p = new Path2D.Double();
+                p.moveTo(a.x(xs[start]), a.y(s.hi()[start]));
+                for (int i = start + 1; i < end; i++) {
+                    p.lineTo(a.x(xs[i]), a.y(s.hi()[i]));
+                }
+                for (int i = end - 1; i >= start; i--) {
+                    p.lineTo(a.x(xs[i]), a.y(s.lo()[i]));
+                }
+                p.closePath();
+                out.add(p);
+            }
+            start = end;
+        }
+        return out;
+    }
+
+    /** The polyline through (xs, ys), broken where y is NaN. */
+    private static Path2D broken(double[] xs, double[] ys, Axes a) {
+        Path2D p = new Path2D.Double();
+        boolean open = false;
+        for (int i = 0; i < xs.length; i++) {
+            if (Double.isNaN(ys[i])) {
+                open = false;
+            } else if (open) {
+                p.lineTo(a.x(xs[i]), a.y(ys[i]));
+            } else {
+                p.moveTo(a.x(xs[i]), a.y(ys[i]));
+                open = true;
+            }
+        }
+        return p;
+    }
+
+    /** A legend in the plot's bottom right corner, where learning curves rarely are, on white. */
+    private static void legend(Graphics2D g, Frame f, List<String> labels) {
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12).deriveFont(f.font(12)));
+        FontMetrics fm = g.getFontMetrics();
+        int width = labels.stream().mapToInt(fm::stringWidth).max().orElse(0) + 44;
+        int height = 16 * labels.size() + 8;
+        int left = f.w - f.right() - width - 8;
+        int top = f.h - f.bottom() - height - 8;
+        g.setColor(new Color(255, 255, 255, 0xd0));
+        g.fillRect(left, top, width, height);
+        for (int i = 0; i < labels.size(); i++) {
+            int y = top + 16 * (i + 1);
+            g.setColor(PALETTE.get(i % PALETTE.size()));
+            g.setStroke(new BasicStroke(3f));
+            g.drawLine(left + 8, y - 4, left + 28, y - 4);
+            g.setColor(Color.BLACK);
+            g.drawString(labels.get(i), left + 36, y);
+        }
     }
 
     private static void histogram(Graphics2D g, Frame f, Histogram h) {
@@ -235,21 +351,30 @@ public final class Chart {
     /** The polyline of the trailing moving average over {@code window} points. */
     private static Path2D path(List<double[]> points, Axes a, int window) {
         Path2D p = new Path2D.Double();
+        List<double[]> smooth = smooth(points, window);
+        for (int i = 0; i < smooth.size(); i++) {
+            double[] pt = smooth.get(i);
+            if (i == 0) {
+                p.moveTo(a.x(pt[0]), a.y(pt[1]));
+            } else {
+                p.lineTo(a.x(pt[0]), a.y(pt[1]));
+            }
+        }
+        return p;
+    }
+
+    /** The trailing moving average over {@code window} points ({x, y} pairs), as a panel's bold line draws it. */
+    public static List<double[]> smooth(List<double[]> points, int window) {
+        List<double[]> out = new java.util.ArrayList<>();
         double sum = 0;
         for (int i = 0; i < points.size(); i++) {
             sum += points.get(i)[1];
             if (i >= window) {
                 sum -= points.get(i - window)[1];
             }
-            double y = sum / Math.min(i + 1, window);
-            double x = points.get(i)[0];
-            if (i == 0) {
-                p.moveTo(a.x(x), a.y(y));
-            } else {
-                p.lineTo(a.x(x), a.y(y));
-            }
+            out.add(new double[] {points.get(i)[0], sum / Math.min(i + 1, window)});
         }
-        return p;
+        return out;
     }
 
     /** Round tick values covering [lo, hi]: steps of 1, 2 or 5 times a power of ten, about five of them. */

@@ -38,6 +38,13 @@ public final class Curve {
         Chart.write(png, panels);
     }
 
+    /** The (global_step, value) pairs of {@code column} in {@code metrics}, skipping empty cells. */
+    public static List<double[]> points(Path metrics, String column) throws IOException {
+        List<String> header = new ArrayList<>();
+        List<double[]> rows = MetricsCsv.read(metrics, header);
+        return points(rows, header.indexOf(column));
+    }
+
     /** (global_step, value) of the rows that have a value in {@code column}. */
     private static List<double[]> points(List<double[]> rows, int column) {
         List<double[]> points = new ArrayList<>();

@@ -12,8 +12,10 @@ import java.util.Set;
 /**
  * One train-block value read as a call: {@code cartpole(envs: 8)}, or a bare name {@code tanh} (no
  * arguments). Its reader asks for each argument with a default ({@code integer("envs", 1)}); an
- * override from the command line ({@code --set env.envs=16}) wins over the file; {@link #done}
- * then rejects any argument nobody asked for, naming the ones that exist.
+ * override from the command line ({@code --set env.envs=16}) or a sweep wins over the file; {@link #done}
+ * then rejects any argument nobody asked for, naming the ones that exist. An override that a sweep
+ * wrote has its origin, where a mistake in it is reported; one from the command line is reported at
+ * the call.
  */
 public final class Call {
 
@@ -21,21 +23,28 @@ public final class Call {
     private final SourceSpan span;
     private final Map<String, Expr> args = new LinkedHashMap<>();
     private final Map<String, String> overrides;
+    private final Map<String, SourceSpan> origins;
     private final Set<String> asked = new LinkedHashSet<>();
 
-    private Call(String name, SourceSpan span, Map<String, String> overrides) {
+    private Call(String name, SourceSpan span, Map<String, String> overrides, Map<String, SourceSpan> origins) {
         this.name = name;
         this.span = span;
         this.overrides = overrides;
+        this.origins = origins;
     }
 
     /** {@code value} as a call; {@code overrides} maps argument names to their text. */
     public static Call of(Expr value, Map<String, String> overrides) {
+        return of(value, overrides, Map.of());
+    }
+
+    /** Like {@link #of(Expr, Map)}; {@code origins} says where overrides were written (absent: the command line). */
+    public static Call of(Expr value, Map<String, String> overrides, Map<String, SourceSpan> origins) {
         return switch (value) {
-            case Expr.Name n -> new Call(n.id().name(), n.id().span(), overrides);
-            case Expr.StringLit s -> new Call(s.value(), s.span(), overrides);
+            case Expr.Name n -> new Call(n.id().name(), n.id().span(), overrides, origins);
+            case Expr.StringLit s -> new Call(s.value(), s.span(), overrides, origins);
             case Expr.Call c -> {
-                Call call = new Call(c.callee().name(), c.callee().span(), overrides);
+                Call call = new Call(c.callee().name(), c.callee().span(), overrides, origins);
                 for (Expr.Arg a : c.args()) {
                     if (a.name() == null) {
                         throw new TrainError(a.span(), "arguments of `" + call.name + "` are named, e.g. "
@@ -120,7 +129,7 @@ public final class Call {
     public Call call(String key) {
         asked.add(key);
         if (overrides.containsKey(key)) {
-            return new Call(overrides.get(key).trim(), span, Map.of());
+            return new Call(overrides.get(key).trim(), origins.getOrDefault(key, span), Map.of(), Map.of());
         }
         Expr e = args.get(key);
         return e == null ? null : Call.of(e, Map.of());
@@ -173,7 +182,8 @@ public final class Call {
         }
         for (String key : overrides.keySet()) {
             if (!asked.contains(key)) {
-                throw new TrainError(span, "--set: `" + name + "` has no argument `" + key + "`",
+                throw new TrainError(origins.getOrDefault(key, span), (origins.containsKey(key) ? "" : "--set: ")
+                        + "`" + name + "` has no argument `" + key + "`",
                         asked.isEmpty() ? "`" + name + "` takes no arguments" : "it takes " + String.join(", ", asked));
             }
         }
@@ -181,6 +191,9 @@ public final class Call {
 
     /** An error at argument {@code key} (or at the call, when it came from the command line). */
     public TrainError bad(String key, String expected) {
+        if (origins.containsKey(key)) {
+            return new TrainError(origins.get(key), "`" + key + "` of `" + name + "` takes " + expected);
+        }
         String where = overrides.containsKey(key) ? "--set " : "";
         return new TrainError(overrides.containsKey(key) || !args.containsKey(key) ? span : argSpan(key),
                 where + "`" + key + "` of `" + name + "` takes " + expected);

@@ -3,6 +3,7 @@ package dev.rlo.runtime.train;
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.ir.Graph;
 import dev.rlo.runtime.env.Digits;
 import dev.rlo.runtime.env.Envs;
 import dev.rlo.runtime.env.VecEnv;
@@ -20,6 +21,19 @@ final class Loops {
 
     /** The loop {@code x} names, its objective compiled and checked against the loop and the environment. */
     static Loop build(Experiment x, Backend backend) {
+        return build(x, backend, false);
+    }
+
+    /**
+     * Checks {@code x} as {@link #build} does, without generating kernels or building the loop: every
+     * mismatch {@code rlo train} would report before training, at its value, and nothing else.
+     */
+    static void check(Experiment x) {
+        build(x, new GraphsOnly(), true);
+    }
+
+    /** The loop, or null once everything is checked when {@code checkOnly}. */
+    private static Loop build(Experiment x, Backend backend, boolean checkOnly) {
         if (x.steps() < 1) {
             throw new UserError("the step budget must be at least 1, not " + x.steps());
         }
@@ -30,14 +44,15 @@ final class Loops {
         }
         if (loop.name().equals("group") || loop.name().equals("preference")) {
             CompiledObjective loss = x.compiler().compile(x.objective().name(), x.hyper(), false, backend);
-            return loop.name().equals("group") ? group(x, loss) : preference(x, loss);
+            return loop.name().equals("group") ? group(x, loss, checkOnly) : preference(x, loss, checkOnly);
         }
         Envs.Factory factory = Envs.factory(x.env());
         int envs = x.env().positive("envs", 1, 1);
         x.env().done();
         VecEnv env = factory.make(envs, x.seed());
         CompiledObjective loss = x.compiler().compile(x.objective().name(), x.hyper(), false, backend);
-        return loop.name().equals("on_policy") ? onPolicy(x, backend, env, factory, loss) : offPolicy(x, backend, env, factory, loss);
+        return loop.name().equals("on_policy") ? onPolicy(x, backend, env, factory, loss, checkOnly)
+                : offPolicy(x, backend, env, factory, loss, checkOnly);
     }
 
     /** A loop's stage: the fn {@code call} names, of this file, compiled forward with its arguments set. */
@@ -60,7 +75,7 @@ final class Loops {
         return digits;
     }
 
-    private static Loop preference(Experiment x, CompiledObjective loss) {
+    private static Loop preference(Experiment x, CompiledObjective loss, boolean checkOnly) {
         Digits digits = task(x);
         Call loop = x.loop();
         int pairs = loop.positive("pairs", 512, 1);
@@ -77,11 +92,14 @@ final class Loops {
         }
         Net net = Net.of(x.network(), null, null);
         Opt opt = Opt.of(x.optimizer(), 1e-3, false, 1e-8, 1.0);
+        if (checkOnly) {
+            return null;
+        }
         return new Preference(loss, digits, new Preference.Setup(pairs, samples, batch, net.hidden, net.activation,
                 opt.lr, opt.anneal, opt.eps, opt.maxGradNorm, x.seed()));
     }
 
-    private static Loop group(Experiment x, CompiledObjective loss) {
+    private static Loop group(Experiment x, CompiledObjective loss, boolean checkOnly) {
         Digits digits = task(x);
         Call loop = x.loop();
         int prompts = loop.positive("prompts", 16, 1);
@@ -91,11 +109,15 @@ final class Loops {
         GroupContract contract = GroupContract.check(x.compiler(), x.objective(), loss);
         Net net = Net.of(x.network(), null, null);
         Opt opt = Opt.of(x.optimizer(), 1e-3, false, 1e-8, 1.0);
+        if (checkOnly) {
+            return null;
+        }
         return new Group(contract, digits, new Group.Setup(prompts, samples, epochs, net.hidden, net.activation,
                 opt.lr, opt.anneal, opt.eps, opt.maxGradNorm, x.seed()));
     }
 
-    private static Loop onPolicy(Experiment x, Backend backend, VecEnv env, Envs.Factory factory, CompiledObjective loss) {
+    private static Loop onPolicy(Experiment x, Backend backend, VecEnv env, Envs.Factory factory, CompiledObjective loss,
+                                 boolean checkOnly) {
         Call loop = x.loop();
         int horizon = loop.positive("steps", 128, 1);
         int epochs = loop.positive("epochs", 4, 1);
@@ -113,11 +135,15 @@ final class Loops {
         OnPolicyContract contract = OnPolicyContract.check(x.compiler(), x.objective(), loss, stageCall, stage, env);
         Net net = Net.of(x.network(), null, null);
         Opt opt = Opt.of(x.optimizer(), 2.5e-4, true, 1e-5, 0.5);
+        if (checkOnly) {
+            return null;
+        }
         return new OnPolicy(contract, env, factory, new OnPolicy.Setup(horizon, epochs, minibatches, net.hidden,
                 net.activation, opt.lr, opt.anneal, opt.eps, opt.maxGradNorm, x.seed()));
     }
 
-    private static Loop offPolicy(Experiment x, Backend backend, VecEnv env, Envs.Factory factory, CompiledObjective loss) {
+    private static Loop offPolicy(Experiment x, Backend backend, VecEnv env, Envs.Factory factory, CompiledObjective loss,
+                                  boolean checkOnly) {
         Call loop = x.loop();
         int buffer = loop.positive("buffer", 100_000, 1);
         int batch = loop.positive("batch", 64, 1);
@@ -143,6 +169,9 @@ final class Loops {
         OffPolicyContract contract = OffPolicyContract.check(x.compiler(), x.objective(), loss, actCall, act, env);
         Net net = Net.of(x.network(), contract.atomDim(), contract.nextDim());
         Opt opt = Opt.of(x.optimizer(), 2.3e-3, false, 1e-8, 10);
+        if (checkOnly) {
+            return null;
+        }
         return new OffPolicy(contract, env, factory, new OffPolicy.Setup(buffer, batch, learningStarts, trainEvery,
                 gradientSteps, targetEvery, epsStart, epsEnd, epsFraction, x.steps(), net.atoms, net.nextAtoms, contract.iqn(), net.hidden,
                 net.activation, opt.lr, opt.anneal, opt.eps, opt.maxGradNorm, x.seed()));
@@ -195,6 +224,21 @@ final class Loops {
                     opt.real("max_grad_norm", maxGradNorm));
             opt.done();
             return o;
+        }
+    }
+
+    /** A backend for checking: it lowers and differentiates (the contracts read the graph's inputs) and runs nothing. */
+    private static final class GraphsOnly implements Backend {
+        @Override
+        public String name() {
+            return "check";
+        }
+
+        @Override
+        public Executable compile(Graph graph) {
+            return inputs -> {
+                throw new IllegalStateException("a checked graph does not run");
+            };
         }
     }
 }

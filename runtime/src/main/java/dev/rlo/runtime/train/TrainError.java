@@ -24,6 +24,11 @@ public final class TrainError extends UserError {
         this(span, message, null);
     }
 
+    /** The problem as a diagnostic (without a code: the runtime, not the checker, found it). */
+    public Diagnostic diagnostic() {
+        return diagnostic;
+    }
+
     /** {@code file:line:col: error: message}, the source line with carets, and the hint. */
     public String render() {
         return Diagnostics.render(diagnostic);

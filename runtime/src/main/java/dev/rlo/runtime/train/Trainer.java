@@ -60,6 +60,15 @@ public final class Trainer {
         return new Trainer(x, o).run();
     }
 
+    /**
+     * Checks {@code x} against its loop, environment, network and optimizer as {@link #run} does before
+     * training, without compiling kernels or writing anything; throws {@link TrainError} or
+     * {@link UserError} for the first mismatch.
+     */
+    public static void check(Experiment x) {
+        Loops.check(x);
+    }
+
     private Summary run() throws IOException {
         Files.createDirectories(o.out());
         Path csvFile = o.out().resolve("metrics.csv");
