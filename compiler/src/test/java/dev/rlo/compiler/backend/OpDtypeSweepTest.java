@@ -91,7 +91,7 @@ class OpDtypeSweepTest {
 
     /** What an expression asks of a backend: each node of its graph as op, input dtypes and result dtype. */
     static java.util.Set<String> signatures(String expr) {
-        Graph g = Rlo.source(source(List.of(expr))).graph("sweep", Map.of(), false, true);
+        Graph g = Rlo.source(source(List.of(expr))).graph("dtype_probe", Map.of(), false, true);
         java.util.Set<String> out = new java.util.HashSet<>();
         for (dev.rlo.compiler.ir.Node n : g.nodes()) {
             out.add(n.op().name() + n.inputs().stream().map(i -> i.type().dtype().name()).toList() + n.type().dtype());
@@ -152,7 +152,7 @@ class OpDtypeSweepTest {
                 c /= DTYPES.size();
             }
             try {
-                Rlo.source(source(List.of(expr))).graph("sweep", Map.of(), false, true);
+                Rlo.source(source(List.of(expr))).graph("dtype_probe", Map.of(), false, true);
                 out.add(expr);
             } catch (Compiler.CheckFailed e) {
                 /* not legal rlo: nothing to run */
@@ -177,7 +177,7 @@ class OpDtypeSweepTest {
             body.append("  report r").append(i).append(" = e").append(i).append('\n');
             loss.append(" + mean(f64(e").append(i).append("))");
         }
-        return "objective sweep(" + params + "keys: i32[K]) {\n" + body + loss + "\n}\n";
+        return "objective dtype_probe(" + params + "keys: i32[K]) {\n" + body + loss + "\n}\n";
     }
 
     static List<Supplier<Backend>> fused() {
@@ -201,7 +201,7 @@ class OpDtypeSweepTest {
     Stream<DynamicTest> theCheckersTypesAreTheIrsTypes() {
         return families().stream().map(batch -> DynamicTest.dynamicTest(batch.name(), () -> {
             Compiler c = Rlo.source(source(batch.exprs()));
-            Graph g = c.graph("sweep", Map.of(), false, false);
+            Graph g = c.graph("dtype_probe", Map.of(), false, false);
             List<String> wrong = new ArrayList<>();
             for (dev.rlo.compiler.check.FnInfo.Binding bind : c.info(c.objectiveDecls().getFirst()).bindings()) {
                 if (bind.kind().equals("report") && bind.typed() instanceof dev.rlo.compiler.check.Typed.Value v) {
@@ -217,7 +217,7 @@ class OpDtypeSweepTest {
 
     private static void check(Batch batch, Backend fused) {
         Compiler c = Rlo.source(source(batch.exprs()));
-        Graph g = c.graph("sweep", Map.of(), false, true);
+        Graph g = c.graph("dtype_probe", Map.of(), false, true);
         Map<String, Tensor> inputs = inputs(g, new Random(batch.name().hashCode()));
         Map<String, Tensor> want = new ReferenceBackend().compile(g).run(inputs);
         Map<String, Tensor> got;
@@ -249,7 +249,7 @@ class OpDtypeSweepTest {
     private static List<String> failing(Batch batch, Backend fused) {
         List<String> bad = new ArrayList<>();
         for (String e : batch.exprs()) {
-            Graph g = Rlo.source(source(List.of(e))).graph("sweep", Map.of(), false, true);
+            Graph g = Rlo.source(source(List.of(e))).graph("dtype_probe", Map.of(), false, true);
             try {
                 fused.compile(g).run(inputs(g, new Random(1)));
             } catch (RuntimeException ex) {
