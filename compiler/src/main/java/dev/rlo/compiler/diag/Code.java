@@ -12,6 +12,7 @@ public enum Code {
     E003("unterminated string"),
     E004("misplaced doc comment"),
     E005("invalid literal"),
+    E006("invalid UTF-8"),
 
     // ---- names and modules (E01x)
     E010("unknown name"),
@@ -66,6 +67,10 @@ public enum Code {
     E071("missing train setting"),
     E072("not an objective"),
     E073("invalid train setting"),
+
+    // ---- limits (E08x)
+    E080("nesting too deep"),
+    E081("program too large"),
 
     // ---- warnings: legal, but probably not what was meant (W00x)
     W001("unused import"),

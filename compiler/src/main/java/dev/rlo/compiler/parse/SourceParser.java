@@ -1,34 +1,142 @@
 package dev.rlo.compiler.parse;
 
+import dev.rlo.compiler.Limits;
 import dev.rlo.compiler.ast.Module;
+import dev.rlo.compiler.diag.Code;
 import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.compiler.source.SourceFile;
+import dev.rlo.compiler.source.SourceSpan;
 import dev.rlo.grammar.RloLexer;
 import dev.rlo.grammar.RloParser;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.TokenStream;
+import org.antlr.v4.runtime.tree.ParseTree;
 
 /** The parse phase's entry point: source text to a {@link Module}, or syntax diagnostics. */
 public final class SourceParser {
+
+    /** How many rules deep the parser may go: a backstop above {@link Limits#MAX_NESTING} (a nested call is three rules). */
+    private static final int MAX_RULE_DEPTH = 3 * Limits.MAX_NESTING + 100;
 
     private SourceParser() { }
 
     /**
      * Parses {@code file}. Syntax errors go to {@code diags}; then the result is {@code null}, since
-     * a tree repaired by error recovery would only produce misleading errors in later phases.
+     * a tree repaired by error recovery would only produce misleading errors in later phases. So is
+     * it for a file that is not UTF-8 (E006) and for expressions nested more than
+     * {@link Limits#MAX_NESTING} levels deep (E080), which the later phases' tree walks could not
+     * follow.
      */
     public static Module parse(SourceFile file, Diagnostics diags) {
+        if (file.invalidUtf8() >= 0) {
+            int at = file.invalidUtf8();
+            diags.error(Code.E006, new SourceSpan(file, at, at + 1), "this file is not UTF-8 text: the bytes here are not UTF-8",
+                    "save the file as UTF-8");
+            return null;
+        }
         Diagnostics syntax = new Diagnostics();
         RloLexer lexer = new RloLexer(CharStreams.fromString(file.text(), file.path()));
         lexer.removeErrorListeners(); /* every character is some token; the parser reports bad ones */
-        RloParser parser = new RloParser(new CommonTokenStream(lexer));
+        DepthLimitedParser parser = new DepthLimitedParser(new CommonTokenStream(lexer));
         parser.removeErrorListeners();
         parser.addErrorListener(new SyntaxErrorListener(file, syntax));
-        RloParser.ProgramContext tree = parser.program();
+        RloParser.ProgramContext tree;
+        try {
+            tree = parser.program();
+        } catch (TooDeep e) {
+            tooDeep(file, diags, e.at);
+            return null;
+        }
         diags.addAll(syntax);
         if (syntax.hasErrors()) {
             return null;
         }
+        Token deep = tooDeep(tree);
+        if (deep != null) {
+            tooDeep(file, diags, deep);
+            return null;
+        }
         return new AstBuilder(file, diags).module(tree);
+    }
+
+    private static void tooDeep(SourceFile file, Diagnostics diags, Token at) {
+        int end = file.text().length();
+        diags.error(Code.E080, at.getType() == Token.EOF ? new SourceSpan(file, end, end)
+                        : SourceSpan.ofCodePoints(file, at.getStartIndex(), at.getStopIndex() + 1), "expressions nest more than " + Limits.MAX_NESTING
+                + " levels deep here", "name parts with `let`; a long sum of terms can be a sum(…) over a dimension");
+    }
+
+    /** The first token of an expression nested more than {@link Limits#MAX_NESTING} expressions deep, or null. */
+    private static Token tooDeep(ParseTree root) {
+        Deque<ParseTree> trees = new ArrayDeque<>();
+        Deque<Integer> depths = new ArrayDeque<>();
+        trees.push(root);
+        depths.push(0);
+        while (!trees.isEmpty()) {
+            ParseTree t = trees.pop();
+            int depth = depths.pop() + (t instanceof RloParser.ExprContext ? 1 : 0);
+            if (depth > Limits.MAX_NESTING) {
+                return ((ParserRuleContext) t).getStart();
+            }
+            for (int i = t.getChildCount() - 1; i >= 0; i--) {
+                trees.push(t.getChild(i));
+                depths.push(depth);
+            }
+        }
+        return null;
+    }
+
+    /** Thrown to stop a parse that went deeper than {@link #MAX_RULE_DEPTH} rules. */
+    private static final class TooDeep extends RuntimeException {
+        final transient Token at;
+
+        TooDeep(Token at) {
+            super(null, null, false, false);
+            this.at = at;
+        }
+    }
+
+    /** The generated parser, counting how deep its rules nest. */
+    private static final class DepthLimitedParser extends RloParser {
+        private int depth;
+
+        DepthLimitedParser(TokenStream input) {
+            super(input);
+        }
+
+        @Override
+        public void enterRule(ParserRuleContext ctx, int state, int rule) {
+            deeper();
+            super.enterRule(ctx, state, rule);
+        }
+
+        @Override
+        public void enterRecursionRule(ParserRuleContext ctx, int state, int rule, int precedence) {
+            deeper();
+            super.enterRecursionRule(ctx, state, rule, precedence);
+        }
+
+        @Override
+        public void exitRule() {
+            depth--;
+            super.exitRule();
+        }
+
+        @Override
+        public void unrollRecursionContexts(ParserRuleContext parent) {
+            depth--;
+            super.unrollRecursionContexts(parent);
+        }
+
+        private void deeper() {
+            if (++depth > MAX_RULE_DEPTH) {
+                throw new TooDeep(getCurrentToken());
+            }
+        }
     }
 }
