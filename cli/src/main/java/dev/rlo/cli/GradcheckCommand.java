@@ -5,6 +5,7 @@ import dev.rlo.compiler.Gradcheck;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,6 +28,9 @@ final class GradcheckCommand extends ObjectiveCommand {
 
     @Override
     int run(Compiler compiler, String objective, PrintWriter out) {
+        if (maxElements < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-elements must be at least 1, not " + maxElements);
+        }
         var g = compiler.graph(objective, Map.of(), true, false);
         Gradcheck.Report report = Gradcheck.run(compiler, objective, hyper,
                 new Gradcheck.Options(sizes, seed, tolerance, maxElements, inputs(g)));
