@@ -16,6 +16,7 @@ import dev.rlo.compiler.tensor.Tensor;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,12 +28,20 @@ abstract class ValuesTest {
 
     abstract Backend backend();
 
+    /** The backend, got before each test: where it is absent the test is skipped before anything runs, whatever it expects to throw. */
+    private Backend backend;
+
+    @BeforeEach
+    void openBackend() {
+        backend = backend();
+    }
+
     /** The value of {@code expr} over inputs declared by {@code params}, computed in f64. */
     Tensor value(String params, String expr, Map<String, Tensor> inputs) {
         String src = "objective probe(" + params + (params.isEmpty() ? "" : ", ") + "probe_g: f64 grad) {\n"
                 + "  report r = " + expr + "\n  probe_g\n}\n";
         Compiler c = Rlo.source(src);
-        CompiledObjective o = c.compile("probe", Map.of(), true, backend());
+        CompiledObjective o = c.compile("probe", Map.of(), true, backend);
         Map<String, Tensor> all = new HashMap<>(inputs);
         all.put("probe_g", Tensor.scalar(DType.F64, 0));
         return o.run(all).reports().get("r");
