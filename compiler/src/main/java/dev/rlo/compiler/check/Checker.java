@@ -187,7 +187,7 @@ public final class Checker {
      * calls check; false, after reporting E080 once, when that is more than {@link Limits#MAX_NESTING}.
      */
     boolean enter(Expr e) {
-        if (nesting >= Limits.MAX_NESTING) {
+        if (nesting > Limits.MAX_NESTING) {
             diags.error(Code.E080, e.span(), "expressions nest more than " + Limits.MAX_NESTING
                     + " levels deep here, counting the bodies of the fns called around it", NESTING_HINT);
             return false;

@@ -33,15 +33,16 @@ record Expansion(long operations, int depth, boolean overLimit) {
             depth = Math.max(depth, w.expr(s.value()));
         }
         depth = Math.max(depth, w.expr(fn.body().result()));
-        return new Expansion(w.operations, Math.min(depth, Limits.MAX_NESTING + 1), w.overLimit);
+        return new Expansion(w.operations, Math.min(depth, Limits.MAX_NESTING + 2), w.overLimit);
     }
 
     boolean tooLarge() {
         return operations > Limits.MAX_INLINED_OPERATIONS;
     }
 
+    /** Whether it nests more than {@link Limits#MAX_NESTING} levels above its innermost names and numbers. */
     boolean tooDeep() {
-        return depth > Limits.MAX_NESTING;
+        return depth > Limits.MAX_NESTING + 1;
     }
 
     private static final class Walk {

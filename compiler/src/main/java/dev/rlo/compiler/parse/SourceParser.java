@@ -20,8 +20,11 @@ import org.antlr.v4.runtime.tree.ParseTree;
 /** The parse phase's entry point: source text to a {@link Module}, or syntax diagnostics. */
 public final class SourceParser {
 
-    /** How many rules deep the parser may go: a backstop above {@link Limits#MAX_NESTING} (a nested call is three rules). */
-    private static final int MAX_RULE_DEPTH = 3 * Limits.MAX_NESTING + 100;
+    /**
+     * How many expressions deep a path may go: {@link Limits#MAX_NESTING} levels of operators,
+     * calls and brackets, and the name or number innermost.
+     */
+    private static final int MAX_EXPRESSIONS = Limits.MAX_NESTING + 1;
 
     private SourceParser() { }
 
@@ -71,7 +74,10 @@ public final class SourceParser {
                 + " levels deep here", "name parts with `let`; a long sum of terms can be a sum(…) over a dimension");
     }
 
-    /** The first token of an expression nested more than {@link Limits#MAX_NESTING} expressions deep, or null. */
+    /**
+     * The first token of an expression nested more than {@link Limits#MAX_NESTING} levels deep, or
+     * null; a chain {@code a + b + c} nests in the tree (left-deep) though the parser loops over it.
+     */
     private static Token tooDeep(ParseTree root) {
         Deque<ParseTree> trees = new ArrayDeque<>();
         Deque<Integer> depths = new ArrayDeque<>();
@@ -80,7 +86,7 @@ public final class SourceParser {
         while (!trees.isEmpty()) {
             ParseTree t = trees.pop();
             int depth = depths.pop() + (t instanceof RloParser.ExprContext ? 1 : 0);
-            if (depth > Limits.MAX_NESTING) {
+            if (depth > MAX_EXPRESSIONS) {
                 return ((ParserRuleContext) t).getStart();
             }
             for (int i = t.getChildCount() - 1; i >= 0; i--) {
@@ -91,7 +97,7 @@ public final class SourceParser {
         return null;
     }
 
-    /** Thrown to stop a parse that went deeper than {@link #MAX_RULE_DEPTH} rules. */
+    /** Thrown to stop a parse that went more than {@link #MAX_EXPRESSIONS} expressions deep. */
     private static final class TooDeep extends RuntimeException {
         final transient Token at;
 
@@ -101,7 +107,11 @@ public final class SourceParser {
         }
     }
 
-    /** The generated parser, counting how deep its rules nest. */
+    /**
+     * The generated parser, counting how deep its {@code expr} rule recurses: every nesting of the
+     * grammar (brackets, calls, signs, right operands) goes through it, so this bounds the parser's
+     * own recursion.
+     */
     private static final class DepthLimitedParser extends RloParser {
         private int depth;
 
@@ -110,33 +120,17 @@ public final class SourceParser {
         }
 
         @Override
-        public void enterRule(ParserRuleContext ctx, int state, int rule) {
-            deeper();
-            super.enterRule(ctx, state, rule);
-        }
-
-        @Override
         public void enterRecursionRule(ParserRuleContext ctx, int state, int rule, int precedence) {
-            deeper();
+            if (++depth > MAX_EXPRESSIONS) {
+                throw new TooDeep(getCurrentToken());
+            }
             super.enterRecursionRule(ctx, state, rule, precedence);
-        }
-
-        @Override
-        public void exitRule() {
-            depth--;
-            super.exitRule();
         }
 
         @Override
         public void unrollRecursionContexts(ParserRuleContext parent) {
             depth--;
             super.unrollRecursionContexts(parent);
-        }
-
-        private void deeper() {
-            if (++depth > MAX_RULE_DEPTH) {
-                throw new TooDeep(getCurrentToken());
-            }
         }
     }
 }
