@@ -58,7 +58,7 @@ final class KernelCompiler {
         return instantiate(name, javac(name, PlanSource.render(name, body)));
     }
 
-    private static byte[] cachedOrCompiled(String name, String body) {
+    static byte[] cachedOrCompiled(String name, String body) {
         Path file = cacheDir().resolve(name + ".kernel");
         String key = dev.rlo.compiler.io.Sha256.hex(ABI + body);
         byte[] cached = cached(file, key);
