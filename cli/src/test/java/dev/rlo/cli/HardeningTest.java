@@ -33,7 +33,7 @@ class HardeningTest {
     Path tmp;
 
     static void noTrace(CliTest.Run r) {
-        assertFalse((r.out() + r.err()).contains("\tat ") || r.err().contains("Exception") || r.err().contains("internal error"),
+        assertFalse((r.out() + r.err()).contains("\tat ") || r.err().contains("Exception") || r.err().contains("rlo: internal error"),
                 () -> r.out() + r.err());
     }
 
