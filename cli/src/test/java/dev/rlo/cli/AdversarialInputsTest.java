@@ -244,7 +244,7 @@ class AdversarialInputsTest {
     private Path inputsFile() throws IOException {
         Path f = dir.resolve("in" + runs);
         return switch (random.nextInt(7)) {
-            case 0, 1 -> Files.writeString(f.resolveSibling(f.getFileName() + ".json"), mutatedJson());
+            case 0, 1 -> Files.write(f.resolveSibling(f.getFileName() + ".json"), utf8(mutatedJson()));
             case 2 -> Files.write(f.resolveSibling(f.getFileName() + ".json"), mutatedBytes(utf8(GOOD)));
             case 3 -> Files.write(f.resolveSibling(f.getFileName() + ".npy"), npy());
             case 4 -> Files.write(f.resolveSibling(f.getFileName() + ".npy"), mutatedBytes(npy()));
