@@ -186,11 +186,15 @@ abstract class ValuesTest {
         expect(value("x: f64[N]", "x[N -> M] - x", Map.of("x", f64("N", shape(2), 1, 10))), "M,N", 0, -9, 9, 0);
     }
 
+    /** An index input out of range is named when the inputs are checked; an index computed in the program, by the backend. */
     @Test
     void anIndexOutOfRangeIsAUserError() {
         Map<String, Tensor> in = Map.of("q", f64("B,A", shape(1, 3), 1, 2, 3), "a", Rlo.t(DType.I32, "B", shape(1), 3));
         UserError e = assertThrows(UserError.class, () -> value("q: f64[B,A], a: i32[B]", "q[A = a]", in));
-        assertEquals("index 3 is out of range for dimension A of size 3", e.getMessage());
+        assertEquals("input `a` has the index 3 at [B=0], out of range for dimension A of size 3", e.getMessage());
+        Map<String, Tensor> two = Map.of("q", f64("B,A", shape(1, 3), 1, 2, 3), "a", Rlo.t(DType.I32, "B", shape(1), 2));
+        UserError computed = assertThrows(UserError.class, () -> value("q: f64[B,A], a: i32[B]", "q[A = a + 1]", two));
+        assertEquals("index 3 is out of range for dimension A of size 3", computed.getMessage());
     }
 
     @Test
