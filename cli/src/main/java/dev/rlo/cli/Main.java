@@ -51,16 +51,10 @@ public final class Main implements Runnable {
 
     /** Like {@link #run(String[], PrintWriter, PrintWriter)}, with commands made by {@code factory}. */
     static int run(String[] args, PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
-        int[] code = {INTERNAL};
-        Thread command = Limits.thread(() -> code[0] = execute(args, out, err, factory), "rlo");
-        command.start();
-        while (true) {
-            try {
-                command.join();
-                return code[0];
-            } catch (InterruptedException e) {
-                command.interrupt();
-            }
+        try {
+            return Limits.onThread("rlo", () -> execute(args, out, err, factory));
+        } catch (Exception e) {
+            return failure(e, err, false);   /* execute catches everything; this is for form's sake */
         }
     }
 

@@ -16,7 +16,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The hardening cases (../shared/reference/hardening-cases.md) through the commands, as a user runs
@@ -78,21 +77,13 @@ class HardeningTest {
     /** F1: check never says "no errors" beside an internal error, whatever the error (here a stack overflow). */
     @Test
     void anInternalErrorIsNeverNoErrors() {
-        CommandLine.IFactory overflowing = new CommandLine.IFactory() {
+        CheckCommand overflowing = new CheckCommand() {
             @Override
-            public <K> K create(Class<K> cls) throws Exception {
-                if (cls == CheckCommand.class) {
-                    return cls.cast(new CheckCommand() {
-                        @Override
-                        LoadedModule check(Session session, Path file) {
-                            throw new StackOverflowError();
-                        }
-                    });
-                }
-                return CommandLine.defaultFactory().create(cls);
+            LoadedModule check(Session session, Path file) {
+                throw new StackOverflowError();
             }
         };
-        CliTest.Run r = CliTest.rlo(overflowing, "check", "--no-cache", "../examples/qae.rlo");
+        CliTest.Run r = CliTest.rlo(CliTest.withCheck(overflowing), "check", "--no-cache", "../examples/qae.rlo");
         assertEquals(3, r.code());
         assertFalse(r.out().contains("no errors"), r.out());
         assertTrue(r.out().endsWith(": 1 file not checked (internal error)\n"), r.out());
@@ -102,24 +93,16 @@ class HardeningTest {
     @Test
     void errorsThrownByAnyCommandAreOneLine() {
         for (Throwable t : List.of(new StackOverflowError(), new OutOfMemoryError("Java heap space"), new IllegalStateException("bug"))) {
-            CommandLine.IFactory throwing = new CommandLine.IFactory() {
+            CheckCommand throwing = new CheckCommand() {
                 @Override
-                public <K> K create(Class<K> cls) throws Exception {
-                    if (cls == CheckCommand.class) {
-                        return cls.cast(new CheckCommand() {
-                            @Override
-                            public Integer call() {
-                                if (t instanceof Error e) {
-                                    throw e;
-                                }
-                                throw (RuntimeException) t;
-                            }
-                        });
+                public Integer call() {
+                    if (t instanceof Error e) {
+                        throw e;
                     }
-                    return CommandLine.defaultFactory().create(cls);
+                    throw (RuntimeException) t;
                 }
             };
-            CliTest.Run r = CliTest.rlo(throwing, "check", DQN);
+            CliTest.Run r = CliTest.rlo(CliTest.withCheck(throwing), "check", DQN);
             assertEquals(1, r.err().lines().count(), r.err());
             if (t instanceof OutOfMemoryError) {
                 assertEquals(1, r.code());

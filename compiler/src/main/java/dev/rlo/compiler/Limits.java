@@ -32,6 +32,41 @@ public final class Limits {
         return new Thread(null, task, name, STACK_BYTES);
     }
 
+    /**
+     * Runs {@code task} on a {@link #thread} named {@code name} and waits for it: how a caller on a
+     * thread of unknown stack (a build tool's, an application's) compiles deeply nested programs.
+     * What the task throws is thrown here, unchecked as it was.
+     */
+    public static <T> T onThread(String name, java.util.concurrent.Callable<T> task) throws Exception {
+        Object[] result = new Object[1];
+        Throwable[] thrown = new Throwable[1];
+        Thread t = thread(() -> {
+            try {
+                result[0] = task.call();
+            } catch (Throwable e) {
+                thrown[0] = e;
+            }
+        }, name);
+        t.start();
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                t.interrupt();
+            }
+        }
+        switch (thrown[0]) {
+            case null -> { }
+            case Exception e -> throw e;
+            case Error e -> throw e;
+            default -> throw new IllegalStateException(thrown[0]);
+        }
+        @SuppressWarnings("unchecked")
+        T r = (T) result[0];
+        return r;
+    }
+
     /** Makes {@link #thread}s, numbered after {@code name}. */
     public static ThreadFactory threads(String name) {
         int[] n = {0};
