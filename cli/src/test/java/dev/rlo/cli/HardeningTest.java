@@ -46,7 +46,7 @@ class HardeningTest {
     // ---- F1, F7: deep and huge programs ------------------------------------------------------------
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void deepProgramsAreLocatedErrorsInEveryCommand() throws IOException {
         Path deep = file("deep.rlo", "objective o(x: f32[B] grad) {\n  mean(" + "(".repeat(10_000) + "x" + ")".repeat(10_000) + ")\n}\n");
         CliTest.Run check = CliTest.rlo("check", "--no-cache", deep.toString());
@@ -63,7 +63,7 @@ class HardeningTest {
     }
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void exponentialInliningIsRefusedBeforeCompiling() throws IOException {
         int n = 30;
         Path blow = file("blow.rlo", IntStream.range(0, n)

@@ -53,7 +53,7 @@ class LimitsTest {
      * the name x, at 5,008; every sum in the left-deep chain starts at the first term, column 8.
      */
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void deepExpressionsAreOneLocatedError() {
         assertTooDeep(objective("mean(" + "(".repeat(10_000) + "x" + ")".repeat(10_000) + ")"), 2, 7 + 1001);
         assertTooDeep(objective("mean(" + "tanh(".repeat(1000) + "x" + ")".repeat(1000) + ")"), 2, 8 + 5 * 1000);
@@ -77,7 +77,7 @@ class LimitsTest {
 
     /** F1: a chain of 3,000 fns, each calling the next, is reported once, at the first fn more than 1,000 levels deep. */
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aLongChainOfCallsIsOneError() {
         int n = 3000;
         String src = IntStream.range(0, n).mapToObj(i -> "fn h" + i + "(x: f32) -> f32 { h" + (i + 1) + "(x) }\n")
@@ -95,7 +95,7 @@ class LimitsTest {
 
     /** F7: 31 fns, each calling the next twice (2^30 copies once inlined), are one error, found by checking. */
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void exponentialInliningIsRefusedByTheChecker() {
         int n = 30;
         String src = IntStream.range(0, n).mapToObj(i -> "fn h" + i + "(x: f32) -> f32 { h" + (i + 1) + "(x) + h" + (i + 1) + "(x * 2) }\n")
@@ -110,7 +110,7 @@ class LimitsTest {
 
     /** F8: 20,000 unknown names are checked in linear time; hints stop after the first 100 errors. */
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void manyUnknownNamesStayLinear() {
         int n = 20_000;
         String lets = IntStream.range(0, n).mapToObj(i -> "let v" + i + " = zz" + i + "\n  ").collect(Collectors.joining());

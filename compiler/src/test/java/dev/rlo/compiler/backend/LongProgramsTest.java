@@ -44,7 +44,7 @@ class LongProgramsTest {
 
     /** F9: 3,000 chained lets (a graph of some 9,000 nodes with its gradient) compile to kernels javac accepts. */
     @Test
-    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aLongChainOfLetsCompilesAndAgrees() throws Throwable {
         onCompileThread(() -> CpuMatchesReferenceTest.compare(new CpuBackend(), Rlo.source(chain(3000, "tanh(PREV) * 0.9 + y")),
                 "long_chain", Map.of("B", 37L), true, 3, 1e-9));
@@ -52,7 +52,7 @@ class LongProgramsTest {
 
     /** F9: each step reads the previous value in both branches of a where: 60 steps, 2^60 paths, one pass each. */
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void sharedValuesAreAnalysedOnce() throws Throwable {
         onCompileThread(() -> CpuMatchesReferenceTest.compare(new CpuBackend(),
                 Rlo.source(chain(60, "where(PREV > y, log_sigmoid(PREV) + y, clip(PREV, -1, 1) * 0.5)")),
