@@ -72,8 +72,8 @@ public final class Main implements Runnable {
     }
 
     /**
-     * What a command that threw prints and exits with: a user's mistake found late (exit 1), a file
-     * that cannot be read or written (2), memory exhausted (1, with the heap's size and how to raise
+     * What a command that threw prints and exits with: a user's mistake found late (exit 1), a
+     * source file that cannot be read (2), memory exhausted (1, with the heap's size and how to raise
      * it), anything else a bug in rlo (3).
      */
     static int failure(Throwable e, PrintWriter err, boolean debug) {
