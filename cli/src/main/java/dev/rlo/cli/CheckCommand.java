@@ -12,7 +12,6 @@ import dev.rlo.compiler.resolve.LoadedModule;
 import dev.rlo.compiler.resolve.SourceRoot;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,9 +53,6 @@ class CheckCommand implements Callable<Integer> {
     @Option(names = "--types", description = "Also list the inferred type of every binding (checks one file at a time, uncached).")
     private boolean types;
 
-    @Option(names = "--debug", description = "Print stack traces of internal errors.")
-    private boolean debug;
-
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -69,17 +65,17 @@ class CheckCommand implements Callable<Integer> {
         if (types) {
             return typesListing(files, out);
         }
-        Batch.Report report;
-        try {
-            report = Batch.check(files, libraryPath, noCache ? null : cache, new Main.Version().getVersion()[0], jobs, this::check);
-        } catch (UncheckedIOException e) {
-            err.println("rlo: cannot read " + e.getCause().getMessage());
-            return Main.USAGE;
-        }
+        Batch.Report report = Batch.check(files, libraryPath, noCache ? null : cache, new Main.Version().getVersion()[0], jobs, this::check);
         report.results().stream().map(Batch.Result::cacheProblem).filter(java.util.Objects::nonNull).findFirst()
                 .ifPresent(problem -> err.println("rlo: warning: " + problem + "; results are not cached"));
+        boolean debug = ((Main) spec.root().userObject()).debug;
         boolean internal = false;
+        boolean unreadable = false;
         for (Batch.Result r : report.results()) {
+            if (r.unreadable() != null) {
+                unreadable = true;
+                err.println("rlo: " + r.unreadable());
+            }
             if (r.internal() != null) {
                 internal = true;
                 err.println("rlo: internal error while checking " + SourceRoot.Directory.display(r.file()) + ": " + r.internal()
@@ -102,7 +98,7 @@ class CheckCommand implements Callable<Integer> {
         }
         out.flush();
         boolean failed = report.errors() > 0 || werror && report.warnings() > 0;
-        return internal ? Main.INTERNAL : failed ? Main.USER_ERRORS : Main.OK;
+        return internal ? Main.INTERNAL : unreadable ? Main.USAGE : failed ? Main.USER_ERRORS : Main.OK;
     }
 
     /** Checks one file, its sweeps' configurations included; the seam where tests make the compiler fail. */
@@ -146,13 +142,27 @@ class CheckCommand implements Callable<Integer> {
         return files;
     }
 
-    /** {@code checked 37 files in 0.41 s: 2 errors in 1 file, 1 warning (35 unchanged, from the cache)}. */
+    /**
+     * {@code checked 37 files in 0.41 s: 2 errors in 1 file, 1 warning (35 unchanged, from the cache)};
+     * files that could not be read or met an internal error are counted too, never as "no errors".
+     */
     static String summary(int files, Batch.Report report, double seconds) {
         long errors = report.errors();
         long warnings = report.warnings();
         long inFiles = report.findings().stream().filter(Finding::isError).map(Finding::file).distinct().count();
-        String result = errors == 0 ? "no errors"
-                : errors + (errors == 1 ? " error" : " errors") + " in " + inFiles + (inFiles == 1 ? " file" : " files");
+        long unread = report.results().stream().filter(r -> r.unreadable() != null).count();
+        long internal = report.results().stream().filter(r -> r.internal() != null).count();
+        List<String> parts = new ArrayList<>();
+        if (errors > 0) {
+            parts.add(errors + (errors == 1 ? " error" : " errors") + " in " + inFiles + (inFiles == 1 ? " file" : " files"));
+        }
+        if (unread > 0) {
+            parts.add(unread + (unread == 1 ? " file" : " files") + " not read");
+        }
+        if (internal > 0) {
+            parts.add(internal + (internal == 1 ? " file" : " files") + " not checked (internal error)");
+        }
+        String result = parts.isEmpty() ? "no errors" : String.join(", ", parts);
         if (warnings > 0) {
             result += ", " + warnings + (warnings == 1 ? " warning" : " warnings");
         }

@@ -40,6 +40,9 @@ final class GradcheckCommand extends ObjectiveCommand {
         if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tolerance must be a finite number >= 0, not " + tolerance);
         }
+        if (maxElements < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-elements must be at least 1, not " + maxElements);
+        }
         Graph g = compiler.graph(objective, Map.of(), true, false);
         if (g.inputs().stream().noneMatch(Graph.Input::grad)) {
             throw new UserError("`" + objective + "` has no grad input, so it has no gradient to check; it only reports");

@@ -1,6 +1,10 @@
 package dev.rlo.cli;
 
+import dev.rlo.compiler.Limits;
+import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.io.FileRead;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Properties;
@@ -10,7 +14,8 @@ import picocli.CommandLine.Command;
 /**
  * The {@code rlo} command. Exit codes (spec/cli.md): 0 success, 1 errors in the user's files,
  * 2 bad usage, 3 an internal error of rlo itself, which prints a one-line apology and no stack trace
- * unless {@code --debug} is given.
+ * unless {@code --debug} is given. Every command runs on a {@link Limits#thread} and ends in
+ * {@link #failure} when it throws, whatever it throws.
  */
 @Command(name = "rlo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {CheckCommand.class, CompileCommand.class, EvalCommand.class, GradcheckCommand.class, BenchCommand.class, TrainCommand.class, ReplCommand.class},
@@ -26,6 +31,10 @@ public final class Main implements Runnable {
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print the stack trace of an internal error.")
+    boolean debug;
 
     @Override
     public void run() {
@@ -43,16 +52,58 @@ public final class Main implements Runnable {
 
     /** Like {@link #run(String[], PrintWriter, PrintWriter)}, with commands made by {@code factory}. */
     static int run(String[] args, PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
-        CommandLine cli = new CommandLine(new Main(), factory);
+        try {
+            return Limits.onThread("rlo", () -> execute(args, out, err, factory));
+        } catch (Exception e) {
+            return failure(e, err, false);   /* execute catches everything; this is for form's sake */
+        }
+    }
+
+    private static int execute(String[] args, PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
+        Main main = new Main();
+        CommandLine cli = new CommandLine(main, factory);
         sweep(cli, factory);
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            err.println("rlo: internal error: " + e + ". This is a bug in rlo; please report it"
-                    + " (run with --debug for the stack trace).");
-            return INTERNAL;
-        });
-        return cli.execute(args);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> failure(e, err, main.debug));
+        try {
+            return cli.execute(args);
+        } catch (Error e) {   /* picocli hands only Exceptions to the handler */
+            return failure(e, err, main.debug);
+        }
+    }
+
+    /**
+     * What a command that threw prints and exits with: a user's mistake found late (exit 1), a
+     * source file that cannot be read (2), memory exhausted (1, with the heap's size and how to raise
+     * it), anything else a bug in rlo (3).
+     */
+    static int failure(Throwable e, PrintWriter err, boolean debug) {
+        int code = switch (e) {
+            case UserError u -> {
+                err.println("rlo: " + u.getMessage());
+                yield USER_ERRORS;
+            }
+            case UncheckedIOException u -> {
+                err.println("rlo: " + u.getMessage());
+                yield USAGE;
+            }
+            case OutOfMemoryError o -> {
+                err.println("rlo: out of memory (the JVM may use " + FileRead.size(Runtime.getRuntime().maxMemory())
+                        + "); the inputs or sizes may be too large, or give it more with RLO_JAVA_OPTS=-Xmx…");
+                yield USER_ERRORS;
+            }
+            default -> {
+                err.println("rlo: internal error: " + e + ". This is a bug in rlo; please report it"
+                        + (debug ? "." : " (run with --debug for the stack trace)."));
+                yield INTERNAL;
+            }
+        };
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
     }
 
     /**

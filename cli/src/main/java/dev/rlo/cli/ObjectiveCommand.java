@@ -9,6 +9,7 @@ import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.Arrays;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,6 +57,11 @@ abstract class ObjectiveCommand implements Callable<Integer> {
         if (!file.toFile().isFile()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no such file: " + file);
         }
+        for (Path p : inputPaths()) {
+            if (!Files.exists(p)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "no such file: " + p);
+            }
+        }
         try {
             Compiler compiler = Compiler.load(file, libraryPath);
             return run(compiler, choose(compiler), out);
@@ -75,15 +81,24 @@ abstract class ObjectiveCommand implements Callable<Integer> {
     @Option(names = "--inputs", paramLabel = "FILE", description = "Inputs (and params) from a .json or .npz file.")
     Path inputsFile;
 
+    private List<Path> inputPaths() {
+        List<Path> all = new ArrayList<>(npyInputs.values());
+        if (inputsFile != null) {
+            all.add(inputsFile);
+        }
+        return all;
+    }
+
     /**
      * The inputs given by {@code --inputs} and {@code --input}; a .npy or .npz array takes the
      * dimension names of the input's declared type. Params in a JSON file join {@code --set}
-     * (which wins).
+     * (which wins). An {@code --inputs} file is an .npz archive if its name or its first bytes say
+     * so, else JSON.
      */
     Map<String, Tensor> inputs(Graph g) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         if (inputsFile != null) {
-            if (inputsFile.toString().endsWith(".npz")) {
+            if (inputsFile.toString().endsWith(".npz") || Files.isRegularFile(inputsFile) && startsWith(inputsFile, "PK")) {
                 Npy.readArchive(inputsFile).forEach((name, a) -> out.put(name, fromNpy(g, name, a, inputsFile + ":" + name)));
             } else {
                 TensorJson.InputsFile f = TensorJson.read(inputsFile);
@@ -93,6 +108,15 @@ abstract class ObjectiveCommand implements Callable<Integer> {
         }
         npyInputs.forEach((name, path) -> out.put(name, fromNpy(g, name, Npy.read(path), path.toString())));
         return out;
+    }
+
+    /** Whether the regular file {@code file} starts with {@code magic} (false when it cannot be read: reading it later says why). */
+    private static boolean startsWith(Path file, String magic) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return java.util.Arrays.equals(in.readNBytes(magic.length()), magic.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static Tensor fromNpy(Graph g, String name, Npy.Array a, String source) {

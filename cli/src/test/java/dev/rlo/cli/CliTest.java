@@ -35,6 +35,16 @@ class CliTest {
         return rlo(CommandLine.defaultFactory(), args);
     }
 
+    /** A factory of rlo's commands in which {@code check} is {@code command}: the seam where tests make a command fail. */
+    static CommandLine.IFactory withCheck(CheckCommand command) {
+        return new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                return cls == CheckCommand.class ? cls.cast(command) : CommandLine.defaultFactory().create(cls);
+            }
+        };
+    }
+
     static Run rlo(CommandLine.IFactory factory, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -156,25 +166,17 @@ class CliTest {
 
     @Test
     void anInternalErrorApologisesInOneLineAndExitsWithThree() {
-        CommandLine.IFactory failing = new CommandLine.IFactory() {
+        CheckCommand failing = new CheckCommand() {
             @Override
-            public <K> K create(Class<K> cls) throws Exception {
-                if (cls == CheckCommand.class) {
-                    return cls.cast(new CheckCommand() {
-                        @Override
-                        LoadedModule check(Session session, Path file) {
-                            throw new IllegalStateException("simulated compiler bug");
-                        }
-                    });
-                }
-                return CommandLine.defaultFactory().create(cls);
+            LoadedModule check(Session session, Path file) {
+                throw new IllegalStateException("simulated compiler bug");
             }
         };
-        Run r = rlo(failing, "check", "--no-cache", "../examples/qae.rlo");
+        Run r = rlo(withCheck(failing), "check", "--no-cache", "../examples/qae.rlo");
         assertEquals(3, r.code());
         assertEquals("rlo: internal error while checking ../examples/qae.rlo: java.lang.IllegalStateException: simulated"
                 + " compiler bug. This is a bug in rlo; please report it (run with --debug for the stack trace).\n", r.err());
-        Run debug = rlo(failing, "check", "--no-cache", "--debug", "../examples/qae.rlo");
+        Run debug = rlo(withCheck(failing), "check", "--no-cache", "--debug", "../examples/qae.rlo");
         assertEquals(3, debug.code());
         assertTrue(debug.err().contains("\tat "), "--debug prints the stack trace");
     }

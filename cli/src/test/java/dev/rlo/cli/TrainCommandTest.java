@@ -226,6 +226,50 @@ class TrainCommandTest {
         assertEquals(0, hyper.code(), hyper.out() + hyper.err());
     }
 
+    /** F28: a second training on the same --out, started while the first runs, is refused and writes nothing. */
+    @Test
+    void twoTrainingsNeverShareARunDirectory() throws Exception {
+        Path out = tmp.resolve("shared");
+        Process first = child("train", PPO, "--steps", "200000", "--seed", "1", "--out", out.toString());
+        try {
+            waitFor(out.resolve("metrics.csv"), first);
+            long rows = Files.size(out.resolve("metrics.csv"));
+            CliTest.Run second = CliTest.rlo("train", PPO, "--steps", "200000", "--seed", "2", "--out", out.toString());
+            assertEquals(Main.USER_ERRORS, second.code());
+            assertEquals("rlo: " + out + " is in use by another rlo train (it holds " + out.resolve(".lock")
+                    + "); wait for it to end, or choose another --out\n", second.err());
+            assertTrue(Files.size(out.resolve("metrics.csv")) >= rows, "the first run's rows are its own");
+        } finally {
+            first.destroyForcibly().waitFor();
+        }
+    }
+
+    /** F22: a checkpoint changed after it was written is not resumed from; the error names it. */
+    @Test
+    void aDamagedCheckpointIsNotResumed() throws IOException {
+        Path out = tmp.resolve("damaged");
+        assertEquals(0, CliTest.rlo("train", PPO, "--steps", "512", "--out", out.toString(), "--eval-episodes", "1").code());
+        Path ckpt = out.resolve("checkpoint.bin");
+        byte[] b = Files.readAllBytes(ckpt);
+        b[b.length / 2] ^= 1;
+        Files.write(ckpt, b);
+        CliTest.Run r = CliTest.rlo("train", PPO, "--steps", "512", "--out", out.toString(), "--resume");
+        assertEquals(Main.USER_ERRORS, r.code());
+        assertEquals("rlo: " + ckpt + " is damaged: its checksum does not match its contents (cut short, changed or appended to"
+                + " since it was written); start a new run with --out, or restore the file\n", r.err());
+    }
+
+    /** F23: a disk that fills up (here /dev/full, which fails every write) is one line naming the file, exit 1. */
+    @Test
+    void aFullDiskNamesTheFile() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/full")), "no /dev/full on this system");
+        Path out = Files.createDirectories(tmp.resolve("full"));
+        Files.createSymbolicLink(out.resolve("metrics.csv"), Path.of("/dev/full"));
+        CliTest.Run r = CliTest.rlo("train", PPO, "--steps", "512", "--out", out.toString());
+        assertEquals(Main.USER_ERRORS, r.code(), r.err());
+        assertEquals("rlo: cannot write " + out.resolve("metrics.csv") + ": No space left on device\n", r.err());
+    }
+
     @Test
     void refusesToOverwriteARun() {
         Path out = tmp.resolve("run");

@@ -1,6 +1,7 @@
 package dev.rlo.compiler;
 
 import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.backend.Inputs;
 import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import dev.rlo.compiler.check.DimSize;
 import dev.rlo.compiler.ir.Attrs;
@@ -9,6 +10,7 @@ import dev.rlo.compiler.ir.IrBuilder;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
 import dev.rlo.compiler.pass.Rebuild;
+import dev.rlo.compiler.tensor.Shapes;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -178,6 +180,7 @@ public final class Gradcheck {
      * coins, i32 indices in range) — also what the backend comparisons feed their graphs.
      */
     public static Map<String, Tensor> inputs(Graph g, Options o) {
+        o.sizes().forEach((d, n) -> Shapes.size("dimension " + d, n));
         Map<String, Long> sizes = new HashMap<>(o.sizes());
         for (Graph.Input in : g.inputs()) {
             if (o.given().containsKey(in.name())) {
@@ -189,7 +192,7 @@ public final class Gradcheck {
         for (Graph.Input in : g.inputs()) {
             in.type().dims().forEach(d -> size(g, d, sizes, next));
         }
-        Map<String, Long> bounds = indexBounds(g, sizes);
+        Map<String, Long> bounds = Inputs.indexBounds(g, sizes);
         Random random = new Random(o.seed());
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Graph.Input in : g.inputs()) {
@@ -198,16 +201,12 @@ public final class Gradcheck {
                 continue;
             }
             long[] shape = in.type().dims().stream().mapToLong(sizes::get).toArray();
-            long count = 1;
-            for (long s : shape) {
-                count *= s;
-            }
-            double[] v = new double[(int) count];
+            double[] v = new double[Shapes.elements("input `" + in.name() + "`", shape)];
             for (int i = 0; i < v.length; i++) {
                 double[] range = o.ranges().get(in.name());
                 v[i] = switch (in.type().dtype()) {
                     case BOOL -> random.nextBoolean() ? 1 : 0;
-                    case I32 -> random.nextInt((int) (long) bounds.getOrDefault(in.name(), 3L));
+                    case I32 -> random.nextInt((int) Math.min(bounds.getOrDefault(in.name(), 3L), Integer.MAX_VALUE));
                     default -> range == null ? random.nextGaussian() : range[0] + (range[1] - range[0]) * random.nextDouble();
                 };
             }
@@ -249,26 +248,6 @@ public final class Gradcheck {
         }
         sizes.put(d, next[0]);
         return next[0]++;
-    }
-
-    /** For each i32 input used as an index, the size of the smallest dimension it indexes. */
-    private static Map<String, Long> indexBounds(Graph g, Map<String, Long> sizes) {
-        Map<String, Long> bounds = new HashMap<>();
-        for (Node n : g.nodes()) {
-            String dim = n.op() == Op.GATHER ? n.attrs(Attrs.Dim.class).dim() : null;
-            Node index = n.op() == Op.GATHER ? n.in(1) : null;
-            if (n.op() == Op.EQ && n.in(1).op() == Op.IOTA) {
-                dim = n.in(1).attrs(Attrs.Dim.class).dim();
-                index = n.in(0);
-            }
-            while (index != null && index.op() == Op.CAST) {
-                index = index.in(0);
-            }
-            if (index != null && index.op() == Op.INPUT && sizes.containsKey(dim)) {
-                bounds.merge(index.attrs(Attrs.Input.class).name(), sizes.get(dim), Math::min);
-            }
-        }
-        return bounds;
     }
 
     private static String position(Tensor t, int flat) {

@@ -44,7 +44,7 @@ class FuzzTest {
         for (String dir : List.of("../examples", "../stdlib/std", "src/test/golden/check", "../grammar/src/test/examples")) {
             try (Stream<Path> s = Files.walk(Path.of(dir))) {
                 for (Path p : s.filter(f -> f.toString().endsWith(".rlo")).sorted().toList()) {
-                    corpus.add(Files.readString(p));
+                    corpus.add(dev.rlo.compiler.source.SourceFile.decode(p.toString(), Files.readAllBytes(p)).text());
                 }
             }
         }

@@ -65,11 +65,10 @@ public final class Goldens {
         assertEquals(expected, actual, source + " (rerun with -Dgolden.update=true to accept, then read the diff)");
     }
 
-    /** {@code file} as a source shown under its bare name, so goldens do not depend on the directory. */
+    /** {@code file} as a source shown under its bare name, so goldens do not depend on the directory; read as rlo reads files. */
     public static SourceRoot.Loaded load(Path file) {
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            return new SourceRoot.Loaded(file.toRealPath().toString(), new SourceFile(file.getFileName().toString(), text));
+            return new SourceRoot.Loaded(file.toRealPath().toString(), SourceFile.decode(file.getFileName().toString(), Files.readAllBytes(file)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

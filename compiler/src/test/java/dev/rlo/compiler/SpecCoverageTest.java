@@ -52,7 +52,7 @@ class SpecCoverageTest {
         Set<String> cited = new TreeSet<>();
         for (Path dir : GOLDEN_DIRS) {
             for (Path f : Goldens.rloFiles(dir)) {
-                String first = Files.readAllLines(f).getFirst();
+                String first = Files.readAllLines(f, java.nio.charset.StandardCharsets.ISO_8859_1).getFirst();
                 Matcher m = CITATION.matcher(first);
                 assertTrue(m.find(), f + " must start with a `// spec: page.md#rule` line");
                 String citation = m.group(1) + "#" + m.group(2);

@@ -55,9 +55,12 @@ public class CheckMojo extends AbstractMojo {
             report = Batch.check(files, libraryPath.stream().map(File::toPath).toList(), cacheDirectory.toPath(),
                     version, Runtime.getRuntime().availableProcessors(), SweepCheck::check);
         } catch (java.io.UncheckedIOException e) {
-            throw new MojoFailureException("rlo: cannot read " + e.getCause().getMessage());
+            throw new MojoFailureException("rlo: " + e.getMessage());
         }
         for (Batch.Result r : report.results()) {
+            if (r.unreadable() != null) {
+                throw new MojoFailureException("rlo: " + r.unreadable());
+            }
             if (r.internal() != null) {
                 throw new MojoFailureException("rlo: internal error while checking " + r.file() + ": " + r.internal(), r.internal());
             }

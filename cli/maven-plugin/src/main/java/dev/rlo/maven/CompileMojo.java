@@ -59,12 +59,14 @@ public class CompileMojo extends AbstractMojo {
         CompileAll.Outcome o;
         try {
             deleteTree(out.toPath());    /* artifacts of objectives since deleted must not reach the jar */
-            o = new CompileAll(emit, parameters, false, true, libraryPath.stream().map(File::toPath).toList(), version)
-                    .run(List.of(sourceDirectory.toPath()), null, out.toPath());
+            CompileAll compile = new CompileAll(emit, parameters, false, true, libraryPath.stream().map(File::toPath).toList(), version);
+            o = dev.rlo.compiler.Limits.onThread("rlo-compile", () -> compile.run(List.of(sourceDirectory.toPath()), null, out.toPath()));
         } catch (dev.rlo.compiler.UserError e) {
             throw new MojoFailureException("rlo: " + e.getMessage());
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             throw new MojoFailureException("rlo: " + e.getMessage());
+        } catch (Exception e) {
+            throw new MojoFailureException("rlo: internal error: " + e + ". This is a bug in rlo; please report it.", e);
         }
         if (!o.diagnostics().isEmpty()) {
             getLog().error("\n" + o.diagnostics());

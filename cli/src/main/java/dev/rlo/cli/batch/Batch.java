@@ -1,5 +1,6 @@
 package dev.rlo.cli.batch;
 
+import dev.rlo.compiler.Limits;
 import dev.rlo.compiler.Session;
 import dev.rlo.compiler.diag.Code;
 import dev.rlo.compiler.diag.Diagnostic;
@@ -22,8 +23,11 @@ import java.util.concurrent.Future;
  */
 public final class Batch {
 
-    /** A file's findings, whether they came from the cache, the internal error checking it hit and why it could not be cached (else null). */
-    public record Result(Path file, List<Finding> findings, boolean cached, Throwable internal, String cacheProblem) { }
+    /**
+     * A file's findings, whether they came from the cache, and (else null) why it or a module it
+     * imports could not be read, the internal error checking it hit and why it could not be cached.
+     */
+    public record Result(Path file, List<Finding> findings, boolean cached, String unreadable, Throwable internal, String cacheProblem) { }
 
     /** Checks one file in a session: {@code Session::check}, or a test's stand-in. */
     public interface FileChecker {
@@ -52,7 +56,7 @@ public final class Batch {
     public static Report check(List<Path> files, List<Path> libraryPath, Path cacheDir, String version, int threads,
                                FileChecker checker) {
         Cache cache = cacheDir == null ? null : new Cache(cacheDir, version, libraryPath);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), Limits.threads("rlo-check"));
         try {
             List<Future<Result>> futures = new ArrayList<>();
             for (Path f : files) {
@@ -73,10 +77,11 @@ public final class Batch {
             }
             return new Report(results, findings);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
+            switch (e.getCause()) {
+                case RuntimeException r -> throw r;
+                case Error r -> throw r;
+                default -> throw new IllegalStateException(e.getCause());
             }
-            throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -88,15 +93,15 @@ public final class Batch {
     private static Result one(Path file, List<Path> libraryPath, Cache cache, FileChecker checker) {
         List<Finding> cached = cache == null ? null : cache.get(file);
         if (cached != null) {
-            return new Result(file, cached, true, null, null);
+            return new Result(file, cached, true, null, null, null);
         }
         Session session = new Session(libraryPath);
         try {
             checker.check(session, file);
         } catch (UncheckedIOException e) {
-            throw e;
+            return new Result(file, List.of(), false, e.getMessage(), null, null);
         } catch (RuntimeException | StackOverflowError e) {
-            return new Result(file, List.of(), false, e, null);
+            return new Result(file, List.of(), false, null, e, null);
         }
         List<Finding> findings = new ArrayList<>();
         boolean unresolved = false;
@@ -112,6 +117,6 @@ public final class Batch {
                 cacheProblem = "cannot write the check cache: " + e.getMessage();
             }
         }
-        return new Result(file, findings, false, null, cacheProblem);
+        return new Result(file, findings, false, null, null, cacheProblem);
     }
 }

@@ -104,6 +104,12 @@ public final class CompileAll {
                     continue;
                 }
                 String base = (Files.isDirectory(root) ? root.relativize(file) : file.getFileName()).toString().replaceFirst("\\.rlo$", "");
+                if (!insideOutput(out, base)) {
+                    diagnostics.append("rlo: ").append(file).append(": its name leaves no folder for its artifacts inside ").append(out)
+                            .append(" (`").append(base).append("`); rename the file\n");
+                    failed++;
+                    continue;
+                }
                 Path shown = root.isAbsolute() && Files.isDirectory(root) ? root.relativize(file) : file;
                 List<FnDecl> decls = c.decls().stream().filter(d -> only == null || only.equals(d.name().name())).toList();
                 for (FnDecl d : decls) {
@@ -238,6 +244,21 @@ public final class CompileAll {
         }
         e.put("outputs", outputs);
         return e;
+    }
+
+    /**
+     * Whether {@code base}, a file's path without {@code .rlo}, names a folder inside {@code out}:
+     * each part a name, none {@code .} or {@code ..} (a file named {@code ...rlo}) nor empty (one
+     * named {@code .rlo}), so that no source file makes rlo write outside the output directory.
+     */
+    static boolean insideOutput(Path out, String base) {
+        for (String part : base.replace('\\', '/').split("/", -1)) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                return false;
+            }
+        }
+        Path target = out.resolve(base).normalize();
+        return target.startsWith(out.normalize()) && !target.equals(out.normalize());
     }
 
     private static void write(Path file, String text) {

@@ -46,10 +46,14 @@ public record Finding(String file, int line, int column, int endLine, int endCol
         return m;
     }
 
+    /** A finding from a cache entry; its texts, which anyone who can write the cache could have written, shown printable. */
     static Finding fromCache(Map<?, ?> m) {
-        return new Finding((String) m.get("file"), num(m, "line"), num(m, "column"), num(m, "endLine"), num(m, "endColumn"),
-                (String) m.get("severity"), (String) m.get("code"), (String) m.get("title"), (String) m.get("message"),
-                (String) m.get("hint"), (String) m.get("text"));
+        return new Finding(shown(m, "file"), num(m, "line"), num(m, "column"), num(m, "endLine"), num(m, "endColumn"),
+                shown(m, "severity"), shown(m, "code"), shown(m, "title"), shown(m, "message"), shown(m, "hint"), shown(m, "text"));
+    }
+
+    private static String shown(Map<?, ?> m, String key) {
+        return m.get(key) == null ? null : Diagnostics.printable((String) m.get(key));
     }
 
     private static int num(Map<?, ?> m, String key) {

@@ -52,6 +52,7 @@ public final class Sarif {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("tool", obj("driver", driver));
         run.put("originalUriBaseIds", obj("%SRCROOT%", obj("uri", Path.of("").toAbsolutePath().toUri().toString())));
+        run.put("columnKind", "unicodeCodePoints");   /* rlo's columns count code points (spec/syntax.md#files) */
         run.put("results", results);
         Map<String, Object> log = new LinkedHashMap<>();
         log.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");

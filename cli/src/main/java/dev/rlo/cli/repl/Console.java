@@ -78,11 +78,7 @@ public final class Console {
         LineReader reader = reader(session, terminal, history);
         PrintWriter out = terminal.writer();
         out.println("rlo repl — :help for the commands, Ctrl-D to leave");
-        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "rlo-repl-eval");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService worker = Executors.newSingleThreadExecutor(dev.rlo.compiler.Limits.threads("rlo-repl-eval"));
         try {
             while (true) {
                 String line;

@@ -4,7 +4,10 @@ import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.check.DimSize;
 import dev.rlo.compiler.ir.Attrs;
+import dev.rlo.compiler.io.Json;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.ir.Op;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -70,6 +73,7 @@ public final class Inputs {
                         + " gives it size " + from);
             }
         }
+        indexedDims(g).forEach((name, dims) -> checkIndices(g.input(name), tensors.get(name), dims, sizes));
         return new Bound(tensors, sizes);
     }
 
@@ -90,6 +94,54 @@ public final class Inputs {
                 throw new UserError("dimension " + d + " is " + have + " in `" + sizedBy.get(d) + "`, but " + g.name() + " declares "
                         + d + " = " + rule + (rule.fixed() ? "" : " = " + want + " (" + rule.base() + " is "
                         + sizes.get(rule.base()) + (sizedBy.containsKey(rule.base()) ? " in `" + sizedBy.get(rule.base()) + "`" : "") + ")"));
+            }
+        }
+    }
+
+    /**
+     * For each i32 input that indexes a dimension as it is (through casts only: {@code q[A = action]},
+     * {@code one_hot(action, A)}), the dimensions it indexes.
+     */
+    public static Map<String, java.util.Set<String>> indexedDims(Graph g) {
+        Map<String, java.util.Set<String>> out = new LinkedHashMap<>();
+        for (Node n : g.nodes()) {
+            String dim = n.op() == Op.GATHER ? n.attrs(Attrs.Dim.class).dim() : null;
+            Node index = n.op() == Op.GATHER ? n.in(1) : null;
+            if (n.op() == Op.EQ && n.in(1).op() == Op.IOTA) {
+                dim = n.in(1).attrs(Attrs.Dim.class).dim();
+                index = n.in(0);
+            }
+            while (index != null && index.op() == Op.CAST) {
+                index = index.in(0);
+            }
+            if (index != null && index.op() == Op.INPUT) {
+                out.computeIfAbsent(index.attrs(Attrs.Input.class).name(), k -> new java.util.TreeSet<>()).add(dim);
+            }
+        }
+        return out;
+    }
+
+    /** For each input of {@link #indexedDims}, the size of the smallest dimension it indexes (whose size is known). */
+    public static Map<String, Long> indexBounds(Graph g, Map<String, Long> sizes) {
+        Map<String, Long> bounds = new java.util.HashMap<>();
+        indexedDims(g).forEach((name, dims) -> dims.stream().filter(sizes::containsKey).mapToLong(sizes::get).min()
+                .ifPresent(b -> bounds.put(name, b)));
+        return bounds;
+    }
+
+    /** A clear error, naming the input, for an index outside a dimension it indexes (the backends would name only the dimension). */
+    private static void checkIndices(Graph.Input in, Tensor t, java.util.Set<String> dims, Map<String, Long> sizes) {
+        if (in.type().dtype() != DType.I32) {
+            return;
+        }
+        double[] v = t.values();
+        for (String d : dims) {
+            Long n = sizes.get(d);
+            for (int i = 0; n != null && i < v.length; i++) {
+                if (v[i] < 0 || v[i] >= n) {
+                    throw new UserError("input `" + in.name() + "` has the index " + Json.number(v[i]) + " at " + position(t, i)
+                            + ", out of range for dimension " + d + " of size " + n);
+                }
             }
         }
     }

@@ -95,6 +95,17 @@ final class BodyChecker {
 
     /** The type of {@code e} used as a value. */
     Typed value(Expr e) {
+        if (!session.enter(e)) {
+            return Typed.POISON;
+        }
+        try {
+            return typeOf(e);
+        } finally {
+            session.exit();
+        }
+    }
+
+    private Typed typeOf(Expr e) {
         return switch (e) {
             case Expr.IntLit l -> Value.constant(TensorType.weakScalar(DType.I32));
             case Expr.FloatLit l -> Value.constant(TensorType.weakScalar(DType.F32));
@@ -145,9 +156,7 @@ final class BodyChecker {
             diags.error(Code.E021, n.span(), "`" + name + "` is a builtin function, not a value", "call it: " + builtin.signature());
             return Typed.POISON;
         }
-        List<String> candidates = new ArrayList<>(locals.keySet());
-        candidates.addAll(module.names());
-        diags.error(Code.E010, n.span(), "unknown name `" + name + "`", Suggest.didYouMean(name, candidates));
+        diags.error(Code.E010, n.span(), "unknown name `" + name + "`", nearest(name, locals.keySet()));
         return Typed.POISON;
     }
 
@@ -311,6 +320,20 @@ final class BodyChecker {
         return text.length() <= 32 && !text.contains("\n") ? "`" + text + "`" : "this value";
     }
 
+    /**
+     * "Did you mean …?" among {@code names} and the module's names: only for the first
+     * {@link Suggest#HINTED_ERRORS} errors, since each search reads every name in scope, which
+     * would make checking a file with thousands of unknown names quadratic.
+     */
+    private String nearest(String name, java.util.Collection<String> names) {
+        if (diags.errorCount() >= Suggest.HINTED_ERRORS) {
+            return null;
+        }
+        List<String> candidates = new ArrayList<>(names);
+        candidates.addAll(module.names());
+        return Suggest.didYouMean(name, candidates);
+    }
+
     // ---- calls ----------------------------------------------------------------------------------
 
     private Typed call(Expr.Call c) {
@@ -329,10 +352,7 @@ final class BodyChecker {
         if (builtin != null) {
             return new BuiltinTyper(this).call(c, builtin);
         }
-        List<String> candidates = new ArrayList<>(Builtin.names());
-        candidates.addAll(module.names());
-        diags.error(Code.E010, c.callee().span(), "unknown function `" + name + "`",
-                Suggest.didYouMean(name, candidates));
+        diags.error(Code.E010, c.callee().span(), "unknown function `" + name + "`", nearest(name, Builtin.names()));
         return Typed.POISON;
     }
 

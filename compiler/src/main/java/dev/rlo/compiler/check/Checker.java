@@ -1,5 +1,6 @@
 package dev.rlo.compiler.check;
 
+import dev.rlo.compiler.Limits;
 import dev.rlo.compiler.ast.Decl;
 import dev.rlo.compiler.ast.Expr;
 import dev.rlo.compiler.ast.FnDecl;
@@ -34,6 +35,9 @@ public final class Checker {
     private final Map<FnDecl, FnInfo> infos = new IdentityHashMap<>();
     private final Deque<FnDecl> inProgress = new ArrayDeque<>();
     private final Set<LoadedModule> checked = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<FnDecl, Expansion> expansions = new IdentityHashMap<>();
+    /** How deep the expressions being checked nest, through the calls being checked (E090). */
+    private int nesting;
 
     public Checker(Diagnostics diags) {
         this.diags = diags;
@@ -106,10 +110,121 @@ public final class Checker {
             return null;
         }
         inProgress.push(decl);
+        checkCallees(decl);
+        long errorsBefore = diags.errorCount();
         FnInfo info = new FnChecker(decl, new BodyChecker(this, owners.get(decl), decl, diags)).check();
         inProgress.pop();
         infos.put(decl, info);
+        if (diags.errorCount() == errorsBefore) {
+            expansion(decl);
+        }
         return info;
+    }
+
+    /**
+     * Checks the fns that {@code decl} calls, and theirs, callees first, so that checking a long
+     * chain of calls is a loop rather than a deep recursion. Calls that close a cycle are left for
+     * the check of the body to report (E017).
+     */
+    private void checkCallees(FnDecl decl) {
+        Set<FnDecl> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<FnDecl> path = new ArrayDeque<>();
+        Deque<java.util.Iterator<FnDecl>> next = new ArrayDeque<>();
+        seen.add(decl);
+        path.push(decl);
+        next.push(callees(decl).iterator());
+        while (!path.isEmpty()) {
+            java.util.Iterator<FnDecl> it = next.peek();
+            if (it.hasNext()) {
+                FnDecl c = it.next();
+                if (seen.add(c) && !infos.containsKey(c) && !inProgress.contains(c) && owners.containsKey(c)) {
+                    path.push(c);
+                    next.push(callees(c).iterator());
+                }
+            } else {
+                next.pop();
+                FnDecl done = path.pop();
+                if (done != decl) {
+                    info(done, null);
+                }
+            }
+        }
+    }
+
+    /** The user fns {@code fn} calls, in order of first appearance. */
+    private List<FnDecl> callees(FnDecl fn) {
+        java.util.LinkedHashSet<FnDecl> out = new java.util.LinkedHashSet<>();
+        java.util.function.Consumer<Expr> walk = new java.util.function.Consumer<>() {
+            @Override
+            public void accept(Expr e) {
+                switch (e) {
+                    case Expr.Call c -> {
+                        FnDecl f = callee(fn, c.callee().name());
+                        if (f != null) {
+                            out.add(f);
+                        }
+                        c.args().forEach(a -> accept(a.value()));
+                    }
+                    case Expr.Neg n -> accept(n.operand());
+                    case Expr.Not n -> accept(n.operand());
+                    case Expr.Binary b -> {
+                        accept(b.left());
+                        accept(b.right());
+                    }
+                    case Expr.Index ix -> {
+                        accept(ix.target());
+                        ix.items().forEach(item -> {
+                            if (item instanceof Expr.Gather g) {
+                                accept(g.index());
+                            }
+                        });
+                    }
+                    case Expr.ListLit l -> l.items().forEach(this);
+                    default -> { }
+                }
+            }
+        };
+        fn.params().stream().filter(p -> p.defaultValue() != null).forEach(p -> walk.accept(p.defaultValue()));
+        fn.body().stmts().forEach(st -> walk.accept(st.value()));
+        walk.accept(fn.body().result());
+        return List.copyOf(out);
+    }
+
+    /**
+     * Enters the check of an expression nested one level deeper, counting through the fns its
+     * calls check; false, after reporting E090 once, when that is more than {@link Limits#MAX_NESTING}.
+     */
+    boolean enter(Expr e) {
+        if (nesting > Limits.MAX_NESTING) {
+            diags.error(Code.E090, e.span(), "expressions nest more than " + Limits.MAX_NESTING
+                    + " levels deep here, counting the bodies of the fns called around it", NESTING_HINT);
+            return false;
+        }
+        nesting++;
+        return true;
+    }
+
+    void exit() {
+        nesting--;
+    }
+
+    static final String NESTING_HINT = "name parts with `let`; a long chain of fn calls can be fewer, larger fns";
+
+    /** Measures {@code decl} once inlined, reporting E090 or E091 where a limit is first exceeded. */
+    private void expansion(FnDecl decl) {
+        Expansion e = Expansion.of(decl, name -> {
+            FnDecl callee = callee(decl, name);
+            return callee == null ? null : expansions.get(callee);
+        });
+        if (!e.overLimit() && e.tooLarge()) {
+            diags.error(Code.E091, decl.name().span(), "`" + decl.name().name() + "` expands to more than "
+                    + String.format(java.util.Locale.ROOT, "%,d", Limits.MAX_INLINED_OPERATIONS) + " operations once its calls are inlined",
+                    "each call is inlined, so a fn that calls another twice doubles it; bind a shared value with `let` and pass it on");
+        } else if (!e.overLimit() && e.tooDeep()) {
+            diags.error(Code.E090, decl.name().span(), "`" + decl.name().name() + "` nests expressions more than "
+                    + Limits.MAX_NESTING + " levels deep once its calls are inlined", NESTING_HINT);
+        }
+        expansions.put(decl, e.tooLarge() || e.tooDeep() ? new Expansion(e.operations(), e.depth(), true) : e);
     }
 
     // ---- scopes ---------------------------------------------------------------------------------

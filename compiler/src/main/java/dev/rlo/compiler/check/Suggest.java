@@ -5,6 +5,9 @@ import java.util.Collection;
 /** "Did you mean …?": the closest candidate to a misspelt name, by edit distance. */
 final class Suggest {
 
+    /** Errors after this many in a run get no hint that searches the names of a whole scope (spec/errors.md). */
+    static final int HINTED_ERRORS = 100;
+
     private Suggest() { }
 
     /** The candidate nearest to {@code name}, or {@code null} when none is close enough to help. */

@@ -12,6 +12,7 @@ public enum Code {
     E003("unterminated string"),
     E004("misplaced doc comment"),
     E005("invalid literal"),
+    E006("invalid UTF-8"),
 
     // ---- names and modules (E01x)
     E010("unknown name"),
@@ -75,6 +76,10 @@ public enum Code {
     E080("unknown sweep setting"),
     E081("missing sweep setting"),
     E082("invalid sweep value"),
+
+    // ---- limits (E09x)
+    E090("nesting too deep"),
+    E091("program too large"),
 
     // ---- warnings: legal, but probably not what was meant (W00x)
     W001("unused import"),

@@ -27,6 +27,7 @@ public final class Diagnostics {
             .thenComparing(Diagnostic::code);
 
     private final List<Diagnostic> list = new ArrayList<>();
+    private long errors;
 
     public void error(Code code, SourceSpan span, String message) {
         add(new Diagnostic(Severity.ERROR, code, span, message, null));
@@ -43,18 +44,19 @@ public final class Diagnostics {
 
     public void add(Diagnostic d) {
         list.add(d);
+        errors += d.isError() ? 1 : 0;
     }
 
     public void addAll(Diagnostics other) {
-        list.addAll(other.list);
+        other.list.forEach(this::add);
     }
 
     public boolean hasErrors() {
-        return list.stream().anyMatch(Diagnostic::isError);
+        return errors > 0;
     }
 
     public long errorCount() {
-        return list.stream().filter(Diagnostic::isError).count();
+        return errors;
     }
 
     /** All diagnostics, ordered by file, position and code. */
@@ -73,13 +75,16 @@ public final class Diagnostics {
         return out.toString();
     }
 
-    /** The text form of one diagnostic: the header line, the source line with carets, the hint. */
+    /**
+     * The text form of one diagnostic: the header line, the source line with carets, the hint;
+     * control characters shown as {@link #printable} symbols, never sent to the terminal.
+     */
     public static String render(Diagnostic d) {
         SourceSpan span = d.span();
         int line = span.line();
         String source = span.file().lineText(line);
         int from = span.column() - 1;
-        int to = span.endLine() == line ? span.endColumn() - 1 : source.length();
+        int to = span.endLine() == line ? span.endColumn() - 1 : source.codePointCount(0, source.length());
         String gutter = " ".repeat(String.valueOf(line).length() + 1);
 
         StringBuilder out = new StringBuilder();
@@ -90,7 +95,28 @@ public final class Diagnostics {
         if (d.hint() != null) {
             out.append(gutter).append("= hint: ").append(d.hint()).append('\n');
         }
-        return out.toString();
+        return printable(out.toString());
+    }
+
+    /**
+     * {@code text} safe to print on a terminal: each control character but tab and line feed
+     * (C0, DEL, C1: the start of escape sequences) replaced by one symbol, so columns still line
+     * up: U+241B ␛ for ESC, and so on; U+FFFD for C1.
+     */
+    public static String printable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            char shown = c < 0x20 && c != '\t' && c != '\n' ? (char) (0x2400 + c) : c == 0x7f ? '\u2421'
+                    : c >= 0x80 && c < 0xa0 ? '\ufffd' : c;
+            if (shown != c && out == null) {
+                out = new StringBuilder(text.substring(0, i));
+            }
+            if (out != null) {
+                out.append(shown);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     /** {@code file:line:col: error[E040]: message}, the first line of {@link #render} (no code: {@code error: message}). */
@@ -100,11 +126,12 @@ public final class Diagnostics {
                 + d.severity().label() + (d.code() == null ? "" : "[" + d.code() + "]") + ": " + d.message();
     }
 
-    /** Spaces (tabs kept, so carets line up) up to {@code from}, then at least one caret. */
+    /** Spaces (tabs kept, so carets line up) up to column {@code from}, then at least one caret; columns count code points. */
     private static String caretLine(String source, int from, int to) {
         StringBuilder carets = new StringBuilder();
+        int[] points = source.codePoints().toArray();
         for (int i = 0; i < from; i++) {
-            carets.append(i < source.length() && source.charAt(i) == '\t' ? '\t' : ' ');
+            carets.append(i < points.length && points[i] == '\t' ? '\t' : ' ');
         }
         return carets.append("^".repeat(Math.max(1, to - from))).toString();
     }

@@ -28,9 +28,18 @@ import java.util.Set;
  *   <li>Each Loop's space is ordered like its first output, then split: the dimensions reduced by a
  *       reduction that a later phase uses go inside, the rest outside, so that phases revisit a
  *       group (a row of K samples) while it is still in cache.</li>
+ *   <li>Size: no Loop kernel computes more than {@link #MAX_KERNEL_NODES} distinct nodes, which keeps
+ *       its generated code within a JVM method's 64 KB. The nodes are cut into runs of
+ *       {@link #RUN} in topological order, and a value one run computes that a later run reads is
+ *       buffered; a kernel whose nodes would outgrow the limit is not joined.</li>
  * </ol>
  */
 public final class FusePass {
+
+    /** The most distinct nodes one Loop kernel computes. */
+    static final int MAX_KERNEL_NODES = 512;
+    /** The length of the runs of computed nodes, in topological order, that a value is recomputed within. */
+    static final int RUN = 256;
 
     private final Graph graph;
     private final Map<Node, Buffer> buffers = new LinkedHashMap<>();
@@ -42,6 +51,7 @@ public final class FusePass {
         final int id;
         final Set<String> space;
         final LinkedHashMap<Buffer, Integer> phase = new LinkedHashMap<>();
+        final Set<Node> nodes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         final Kernel fixed;
 
         KernelBuilder(int id, Set<String> space, Kernel fixed) {
@@ -99,6 +109,58 @@ public final class FusePass {
                 out.add(underlying(n.in(0)));
             }
         }
+        cutIntoRuns(order, out);
+        return out;
+    }
+
+    /**
+     * Adds to {@code buffers} each computed value that a later run of {@link #RUN} computed nodes
+     * reads, so that every value is computed from at most a run's nodes.
+     */
+    private static void cutIntoRuns(List<Node> order, Set<Node> buffers) {
+        Map<Node, Integer> run = new IdentityHashMap<>();
+        int current = 0;
+        int count = 0;
+        for (Node n : order) {
+            for (Node in : n.inputs()) {
+                Node u = underlying(in);
+                Integer r = run.get(u);
+                if (r != null && r < current) {
+                    buffers.add(u);
+                }
+            }
+            if (computed(n) && !buffers.contains(n)) {
+                run.put(n, current);
+                if (++count == RUN) {
+                    current++;
+                    count = 0;
+                }
+            }
+        }
+    }
+
+    /** Whether a kernel computes {@code n} with code of its own: not an input, a constant, an index or a view. */
+    private static boolean computed(Node n) {
+        return switch (n.op()) {
+            case INPUT, CONST, SIZE, IOTA -> false;
+            default -> !isView(n);
+        };
+    }
+
+    /**
+     * The nodes a kernel emits code for to produce {@code n}: the computed ones down its inputs, and
+     * the buffers where that stops, which it loads.
+     */
+    private Set<Node> cone(Node n) {
+        Set<Node> out = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Node> stack = new ArrayList<>(List.of(n));
+        while (!stack.isEmpty()) {
+            Node m = stack.removeLast();
+            if (out.add(m) && (m == n || !buffers.containsKey(m))) {
+                stack.addAll(m.inputs());
+            }
+        }
+        out.removeIf(m -> !computed(m) && !buffers.containsKey(m));
         return out;
     }
 
@@ -138,6 +200,7 @@ public final class FusePass {
         Set<String> space = new HashSet<>(spaceOf(b.node()));
         Set<Buffer> deps = reads(b.node());
         Set<Buffer> elsewhere = readsElsewhere(b.node());
+        Set<Node> cone = cone(b.node());
         int earliest = 0;
         for (Buffer d : deps) {
             KernelBuilder p = producer.get(d);
@@ -148,16 +211,22 @@ public final class FusePass {
         for (int i = earliest; i < kernels.size(); i++) {
             KernelBuilder k = kernels.get(i);
             boolean readsOwnWrites = elsewhere.stream().anyMatch(d -> producer.get(d) == k);
-            if (k.fixed == null && k.space.equals(space) && dependsOnlyBefore(deps, k) && !readsOwnWrites) {
+            if (k.fixed == null && k.space.equals(space) && dependsOnlyBefore(deps, k) && !readsOwnWrites && fits(k, cone)) {
                 k.phase.put(b, phase(k, deps));
+                k.nodes.addAll(cone);
                 producer.put(b, k);
                 return;
             }
         }
         KernelBuilder k = new KernelBuilder(kernels.size(), space, null);
+        k.nodes.addAll(cone);
         k.phase.put(b, 0);
         kernels.add(k);
         producer.put(b, k);
+    }
+
+    private static boolean fits(KernelBuilder k, Set<Node> cone) {
+        return k.nodes.size() + cone.stream().filter(n -> !k.nodes.contains(n)).count() <= MAX_KERNEL_NODES;
     }
 
     private boolean dependsOnlyBefore(Set<Buffer> deps, KernelBuilder k) {

@@ -1,5 +1,6 @@
 package dev.rlo.compiler.io;
 
+import dev.rlo.compiler.Limits;
 import dev.rlo.compiler.UserError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,14 +9,16 @@ import java.util.Map;
 
 /**
  * A small JSON reader and writer for rlo's input and output files. Objects read as
- * {@code LinkedHashMap}, arrays as {@code List}, numbers as {@code Double}, and malformed text is a
- * {@link UserError} naming the line and column.
+ * {@code LinkedHashMap}, arrays as {@code List}, numbers as {@code Double}, and malformed text —
+ * including arrays and objects nested more than {@link Limits#MAX_JSON_NESTING} deep, which the
+ * recursive reader would not survive — is a {@link UserError} naming the line and column.
  */
 public final class Json {
 
     private final String text;
     private final String source;
     private int pos;
+    private int depth;
 
     private Json(String text, String source) {
         this.text = text;
@@ -39,6 +42,9 @@ public final class Json {
             throw error("unexpected end of input");
         }
         char c = text.charAt(pos);
+        if ((c == '{' || c == '[') && ++depth > Limits.MAX_JSON_NESTING) {
+            throw error("arrays and objects nest more than " + Limits.MAX_JSON_NESTING + " levels deep");
+        }
         return switch (c) {
             case '{' -> object();
             case '[' -> array();
@@ -56,6 +62,7 @@ public final class Json {
         space();
         if (peek('}')) {
             pos++;
+            depth--;
             return out;
         }
         while (true) {
@@ -72,6 +79,7 @@ public final class Json {
                 pos++;
             } else {
                 expect('}');
+                depth--;
                 return out;
             }
         }
@@ -83,6 +91,7 @@ public final class Json {
         space();
         if (peek(']')) {
             pos++;
+            depth--;
             return out;
         }
         while (true) {
@@ -92,6 +101,7 @@ public final class Json {
                 pos++;
             } else {
                 expect(']');
+                depth--;
                 return out;
             }
         }
@@ -114,8 +124,9 @@ public final class Json {
                     case 'b' -> out.append('\b');
                     case 'f' -> out.append('\f');
                     case 'u' -> {
-                        if (pos + 4 > text.length()) {
-                            throw error("bad \\u escape");
+                        if (pos + 4 > text.length() || !text.substring(pos, pos + 4).matches("[0-9a-fA-F]{4}")) {
+                            pos -= 2;
+                            throw error("a \\u escape needs four hexadecimal digits");
                         }
                         out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
                         pos += 4;
@@ -178,8 +189,8 @@ public final class Json {
             if (text.charAt(i) == '\n') {
                 line++;
                 col = 1;
-            } else {
-                col++;
+            } else if (!Character.isLowSurrogate(text.charAt(i))) {
+                col++;   /* columns count code points */
             }
         }
         return new UserError(source + ":" + line + ":" + col + ": malformed JSON: " + what);
@@ -242,7 +253,7 @@ public final class Json {
                 case '\n' -> out.append("\\n");
                 case '\t' -> out.append("\\t");
                 case '\r' -> out.append("\\r");
-                default -> out.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+                default -> out.append(c < 0x20 || c >= 0x7f && c < 0xa0 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
             }
         }
         out.append('"');

@@ -1,7 +1,7 @@
 package dev.rlo.compiler.io;
 
 import dev.rlo.compiler.UserError;
-import java.io.ByteArrayOutputStream;
+import dev.rlo.compiler.tensor.Shapes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipFile;
 
 /**
  * NumPy's {@code .npy} format (versions 1–3) and {@code .npz} archives of them, as numpy.save and
@@ -32,27 +32,42 @@ public final class Npy {
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-z])(\\d+)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+    private static final java.util.Set<String> DTYPES = java.util.Set.of("f4", "f8", "i1", "i2", "i4", "i8", "u1", "b1");
+    /** The longest header rlo reads; numpy writes fewer than 200 bytes for any shape rlo can hold. */
+    private static final int MAX_HEADER = 1 << 16;
 
     private Npy() { }
 
+    /** The array in {@code file}; a file that cannot be read or is not a valid .npy is a {@link UserError}. */
     public static Array read(Path file) {
-        try {
-            return read(Files.readAllBytes(file), file.toString());
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            return read(in, file.toString());
         } catch (IOException e) {
-            throw new UserError("cannot read " + file + ": " + e.getMessage());
+            throw new UserError(FileRead.cannotRead(file, e));
         }
     }
 
-    /** The arrays of an {@code .npz} archive, by name (the entry names without {@code .npy}). */
+    /**
+     * The arrays of an {@code .npz} archive, by name (the entry names without {@code .npy}). The
+     * archive is read through its central directory, so one cut short is refused as such; it must
+     * be a regular file.
+     */
     public static Map<String, Array> readArchive(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserError(file + " is not a regular file; an .npz archive is read from its end, so give a file (not a pipe)");
+        }
         Map<String, Array> out = new LinkedHashMap<>();
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
-            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
                 String name = e.getName().endsWith(".npy") ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
-                out.put(name, read(readAll(zip), file + ":" + e.getName()));
+                try (InputStream in = new java.io.BufferedInputStream(zip.getInputStream(e))) {
+                    out.put(name, read(in, file + ":" + e.getName()));
+                }
             }
+        } catch (java.util.zip.ZipException e) {
+            throw new UserError(file + " is not a valid .npz archive: it is not a zip file, or it is cut short (" + e.getMessage() + ")");
         } catch (IOException e) {
-            throw new UserError(file + " is not a valid .npz archive: " + e.getMessage());
+            throw new UserError(file + " is not a valid .npz archive: " + FileRead.reason(e));
         }
         if (out.isEmpty()) {
             throw new UserError(file + " is not a valid .npz archive: it holds no arrays");
@@ -60,59 +75,78 @@ public final class Npy {
         return out;
     }
 
-    static Array read(byte[] bytes, String name) {
-        if (bytes.length < 10 || !java.util.Arrays.equals(java.util.Arrays.copyOf(bytes, 6), MAGIC)) {
+    /** Reads one .npy array from {@code in}, checking its header and its size before allocating it. */
+    static Array read(InputStream in, String name) throws IOException {
+        byte[] start = in.readNBytes(8);
+        if (start.length < 8 || !java.util.Arrays.equals(java.util.Arrays.copyOf(start, 6), MAGIC)) {
             throw malformed(name, "it does not start with the .npy magic string");
         }
-        int major = bytes[6];
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int headerLen = major == 1 ? Short.toUnsignedInt(buf.getShort(8)) : buf.getInt(8);
-        int start = major == 1 ? 10 : 12;
-        if (major < 1 || major > 3 || headerLen < 0 || start + headerLen > bytes.length) {
-            throw malformed(name, "its header is cut short or of unknown version " + major);
+        int major = start[6];
+        if (major < 1 || major > 3) {
+            throw malformed(name, "it is of unknown version " + major);
         }
-        String header = new String(bytes, start, headerLen, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        byte[] length = in.readNBytes(major == 1 ? 2 : 4);
+        if (length.length < (major == 1 ? 2 : 4)) {
+            throw malformed(name, "its header is cut short");
+        }
+        long headerLen = major == 1 ? Short.toUnsignedInt(ByteBuffer.wrap(length).order(ByteOrder.LITTLE_ENDIAN).getShort())
+                : Integer.toUnsignedLong(ByteBuffer.wrap(length).order(ByteOrder.LITTLE_ENDIAN).getInt());
+        if (headerLen > MAX_HEADER) {
+            throw malformed(name, "its header claims " + headerLen + " bytes, more than the " + MAX_HEADER + " rlo reads");
+        }
+        byte[] headerBytes = in.readNBytes((int) headerLen);
+        if (headerBytes.length < headerLen) {
+            throw malformed(name, "its header is cut short");
+        }
+        String header = new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Matcher d = DESCR.matcher(header);
         Matcher f = FORTRAN.matcher(header);
         Matcher s = SHAPE.matcher(header);
         if (!d.find() || !f.find() || !s.find()) {
             throw malformed(name, "its header lacks descr, fortran_order or shape");
         }
+        String dtype = d.group(2) + d.group(3);
+        if (!DTYPES.contains(dtype)) {
+            throw malformed(name, "its dtype " + dtype + " is not one rlo reads (f4, f8, i1, i2, i4, i8, u1, b1)");
+        }
         long[] shape = shape(s.group(1), name);
-        String kind = d.group(2);
+        int count = Shapes.elements(name, shape);
         int width = Integer.parseInt(d.group(3));
-        long count = 1;
-        for (long n : shape) {
-            count *= n;
+        double[] values = new double[count];
+        ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        byte[] chunk = new byte[width * 8192];
+        long got = 0;
+        for (int i = 0; i < count; ) {
+            int want = (int) Math.min(chunk.length, (long) (count - i) * width);
+            int n = in.readNBytes(chunk, 0, want);
+            got += n;
+            if (n < want) {
+                throw malformed(name, "it should hold " + count + " values of " + width + " bytes after its header, but holds "
+                        + got + " bytes");
+            }
+            ByteBuffer b = ByteBuffer.wrap(chunk, 0, n).order(order);
+            for (int at = 0; at < n; at += width) {
+                values[i++] = element(b, at, dtype);
+            }
         }
-        int dataStart = start + headerLen;
-        if (count * width != bytes.length - dataStart) {
-            throw malformed(name, "it should hold " + count + " values of " + width + " bytes after its header, but holds "
-                    + (bytes.length - dataStart) + " bytes");
-        }
-        ByteBuffer data = ByteBuffer.wrap(bytes, dataStart, bytes.length - dataStart)
-                .order(d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-        double[] values = new double[(int) count];
-        for (int i = 0; i < count; i++) {
-            values[i] = element(data, dataStart + (long) i * width, kind, width, name);
+        if (in.read() >= 0) {
+            throw malformed(name, "it should hold " + count + " values of " + width + " bytes after its header, but holds more");
         }
         if (f.group(1).equals("True")) {
             values = fortranToC(values, shape);
         }
-        return new Array(shape, values, d.group(1) + kind + width);
+        return new Array(shape, values, d.group(1) + dtype);
     }
 
-    private static double element(ByteBuffer b, long at, String kind, int width, String name) {
-        int i = (int) at;
-        return switch (kind + width) {
+    private static double element(ByteBuffer b, int i, String dtype) {
+        return switch (dtype) {
             case "f4" -> b.getFloat(i);
             case "f8" -> b.getDouble(i);
             case "i1" -> b.get(i);
             case "i2" -> b.getShort(i);
             case "i4" -> b.getInt(i);
             case "i8" -> b.getLong(i);
-            case "u1", "b1" -> Byte.toUnsignedInt(b.get(i));
-            default -> throw malformed(name, "its dtype " + kind + width + " is not one rlo reads (f4, f8, i1, i2, i4, i8, u1, b1)");
+            default -> Byte.toUnsignedInt(b.get(i));   /* u1, b1 */
         };
     }
 
@@ -122,7 +156,7 @@ public final class Npy {
             String p = part.trim();
             if (!p.isEmpty()) {
                 try {
-                    dims.add(Long.parseLong(p.replace("L", "")));
+                    dims.add(Long.parseLong(p.replace("L", "")));   /* a negative size is refused by Shapes */
                 } catch (NumberFormatException e) {
                     throw malformed(name, "its shape (" + tuple + ") is not a tuple of integers");
                 }
@@ -151,12 +185,6 @@ public final class Npy {
 
     private static UserError malformed(String name, String why) {
         return new UserError(name + " is not a valid .npy file: " + why);
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        in.transferTo(out);
-        return out.toByteArray();
     }
 
     /** Writes a little-endian f8 (or f4 when {@code f32}) array in C order, as numpy.save would. */

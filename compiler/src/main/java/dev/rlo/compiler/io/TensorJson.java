@@ -2,9 +2,10 @@ package dev.rlo.compiler.io;
 
 import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.tensor.Shapes;
 import dev.rlo.compiler.tensor.Tensor;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,12 +25,21 @@ public final class TensorJson {
 
     private TensorJson() { }
 
+    /** The largest JSON input file rlo reads. */
+    public static final long MAX_BYTES = 1L << 30;
+
     public static InputsFile read(Path file) {
         String text;
         try {
-            text = Files.readString(file);
+            byte[] bytes = FileRead.atMost(file, MAX_BYTES);
+            if (bytes.length >= 2 && bytes[0] == 'P' && bytes[1] == 'K') {
+                throw new UserError(file + " holds a zip archive, not JSON; an .npz archive must be a regular file");
+            }
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserError(file + " is not a JSON file: its bytes are not UTF-8 text");
         } catch (IOException e) {
-            throw new UserError("cannot read " + file + ": " + e.getMessage());
+            throw new UserError(FileRead.cannotRead(file, e));
         }
         if (!(Json.parse(text, file.toString()) instanceof Map<?, ?> root)) {
             throw new UserError(file + ": expected an object {\"inputs\": {...}, \"params\": {...}}");
@@ -47,7 +57,11 @@ public final class TensorJson {
         return new InputsFile(inputs, params);
     }
 
-    /** A tensor from its JSON form; a bare number or bool is a scalar. */
+    /**
+     * A tensor from its JSON form; a bare number or bool is a scalar. Nested data must be regular
+     * (every list at one depth as long as the others), and {@code shape} a list of positive whole
+     * numbers whose product {@link Shapes} accepts.
+     */
     static Tensor tensor(Object v, String what) {
         if (!(v instanceof Map<?, ?> m)) {
             List<Double> flat = new ArrayList<>();
@@ -67,7 +81,15 @@ public final class TensorJson {
         flatten(m.get("data"), flat, nested, 0, what);
         long[] shape;
         if (m.get("shape") instanceof List<?> s) {
-            shape = s.stream().mapToLong(x -> ((Double) x).longValue()).toArray();
+            shape = new long[s.size()];
+            for (int i = 0; i < shape.length; i++) {
+                if (!(s.get(i) instanceof Double d) || d != Math.rint(d) || d < 1 || d > Long.MAX_VALUE) {
+                    throw new UserError(what + ": \"shape\" must be a list of positive whole numbers, not " + Json.write(s));
+                }
+                shape[i] = d.longValue();
+            }
+        } else if (m.containsKey("shape")) {
+            throw new UserError(what + ": \"shape\" must be a list of positive whole numbers, not " + Json.write(m.get("shape")));
         } else if (nested.size() == dims.size()) {
             shape = nested.stream().mapToLong(Long::longValue).toArray();
         } else {
@@ -76,10 +98,7 @@ public final class TensorJson {
         if (shape.length != dims.size()) {
             throw new UserError(what + ": \"shape\" has " + shape.length + " sizes for " + dims.size() + " dimensions " + dims);
         }
-        long count = 1;
-        for (long n : shape) {
-            count *= n;
-        }
+        int count = Shapes.elements(what, shape);
         if (count != flat.size()) {
             throw new UserError(what + ": shape " + java.util.Arrays.toString(shape) + " needs " + count + " values, but \"data\" has "
                     + flat.size());
@@ -88,11 +107,24 @@ public final class TensorJson {
         return Tensor.of(bools ? DType.BOOL : DType.F64, dims, shape, flat.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
+    /**
+     * Appends the numbers of {@code v} to {@code out} in row-major order; {@code shape} gets the
+     * length of the lists at each depth, and every list at a depth must have it, with numbers only
+     * at the deepest level: ragged data is refused, never read into a shape it does not have.
+     */
     private static void flatten(Object v, List<Double> out, List<Long> shape, int depth, String what) {
+        boolean leaf = !(v instanceof List<?>);
+        if (leaf ? depth < shape.size() : depth == shape.size() && !out.isEmpty()) {
+            throw new UserError(what + ": \"data\" is ragged: " + (leaf ? "a number where a list was expected" : "a list where a number was expected")
+                    + " at depth " + (depth + 1));
+        }
         switch (v) {
             case List<?> l -> {
                 if (shape.size() == depth) {
                     shape.add((long) l.size());
+                } else if (shape.get(depth) != l.size()) {
+                    throw new UserError(what + ": \"data\" is ragged: a list of " + l.size() + " at depth " + (depth + 1)
+                            + " where the first had " + shape.get(depth));
                 }
                 l.forEach(x -> flatten(x, out, shape, depth + 1, what));
             }

@@ -372,7 +372,7 @@ final class AstBuilder extends RloParserBaseVisitor<Expr> {
     // ---- helpers --------------------------------------------------------------------------------
 
     private Expr binary(ExprContext left, Token op, ExprContext right, ParserRuleContext whole) {
-        SourceSpan opSpan = new SourceSpan(file, op.getStartIndex(), op.getStopIndex() + 1);
+        SourceSpan opSpan = SourceSpan.ofCodePoints(file, op.getStartIndex(), op.getStopIndex() + 1);
         return new Expr.Binary(BinaryOp.ofSymbol(op.getText()), visit(left), visit(right), opSpan, span(whole));
     }
 
@@ -391,7 +391,7 @@ final class AstBuilder extends RloParserBaseVisitor<Expr> {
                 case 'n' -> out.append('\n');
                 case 't' -> out.append('\t');
                 default -> {
-                    int at = token.getStartIndex() + i - 1;
+                    int at = file.offset(token.getStartIndex()) + i - 1;
                     diags.error(Code.E005, new SourceSpan(file, at, at + 2), "invalid escape `\\" + e + "` in string",
                             "the escapes are \\\" \\\\ \\n and \\t");
                 }
@@ -409,7 +409,7 @@ final class AstBuilder extends RloParserBaseVisitor<Expr> {
     }
 
     private SourceSpan span(Token token) {
-        return new SourceSpan(file, token.getStartIndex(), token.getStopIndex() + 1);
+        return SourceSpan.ofCodePoints(file, token.getStartIndex(), token.getStopIndex() + 1);
     }
 
     private SourceSpan span(TerminalNode node) {
@@ -417,6 +417,6 @@ final class AstBuilder extends RloParserBaseVisitor<Expr> {
     }
 
     private SourceSpan span(ParserRuleContext ctx) {
-        return new SourceSpan(file, ctx.getStart().getStartIndex(), ctx.getStop().getStopIndex() + 1);
+        return SourceSpan.ofCodePoints(file, ctx.getStart().getStartIndex(), ctx.getStop().getStopIndex() + 1);
     }
 }

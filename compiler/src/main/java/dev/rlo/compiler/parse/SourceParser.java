@@ -1,15 +1,23 @@
 package dev.rlo.compiler.parse;
 
+import dev.rlo.compiler.Limits;
 import dev.rlo.compiler.ast.Module;
+import dev.rlo.compiler.diag.Code;
 import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.compiler.source.SourceFile;
+import dev.rlo.compiler.source.SourceSpan;
 import dev.rlo.grammar.RloLexer;
 import dev.rlo.grammar.RloParser;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.TokenStream;
+import org.antlr.v4.runtime.tree.ParseTree;
 
 /**
  * The parse phase's entry point: source text to a {@link Module}, or syntax diagnostics; and, for
@@ -17,11 +25,20 @@ import org.antlr.v4.runtime.ParserRuleContext;
  */
 public final class SourceParser {
 
+    /**
+     * How many expressions deep a path may go: {@link Limits#MAX_NESTING} levels of operators,
+     * calls and brackets, and the name or number innermost.
+     */
+    private static final int MAX_EXPRESSIONS = Limits.MAX_NESTING + 1;
+
     private SourceParser() { }
 
     /**
      * Parses {@code file}. Syntax errors go to {@code diags}; then the result is {@code null}, since
-     * a tree repaired by error recovery would only produce misleading errors in later phases.
+     * a tree repaired by error recovery would only produce misleading errors in later phases. So is
+     * it for a file that is not UTF-8 (E006) and for expressions nested more than
+     * {@link Limits#MAX_NESTING} levels deep (E090), which the later phases' tree walks could not
+     * follow.
      */
     public static Module parse(SourceFile file, Diagnostics diags) {
         return parse(file, diags, false);
@@ -44,20 +61,104 @@ public final class SourceParser {
 
     private static <C extends ParserRuleContext, T> T parse(SourceFile file, Diagnostics diags, boolean repl,
                                                             Function<RloParser, C> rule, BiFunction<AstBuilder, C, T> build) {
+        if (file.invalidUtf8() >= 0) {
+            int at = file.invalidUtf8();
+            diags.error(Code.E006, new SourceSpan(file, at, at + 1), "this file is not UTF-8 text: the bytes here are not UTF-8",
+                    "save the file as UTF-8");
+            return null;
+        }
         Diagnostics syntax = new Diagnostics();
         RloLexer lexer = new RloLexer(CharStreams.fromString(file.text(), file.path()));
         lexer.removeErrorListeners(); /* every character is some token; the parser reports bad ones */
-        RloParser parser = new RloParser(new CommonTokenStream(lexer));
+        DepthLimitedParser parser = new DepthLimitedParser(new CommonTokenStream(lexer));
         parser.removeErrorListeners();
         parser.addErrorListener(new SyntaxErrorListener(file, syntax));
         if (repl) {
             parser.replMode();
         }
-        C tree = rule.apply(parser);
+        C tree;
+        try {
+            tree = rule.apply(parser);
+        } catch (TooDeep e) {
+            tooDeep(file, diags, e.at);
+            return null;
+        }
         diags.addAll(syntax);
         if (syntax.hasErrors()) {
             return null;
         }
+        Token deep = tooDeep(tree);
+        if (deep != null) {
+            tooDeep(file, diags, deep);
+            return null;
+        }
         return build.apply(new AstBuilder(file, diags), tree);
+    }
+
+    private static void tooDeep(SourceFile file, Diagnostics diags, Token at) {
+        int end = file.text().length();
+        diags.error(Code.E090, at.getType() == Token.EOF ? new SourceSpan(file, end, end)
+                        : SourceSpan.ofCodePoints(file, at.getStartIndex(), at.getStopIndex() + 1), "expressions nest more than " + Limits.MAX_NESTING
+                + " levels deep here", "name parts with `let`; a long sum of terms can be a sum(…) over a dimension");
+    }
+
+    /**
+     * The first token of an expression nested more than {@link Limits#MAX_NESTING} levels deep, or
+     * null; a chain {@code a + b + c} nests in the tree (left-deep) though the parser loops over it.
+     */
+    private static Token tooDeep(ParseTree root) {
+        Deque<ParseTree> trees = new ArrayDeque<>();
+        Deque<Integer> depths = new ArrayDeque<>();
+        trees.push(root);
+        depths.push(0);
+        while (!trees.isEmpty()) {
+            ParseTree t = trees.pop();
+            int depth = depths.pop() + (t instanceof RloParser.ExprContext ? 1 : 0);
+            if (depth > MAX_EXPRESSIONS) {
+                return ((ParserRuleContext) t).getStart();
+            }
+            for (int i = t.getChildCount() - 1; i >= 0; i--) {
+                trees.push(t.getChild(i));
+                depths.push(depth);
+            }
+        }
+        return null;
+    }
+
+    /** Thrown to stop a parse that went more than {@link #MAX_EXPRESSIONS} expressions deep. */
+    private static final class TooDeep extends RuntimeException {
+        final transient Token at;
+
+        TooDeep(Token at) {
+            super(null, null, false, false);
+            this.at = at;
+        }
+    }
+
+    /**
+     * The generated parser, counting how deep its {@code expr} rule recurses: every nesting of the
+     * grammar (brackets, calls, signs, right operands) goes through it, so this bounds the parser's
+     * own recursion.
+     */
+    private static final class DepthLimitedParser extends RloParser {
+        private int depth;
+
+        DepthLimitedParser(TokenStream input) {
+            super(input);
+        }
+
+        @Override
+        public void enterRecursionRule(ParserRuleContext ctx, int state, int rule, int precedence) {
+            if (++depth > MAX_EXPRESSIONS) {
+                throw new TooDeep(getCurrentToken());
+            }
+            super.enterRecursionRule(ctx, state, rule, precedence);
+        }
+
+        @Override
+        public void unrollRecursionContexts(ParserRuleContext parent) {
+            depth--;
+            super.unrollRecursionContexts(parent);
+        }
     }
 }

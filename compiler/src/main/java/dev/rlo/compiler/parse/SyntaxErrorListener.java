@@ -102,7 +102,7 @@ final class SyntaxErrorListener extends BaseErrorListener {
             int end = file.text().length();
             return new SourceSpan(file, end, end);
         }
-        return new SourceSpan(file, token.getStartIndex(), token.getStopIndex() + 1);
+        return SourceSpan.ofCodePoints(file, token.getStartIndex(), token.getStopIndex() + 1);
     }
 
     private static boolean startsLine(Parser parser, Token token) {

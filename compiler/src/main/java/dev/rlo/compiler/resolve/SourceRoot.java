@@ -1,10 +1,11 @@
 package dev.rlo.compiler.resolve;
 
+import dev.rlo.compiler.Limits;
+import dev.rlo.compiler.io.FileRead;
 import dev.rlo.compiler.source.SourceFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -46,13 +47,23 @@ public sealed interface SourceRoot {
             return display(dir) + "/";
         }
 
-        /** Reads {@code file}, keyed by its real path. */
+        /**
+         * Reads {@code file}, keyed by its real path (spec/cli.md#trust-boundaries). A file reached
+         * through a symbolic link must really be a regular {@code .rlo} file, so that a link in a
+         * checked directory or on the search path cannot show another file's contents in
+         * diagnostics; a file larger than {@link Limits#MAX_SOURCE_BYTES} is refused. Either
+         * problem, or one reading the file, is an {@link UncheckedIOException} naming the file.
+         */
         public static Loaded read(Path file) {
             try {
-                String text = Files.readString(file, StandardCharsets.UTF_8);
-                return new Loaded(file.toRealPath().toString(), new SourceFile(display(file), text));
+                Path real = file.toRealPath();
+                if (!real.equals(file.toAbsolutePath().normalize())
+                        && !(Files.isRegularFile(real) && real.getFileName().toString().endsWith(".rlo"))) {
+                    throw new IOException("it links to " + real + ", which is not an .rlo file");
+                }
+                return new Loaded(real.toString(), SourceFile.decode(display(file), FileRead.atMost(file, Limits.MAX_SOURCE_BYTES)));
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new UncheckedIOException(FileRead.cannotRead(display(file), e), e);
             }
         }
 
@@ -80,8 +91,7 @@ public sealed interface SourceRoot {
                 if (in == null) {
                     return null;
                 }
-                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                return new Loaded("classpath:" + relative, new SourceFile("classpath:" + relative, text));
+                return new Loaded("classpath:" + relative, SourceFile.decode("classpath:" + relative, in.readAllBytes()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

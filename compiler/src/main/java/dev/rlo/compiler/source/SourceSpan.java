@@ -12,6 +12,11 @@ public record SourceSpan(SourceFile file, int start, int end) {
         }
     }
 
+    /** The span of code points {@code [start, end)}, as ANTLR numbers them. */
+    public static SourceSpan ofCodePoints(SourceFile file, int start, int end) {
+        return new SourceSpan(file, file.offset(start), file.offset(end));
+    }
+
     public int line() {
         return file.line(start);
     }

@@ -6,12 +6,22 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The GPU backends for tests. Where a platform is absent the test is skipped, with the reason in
- * the report — except OpenCL under CI ({@code CI=true}), where {@code .ci/run} installs PoCL, so a
- * missing platform fails instead of silently skipping the corpus.
+ * the report and printed once on stderr — except OpenCL under CI ({@code CI=true}), where
+ * {@code .ci/run} installs PoCL, so a missing platform fails instead of silently skipping the corpus.
  */
 public final class Devices {
 
+    private static final java.util.Set<String> SAID = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private Devices() { }
+
+    /** Skips the calling test, saying why on stderr the first time. */
+    private static void skip(String why) {
+        if (SAID.add(why)) {
+            System.err.println("GPU tests skipped: " + why);
+        }
+        Assumptions.abort(why);
+    }
 
     /** The opencl backend, or a skip (a failure under CI) when no OpenCL platform exists. */
     public static Backend opencl() {
@@ -22,7 +32,7 @@ public final class Devices {
             if ("true".equals(System.getenv("CI"))) {
                 throw e;
             }
-            Assumptions.abort(e.getMessage());
+            skip(e.getMessage());
         }
         return b;
     }
@@ -33,7 +43,7 @@ public final class Devices {
         try {
             b.device();
         } catch (UserError e) {
-            Assumptions.abort(e.getMessage());
+            skip(e.getMessage());
         }
         return b;
     }

@@ -1,7 +1,7 @@
 package dev.rlo.runtime.out;
 
+import dev.rlo.compiler.io.FileRead;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +21,12 @@ import java.util.Map;
  */
 public final class MetricsCsv implements AutoCloseable {
 
+    private final Path file;
     private final FileChannel channel;
     private final List<String> columns;
 
-    private MetricsCsv(FileChannel channel, List<String> columns) {
+    private MetricsCsv(Path file, FileChannel channel, List<String> columns) {
+        this.file = file;
         this.channel = channel;
         this.columns = columns;
     }
@@ -33,7 +35,7 @@ public final class MetricsCsv implements AutoCloseable {
     public static MetricsCsv create(Path file, List<String> columns) throws IOException {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE);
-        MetricsCsv csv = new MetricsCsv(ch, columns);
+        MetricsCsv csv = new MetricsCsv(file, ch, columns);
         csv.write("global_step," + String.join(",", columns) + "\n");
         return csv;
     }
@@ -51,10 +53,10 @@ public final class MetricsCsv implements AutoCloseable {
         }
         ch.truncate(length);
         ch.position(length);
-        return new MetricsCsv(ch, columns);
+        return new MetricsCsv(file, ch, columns);
     }
 
-    public void append(long step, Map<String, Double> row) {
+    public void append(long step, Map<String, Double> row) throws IOException {
         StringBuilder line = new StringBuilder().append(step);
         for (String c : columns) {
             Double v = row.get(c);
@@ -67,24 +69,28 @@ public final class MetricsCsv implements AutoCloseable {
     }
 
     /** Forces the rows written so far to disk; returns their length in bytes, what a checkpoint records. */
-    public long flush() {
+    public long flush() throws IOException {
         try {
             channel.force(false);
             return channel.position();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw cannotWrite(e);
         }
     }
 
-    private void write(String s) {
+    private void write(String s) throws IOException {
         try {
             ByteBuffer b = ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
             while (b.hasRemaining()) {
                 channel.write(b);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw cannotWrite(e);
         }
+    }
+
+    private IOException cannotWrite(IOException e) {
+        return new IOException("cannot write " + file + ": " + FileRead.reason(e), e);
     }
 
     private static String format(double v) {

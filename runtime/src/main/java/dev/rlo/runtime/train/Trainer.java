@@ -2,17 +2,19 @@ package dev.rlo.runtime.train;
 
 import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.io.FileRead;
+import dev.rlo.compiler.io.Sha256;
 import dev.rlo.runtime.out.Checkpoint;
 import dev.rlo.runtime.out.Curve;
 import dev.rlo.runtime.out.MetricsCsv;
 import dev.rlo.runtime.out.Progress;
+import dev.rlo.runtime.out.RunLock;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.List;
@@ -71,6 +73,12 @@ public final class Trainer {
 
     private Summary run() throws IOException {
         Files.createDirectories(o.out());
+        try (RunLock lock = RunLock.take(o.out())) {
+            return runLocked();
+        }
+    }
+
+    private Summary runLocked() throws IOException {
         Path csvFile = o.out().resolve("metrics.csv");
         Path ckpt = o.out().resolve("checkpoint.bin");
         MetricsCsv csv;
@@ -85,6 +93,9 @@ public final class Trainer {
                 seconds[0] = in.readDouble();
                 loop.restore(in);
             });
+            if (csvLength[0] < 0 || !(seconds[0] >= 0) || Double.isInfinite(seconds[0]) || loop.steps() < 0) {
+                throw Checkpoint.damaged(ckpt, "its counters are impossible (step " + loop.steps() + ", " + seconds[0] + " s)");
+            }
             csv = MetricsCsv.resume(csvFile, header(), csvLength[0]);
             o.log().printf("resuming %s from step %d (%s)%n", x.name(), loop.steps(), ckpt);
         } else {
@@ -144,8 +155,12 @@ public final class Trainer {
         }
         double seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
         checkpoint(csv, ckpt, seconds);
-        Curve.write(o.out().resolve("metrics.csv"), o.out().resolve("curve.png"),
-                x.name() + " · " + x.env().name() + " · seed " + x.seed(), budget);
+        Path png = o.out().resolve("curve.png");
+        try {
+            Curve.write(o.out().resolve("metrics.csv"), png, x.name() + " · " + x.env().name() + " · seed " + x.seed(), budget);
+        } catch (IOException e) {
+            throw new IOException("cannot write " + png + ": " + FileRead.reason(e), e);
+        }
         if (stop && loop.steps() < budget) {
             bar.finish();
             o.log().printf("interrupted at step %d; continue with --resume --out %s%n", loop.steps(), o.out());
@@ -156,7 +171,12 @@ public final class Trainer {
         double[] share = java.util.Arrays.stream(eval.actions()).mapToDouble(c -> c / total).toArray();
         Summary s = new Summary(loop.steps(), loop.episodes(), seconds, mean(eval.returns()), std(eval.returns()),
                 eval.returns().length, share, false);
-        Files.writeString(o.out().resolve("summary.json"), json(s), StandardCharsets.UTF_8);
+        Path summary = o.out().resolve("summary.json");
+        try {
+            Files.writeString(summary, json(s), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException("cannot write " + summary + ": " + FileRead.reason(e), e);
+        }
         return s;
     }
 
@@ -177,15 +197,11 @@ public final class Trainer {
 
     /** What must not change between a run and its resumption: the source, the settings, the seed, the budget. */
     private static String fingerprint(Experiment x) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update(x.span().file().text().getBytes(StandardCharsets.UTF_8));
-            d.update((x.name() + "|" + x.seed() + "|" + x.steps() + "|" + x.env().texts() + x.loop().texts()
-                    + x.network().texts() + x.optimizer().texts() + x.hyper()).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d.digest(), 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest d = Sha256.digest();
+        d.update(x.span().file().text().getBytes(StandardCharsets.UTF_8));
+        d.update((x.name() + "|" + x.seed() + "|" + x.steps() + "|" + x.env().texts() + x.loop().texts()
+                + x.network().texts() + x.optimizer().texts() + x.hyper()).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(d.digest(), 0, 12);
     }
 
     private static String json(Summary s) {

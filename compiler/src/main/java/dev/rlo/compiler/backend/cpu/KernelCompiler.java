@@ -28,6 +28,11 @@ import javax.tools.ToolProvider;
  * in memory for the process, and on disk ({@code -Drlo.kernel.cache=DIR}, default
  * {@code ~/.cache/rlo/kernels}), written atomically, so a plan is compiled once per machine. C2
  * compiles the loaded class like any other Java code.
+ * <p>
+ * A cache entry ({@code NAME.kernel}) holds its full key (the SHA-256 of the ABI and the source) and
+ * the SHA-256 of its class bytes before them; an entry whose key or bytes do not match is compiled
+ * again and replaced. That guards against damage, not against someone who may write the cache: it
+ * is trusted local state (spec/cli.md#trust-boundaries).
  */
 final class KernelCompiler {
 
@@ -53,21 +58,49 @@ final class KernelCompiler {
         return instantiate(name, javac(name, PlanSource.render(name, body)));
     }
 
-    private static byte[] cachedOrCompiled(String name, String body) {
-        Path file = cacheDir().resolve(name + ".class");
+    static byte[] cachedOrCompiled(String name, String body) {
+        Path file = cacheDir().resolve(name + ".kernel");
+        String key = dev.rlo.compiler.io.Sha256.hex(ABI + body);
+        byte[] cached = cached(file, key);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] bytes = javac(name, PlanSource.render(name, body));
         try {
-            if (Files.isRegularFile(file)) {
-                return Files.readAllBytes(file);
-            }
-            byte[] bytes = javac(name, PlanSource.render(name, body));
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), name, ".tmp");
-            Files.write(tmp, bytes);
+            String header = ENTRY + "\n" + key + "\n" + dev.rlo.compiler.io.Sha256.hex(bytes) + "\n";
+            byte[] head = header.getBytes(StandardCharsets.US_ASCII);
+            byte[] entry = java.util.Arrays.copyOf(head, head.length + bytes.length);
+            System.arraycopy(bytes, 0, entry, head.length, bytes.length);
+            Files.write(tmp, entry);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            return bytes;
         } catch (IOException e) {
-            /* an unwritable cache only costs time: compile again */
-            return javac(name, PlanSource.render(name, body));
+            /* an unwritable cache only costs time: the next run compiles again */
+        }
+        return bytes;
+    }
+
+    private static final String ENTRY = "rlo-kernel-cache-1";
+
+    /** The class bytes of the entry {@code file} if it holds {@code key} and its bytes match their hash; else null. */
+    private static byte[] cached(Path file, String key) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                return null;
+            }
+            byte[] entry = Files.readAllBytes(file);
+            int headLength = ENTRY.length() + 1 + 2 * (64 + 1);
+            if (entry.length <= headLength) {
+                return null;
+            }
+            String[] head = new String(entry, 0, headLength, StandardCharsets.US_ASCII).split("\n");
+            byte[] bytes = java.util.Arrays.copyOfRange(entry, headLength, entry.length);
+            boolean valid = head.length == 3 && head[0].equals(ENTRY) && head[1].equals(key)
+                    && head[2].equals(dev.rlo.compiler.io.Sha256.hex(bytes));
+            return valid ? bytes : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -66,18 +66,43 @@ class LoopSource {
     }
 
     /**
-     * {@code final long n_X = n[i];} for every dimension of the plan, and each buffer and scratch
-     * segment in a local, so that C2 sees loop-invariant segments and hoists their checks.
+     * {@code final long n_X = n[i];} for every dimension of the plan, then a place for
+     * {@link #declareSegments} to put the segments the kernel uses.
      */
     static void declareSizes(StringBuilder out, KernelPlan plan) {
         List<String> dims = CpuPlan.dims(plan);
         for (int i = 0; i < dims.size(); i++) {
             out.append("        final long ").append(size(dims.get(i))).append(" = n[").append(i).append("];\n");
         }
-        for (Buffer b : plan.buffers()) {
-            out.append("        final MemorySegment b").append(b.id()).append(" = b[").append(b.id()).append("];\n");
-            out.append("        final MemorySegment aux").append(b.id()).append(" = aux[").append(b.id()).append("];\n");
+        out.append(SEGMENTS);
+    }
+
+    private static final String SEGMENTS = "        // segments\n";
+    private static final java.util.regex.Pattern SEGMENT = java.util.regex.Pattern.compile("\\b(b|aux)(\\d+)\\b");
+
+    /**
+     * Puts each buffer and scratch segment that the kernel rendered from {@code start} uses in a
+     * local, so that C2 sees loop-invariant segments and hoists their checks; only those it uses,
+     * so that a plan of many buffers does not repeat them all in every kernel.
+     */
+    static void declareSegments(StringBuilder out, int start) {
+        int at = out.indexOf(SEGMENTS, start);
+        if (at < 0) {
+            return;
         }
+        java.util.Set<String> used = new java.util.TreeSet<>(java.util.Comparator.comparing((String v) -> v.startsWith("aux"))
+                .thenComparingInt(v -> Integer.parseInt(v.replaceAll("\\D", ""))));
+        java.util.regex.Matcher m = SEGMENT.matcher(out).region(at + SEGMENTS.length(), out.length());
+        while (m.find()) {
+            used.add(m.group());
+        }
+        StringBuilder decls = new StringBuilder();
+        for (String v : used) {
+            String array = v.startsWith("aux") ? "aux" : "b";
+            decls.append("        final MemorySegment ").append(v).append(" = ").append(array).append('[')
+                    .append(v.substring(array.length())).append("];\n");
+        }
+        out.replace(at, at + SEGMENTS.length(), decls.toString());
     }
 
     /** The loop over dimension {@code dims.get(at)}; the first of the kernel's loops is split among parts. */

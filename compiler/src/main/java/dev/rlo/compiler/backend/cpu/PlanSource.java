@@ -38,6 +38,7 @@ final class PlanSource {
         out.append("            default -> throw new IllegalArgumentException(\"no kernel \" + kernel);\n        }\n    }\n\n");
         for (Kernel k : plan.kernels()) {
             out.append("    // kernel ").append(k.id()).append('\n');
+            int start = out.length();
             switch (k) {
                 case Kernel.Loop l -> {
                     if (vector && VectorLoopSource.supports(plan, l)) {
@@ -50,6 +51,7 @@ final class PlanSource {
                 case Kernel.Argsort a -> OtherSources.argsort(plan, a, out);
                 case Kernel.Scatter s -> OtherSources.scatter(plan, s, out);
             }
+            LoopSource.declareSegments(out, start);
         }
         return out.toString();
     }

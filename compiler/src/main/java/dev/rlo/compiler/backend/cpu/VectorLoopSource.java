@@ -83,6 +83,23 @@ final class VectorLoopSource extends LoopSource {
 
     /** Whether {@code n} at {@code ix} can be computed by {@link VectorEmitter} (or is per-row). */
     static boolean vectorisable(KernelPlan plan, Node n, Map<String, String> ix, String inner, Set<Node> own) {
+        return vectorisable(plan, n, ix, inner, own, new java.util.HashMap<>());
+    }
+
+    /** The same, remembering each (node, index) answered in {@code seen}: a shared value is asked once, not once per path to it. */
+    private static boolean vectorisable(KernelPlan plan, Node n, Map<String, String> ix, String inner, Set<Node> own,
+                                        Map<String, Boolean> seen) {
+        String key = n.id() + "@" + ix;
+        Boolean known = seen.get(key);
+        if (known == null) {
+            known = decide(plan, n, ix, inner, own, seen);
+            seen.put(key, known);
+        }
+        return known;
+    }
+
+    private static boolean decide(KernelPlan plan, Node n, Map<String, String> ix, String inner, Set<Node> own,
+                                  Map<String, Boolean> seen) {
         if (!varies(n, ix, inner)) {
             return true;
         }
@@ -98,7 +115,7 @@ final class VectorLoopSource extends LoopSource {
             /* a gather whose index is the same along the row reads a contiguous row of its source */
             Map<String, String> at = new LinkedHashMap<>(ix);
             at.put(n.attrs(Attrs.Dim.class).dim(), "gathered");
-            return !varies(n.in(1), ix, inner) && vectorisable(plan, n.in(0), at, inner, own);
+            return !varies(n.in(1), ix, inner) && vectorisable(plan, n.in(0), at, inner, own, seen);
         }
         if (!VECTOR_OPS.contains(n.op())) {
             return false;
@@ -110,7 +127,7 @@ final class VectorLoopSource extends LoopSource {
             inputs.put(r.from(), ix.get(r.to()));
         }
         for (Node in : n.inputs()) {
-            if (!vectorisable(plan, in, inputs, inner, own)) {
+            if (!vectorisable(plan, in, inputs, inner, own, seen)) {
                 return false;
             }
         }

@@ -33,12 +33,26 @@ public final class ReferenceBackend implements Backend {
     @Override
     public Executable compile(Graph graph) {
         List<Node> order = graph.nodes();
+        /* after node i, the values whose last reader it is are dropped: a long chain keeps few arrays alive */
+        Map<Node, Integer> lastUse = new IdentityHashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            for (Node in : order.get(i).inputs()) {
+                lastUse.put(in, i);
+            }
+        }
+        graph.outputs().values().forEach(n -> lastUse.put(n, Integer.MAX_VALUE));
         return inputs -> {
             Inputs.Bound bound = Inputs.bind(graph, inputs);
             Map<Node, Tensor> values = new IdentityHashMap<>();
-            for (Node n : order) {
+            for (int i = 0; i < order.size(); i++) {
                 Backend.checkInterrupt();
+                Node n = order.get(i);
                 values.put(n, eval(n, n.inputs().stream().map(values::get).toList(), bound));
+                for (Node in : n.inputs()) {
+                    if (lastUse.get(in) == i) {
+                        values.remove(in);
+                    }
+                }
             }
             Map<String, Tensor> out = new LinkedHashMap<>();
             graph.outputs().forEach((name, n) -> out.put(name, values.get(n)));
