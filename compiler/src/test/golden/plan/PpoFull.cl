@@ -11,12 +11,13 @@ typedef uchar rlo_u8;
 #define RLO_CLAIM(err, code) atomic_cmpxchg((volatile __global int*) (err), 0, (code))
 #define RLO_ISNAN(x) ((x) != (x))
 
-/* i as an offset along a dimension of size n; out of range, the first such index is recorded */
-RLO_FN rlo_i64 rlo_check(const int i, const rlo_i64 n, const int dim, RLO_GLOBAL int* err) {
+/* i as an offset along a dimension of size n; out of range, the first such index is recorded with
+   what read it: a gather's ordinal + 1, or a scatter's dimension as -(its number + 1) */
+RLO_FN rlo_i64 rlo_check(const int i, const rlo_i64 n, const int code, RLO_GLOBAL int* err) {
     if (i >= 0 && i < n) {
         return i;
     }
-    if (RLO_CLAIM(err, dim + 1) == 0) {
+    if (RLO_CLAIM(err, code) == 0) {
         err[1] = i;
     }
     return 0;

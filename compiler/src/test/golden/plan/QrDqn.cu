@@ -10,12 +10,13 @@ typedef unsigned char rlo_u8;
 #define RLO_CLAIM(err, code) atomicCAS((err), 0, (code))
 #define RLO_ISNAN(x) ((x) != (x))
 
-/* i as an offset along a dimension of size n; out of range, the first such index is recorded */
-RLO_FN rlo_i64 rlo_check(const int i, const rlo_i64 n, const int dim, RLO_GLOBAL int* err) {
+/* i as an offset along a dimension of size n; out of range, the first such index is recorded with
+   what read it: a gather's ordinal + 1, or a scatter's dimension as -(its number + 1) */
+RLO_FN rlo_i64 rlo_check(const int i, const rlo_i64 n, const int code, RLO_GLOBAL int* err) {
     if (i >= 0 && i < n) {
         return i;
     }
-    if (RLO_CLAIM(err, dim + 1) == 0) {
+    if (RLO_CLAIM(err, code) == 0) {
         err[1] = i;
     }
     return 0;
@@ -292,7 +293,7 @@ extern "C" __global__ void k2_0(float* __restrict__ b0,
                 const float v18 = (v14 * v17);
                 const float v19 = (v7 + v18);
                 const int v20 = b6[i_B];
-                const rlo_i64 v21 = rlo_check(v20, n_A, 1, err);
+                const rlo_i64 v21 = rlo_check(v20, n_A, 2, err);
                 const float v22 = b5[((i_B) * n_A + v21) * n_N + i_N];
                 const float v23 = (v19 - v22);
                 const float v24 = 0.0f;
@@ -498,7 +499,7 @@ extern "C" __global__ void k5(int* __restrict__ b6,
         for (rlo_i64 i_N = 0; i_N < n_N; i_N++) {
             const float v0 = b10[(i_B) * n_N + i_N];
             const int v1 = b6[i_B];
-            const rlo_i64 v2 = rlo_check(v1, n_A, 1, err);
+            const rlo_i64 v2 = rlo_check(v1, n_A, -2, err);
             const rlo_i64 v3 = 2 * (((i_B) * n_A + v2) * n_N + i_N);
             { const double v_ = (double) v0, t_ = aux11[v3] + v_, z_ = t_ - aux11[v3]; aux11[v3 + 1] += (aux11[v3] - (t_ - z_)) + (v_ - z_); aux11[v3] = t_; }
         }

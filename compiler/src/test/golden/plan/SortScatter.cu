@@ -10,12 +10,13 @@ typedef unsigned char rlo_u8;
 #define RLO_CLAIM(err, code) atomicCAS((err), 0, (code))
 #define RLO_ISNAN(x) ((x) != (x))
 
-/* i as an offset along a dimension of size n; out of range, the first such index is recorded */
-RLO_FN rlo_i64 rlo_check(const int i, const rlo_i64 n, const int dim, RLO_GLOBAL int* err) {
+/* i as an offset along a dimension of size n; out of range, the first such index is recorded with
+   what read it: a gather's ordinal + 1, or a scatter's dimension as -(its number + 1) */
+RLO_FN rlo_i64 rlo_check(const int i, const rlo_i64 n, const int code, RLO_GLOBAL int* err) {
     if (i >= 0 && i < n) {
         return i;
     }
-    if (RLO_CLAIM(err, dim + 1) == 0) {
+    if (RLO_CLAIM(err, code) == 0) {
         err[1] = i;
     }
     return 0;
@@ -537,7 +538,7 @@ extern "C" __global__ void k4(int* __restrict__ b1,
             const float v15 = (v14 / v9);
             const float v16 = (v3 * v15);
             const int v17 = b1[(i_B) * n_N + i_N];
-            const rlo_i64 v18 = rlo_check(v17, n_N, 1, err);
+            const rlo_i64 v18 = rlo_check(v17, n_N, -2, err);
             const rlo_i64 v19 = 2 * ((i_B) * n_N + v18);
             { const double v_ = (double) v16, t_ = aux8[v19] + v_, z_ = t_ - aux8[v19]; aux8[v19 + 1] += (aux8[v19] - (t_ - z_)) + (v_ - z_); aux8[v19] = t_; }
         }
@@ -590,7 +591,7 @@ extern "C" __global__ void k5(int* __restrict__ b5,
         const float v2 = (float) v1;
         const float v3 = (v0 / v2);
         const int v4 = b5[i_B];
-        const rlo_i64 v5 = rlo_check(v4, n_S, 2, err);
+        const rlo_i64 v5 = rlo_check(v4, n_S, -3, err);
         const rlo_i64 v6 = 2 * (v5);
         { const double v_ = (double) v3, t_ = aux9[v6] + v_, z_ = t_ - aux9[v6]; aux9[v6 + 1] += (aux9[v6] - (t_ - z_)) + (v_ - z_); aux9[v6] = t_; }
     }

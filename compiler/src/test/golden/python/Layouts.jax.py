@@ -127,10 +127,13 @@ def _rename(sizes, source, target):
         raise ValueError(f"dimension {target} is {sizes[target]} but the rename {source} -> {target} gives it size {sizes[source]}")
 
 
-def _check_index(err, index, n, dim):
+def _check_index(err, index, n, dim, where=None, written=None):
+    """An index out of range along dim, said as rlo says it: where the source wrote the gather, and how."""
     if err is not None and _checking([index]):
+        located = f"{where}: ".replace("{", "{{").replace("}", "}}") if where else ""
+        how = f", in `{written}`".replace("{", "{{").replace("}", "}}") if written else ""
         err.append(((index < 0) | (index >= n), index, None,
-                    f"index {{value}} is out of range for dimension {dim} of size {n}", IndexError))
+                    f"{located}index {{value}} is out of range for dimension {dim} of size {n}{how}", IndexError))
 
 
 def _done(err):
@@ -245,11 +248,11 @@ def _to_i32(x):
     return jnp.where(x >= 2147483647.0, jnp.int32(2147483647), inside)
 
 
-def _gather(x, index, n, dim, err):
+def _gather(x, index, n, dim, err, where=None, written=None):
     """x (gathered along its last axis) at index; the other axes broadcast by position."""
     shape = jnp.broadcast_shapes(jnp.shape(x)[:-1], jnp.shape(index))
     index = jnp.broadcast_to(index, shape)
-    _check_index(err, index, n, dim)
+    _check_index(err, index, n, dim, where, written)
     index = jnp.clip(index, 0, max(n - 1, 0))[..., None]
     return jnp.take_along_axis(jnp.broadcast_to(x, shape + (jnp.shape(x)[-1],)), index, axis=-1)[..., 0]
 

@@ -124,10 +124,13 @@ def _rename(sizes, source, target):
         raise ValueError(f"dimension {target} is {sizes[target]} but the rename {source} -> {target} gives it size {sizes[source]}")
 
 
-def _check_index(err, index, n, dim):
+def _check_index(err, index, n, dim, where=None, written=None):
+    """An index out of range along dim, said as rlo says it: where the source wrote the gather, and how."""
     if err is not None and _checking([index]):
+        located = f"{where}: ".replace("{", "{{").replace("}", "}}") if where else ""
+        how = f", in `{written}`".replace("{", "{{").replace("}", "}}") if written else ""
         err.append(((index < 0) | (index >= n), index, None,
-                    f"index {{value}} is out of range for dimension {dim} of size {n}", IndexError))
+                    f"{located}index {{value}} is out of range for dimension {dim} of size {n}{how}", IndexError))
 
 
 def _done(err):
@@ -259,10 +262,10 @@ def _to_i32(x):
     return torch.nan_to_num(x.double(), nan=0.0).clamp(-2147483648.0, 2147483647.0).to(torch.int32)
 
 
-def _gather(x, index, n, dim, err):
+def _gather(x, index, n, dim, err, where=None, written=None):
     """x (gathered along its last axis) at index; the other axes broadcast by position."""
     rest, index = torch.broadcast_tensors(x[..., 0], index)
-    _check_index(err, index, n, dim)
+    _check_index(err, index, n, dim, where, written)
     index = index.clamp(0, max(n - 1, 0)).long().unsqueeze(-1)
     return torch.gather(x.expand(*rest.shape, n), -1, index).squeeze(-1)
 

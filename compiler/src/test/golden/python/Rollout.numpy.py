@@ -128,10 +128,13 @@ def _rename(sizes, source, target):
         raise ValueError(f"dimension {target} is {sizes[target]} but the rename {source} -> {target} gives it size {sizes[source]}")
 
 
-def _check_index(err, index, n, dim):
+def _check_index(err, index, n, dim, where=None, written=None):
+    """An index out of range along dim, said as rlo says it: where the source wrote the gather, and how."""
     if err is not None and _checking([index]):
+        located = f"{where}: ".replace("{", "{{").replace("}", "}}") if where else ""
+        how = f", in `{written}`".replace("{", "{{").replace("}", "}}") if written else ""
         err.append(((index < 0) | (index >= n), index, None,
-                    f"index {{value}} is out of range for dimension {dim} of size {n}", IndexError))
+                    f"{located}index {{value}} is out of range for dimension {dim} of size {n}{how}", IndexError))
 
 
 def _done(err):
@@ -271,11 +274,11 @@ def _to_i32(x):
     return np.clip(np.nan_to_num(np.asarray(x, np.float64), nan=0.0), -2147483648.0, 2147483647.0).astype(np.int32)
 
 
-def _gather(x, index, n, dim, err):
+def _gather(x, index, n, dim, err, where=None, written=None):
     """x (gathered along its last axis) at index; the other axes broadcast by position."""
     shape = np.broadcast_shapes(np.shape(x)[:-1], np.shape(index))
     index = np.broadcast_to(index, shape)
-    _check_index(err, index, n, dim)
+    _check_index(err, index, n, dim, where, written)
     index = np.clip(index, 0, max(n - 1, 0)).astype(np.intp)[..., None]
     return np.take_along_axis(np.broadcast_to(x, shape + (np.shape(x)[-1],)), index, axis=-1)[..., 0]
 
@@ -380,7 +383,7 @@ def _quantile_pg_body(logits, action, reward, q, check):
     _F, _dev, _n, _err, (_i0, _i1, _i2, _i3) = _bind("quantile_pg", _quantile_pg_inputs, (logits, action, reward, q), (), check)
     _v1 = _logsumexp(_i0, (2,))  # [G, K]
     _v2 = (_i0 - _v1[:, :, None])  # [G, K, A]
-    _v4 = _gather(_v2, _i1, _n["A"], "A", _err)  # [G, K]
+    _v4 = _gather(_v2, _i1, _n["A"], "A", _err, "Rollout.rlo:13:14", "log_softmax(logits, over: A)[A = action]")  # [G, K]
     _v6 = _argsort(_i2, 1, False)  # [G, K]
     _v7 = _gather(_i2[:, None], _v6, _n["K"], "K", _err)  # [G, K]
     _v11 = np.minimum(np.maximum(_i3, _F(0.0)), _F(1.0))  # []

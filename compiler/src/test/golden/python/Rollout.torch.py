@@ -126,10 +126,13 @@ def _rename(sizes, source, target):
         raise ValueError(f"dimension {target} is {sizes[target]} but the rename {source} -> {target} gives it size {sizes[source]}")
 
 
-def _check_index(err, index, n, dim):
+def _check_index(err, index, n, dim, where=None, written=None):
+    """An index out of range along dim, said as rlo says it: where the source wrote the gather, and how."""
     if err is not None and _checking([index]):
+        located = f"{where}: ".replace("{", "{{").replace("}", "}}") if where else ""
+        how = f", in `{written}`".replace("{", "{{").replace("}", "}}") if written else ""
         err.append(((index < 0) | (index >= n), index, None,
-                    f"index {{value}} is out of range for dimension {dim} of size {n}", IndexError))
+                    f"{located}index {{value}} is out of range for dimension {dim} of size {n}{how}", IndexError))
 
 
 def _done(err):
@@ -261,10 +264,10 @@ def _to_i32(x):
     return torch.nan_to_num(x.double(), nan=0.0).clamp(-2147483648.0, 2147483647.0).to(torch.int32)
 
 
-def _gather(x, index, n, dim, err):
+def _gather(x, index, n, dim, err, where=None, written=None):
     """x (gathered along its last axis) at index; the other axes broadcast by position."""
     rest, index = torch.broadcast_tensors(x[..., 0], index)
-    _check_index(err, index, n, dim)
+    _check_index(err, index, n, dim, where, written)
     index = index.clamp(0, max(n - 1, 0)).long().unsqueeze(-1)
     return torch.gather(x.expand(*rest.shape, n), -1, index).squeeze(-1)
 
@@ -365,7 +368,7 @@ def _quantile_pg_body(logits, action, reward, q, check):
     _F, _dev, _n, _err, (_i0, _i1, _i2, _i3) = _bind("quantile_pg", _quantile_pg_inputs, (logits, action, reward, q), (), check)
     _v1 = torch.logsumexp(_i0.double(), dim=(2,)).to(_F)  # [G, K]
     _v2 = (_i0 - _v1[:, :, None])  # [G, K, A]
-    _v4 = _gather(_v2, _i1, _n["A"], "A", _err)  # [G, K]
+    _v4 = _gather(_v2, _i1, _n["A"], "A", _err, "Rollout.rlo:13:14", "log_softmax(logits, over: A)[A = action]")  # [G, K]
     _v6 = _argsort(_i2, 1, False)  # [G, K]
     _v7 = _gather(_i2[:, None], _v6, _n["K"], "K", _err)  # [G, K]
     _v11 = torch.clamp(_i3, 0.0, 1.0)  # []

@@ -178,6 +178,13 @@ class HardeningTest {
         assertEquals("rlo: input `action` has the index 7 at [B=1], out of range for dimension A of size 3\n", index.err());
         CliTest.Run negative = eval(INPUTS.replace("ACTION", "[-1, 0]"));
         assertEquals("rlo: input `action` has the index -1 at [B=0], out of range for dimension A of size 3\n", negative.err());
+        /* issue 15: an index the program computes is located where the source wrote the gather */
+        Path shifted = file("shifted.rlo", "fn shifted(q: f64[B, A], a: i32[B]) -> f64 {\n  sum(q[A = a + 1], over: B)\n}\n");
+        Path in = file("shifted.json", "{\"inputs\": {\"q\": {\"dims\": [\"B\", \"A\"], \"data\": [[1, 2, 3]]}, "
+                + "\"a\": {\"dims\": [\"B\"], \"data\": [2]}}}");
+        CliTest.Run computed = CliTest.rlo("eval", shifted.toString(), "--inputs=" + in);
+        assertEquals(1, computed.code());
+        assertEquals("rlo: " + shifted + ":2:7: index 3 is out of range for dimension A of size 3, in `q[A = a + 1]`\n", computed.err());
         /* F12, F13, F14, F15 */
         for (String bad : List.of(INPUTS.replace("ACTION", "[0, 1]").replace("\"reward\": {\"dims\": [\"B\"],", "\"reward\": {\"dims\": [\"B\"], \"shape\": [\"a\"],"),
                 INPUTS.replace("ACTION", "[0, 1]").replace("[[1,2,3],[4,5,6]]}, \"q_next\"", "[[1,2,3],[4,5]]}, \"q_next\""),

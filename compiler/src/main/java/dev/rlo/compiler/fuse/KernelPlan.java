@@ -31,6 +31,11 @@ public record KernelPlan(Graph graph, List<Buffer> buffers, Map<Node, Buffer> bu
         return List.copyOf(out);
     }
 
+    /** The graph's gathers, in a fixed order: how kernels name the one whose index was out of range. */
+    public List<Node> gathers() {
+        return graph.nodes().stream().filter(n -> n.op() == dev.rlo.compiler.ir.Op.GATHER).toList();
+    }
+
     /** The number of passes over data: one per phase of a Loop with no outer dims, one per other kernel. */
     public int passes() {
         int n = 0;

@@ -40,8 +40,21 @@ public sealed interface Attrs {
         }
     }
 
-    /** One dimension: IOTA, SIZE, ARGMAX, ARGMIN, GATHER. */
-    record Dim(String dim) implements Attrs {
+    /**
+     * One dimension: IOTA, SIZE, ARGMAX, ARGMIN, GATHER. A gather written in the source ({@code
+     * q[A = action]}) also knows where ({@code file:line:col}) and how, for its index errors.
+     */
+    record Dim(String dim, String where, String written) implements Attrs {
+        public Dim(String dim) {
+            this(dim, null, null);
+        }
+
+        /** The error for index {@code i} along this dimension of size {@code n}, located where the source wrote the gather. */
+        public String outOfRange(long i, long n) {
+            return (where == null ? "" : where + ": ") + "index " + i + " is out of range for dimension " + dim + " of size " + n
+                    + (written == null ? "" : ", in `" + written + "`");
+        }
+
         @Override
         public String toString() {
             return dim;

@@ -311,8 +311,8 @@ public final class Lowerer {
         Node x = expr(f, ix.target());
         for (Expr.IndexItem item : ix.items()) {
             x = switch (item) {
-                case Expr.Gather g -> b.node(Op.GATHER, new Attrs.Dim(f.dim(g.dim().name())), x,
-                        b.cast(expr(f, g.index()), DType.I32));
+                case Expr.Gather g -> b.node(Op.GATHER, new Attrs.Dim(f.dim(g.dim().name()), ix.span().file().path() + ":"
+                        + ix.span().line() + ":" + ix.span().column(), ix.span().text()), x, b.cast(expr(f, g.index()), DType.I32));
                 case Expr.Rename r -> {
                     Long excess = dev.rlo.compiler.check.DimSize.excess(r.from().name(), r.to().name(), checker.info(f.fn).sizes());
                     /* to a shorter dimension its declared sizes relate: the first elements, by a gather of iota */

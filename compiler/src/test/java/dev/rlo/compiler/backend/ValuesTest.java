@@ -318,7 +318,10 @@ abstract class ValuesTest {
         expect(value("x: f64[N]", "x[N -> M] - x", Map.of("x", f64("N", shape(2), 1, 10))), "M,N", 0, -9, 9, 0);
     }
 
-    /** An index input out of range is named when the inputs are checked; an index computed in the program, by the backend. */
+    /**
+     * An index input out of range is named when the inputs are checked; an index computed in the
+     * program, by the backend, at the place the gather was written (issue 15: both were unnamed).
+     */
     @Test
     void anIndexOutOfRangeIsAUserError() {
         Map<String, Tensor> in = Map.of("q", f64("B,A", shape(1, 3), 1, 2, 3), "a", Rlo.t(DType.I32, "B", shape(1), 3));
@@ -326,7 +329,8 @@ abstract class ValuesTest {
         assertEquals("input `a` has the index 3 at [B=0], out of range for dimension A of size 3", e.getMessage());
         Map<String, Tensor> two = Map.of("q", f64("B,A", shape(1, 3), 1, 2, 3), "a", Rlo.t(DType.I32, "B", shape(1), 2));
         UserError computed = assertThrows(UserError.class, () -> value("q: f64[B,A], a: i32[B]", "q[A = a + 1]", two));
-        assertEquals("index 3 is out of range for dimension A of size 3", computed.getMessage());
+        /* the probe's report is on line 2, from column 14: where the gather was written, and how */
+        assertEquals("test.rlo:2:14: index 3 is out of range for dimension A of size 3, in `q[A = a + 1]`", computed.getMessage());
     }
 
     @Test

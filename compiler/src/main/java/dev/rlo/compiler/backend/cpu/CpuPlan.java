@@ -138,6 +138,8 @@ public final class CpuPlan {
                 Node input = all[e.buffer].node();
                 Graph.Input in = plan.graph().input(input.attrs(Attrs.Input.class).name());
                 throw Inputs.nonFinite(in, bound.tensors().get(in.name()), e.offset);
+            } catch (Kernels.BadIndex e) {
+                throw new dev.rlo.compiler.UserError(plan.gathers().get(e.gather).attrs(Attrs.Dim.class).outOfRange(e.index, e.size));
             }
         }
 

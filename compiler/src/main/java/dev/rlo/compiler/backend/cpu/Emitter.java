@@ -173,8 +173,8 @@ class Emitter {
         String dim = n.attrs(Attrs.Dim.class).dim();
         String index = value(n.in(1), ix, indent);
         String at = fresh("g");
-        out.append(indent).append("final long ").append(at).append(" = Kernels.checkIndex(").append(index).append(", ")
-                .append(sizes.size(dim)).append(", \"").append(dim).append("\");\n");
+        out.append(indent).append("final long ").append(at).append(" = Kernels.checkGather(").append(index).append(", ")
+                .append(sizes.size(dim)).append(", ").append(plan.gathers().indexOf(n)).append(");\n");
         Map<String, String> src = new LinkedHashMap<>(ix);
         src.put(dim, at);
         return src;

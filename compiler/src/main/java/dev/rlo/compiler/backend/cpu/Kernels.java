@@ -26,6 +26,28 @@ public final class Kernels {
         return i;
     }
 
+    /** {@code i} as an offset along a gather's dimension of size {@code n}, or {@link BadIndex} naming the gather (its ordinal in the plan). */
+    public static long checkGather(int i, long n, int gather) {
+        if (i < 0 || i >= n) {
+            throw new BadIndex(gather, i, n);
+        }
+        return i;
+    }
+
+    /** Thrown by a kernel for a gather's index out of range; the backend says where the gather was written. */
+    public static final class BadIndex extends RuntimeException {
+        final int gather;
+        final long index;
+        final long size;
+
+        BadIndex(int gather, long index, long size) {
+            super(null, null, false, false);
+            this.gather = gather;
+            this.index = index;
+            this.size = size;
+        }
+    }
+
     /**
      * Where part {@code part} of {@code parts} starts in a vectorised dimension of size {@code n}: a
      * multiple of the vector length, so that no vector (or cache line) straddles two threads.

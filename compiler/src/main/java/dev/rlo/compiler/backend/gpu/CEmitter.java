@@ -146,7 +146,7 @@ final class CEmitter {
     private Map<String, String> gathered(Node n, Map<String, String> ix, String indent) {
         String dim = n.attrs(Attrs.Dim.class).dim();
         String index = value(n.in(1), ix, indent);
-        String at = declare("rlo_i64", "rlo_check(" + index + ", " + size(dim) + ", " + dims.indexOf(dim) + ", err)", indent);
+        String at = declare("rlo_i64", "rlo_check(" + index + ", " + size(dim) + ", " + (plan.gathers().indexOf(n) + 1) + ", err)", indent);
         Map<String, String> src = new LinkedHashMap<>(ix);
         src.put(dim, at);
         return src;

@@ -285,7 +285,7 @@ public final class CSource {
         Map<String, String> ix = indexOf(space);
         String g = emit.value(n.in(0), ix, indent);
         String idx = emit.value(n.in(1), ix, indent);
-        String at = emit.declare("rlo_i64", "rlo_check(" + idx + ", " + CEmitter.size(s.dim()) + ", " + plan.dims().indexOf(s.dim())
+        String at = emit.declare("rlo_i64", "rlo_check(" + idx + ", " + CEmitter.size(s.dim()) + ", " + -(plan.dims().indexOf(s.dim()) + 1)
                 + ", err)", indent);
         ix.put(s.dim(), at);
         String slot = emit.declare("rlo_i64", "2 * (" + emit.offset(b, ix) + ")", indent);

@@ -4,6 +4,7 @@ import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.FusePass;
 import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import java.util.List;
 import java.util.Locale;
@@ -40,9 +41,13 @@ public final class CupyModule {
         s.append("import math\nimport pathlib\n\nimport cupy as cp\n\n");
         s.append("_SOURCE = pathlib.Path(__file__).with_name(").append(quote(cuFile)).append(").read_text()\n");
         s.append("_DIMS = ").append(list(program.dims())).append('\n');
+        s.append("# gather: dim, location, expression (the code a failed index check reports is 1 + its position)\n_GATHERS = [")
+                .append(plan.gathers().stream().map(g -> (Attrs.Dim) g.attrs()).map(d -> "(" + quote(d.dim()) + ", "
+                        + quote(d.where() == null ? "" : d.where()) + ", " + quote(d.written() == null ? "" : d.written()) + ")")
+                        .collect(Collectors.joining(", "))).append("]\n");
         s.append("# name, buffer, dtype, dims\n_INPUTS = [\n");
         for (Graph.Input in : graph.inputs()) {
-            Buffer b = plan.buffer(graph.nodes().stream().filter(n -> n.attrs() instanceof dev.rlo.compiler.ir.Attrs.Input i
+            Buffer b = plan.buffer(graph.nodes().stream().filter(n -> n.attrs() instanceof Attrs.Input i
                     && i.name().equals(in.name())).findFirst().orElseThrow());
             s.append("    (").append(quote(in.name())).append(", ").append(b == null ? "None" : b.id()).append(", ")
                     .append(quote(numpy(in.type().dtype()))).append(", ").append(list(in.type().dims())).append("),\n");
@@ -183,8 +188,9 @@ public final class CupyModule {
                         launch(kernel, max(1, min(count, _MAX_ITEMS)), parts, stride)
                 bad = err.get()
                 if bad[0]:
-                    dim = _DIMS[bad[0] - 1]
-                    raise IndexError(f"index {bad[1]} is out of range for dimension {dim} of size {sizes[dim]}")
+                    dim, where, written = _GATHERS[bad[0] - 1] if bad[0] > 0 else (_DIMS[-bad[0] - 1], "", "")
+                    raise IndexError((f"{where}: " if where else "") + f"index {bad[1]} is out of range for dimension {dim} "
+                                     + f"of size {sizes[dim]}" + (f", in `{written}`" if written else ""))
                 out = {"loss": None, "reports": {}, "grads": {}}
                 for name, buf in _OUTPUTS:
                     x = mem[f"b{buf}"]

@@ -70,10 +70,11 @@ final class GpuPlan {
             }
             schedule(sizes);
             device.read(memory.get("err"), err, 8);
-            if (err.get(ValueLayout.JAVA_INT, 0) != 0) {
-                String dim = program.dims().get(err.get(ValueLayout.JAVA_INT, 0) - 1);
-                throw new UserError("index " + err.get(ValueLayout.JAVA_INT, 4) + " is out of range for dimension " + dim
-                        + " of size " + sizes.get(dim));
+            int code = err.get(ValueLayout.JAVA_INT, 0);
+            if (code != 0) {
+                long i = err.get(ValueLayout.JAVA_INT, 4);
+                Attrs.Dim along = code > 0 ? plan.gathers().get(code - 1).attrs(Attrs.Dim.class) : new Attrs.Dim(program.dims().get(-code - 1));
+                throw new UserError(along.outOfRange(i, sizes.get(along.dim())));
             }
             return outputs(sizes, into);
         }

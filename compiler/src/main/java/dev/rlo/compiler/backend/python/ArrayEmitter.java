@@ -148,7 +148,14 @@ final class ArrayEmitter {
         List<String> dims = n.type().dims();
         List<String> xLayout = new ArrayList<>(dims.stream().map(d -> d.equals(dim) ? "\0" : d).toList());
         xLayout.add(dim);
-        return "_gather(" + array(n.in(0), xLayout) + ", " + array(n.in(1), dims) + ", " + size(dim) + ", \"" + dim + "\", _err)";
+        Attrs.Dim at = n.attrs(Attrs.Dim.class);
+        String located = at.where() == null ? "" : ", " + pyString(at.where()) + ", " + pyString(at.written());
+        return "_gather(" + array(n.in(0), xLayout) + ", " + array(n.in(1), dims) + ", " + size(dim) + ", \"" + dim + "\", _err" + located + ")";
+    }
+
+    /** A Python string literal of {@code s}. */
+    private static String pyString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r") + "\"";
     }
 
     /**

@@ -17,7 +17,8 @@ final class Indexing {
     private Indexing() { }
 
     /** out[r] = x[r without dim, dim = index[r restricted to index's dims]]. */
-    static Tensor gather(Tensor x, Tensor index, String dim, List<String> outDims, Map<String, Long> sizes) {
+    static Tensor gather(Tensor x, Tensor index, Attrs.Dim along, List<String> outDims, Map<String, Long> sizes) {
+        String dim = along.dim();
         long[] outShape = ReferenceBackend.shape(outDims, sizes);
         double[] xv = x.values();
         double[] iv = index.values();
@@ -28,7 +29,7 @@ final class Indexing {
             unflatten(r, outShape, pos);
             long i = (long) iv[(int) offset(index.dims(), index.shape(), outDims, pos, null, 0)];
             if (i < 0 || i >= n) {
-                throw new UserError("index " + i + " is out of range for dimension " + dim + " of size " + n);
+                throw new UserError(along.outOfRange(i, n));
             }
             out[r] = xv[(int) offset(x.dims(), x.shape(), outDims, pos, dim, i)];
         }

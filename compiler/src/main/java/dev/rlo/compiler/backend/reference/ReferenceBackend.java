@@ -77,7 +77,7 @@ public final class ReferenceBackend implements Backend {
             case SHIFT -> Lanes.shift(in.get(0).alignedTo(dims, sizes), in.get(1).alignedTo(dims, sizes),
                     n.attrs(Attrs.Shift.class), dtype);
             case ARGSORT -> Lanes.argsort(in.getFirst(), n.attrs(Attrs.Argsort.class));
-            case GATHER -> Indexing.gather(in.get(0), in.get(1), n.attrs(Attrs.Dim.class).dim(), dims, sizes);
+            case GATHER -> Indexing.gather(in.get(0), in.get(1), n.attrs(Attrs.Dim.class), dims, sizes);
             case SCATTER_ADD -> Indexing.scatterAdd(in.get(0), in.get(1), n.attrs(Attrs.Scatter.class), sizes);
             case RENAME -> {
                 Attrs.Rename r = n.attrs(Attrs.Rename.class);

@@ -109,10 +109,13 @@ def _rename(sizes, source, target):
         raise ValueError(f"dimension {target} is {sizes[target]} but the rename {source} -> {target} gives it size {sizes[source]}")
 
 
-def _check_index(err, index, n, dim):
+def _check_index(err, index, n, dim, where=None, written=None):
+    """An index out of range along dim, said as rlo says it: where the source wrote the gather, and how."""
     if err is not None and _checking([index]):
+        located = f"{where}: ".replace("{", "{{").replace("}", "}}") if where else ""
+        how = f", in `{written}`".replace("{", "{{").replace("}", "}}") if written else ""
         err.append(((index < 0) | (index >= n), index, None,
-                    f"index {{value}} is out of range for dimension {dim} of size {n}", IndexError))
+                    f"{located}index {{value}} is out of range for dimension {dim} of size {n}{how}", IndexError))
 
 
 def _done(err):

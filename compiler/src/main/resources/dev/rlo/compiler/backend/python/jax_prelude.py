@@ -87,11 +87,11 @@ def _to_i32(x):
     return jnp.where(x >= 2147483647.0, jnp.int32(2147483647), inside)
 
 
-def _gather(x, index, n, dim, err):
+def _gather(x, index, n, dim, err, where=None, written=None):
     """x (gathered along its last axis) at index; the other axes broadcast by position."""
     shape = jnp.broadcast_shapes(jnp.shape(x)[:-1], jnp.shape(index))
     index = jnp.broadcast_to(index, shape)
-    _check_index(err, index, n, dim)
+    _check_index(err, index, n, dim, where, written)
     index = jnp.clip(index, 0, max(n - 1, 0))[..., None]
     return jnp.take_along_axis(jnp.broadcast_to(x, shape + (jnp.shape(x)[-1],)), index, axis=-1)[..., 0]
 

@@ -104,10 +104,10 @@ def _to_i32(x):
     return torch.nan_to_num(x.double(), nan=0.0).clamp(-2147483648.0, 2147483647.0).to(torch.int32)
 
 
-def _gather(x, index, n, dim, err):
+def _gather(x, index, n, dim, err, where=None, written=None):
     """x (gathered along its last axis) at index; the other axes broadcast by position."""
     rest, index = torch.broadcast_tensors(x[..., 0], index)
-    _check_index(err, index, n, dim)
+    _check_index(err, index, n, dim, where, written)
     index = index.clamp(0, max(n - 1, 0)).long().unsqueeze(-1)
     return torch.gather(x.expand(*rest.shape, n), -1, index).squeeze(-1)
 
