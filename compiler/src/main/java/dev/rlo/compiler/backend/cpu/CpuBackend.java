@@ -44,7 +44,12 @@ public final class CpuBackend implements Backend {
 
     /** The Java source the backend generates for {@code graph} ({@code rlo compile --emit java}). */
     public static String source(Graph graph) {
-        String body = PlanSource.body(FusePass.plan(graph), CpuPlan.vectorApi());
+        return source(graph, CpuPlan.vectorApi());
+    }
+
+    /** The Java source with Vector API kernels or with scalar loops ({@code -Drlo.vector=false}). */
+    public static String source(Graph graph, boolean vector) {
+        String body = PlanSource.body(FusePass.plan(graph), vector);
         return PlanSource.render(KernelCompiler.className(body), body);
     }
 }
