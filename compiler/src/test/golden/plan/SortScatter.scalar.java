@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.*;
 
 import dev.rlo.compiler.backend.cpu.Kernels;
 import dev.rlo.compiler.backend.cpu.Sorting;
-import dev.rlo.compiler.numerics.Scalars;
 import dev.rlo.compiler.numerics.Special;
 import dev.rlo.compiler.numerics.Sums;
 import java.lang.foreign.MemorySegment;

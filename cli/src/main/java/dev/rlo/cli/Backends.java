@@ -12,7 +12,7 @@ enum Backends {
     /** This backend, on the device {@code device} names (GPU backends only; null picks one). */
     Backend create(String device) {
         if (device != null && (this == cpu || this == reference)) {
-            throw new dev.rlo.compiler.UserError("--device is for the opencl and cuda backends, not " + this);
+            throw new dev.rlo.compiler.base.UserError("--device is for the opencl and cuda backends, not " + this);
         }
         return switch (this) {
             case cpu -> new CpuBackend();

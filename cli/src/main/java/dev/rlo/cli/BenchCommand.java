@@ -3,9 +3,9 @@ package dev.rlo.cli;
 import dev.rlo.cli.bench.Bench;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code rlo bench}: the benchmark suite, timed on the reference backend, the cpu backend and plain Java (spec/cli.md#bench). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -47,7 +47,7 @@ final class BenchCommand implements Callable<Integer> {
             return Main.OK;
         }
         if (gpu == Backends.cpu || gpu == Backends.reference) {
-            throw new dev.rlo.compiler.UserError("--gpu takes opencl or cuda; cpu and reference are always timed");
+            throw new dev.rlo.compiler.base.UserError("--gpu takes opencl or cuda; cpu and reference are always timed");
         }
         new Bench(entry, repeat, warmup, !noReference, format.equals("json"), out, gpu == null ? null : gpu.create(device)).run();
         return Main.OK;

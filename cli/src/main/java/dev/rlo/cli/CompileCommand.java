@@ -1,10 +1,10 @@
 package dev.rlo.cli;
 
-import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.UserError;
 import dev.rlo.cli.batch.CompileAll;
+import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.backend.gpu.CupyModule;
 import dev.rlo.compiler.backend.python.PythonModule;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.ir.Graph;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,11 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code rlo compile FILE --emit WHAT}: what the compiler made of an objective or fn, or the file as

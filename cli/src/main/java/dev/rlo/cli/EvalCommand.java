@@ -2,8 +2,8 @@ package dev.rlo.cli;
 
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.io.Json;
 import dev.rlo.compiler.io.TensorJson;
 import dev.rlo.compiler.tensor.Tensor;

@@ -2,14 +2,14 @@ package dev.rlo.cli;
 
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.Gradcheck;
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.ir.Graph;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code rlo gradcheck FILE}: compiled gradients against central finite differences in f64 (spec/cli.md#gradcheck). */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true,

@@ -1,15 +1,15 @@
 package dev.rlo.cli;
 
-import dev.rlo.compiler.Limits;
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.Limits;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.io.FileRead;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.Properties;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code rlo} command. Exit codes (spec/cli.md): 0 success, 1 errors in the user's files,
@@ -89,7 +89,7 @@ public final class Main implements Runnable {
                 yield USAGE;
             }
             case OutOfMemoryError o -> {
-                err.println("rlo: out of memory (the JVM may use " + FileRead.size(Runtime.getRuntime().maxMemory())
+                err.println("rlo: out of memory (the JVM may use " + Limits.size(Runtime.getRuntime().maxMemory())
                         + "); the inputs or sizes may be too large, or give it more with RLO_JAVA_OPTS=-Xmx…");
                 yield USER_ERRORS;
             }

@@ -1,24 +1,24 @@
 package dev.rlo.cli;
 
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.UserError;
-import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.io.Npy;
 import dev.rlo.compiler.io.TensorJson;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.tensor.Tensor;
-import java.util.Arrays;
+import dev.rlo.compiler.types.DType;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * What the commands that run one objective share: the file, {@code --objective}, {@code --set},

@@ -1,8 +1,8 @@
 package dev.rlo.cli;
 
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.runtime.sweep.Metric;
 import dev.rlo.runtime.sweep.Row;
 import dev.rlo.runtime.sweep.Run;
@@ -25,10 +25,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code rlo train FILE}: runs the file's train block (spec/cli.md#train, spec/runtime.md). */
 @Command(name = "train", mixinStandardHelpOptions = true,

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Published test vectors, reproduced by rlo programs through {@code rlo eval} (JSON in, JSON out),
@@ -27,7 +27,7 @@ class PublishedVectorsTest {
         try {
             dev.rlo.compiler.backend.gpu.GpuBackend.opencl(null).device();
             return Stream.of("cpu", "reference", "opencl");
-        } catch (dev.rlo.compiler.UserError e) {
+        } catch (dev.rlo.compiler.base.UserError e) {
             if ("true".equals(System.getenv("CI"))) {
                 throw e;
             }

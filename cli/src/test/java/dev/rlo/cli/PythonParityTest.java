@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.Gradcheck;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.io.Json;
 import dev.rlo.compiler.io.Npy;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

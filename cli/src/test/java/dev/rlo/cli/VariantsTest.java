@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.types.DType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.rlo.compiler;
 
 import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.LinkedHashMap;

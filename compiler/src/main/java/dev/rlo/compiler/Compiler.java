@@ -1,11 +1,11 @@
 package dev.rlo.compiler;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.SweepDecl;
 import dev.rlo.compiler.ast.TrainDecl;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.backend.python.PythonModule;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.check.FnInfo;
 import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.compiler.ir.Graph;
@@ -13,6 +13,7 @@ import dev.rlo.compiler.lower.Lowerer;
 import dev.rlo.compiler.resolve.LoadedModule;
 import dev.rlo.compiler.resolve.SourceRoot;
 import dev.rlo.compiler.source.SourceFile;
+import dev.rlo.compiler.types.DType;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

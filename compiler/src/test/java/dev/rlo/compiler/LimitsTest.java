@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rlo.compiler.base.Limits;
 import dev.rlo.compiler.diag.Code;
 import dev.rlo.compiler.diag.Diagnostic;
 import dev.rlo.compiler.resolve.SourceRoot;

@@ -1,8 +1,8 @@
 package dev.rlo.compiler;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package dev.rlo.stdlib;
 
-import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.backend.cpu.CpuBackend;
 import dev.rlo.compiler.backend.gpu.GpuBackend;
 import dev.rlo.compiler.backend.reference.ReferenceBackend;
+import dev.rlo.compiler.base.UserError;
 import java.util.ArrayList;
 import java.util.List;
 

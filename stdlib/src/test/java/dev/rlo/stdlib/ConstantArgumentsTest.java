@@ -3,8 +3,8 @@ package dev.rlo.stdlib;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

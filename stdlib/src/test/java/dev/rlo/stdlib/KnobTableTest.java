@@ -3,9 +3,9 @@ package dev.rlo.stdlib;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;

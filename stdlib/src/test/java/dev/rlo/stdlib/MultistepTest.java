@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

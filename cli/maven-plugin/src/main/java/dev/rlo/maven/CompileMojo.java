@@ -60,8 +60,8 @@ public class CompileMojo extends AbstractMojo {
         try {
             deleteTree(out.toPath());    /* artifacts of objectives since deleted must not reach the jar */
             CompileAll compile = new CompileAll(emit, parameters, false, true, libraryPath.stream().map(File::toPath).toList(), version);
-            o = dev.rlo.compiler.Limits.onThread("rlo-compile", () -> compile.run(List.of(sourceDirectory.toPath()), null, out.toPath()));
-        } catch (dev.rlo.compiler.UserError e) {
+            o = dev.rlo.compiler.base.Limits.onThread("rlo-compile", () -> compile.run(List.of(sourceDirectory.toPath()), null, out.toPath()));
+        } catch (dev.rlo.compiler.base.UserError e) {
             throw new MojoFailureException("rlo: " + e.getMessage());
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             throw new MojoFailureException("rlo: " + e.getMessage());

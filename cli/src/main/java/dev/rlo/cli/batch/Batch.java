@@ -1,7 +1,7 @@
 package dev.rlo.cli.batch;
 
-import dev.rlo.compiler.Limits;
 import dev.rlo.compiler.Session;
+import dev.rlo.compiler.base.Limits;
 import dev.rlo.compiler.diag.Code;
 import dev.rlo.compiler.diag.Diagnostic;
 import java.io.IOException;

@@ -1,13 +1,13 @@
 package dev.rlo.cli.batch;
 
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.Param;
 import dev.rlo.compiler.backend.cpu.CpuBackend;
 import dev.rlo.compiler.backend.gpu.Dialect;
 import dev.rlo.compiler.backend.gpu.GpuBackend;
 import dev.rlo.compiler.backend.python.PythonModule;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.fuse.FusePass;
 import dev.rlo.compiler.fuse.PlanPrinter;
 import dev.rlo.compiler.io.Json;

@@ -2,8 +2,8 @@ package dev.rlo.cli.batch;
 
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.Session;
-import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.ast.SweepDecl;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.diag.Diagnostic;
 import dev.rlo.compiler.diag.Severity;
 import dev.rlo.compiler.resolve.LoadedModule;

@@ -78,7 +78,7 @@ public final class Console {
         LineReader reader = reader(session, terminal, history);
         PrintWriter out = terminal.writer();
         out.println("rlo repl — :help for the commands, Ctrl-D to leave");
-        ExecutorService worker = Executors.newSingleThreadExecutor(dev.rlo.compiler.Limits.threads("rlo-repl-eval"));
+        ExecutorService worker = Executors.newSingleThreadExecutor(dev.rlo.compiler.base.Limits.threads("rlo-repl-eval"));
         try {
             while (true) {
                 String line;

@@ -1,6 +1,6 @@
 package dev.rlo.cli.repl;
 
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.tensor.Tensor;
 import dev.rlo.compiler.tensor.TensorText;
 import dev.rlo.runtime.out.Chart;

@@ -1,12 +1,12 @@
 package dev.rlo.cli.repl;
 
-import dev.rlo.compiler.UserError;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.Expr;
 import dev.rlo.compiler.ast.Ident;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.io.Npy;
 import dev.rlo.compiler.parse.ReplValue;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

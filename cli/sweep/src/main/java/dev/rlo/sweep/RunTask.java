@@ -1,8 +1,8 @@
 package dev.rlo.sweep;
 
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.backend.cpu.CpuBackend;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.io.Json;
 import dev.rlo.runtime.sweep.Row;
 import dev.rlo.runtime.sweep.Run;

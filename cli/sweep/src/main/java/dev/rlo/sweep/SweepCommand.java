@@ -2,7 +2,7 @@ package dev.rlo.sweep;
 
 import dev.rlo.cli.Main;
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.diag.Diagnostic;
 import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.runtime.sweep.Plan;
@@ -22,10 +22,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code rlo sweep FILE} (spec/cli.md#sweep): expands a sweep block into runs, checks every

@@ -1,6 +1,6 @@
 package dev.rlo.sweep;
 
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.io.Json;
 import dev.rlo.runtime.sweep.Metric;
 import dev.rlo.runtime.sweep.Row;

@@ -1,6 +1,7 @@
 package dev.rlo.compiler.ast;
 
 import dev.rlo.compiler.source.SourceSpan;
+import dev.rlo.compiler.types.DType;
 import java.util.List;
 import java.util.stream.Collectors;
 

@@ -31,7 +31,7 @@ public interface Backend {
          * Runs the graph on {@code inputs} (by input name, any layout of the declared dimensions) and
          * returns every output by name, each in its node's layout (gradients in their input's).
          *
-         * @throws dev.rlo.compiler.UserError for missing, misshapen, mistyped or non-finite inputs
+         * @throws dev.rlo.compiler.base.UserError for missing, misshapen, mistyped or non-finite inputs
          */
         Map<String, Tensor> run(Map<String, Tensor> inputs);
 
@@ -45,10 +45,10 @@ public interface Backend {
             into.forEach((name, t) -> {
                 Tensor o = out.get(name);
                 if (o == null) {
-                    throw new dev.rlo.compiler.UserError("no output `" + name + "`; the outputs are " + out.keySet());
+                    throw new dev.rlo.compiler.base.UserError("no output `" + name + "`; the outputs are " + out.keySet());
                 }
                 if (!o.dims().equals(t.dims()) || o.dtype() != t.dtype() || !java.util.Arrays.equals(o.shape(), t.shape())) {
-                    throw new dev.rlo.compiler.UserError("the array given for output `" + name + "` is " + t + ", not " + o);
+                    throw new dev.rlo.compiler.base.UserError("the array given for output `" + name + "` is " + t + ", not " + o);
                 }
                 t.data().assign(o.data());
             });

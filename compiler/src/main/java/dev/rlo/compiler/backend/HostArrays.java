@@ -1,9 +1,9 @@
 package dev.rlo.compiler.backend;
 
-import dev.rlo.compiler.UserError;
-import dev.rlo.compiler.ast.DType;
-import dev.rlo.compiler.check.TensorType;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
+import dev.rlo.compiler.types.TensorType;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;

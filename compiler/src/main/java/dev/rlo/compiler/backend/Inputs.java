@@ -1,14 +1,14 @@
 package dev.rlo.compiler.backend;
 
-import dev.rlo.compiler.UserError;
-import dev.rlo.compiler.ast.DType;
-import dev.rlo.compiler.check.DimSize;
-import dev.rlo.compiler.ir.Attrs;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.io.Json;
+import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
+import dev.rlo.compiler.types.DimSize;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;

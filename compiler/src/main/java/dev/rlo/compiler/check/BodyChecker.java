@@ -1,7 +1,6 @@
 package dev.rlo.compiler.check;
 
 import dev.rlo.compiler.ast.BinaryOp;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.Expr;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.Ident;
@@ -9,6 +8,9 @@ import dev.rlo.compiler.check.Typed.Value;
 import dev.rlo.compiler.diag.Code;
 import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.compiler.source.SourceSpan;
+import dev.rlo.compiler.types.DType;
+import dev.rlo.compiler.types.DimSize;
+import dev.rlo.compiler.types.TensorType;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -1,12 +1,13 @@
 package dev.rlo.compiler.check;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.Expr;
 import dev.rlo.compiler.ast.Ident;
 import dev.rlo.compiler.check.Builtin.Formal;
 import dev.rlo.compiler.check.Builtin.Kind;
 import dev.rlo.compiler.check.Typed.Value;
 import dev.rlo.compiler.diag.Code;
+import dev.rlo.compiler.types.DType;
+import dev.rlo.compiler.types.TensorType;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

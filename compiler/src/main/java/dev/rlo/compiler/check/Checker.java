@@ -1,6 +1,5 @@
 package dev.rlo.compiler.check;
 
-import dev.rlo.compiler.Limits;
 import dev.rlo.compiler.ast.Decl;
 import dev.rlo.compiler.ast.Expr;
 import dev.rlo.compiler.ast.FnDecl;
@@ -8,6 +7,7 @@ import dev.rlo.compiler.ast.Ident;
 import dev.rlo.compiler.ast.Import;
 import dev.rlo.compiler.ast.SweepDecl;
 import dev.rlo.compiler.ast.TrainDecl;
+import dev.rlo.compiler.base.Limits;
 import dev.rlo.compiler.diag.Code;
 import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.compiler.resolve.LoadedModule;

@@ -1,10 +1,10 @@
 package dev.rlo.compiler.check;
 
-import dev.rlo.compiler.Limits;
 import dev.rlo.compiler.ast.Expr;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.Param;
 import dev.rlo.compiler.ast.Stmt;
+import dev.rlo.compiler.base.Limits;
 import java.util.function.Function;
 
 /**

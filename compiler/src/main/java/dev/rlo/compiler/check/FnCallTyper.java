@@ -1,10 +1,12 @@
 package dev.rlo.compiler.check;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.Expr;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.check.Typed.Value;
 import dev.rlo.compiler.diag.Code;
+import dev.rlo.compiler.types.DType;
+import dev.rlo.compiler.types.DimSize;
+import dev.rlo.compiler.types.TensorType;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;

@@ -2,6 +2,8 @@ package dev.rlo.compiler.check;
 
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.source.SourceSpan;
+import dev.rlo.compiler.types.DimSize;
+import dev.rlo.compiler.types.TensorType;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,5 @@
 package dev.rlo.compiler.check;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.Expr;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.Ident;
@@ -8,6 +7,7 @@ import dev.rlo.compiler.ast.TrainDecl;
 import dev.rlo.compiler.diag.Code;
 import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.compiler.source.SourceSpan;
+import dev.rlo.compiler.types.DType;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.rlo.compiler.check;
 
+import dev.rlo.compiler.types.TensorType;
 import java.util.Set;
 
 /**

@@ -1,7 +1,7 @@
 package dev.rlo.compiler.fuse;
 
-import dev.rlo.compiler.check.TensorType;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.types.TensorType;
 
 /**
  * A tensor that lives in memory between kernels: a graph input, an output, a reduction's result, or

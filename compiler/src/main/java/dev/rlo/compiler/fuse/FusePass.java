@@ -1,10 +1,10 @@
 package dev.rlo.compiler.fuse;
 
-import dev.rlo.compiler.check.TensorType;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.types.TensorType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -82,7 +82,7 @@ public final class FusePass {
             switch (n.op()) {
                 case INPUT -> { }
                 case SCAN -> fixed(b, new Kernel.Scan(kernels.size(), b));
-                case ARGSORT -> fixed(b, new Kernel.Argsort(kernels.size(), b, buffers.get(underlying(n.in(0)))));
+                case ARGSORT -> fixed(b, new Kernel.Argsort(kernels.size(), b, buffers.get(n.in(0).underlying())));
                 case SCATTER_ADD -> fixed(b, new Kernel.Scatter(kernels.size(), b));
                 default -> loop(b);
             }
@@ -102,11 +102,11 @@ public final class FusePass {
         for (Node n : order) {
             switch (n.op()) {
                 case INPUT, SUM, MEAN, REDUCE_MAX, REDUCE_MIN, LOGSUMEXP, ARGMAX, ARGMIN, SCAN, ARGSORT, SCATTER_ADD -> out.add(n);
-                case GATHER, SHIFT -> out.add(underlying(n.in(0)));
+                case GATHER, SHIFT -> out.add(n.in(0).underlying());
                 default -> { }
             }
             if (n.op() == Op.ARGSORT) {
-                out.add(underlying(n.in(0)));
+                out.add(n.in(0).underlying());
             }
         }
         cutIntoRuns(order, out);
@@ -123,7 +123,7 @@ public final class FusePass {
         int count = 0;
         for (Node n : order) {
             for (Node in : n.inputs()) {
-                Node u = underlying(in);
+                Node u = in.underlying();
                 Integer r = run.get(u);
                 if (r != null && r < current) {
                     buffers.add(u);
@@ -143,7 +143,7 @@ public final class FusePass {
     private static boolean computed(Node n) {
         return switch (n.op()) {
             case INPUT, CONST, SIZE, IOTA -> false;
-            default -> !isView(n);
+            default -> !n.op().isView();
         };
     }
 
@@ -164,18 +164,6 @@ public final class FusePass {
         return out;
     }
 
-    /** The node a chain of views (rename, stop_gradient, expand) shows; a view is read, not copied. */
-    public static Node underlying(Node n) {
-        while (isView(n)) {
-            n = n.in(0);
-        }
-        return n;
-    }
-
-    public static boolean isView(Node n) {
-        return n.op() == Op.RENAME || n.op() == Op.STOP_GRADIENT || n.op() == Op.EXPAND;
-    }
-
     private void fixed(Buffer b, Kernel k) {
         KernelBuilder kb = new KernelBuilder(kernels.size(), Set.of(), k);
         kernels.add(kb);
@@ -184,16 +172,9 @@ public final class FusePass {
 
     // ---- 2. Loop kernels ------------------------------------------------------------------------
 
-    public static boolean isReduction(Node n) {
-        return switch (n.op()) {
-            case SUM, MEAN, REDUCE_MAX, REDUCE_MIN, LOGSUMEXP, ARGMAX, ARGMIN -> true;
-            default -> false;
-        };
-    }
-
     /** The dimensions a Loop computing {@code n} iterates over. */
     static List<String> spaceOf(Node n) {
-        return isReduction(n) ? n.in(0).type().dims() : n.type().dims();
+        return n.op().isReduction() ? n.in(0).type().dims() : n.type().dims();
     }
 
     private void loop(Buffer b) {
@@ -245,7 +226,7 @@ public final class FusePass {
         for (Buffer d : deps) {
             Integer p = k.phase.get(d);
             if (p != null) {
-                phase = Math.max(phase, isReduction(d.node()) ? p + 1 : p);
+                phase = Math.max(phase, d.node().op().isReduction() ? p + 1 : p);
             }
         }
         return phase;
@@ -261,11 +242,11 @@ public final class FusePass {
         List<Node> stack = new ArrayList<>(List.of(n));
         while (!stack.isEmpty()) {
             Node m = stack.removeLast();
-            if (!seen.add(m) || (m != n && buffers.containsKey(underlying(m)))) {
+            if (!seen.add(m) || (m != n && buffers.containsKey(m.underlying()))) {
                 continue;
             }
             if (m.op() == Op.GATHER || m.op() == Op.SHIFT) {
-                out.add(buffers.get(underlying(m.in(0))));
+                out.add(buffers.get(m.in(0).underlying()));
             }
             stack.addAll(m.inputs());
         }
@@ -282,7 +263,7 @@ public final class FusePass {
             if (!seen.add(m)) {
                 continue;
             }
-            Node u = underlying(m);
+            Node u = m.underlying();
             if (buffers.containsKey(u) && u != n) {
                 out.add(buffers.get(u));
             } else if (u != n) {
@@ -297,8 +278,8 @@ public final class FusePass {
         Set<String> inner = new LinkedHashSet<>();
         for (Map.Entry<Buffer, Integer> e : k.phase.entrySet()) {
             Node n = e.getKey().node();
-            if (isReduction(n) && usedLaterIn(k, e.getKey(), e.getValue())) {
-                inner.addAll(reduced(n));
+            if (n.op().isReduction() && usedLaterIn(k, e.getKey(), e.getValue())) {
+                inner.addAll(n.reduced());
             }
         }
         int phases = k.phase.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
@@ -321,10 +302,5 @@ public final class FusePass {
             }
         }
         return false;
-    }
-
-    /** The dimensions a reduction node reduces. */
-    public static List<String> reduced(Node n) {
-        return n.attrs() instanceof Attrs.Dims d ? d.dims() : List.of(((Attrs.Dim) n.attrs()).dim());
     }
 }

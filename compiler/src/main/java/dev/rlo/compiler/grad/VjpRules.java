@@ -1,10 +1,10 @@
 package dev.rlo.compiler.grad;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.IrBuilder;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.types.DType;
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.rlo.compiler.io;
 
+import dev.rlo.compiler.base.Limits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -18,25 +19,10 @@ public final class FileRead {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
             if (bytes.length > max) {
-                throw new IOException("it is larger than " + size(max) + ", the most rlo reads");
+                throw new IOException("it is larger than " + Limits.size(max) + ", the most rlo reads");
             }
             return bytes;
         }
-    }
-
-    /** A number of bytes for people: {@code 512 bytes}, {@code 64.0 MiB}, {@code 3.0 GiB}. */
-    public static String size(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " bytes";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     /** Why reading failed, in a few words: "no such file", "permission denied", "is a directory", or the message. */

@@ -1,7 +1,7 @@
 package dev.rlo.compiler.io;
 
-import dev.rlo.compiler.Limits;
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.Limits;
+import dev.rlo.compiler.base.UserError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

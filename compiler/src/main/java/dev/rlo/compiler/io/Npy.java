@@ -1,6 +1,6 @@
 package dev.rlo.compiler.io;
 
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.tensor.Shapes;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,9 @@
 package dev.rlo.compiler.io;
 
-import dev.rlo.compiler.UserError;
-import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.tensor.Shapes;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.rlo.compiler.ir;
 
-import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.types.DType;
 import java.util.List;
 
 /** The attributes of an IR node; which kind each {@link Op} takes is in its comment and spec/ir.md. */

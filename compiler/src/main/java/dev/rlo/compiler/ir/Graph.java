@@ -1,7 +1,7 @@
 package dev.rlo.compiler.ir;
 
-import dev.rlo.compiler.check.DimSize;
-import dev.rlo.compiler.check.TensorType;
+import dev.rlo.compiler.types.DimSize;
+import dev.rlo.compiler.types.TensorType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;

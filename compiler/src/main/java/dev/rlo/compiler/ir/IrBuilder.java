@@ -1,8 +1,7 @@
 package dev.rlo.compiler.ir;
 
-import dev.rlo.compiler.ast.DType;
-import dev.rlo.compiler.check.TensorType;
-import dev.rlo.compiler.numerics.Scalars;
+import dev.rlo.compiler.types.DType;
+import dev.rlo.compiler.types.TensorType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -57,8 +56,8 @@ public final class IrBuilder {
      */
     public Node constant(double value, double exact, DType dtype, boolean weak) {
         DType d = weak ? dtype : dtype(dtype);
-        double stored = weak ? value : Scalars.round(value, d);
-        double unrounded = weak || d == DType.F32 ? exact : Scalars.round(exact, d);
+        double stored = weak ? value : d.round(value);
+        double unrounded = weak || d == DType.F32 ? exact : d.round(exact);
         return make(Op.CONST, List.of(), new Attrs.Const(stored, unrounded), new TensorType(d, List.of(), weak));
     }
 

@@ -1,8 +1,7 @@
 package dev.rlo.compiler.ir;
 
-import dev.rlo.compiler.ast.DType;
-import dev.rlo.compiler.check.TensorType;
-import dev.rlo.compiler.numerics.Scalars;
+import dev.rlo.compiler.types.DType;
+import dev.rlo.compiler.types.TensorType;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +67,7 @@ public final class IrVerifier {
                     yield "a constant is a scalar with a Const attribute";
                 }
                 double v = c.value();
-                yield Double.compare(Scalars.round(v, n.type().dtype()), v) == 0 || Double.isNaN(v) ? null
+                yield Double.compare(n.type().dtype().round(v), v) == 0 || Double.isNaN(v) ? null
                         : "value " + v + " is not exact in " + n.type().dtype();
             }
             default -> {

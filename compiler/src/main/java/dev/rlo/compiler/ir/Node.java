@@ -1,6 +1,6 @@
 package dev.rlo.compiler.ir;
 
-import dev.rlo.compiler.check.TensorType;
+import dev.rlo.compiler.types.TensorType;
 import java.util.List;
 
 /**
@@ -37,6 +37,20 @@ public record Node(int id, Op op, List<Node> inputs, Attrs attrs, TensorType typ
     /** The value of a CONST node before rounding to f32 ({@link Attrs.Const#exact}). */
     public double exactValue() {
         return attrs(Attrs.Const.class).exact();
+    }
+
+    /** The dimensions a reduction removes. */
+    public List<String> reduced() {
+        return attrs instanceof Attrs.Dims d ? d.dims() : List.of(attrs(Attrs.Dim.class).dim());
+    }
+
+    /** The node a chain of views ({@link Op#isView}) shows. */
+    public Node underlying() {
+        Node n = this;
+        while (n.op.isView()) {
+            n = n.in(0);
+        }
+        return n;
     }
 
     @Override

@@ -114,4 +114,14 @@ public enum Op {
     public boolean isComparison() {
         return compareTo(LT) >= 0 && compareTo(NE) <= 0;
     }
+
+    /** True for the reductions, SUM … ARGMIN, which remove the dimensions they name. */
+    public boolean isReduction() {
+        return compareTo(SUM) >= 0 && compareTo(ARGMIN) <= 0;
+    }
+
+    /** True for the views (rename, stop_gradient, expand): the fused backends read their input, not a copy. */
+    public boolean isView() {
+        return this == RENAME || this == STOP_GRADIENT || this == EXPAND;
+    }
 }

@@ -1,7 +1,7 @@
 package dev.rlo.compiler.ir;
 
-import dev.rlo.compiler.ast.DType;
-import dev.rlo.compiler.check.TensorType;
+import dev.rlo.compiler.types.DType;
+import dev.rlo.compiler.types.TensorType;
 import java.util.List;
 
 /**

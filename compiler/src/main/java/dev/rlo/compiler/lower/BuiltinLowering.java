@@ -1,13 +1,13 @@
 package dev.rlo.compiler.lower;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.Expr;
 import dev.rlo.compiler.check.Builtin;
-import dev.rlo.compiler.check.TensorType;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.IrBuilder;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.types.DType;
+import dev.rlo.compiler.types.TensorType;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

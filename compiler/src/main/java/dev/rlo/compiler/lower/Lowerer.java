@@ -1,7 +1,6 @@
 package dev.rlo.compiler.lower;
 
 import dev.rlo.compiler.ast.BinaryOp;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.Expr;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.Param;
@@ -9,12 +8,13 @@ import dev.rlo.compiler.ast.Stmt;
 import dev.rlo.compiler.check.Builtin;
 import dev.rlo.compiler.check.Checker;
 import dev.rlo.compiler.check.FnInfo;
-import dev.rlo.compiler.check.TensorType;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.IrBuilder;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.types.DType;
+import dev.rlo.compiler.types.TensorType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -314,7 +314,7 @@ public final class Lowerer {
                 case Expr.Gather g -> b.node(Op.GATHER, new Attrs.Dim(f.dim(g.dim().name()), ix.span().file().path() + ":"
                         + ix.span().line() + ":" + ix.span().column(), ix.span().text()), x, b.cast(expr(f, g.index()), DType.I32));
                 case Expr.Rename r -> {
-                    Long excess = dev.rlo.compiler.check.DimSize.excess(r.from().name(), r.to().name(), checker.info(f.fn).sizes());
+                    Long excess = dev.rlo.compiler.types.DimSize.excess(r.from().name(), r.to().name(), checker.info(f.fn).sizes());
                     /* to a shorter dimension its declared sizes relate: the first elements, by a gather of iota */
                     yield excess != null && excess > 0
                             ? b.node(Op.GATHER, new Attrs.Dim(f.dim(r.from().name())), x, b.node(Op.IOTA, new Attrs.Dim(f.dim(r.to().name()))))

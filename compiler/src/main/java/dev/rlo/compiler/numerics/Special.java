@@ -182,4 +182,18 @@ public final class Special {
         }
         return f;
     }
+
+    /** σ(x), without overflow for large |x|. */
+    public static double sigmoid(double x) {
+        if (x >= 0) {
+            return 1 / (1 + Math.exp(-x));
+        }
+        double e = Math.exp(x);
+        return e / (1 + e);
+    }
+
+    /** log(1 + eˣ) as max(x, 0) + log1p(e^−|x|): no overflow, and exact-ish for x ≪ 0. */
+    public static double softplus(double x) {
+        return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+    }
 }

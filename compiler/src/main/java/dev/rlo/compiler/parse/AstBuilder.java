@@ -2,7 +2,6 @@ package dev.rlo.compiler.parse;
 
 import dev.rlo.compiler.ast.BinaryOp;
 import dev.rlo.compiler.ast.Body;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.Decl;
 import dev.rlo.compiler.ast.Doc;
 import dev.rlo.compiler.ast.Expr;
@@ -19,6 +18,7 @@ import dev.rlo.compiler.diag.Code;
 import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.compiler.source.SourceFile;
 import dev.rlo.compiler.source.SourceSpan;
+import dev.rlo.compiler.types.DType;
 import dev.rlo.grammar.RloParser.*;
 import dev.rlo.grammar.RloParserBaseVisitor;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.rlo.compiler.parse;
 
-import dev.rlo.compiler.Limits;
 import dev.rlo.compiler.ast.Module;
+import dev.rlo.compiler.base.Limits;
 import dev.rlo.compiler.diag.Code;
 import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.compiler.source.SourceFile;

@@ -1,6 +1,6 @@
 package dev.rlo.compiler.resolve;
 
-import dev.rlo.compiler.Limits;
+import dev.rlo.compiler.base.Limits;
 import dev.rlo.compiler.io.FileRead;
 import dev.rlo.compiler.source.SourceFile;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package dev.rlo.compiler.tensor;
 
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.Limits;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.io.FileRead;
 import java.util.Arrays;
 
@@ -52,8 +53,8 @@ public final class Shapes {
         long bytes = count * Double.BYTES;
         long heap = Runtime.getRuntime().maxMemory();
         if (bytes > heap / 2) {
-            throw new UserError(what + " of shape " + Arrays.toString(shape) + " needs " + FileRead.size(bytes)
-                    + " as f64, more than half the memory the JVM may use (" + FileRead.size(heap)
+            throw new UserError(what + " of shape " + Arrays.toString(shape) + " needs " + Limits.size(bytes)
+                    + " as f64, more than half the memory the JVM may use (" + Limits.size(heap)
                     + "); give it more with RLO_JAVA_OPTS=-Xmx…");
         }
         return (int) count;

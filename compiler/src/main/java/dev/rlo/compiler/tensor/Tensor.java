@@ -1,6 +1,6 @@
 package dev.rlo.compiler.tensor;
 
-import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.types.DType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,7 +40,7 @@ public record Tensor(DType dtype, List<String> dims, INDArray data) {
     public static Tensor of(DType dtype, List<String> dims, long[] shape, double[] values) {
         double[] v = values.clone();
         for (int i = 0; i < v.length; i++) {
-            v[i] = dev.rlo.compiler.numerics.Scalars.round(v[i], dtype);
+            v[i] = dtype.round(v[i]);
         }
         INDArray a = shape.length == 0 ? Nd4j.scalar(v[0]) : Nd4j.create(v, shape, 'c');
         return new Tensor(dtype, dims, a.castTo(storage(dtype)));
@@ -104,7 +104,7 @@ public record Tensor(DType dtype, List<String> dims, INDArray data) {
         return new Tensor(dtype, out, b.dup('c'));
     }
 
-    /** The same values stored as {@code d} (rounded as {@link dev.rlo.compiler.numerics.Scalars#round} does). */
+    /** The same values stored as {@code d} (rounded as {@link DType#round} does). */
     public Tensor as(DType d) {
         if (d == dtype) {
             return this;

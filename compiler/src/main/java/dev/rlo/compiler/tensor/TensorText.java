@@ -1,6 +1,6 @@
 package dev.rlo.compiler.tensor;
 
-import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.types.DType;
 import java.util.StringJoiner;
 import java.util.stream.LongStream;
 

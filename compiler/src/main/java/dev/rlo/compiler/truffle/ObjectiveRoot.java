@@ -6,8 +6,8 @@ import com.oracle.truffle.api.nodes.ExplodeLoop;
 import com.oracle.truffle.api.nodes.Node;
 import com.oracle.truffle.api.nodes.RootNode;
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.backend.cpu.CpuPlan;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.Map;
 

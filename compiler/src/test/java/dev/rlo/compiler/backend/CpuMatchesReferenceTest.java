@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.Gradcheck;
-import dev.rlo.compiler.TypedProgramGenerator;
 import dev.rlo.compiler.Rlo;
+import dev.rlo.compiler.TypedProgramGenerator;
 import dev.rlo.compiler.backend.cpu.CpuBackend;
 import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import dev.rlo.compiler.grad.GradientTest;
@@ -87,7 +87,7 @@ class CpuMatchesReferenceTest {
         Map<String, Tensor> want;
         try {
             want = new ReferenceBackend().compile(g).run(inputs);
-        } catch (dev.rlo.compiler.UserError e) {
+        } catch (dev.rlo.compiler.base.UserError e) {
             return; /* e.g. an index out of range: the same error is checked elsewhere */
         }
         Map<String, Tensor> got = fused.compile(g).run(inputs);

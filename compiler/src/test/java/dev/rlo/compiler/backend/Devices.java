@@ -1,7 +1,7 @@
 package dev.rlo.compiler.backend;
 
-import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.backend.gpu.GpuBackend;
+import dev.rlo.compiler.base.UserError;
 import org.junit.jupiter.api.Assumptions;
 
 /**

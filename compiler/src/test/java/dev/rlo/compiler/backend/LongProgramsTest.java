@@ -1,8 +1,8 @@
 package dev.rlo.compiler.backend;
 
-import dev.rlo.compiler.Limits;
 import dev.rlo.compiler.Rlo;
 import dev.rlo.compiler.backend.cpu.CpuBackend;
+import dev.rlo.compiler.base.Limits;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.tensor.Shapes;
 import dev.rlo.compiler.tensor.Tensor;
 import java.io.ByteArrayInputStream;

@@ -2,7 +2,7 @@ package dev.rlo.compiler.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.types.DType;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -83,7 +83,7 @@ public final class Adam {
     }
 
     /** The gradient was not finite: training stops rather than writing NaN into the weights. */
-    public static final class NonFiniteGradient extends dev.rlo.compiler.UserError {
+    public static final class NonFiniteGradient extends dev.rlo.compiler.base.UserError {
         NonFiniteGradient(double norm) {
             super("training stopped: the gradient's norm is " + norm + "; the weights were left as they were");
         }

@@ -1,6 +1,6 @@
 package dev.rlo.runtime.out;
 
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.UserError;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

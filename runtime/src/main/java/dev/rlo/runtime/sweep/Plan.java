@@ -1,10 +1,10 @@
 package dev.rlo.runtime.sweep;
 
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.ast.Expr;
 import dev.rlo.compiler.ast.SweepDecl;
 import dev.rlo.compiler.ast.TrainDecl;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.diag.Diagnostic;
 import dev.rlo.compiler.diag.Severity;
 import dev.rlo.compiler.source.SourceSpan;

@@ -2,11 +2,11 @@ package dev.rlo.runtime.train;
 
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.Param;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.source.SourceSpan;
+import dev.rlo.compiler.types.DType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

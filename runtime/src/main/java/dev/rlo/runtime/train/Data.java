@@ -1,7 +1,7 @@
 package dev.rlo.runtime.train;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;

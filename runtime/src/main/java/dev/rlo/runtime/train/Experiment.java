@@ -1,9 +1,9 @@
 package dev.rlo.runtime.train;
 
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.ast.Expr;
 import dev.rlo.compiler.ast.TrainDecl;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.source.SourceSpan;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

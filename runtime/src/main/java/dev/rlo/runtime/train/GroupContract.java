@@ -2,7 +2,7 @@ package dev.rlo.runtime.train;
 
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.types.DType;
 import dev.rlo.runtime.train.Contract.Offer;
 import java.util.List;
 import java.util.Map;

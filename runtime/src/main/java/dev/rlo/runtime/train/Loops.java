@@ -1,8 +1,8 @@
 package dev.rlo.runtime.train;
 
 import dev.rlo.compiler.CompiledObjective;
-import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.runtime.env.Digits;
 import dev.rlo.runtime.env.Envs;

@@ -1,6 +1,6 @@
 package dev.rlo.runtime.train;
 
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.UserError;
 
 /** A loss that is not finite: training stops at the step that produced it, before any weight changes. */
 public final class NonFiniteLoss extends UserError {

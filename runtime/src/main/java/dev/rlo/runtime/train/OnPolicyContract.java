@@ -2,8 +2,8 @@ package dev.rlo.runtime.train;
 
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.types.DType;
 import dev.rlo.runtime.env.VecEnv;
 import dev.rlo.runtime.train.Contract.Offer;
 import java.util.List;

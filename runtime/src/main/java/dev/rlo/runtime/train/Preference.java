@@ -1,9 +1,9 @@
 package dev.rlo.runtime.train;
 
 import dev.rlo.compiler.CompiledObjective;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import dev.rlo.runtime.Rng;
 import dev.rlo.runtime.env.Digits;
 import dev.rlo.runtime.nn.Adam;
@@ -78,7 +78,7 @@ final class Preference extends CountingLoop {
         int found = 0;
         for (int tries = 0; found < s.pairs(); tries++) {
             if (tries > 1000L * s.pairs()) {
-                throw new dev.rlo.compiler.UserError("the reference policy found " + found + " preference pairs in "
+                throw new dev.rlo.compiler.base.UserError("the reference policy found " + found + " preference pairs in "
                         + tries + " prompts, not " + s.pairs() + "; raise `samples`");
             }
             int[] target = new int[k];

@@ -1,6 +1,6 @@
 package dev.rlo.runtime.train;
 
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.diag.Diagnostic;
 import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.compiler.diag.Severity;

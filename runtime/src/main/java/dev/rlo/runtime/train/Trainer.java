@@ -1,7 +1,7 @@
 package dev.rlo.runtime.train;
 
-import dev.rlo.compiler.UserError;
 import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.io.FileRead;
 import dev.rlo.compiler.io.Sha256;
 import dev.rlo.runtime.out.Checkpoint;

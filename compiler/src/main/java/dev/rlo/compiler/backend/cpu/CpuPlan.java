@@ -2,7 +2,6 @@ package dev.rlo.compiler.backend.cpu;
 
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.backend.HostArrays;
 import dev.rlo.compiler.backend.Inputs;
@@ -13,8 +12,8 @@ import dev.rlo.compiler.fuse.KernelPlan;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Node;
-import dev.rlo.compiler.numerics.Scalars;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -66,8 +65,8 @@ public final class CpuPlan {
 
     /** True for a reduction a Loop finishes itself, per outer index (a later phase reads it). */
     static boolean finishedInKernel(Kernel.Loop k, Buffer b) {
-        return k.outer() > 0 && FusePass.isReduction(b.node()) && !Reduction.of(b).isArg()
-                && k.innerDims().containsAll(FusePass.reduced(b.node()));
+        return k.outer() > 0 && b.node().op().isReduction() && !Reduction.of(b).isArg()
+                && k.innerDims().containsAll(b.node().reduced());
     }
 
     Map<String, Tensor> run(Map<String, Tensor> given) {
@@ -110,7 +109,7 @@ public final class CpuPlan {
             bound = Inputs.bind(plan.graph(), given, false);
             for (String name : into.keySet()) {
                 if (!plan.graph().outputs().containsKey(name)) {
-                    throw new dev.rlo.compiler.UserError("no output `" + name + "`; the outputs are " + plan.graph().outputs().keySet());
+                    throw new dev.rlo.compiler.base.UserError("no output `" + name + "`; the outputs are " + plan.graph().outputs().keySet());
                 }
             }
             sizes = bound.sizes();
@@ -139,7 +138,7 @@ public final class CpuPlan {
                 Graph.Input in = plan.graph().input(input.attrs(Attrs.Input.class).name());
                 throw Inputs.nonFinite(in, bound.tensors().get(in.name()), e.offset);
             } catch (Kernels.BadIndex e) {
-                throw new dev.rlo.compiler.UserError(plan.gathers().get(e.gather).attrs(Attrs.Dim.class).outOfRange(e.index, e.size));
+                throw new dev.rlo.compiler.base.UserError(plan.gathers().get(e.gather).attrs(Attrs.Dim.class).outOfRange(e.index, e.size));
             }
         }
 
@@ -168,13 +167,13 @@ public final class CpuPlan {
 
     private void run(Kernel k, MemorySegment[] b, MemorySegment[] aux, long[] n, Map<String, Long> sizes, Workspace work) {
         List<Buffer> reductions = k.writes().stream()
-                .filter(w -> FusePass.isReduction(w.node()) || w.node().op() == dev.rlo.compiler.ir.Op.SCATTER_ADD).toList();
+                .filter(w -> w.node().op().isReduction() || w.node().op() == dev.rlo.compiler.ir.Op.SCATTER_ADD).toList();
         for (Buffer r : reductions) {
             if (k instanceof Kernel.Loop l && LoopSource.finishedInRow(l, r)) {
                 continue;
             }
             aux[r.id()] = scratch(r, sizes, work, 0);
-            if (FusePass.isReduction(r.node()) && Reduction.of(r).isArg()) {
+            if (r.node().op().isReduction() && Reduction.of(r).isArg()) {
                 b[r.id()].fill((byte) 0);
             }
         }
@@ -187,7 +186,7 @@ public final class CpuPlan {
                     for (int p = 0; p < l.phases().size(); p++) {
                         launch(k.id(), p, b, aux, n, parts, partial, sizes, work);
                         for (Buffer r : l.phases().get(p).outputs()) {
-                            if (FusePass.isReduction(r.node()) && !LoopSource.finishedInRow(l, r)) {
+                            if (r.node().op().isReduction() && !LoopSource.finishedInRow(l, r)) {
                                 finish(r, b, aux, sizes);
                             }
                         }
@@ -269,8 +268,8 @@ public final class CpuPlan {
             return;
         }
         double reduced = 1;
-        if (FusePass.isReduction(r.node())) {
-            for (String d : FusePass.reduced(r.node())) {
+        if (r.node().op().isReduction()) {
+            for (String d : r.node().reduced()) {
                 reduced *= sizes.get(d);
             }
         }
@@ -290,7 +289,7 @@ public final class CpuPlan {
             for (int s = 0; s < slots.length; s++) {
                 slots[s] = from.getAtIndex(JAVA_DOUBLE, i * slots.length + s);
             }
-            write(to, d, i, Scalars.round(red.finish(slots, reduced), d));
+            write(to, d, i, d.round(red.finish(slots, reduced)));
         }
     }
 

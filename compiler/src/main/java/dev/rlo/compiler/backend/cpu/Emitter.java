@@ -1,10 +1,10 @@
 package dev.rlo.compiler.backend.cpu;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.KernelPlan;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.types.DType;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -214,8 +214,8 @@ class Emitter {
             case CEIL -> f + "Math.ceil(" + a[0] + ")";
             case SQRT -> f + "Math.sqrt(" + a[0] + ")";
             case TANH -> f + "Math.tanh(" + a[0] + ")";
-            case SIGMOID -> f + "Scalars.sigmoid(" + a[0] + ")";
-            case SOFTPLUS -> f + "Scalars.softplus(" + a[0] + ")";
+            case SIGMOID -> f + "Special.sigmoid(" + a[0] + ")";
+            case SOFTPLUS -> f + "Special.softplus(" + a[0] + ")";
             case NORMAL_CDF -> f + "Special.normalCdf(" + a[0] + ")";
             case NORMAL_ICDF -> f + "Special.normalIcdf(" + a[0] + ")";
             case LGAMMA -> f + "Special.lgamma(" + a[0] + ")";

@@ -3,7 +3,7 @@ package dev.rlo.compiler.backend.cpu;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.UserError;
 import java.lang.foreign.MemorySegment;
 
 /**

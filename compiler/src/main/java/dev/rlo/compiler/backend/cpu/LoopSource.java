@@ -1,12 +1,11 @@
 package dev.rlo.compiler.backend.cpu;
 
-import dev.rlo.compiler.ast.DType;
-import dev.rlo.compiler.check.TensorType;
 import dev.rlo.compiler.fuse.Buffer;
-import dev.rlo.compiler.fuse.FusePass;
 import dev.rlo.compiler.fuse.Kernel;
 import dev.rlo.compiler.fuse.KernelPlan;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.types.DType;
+import dev.rlo.compiler.types.TensorType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -177,7 +176,7 @@ class LoopSource {
     List<Buffer> invariant(int p, String dim) {
         List<Buffer> out = new ArrayList<>();
         for (Buffer b : k.phases().get(p).outputs()) {
-            if (FusePass.isReduction(b.node()) && !b.type().has(dim)) {
+            if (b.node().op().isReduction() && !b.type().has(dim)) {
                 out.add(b);
             }
         }
@@ -188,12 +187,12 @@ class LoopSource {
     void body(int p, String indent, List<Buffer> local) {
         emit.reset();
         emit.computeInline(k.phases().get(p).outputs().stream().map(Buffer::node)
-                .filter(n -> !FusePass.isReduction(n)).collect(java.util.stream.Collectors.toSet()));
+                .filter(n -> !n.op().isReduction()).collect(java.util.stream.Collectors.toSet()));
         Map<String, String> ix = new LinkedHashMap<>();
         k.space().forEach(d -> ix.put(d, index(d)));
         for (Buffer b : k.phases().get(p).outputs()) {
             Node n = b.node();
-            if (!FusePass.isReduction(n)) {
+            if (!n.op().isReduction()) {
                 String v = emit.value(n, ix, indent);
                 out.append(indent).append(store(b, v, emit.offset(b, ix))).append('\n');
                 continue;
@@ -225,8 +224,8 @@ class LoopSource {
      * is finished and stored straight after that loop, with no scratch.
      */
     static boolean finishedInRow(Kernel.Loop k, Buffer r) {
-        return k.space().size() > 1 && FusePass.isReduction(r.node()) && !Reduction.of(r).isArg()
-                && FusePass.reduced(r.node()).equals(List.of(k.space().getLast()));
+        return k.space().size() > 1 && r.node().op().isReduction() && !Reduction.of(r).isArg()
+                && r.node().reduced().equals(List.of(k.space().getLast()));
     }
 
     /** Folds a local accumulator into its scratch slots after the innermost loop (or finishes it there). */
@@ -257,7 +256,7 @@ class LoopSource {
     /** Finishes, for the current outer index, the reductions of phase {@code ph} that later phases read. */
     private void finishInKernel(Kernel.Phase ph, String indent) {
         for (Buffer r : ph.outputs()) {
-            if (!FusePass.isReduction(r.node()) || Reduction.of(r).isArg() || finishedInRow(k, r)) {
+            if (!r.node().op().isReduction() || Reduction.of(r).isArg() || finishedInRow(k, r)) {
                 continue;
             }
             Reduction red = Reduction.of(r);
@@ -280,7 +279,7 @@ class LoopSource {
     /** The number of elements a reduction reduces, as Java text. */
     static String count(Node n) {
         StringBuilder s = new StringBuilder("(double) 1");
-        for (String d : FusePass.reduced(n)) {
+        for (String d : n.reduced()) {
             s.append(" * ").append(size(d));
         }
         return "(" + s + ")";

@@ -1,11 +1,11 @@
 package dev.rlo.compiler.backend.cpu;
 
-import dev.rlo.compiler.check.TensorType;
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.Kernel;
 import dev.rlo.compiler.fuse.KernelPlan;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.types.TensorType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

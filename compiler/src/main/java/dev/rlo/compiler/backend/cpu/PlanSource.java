@@ -61,7 +61,6 @@ final class PlanSource {
                 + "import static java.lang.foreign.ValueLayout.*;\n\n"
                 + "import dev.rlo.compiler.backend.cpu.Kernels;\n"
                 + "import dev.rlo.compiler.backend.cpu.Sorting;\n"
-                + "import dev.rlo.compiler.numerics.Scalars;\n"
                 + "import dev.rlo.compiler.numerics.Special;\n"
                 + "import dev.rlo.compiler.numerics.Sums;\n"
                 + "import java.lang.foreign.MemorySegment;\n"

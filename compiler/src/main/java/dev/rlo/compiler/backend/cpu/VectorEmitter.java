@@ -1,10 +1,10 @@
 package dev.rlo.compiler.backend.cpu;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.KernelPlan;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.types.DType;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,13 +1,12 @@
 package dev.rlo.compiler.backend.cpu;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.fuse.Buffer;
-import dev.rlo.compiler.fuse.FusePass;
 import dev.rlo.compiler.fuse.Kernel;
 import dev.rlo.compiler.fuse.KernelPlan;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.types.DType;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,10 +49,10 @@ final class VectorLoopSource extends LoopSource {
         Map<String, String> ix = new LinkedHashMap<>();
         k.space().forEach(d -> ix.put(d, index(d)));
         for (Kernel.Phase p : k.phases()) {
-            Set<Node> own = p.outputs().stream().map(Buffer::node).filter(n -> !FusePass.isReduction(n)).collect(Collectors.toSet());
+            Set<Node> own = p.outputs().stream().map(Buffer::node).filter(n -> !n.op().isReduction()).collect(Collectors.toSet());
             for (Buffer b : p.outputs()) {
                 Node n = b.node();
-                if (FusePass.isReduction(n)) {
+                if (n.op().isReduction()) {
                     Node in = accumulated(plan, n);
                     boolean ok = EnumSet.of(Op.SUM, Op.MEAN, Op.REDUCE_MAX, Op.REDUCE_MIN).contains(n.op()) && !b.type().has(dim)
                             && in.type().dtype() != DType.F64 && in.type().dtype() != DType.BOOL
@@ -216,14 +215,14 @@ final class VectorLoopSource extends LoopSource {
     private VectorEmitter vectorBody(int p, Emitter row, StringBuilder body, String i, String rowIndent, String indent, String fresh) {
         VectorEmitter vector = new VectorEmitter(plan, row, body, i, rowIndent);
         vector.alreadyChecked(Set.copyOf(checked));
-        vector.computeInline(k.phases().get(p).outputs().stream().map(Buffer::node).filter(n -> !FusePass.isReduction(n))
+        vector.computeInline(k.phases().get(p).outputs().stream().map(Buffer::node).filter(n -> !n.op().isReduction())
                 .collect(Collectors.toSet()));
         Map<String, String> ix = new LinkedHashMap<>();
         k.space().forEach(d -> ix.put(d, index(d)));
         ix.put(k.space().getLast(), i);
         for (Buffer b : k.phases().get(p).outputs()) {
             Node n = b.node();
-            if (FusePass.isReduction(n)) {
+            if (n.op().isReduction()) {
                 VectorEmitter.Val v = vector.value(accumulated(plan, n), ix, indent);
                 body.append(indent).append(vector.accumulate(vacc(b), v, Reduction.of(b), fresh)).append('\n');
             } else {

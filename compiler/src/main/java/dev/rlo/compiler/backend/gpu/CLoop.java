@@ -1,12 +1,11 @@
 package dev.rlo.compiler.backend.gpu;
 
-import dev.rlo.compiler.check.TensorType;
 import dev.rlo.compiler.fuse.Buffer;
-import dev.rlo.compiler.fuse.FusePass;
 import dev.rlo.compiler.fuse.Kernel;
 import dev.rlo.compiler.fuse.KernelPlan;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.types.TensorType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,12 +47,12 @@ final class CLoop {
 
     /** True for a reduction over exactly the innermost dimension (not the split one): kept in locals, stored after that loop. */
     static boolean finishedInRow(Kernel.Loop k, Buffer r) {
-        return k.space().size() > 1 && CReduction.reduces(r) && FusePass.reduced(r.node()).equals(List.of(k.space().getLast()));
+        return k.space().size() > 1 && CReduction.reduces(r) && r.node().reduced().equals(List.of(k.space().getLast()));
     }
 
     /** True for a reduction over inner dimensions only, which an outer kernel finishes per outer index. */
     static boolean finishedInKernel(Kernel.Loop k, Buffer r) {
-        return k.outer() > 0 && CReduction.reduces(r) && !finishedInRow(k, r) && k.innerDims().containsAll(FusePass.reduced(r.node()));
+        return k.outer() > 0 && CReduction.reduces(r) && !finishedInRow(k, r) && k.innerDims().containsAll(r.node().reduced());
     }
 
     /** Whether reduction {@code r} folds into per-work-item slices: its output lacks the split dimension. */
@@ -171,7 +170,7 @@ final class CLoop {
     private void body(int p, String indent, List<Buffer> local) {
         emit.reset();
         emit.computeInline(k.phases().get(p).outputs().stream().map(Buffer::node)
-                .filter(n -> !FusePass.isReduction(n)).collect(Collectors.toSet()));
+                .filter(n -> !n.op().isReduction()).collect(Collectors.toSet()));
         Map<String, String> ix = indexOf(k.space());
         for (Buffer b : k.phases().get(p).outputs()) {
             Node n = b.node();
@@ -226,7 +225,7 @@ final class CLoop {
 
     /** The number of elements a reduction reduces, as a C double. */
     static String count(Node n) {
-        List<String> reduced = FusePass.reduced(n);
+        List<String> reduced = n.reduced();
         return reduced.isEmpty() ? "1.0" : "(double) (" + reduced.stream().map(CEmitter::size).collect(Collectors.joining(" * ")) + ")";
     }
 

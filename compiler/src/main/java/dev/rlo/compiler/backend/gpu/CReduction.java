@@ -32,7 +32,7 @@ enum CReduction {
     }
 
     static boolean reduces(Buffer b) {
-        return b.node().op() == Op.SCATTER_ADD || dev.rlo.compiler.fuse.FusePass.isReduction(b.node());
+        return b.node().op() == Op.SCATTER_ADD || b.node().op().isReduction();
     }
 
     int slots() {

@@ -1,12 +1,11 @@
 package dev.rlo.compiler.backend.gpu;
 
-import dev.rlo.compiler.check.TensorType;
 import dev.rlo.compiler.fuse.Buffer;
-import dev.rlo.compiler.fuse.FusePass;
 import dev.rlo.compiler.fuse.Kernel;
 import dev.rlo.compiler.fuse.KernelPlan;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.types.TensorType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -317,7 +316,7 @@ public final class CSource {
         }
         out.append("            ").append(red.merge("p0", "p1", "q0", "q1")).append('\n');
         out.append("        }\n");
-        String count = FusePass.isReduction(r.node()) ? CLoop.count(r.node()) : "1.0";
+        String count = r.node().op().isReduction() ? CLoop.count(r.node()) : "1.0";
         String v = red.finish("p0", "p1", count);
         String typed = switch (r.type().dtype()) {
             case BOOL -> "(" + v + ") != 0.0";

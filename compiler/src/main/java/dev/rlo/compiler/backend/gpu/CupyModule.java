@@ -1,11 +1,11 @@
 package dev.rlo.compiler.backend.gpu;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.FusePass;
 import dev.rlo.compiler.fuse.KernelPlan;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.types.DType;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;

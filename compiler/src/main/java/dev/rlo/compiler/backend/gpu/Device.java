@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * What {@link GpuPlan} needs from a device: build a program, move bytes, launch a kernel. One
  * implementation per API ({@link OpenClDevice}, {@link CudaDevice}); calls are serialised by the
- * plan, and every failure is a {@link dev.rlo.compiler.UserError} that names the device.
+ * plan, and every failure is a {@link dev.rlo.compiler.base.UserError} that names the device.
  */
 public interface Device {
 

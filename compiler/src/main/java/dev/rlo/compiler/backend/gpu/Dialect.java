@@ -1,6 +1,6 @@
 package dev.rlo.compiler.backend.gpu;
 
-import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.types.DType;
 
 /**
  * The two C dialects a kernel plan renders to. The kernels' bodies are the same C text in both;

@@ -1,15 +1,15 @@
 package dev.rlo.compiler.backend.gpu;
 
-import dev.rlo.compiler.UserError;
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.backend.HostArrays;
 import dev.rlo.compiler.backend.Inputs;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.KernelPlan;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

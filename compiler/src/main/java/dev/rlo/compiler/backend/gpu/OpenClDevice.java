@@ -2,7 +2,7 @@ package dev.rlo.compiler.backend.gpu;
 
 import static org.jocl.CL.*;
 
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.io.Sha256;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.rlo.compiler.backend.python;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.types.DType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

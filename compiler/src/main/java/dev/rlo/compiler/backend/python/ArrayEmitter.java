@@ -1,11 +1,11 @@
 package dev.rlo.compiler.backend.python;
 
-import dev.rlo.compiler.ast.DType;
-import dev.rlo.compiler.check.TensorType;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.types.DType;
+import dev.rlo.compiler.types.TensorType;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;

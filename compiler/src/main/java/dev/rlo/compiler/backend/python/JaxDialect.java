@@ -1,6 +1,6 @@
 package dev.rlo.compiler.backend.python;
 
-import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.types.DType;
 
 /**
  * JAX: an objective is a {@code jax.custom_vjp} whose forward runs the body (loss, reports and

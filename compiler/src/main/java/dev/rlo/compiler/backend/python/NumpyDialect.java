@@ -1,6 +1,6 @@
 package dev.rlo.compiler.backend.python;
 
-import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.types.DType;
 
 /**
  * NumPy (with SciPy for the special functions): the same graph, always testable. Literals are

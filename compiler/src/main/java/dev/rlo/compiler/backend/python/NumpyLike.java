@@ -1,8 +1,8 @@
 package dev.rlo.compiler.backend.python;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.types.DType;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.rlo.compiler.backend.python;
 
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.lower.Lowerer;

@@ -1,8 +1,8 @@
 package dev.rlo.compiler.backend.python;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.types.DType;
 import java.util.stream.Collectors;
 
 /**
@@ -93,7 +93,7 @@ final class TorchDialect extends ArrayDialect {
                     : "torch.clamp(" + r.array(0) + ", " + r.array(1) + ", " + r.array(2) + ")";
             case SUM -> d.isFloat() ? "torch.sum(" + r.v(0) + ", dim=" + dims(n, r) + ", dtype=torch.float64).to(" + dtype(d) + ")"
                     : "torch.sum(" + r.v(0) + ", dim=" + dims(n, r) + ", dtype=torch.int64).to(torch.int32)";
-            case MEAN -> "(torch.sum(" + r.v(0) + ", dim=" + dims(n, r) + ", dtype=torch.float64) / (" + r.count(reduced(n)) + ")).to(" + dtype(d) + ")";
+            case MEAN -> "(torch.sum(" + r.v(0) + ", dim=" + dims(n, r) + ", dtype=torch.float64) / (" + r.count(n.reduced()) + ")).to(" + dtype(d) + ")";
             case REDUCE_MAX -> "torch.amax(" + comparable(r, d) + ", dim=" + dims(n, r) + ")" + (d == DType.BOOL ? ".bool()" : "");
             case REDUCE_MIN -> "torch.amin(" + comparable(r, d) + ", dim=" + dims(n, r) + ")" + (d == DType.BOOL ? ".bool()" : "");
             case LOGSUMEXP -> "torch.logsumexp(" + r.v(0) + ".double(), dim=" + dims(n, r) + ").to(" + dtype(d) + ")";
@@ -121,12 +121,8 @@ final class TorchDialect extends ArrayDialect {
         return d == DType.BOOL ? r.v(0) + ".to(torch.uint8)" : r.v(0);
     }
 
-    private static java.util.List<String> reduced(Node n) {
-        return n.attrs(Attrs.Dims.class).dims();
-    }
-
     private static String dims(Node n, ArrayEmitter.Row r) {
-        return r.axes(reduced(n));
+        return r.axes(n.reduced());
     }
 
     private String cast(String x, DType from, DType to) {

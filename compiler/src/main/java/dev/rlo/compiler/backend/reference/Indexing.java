@@ -1,6 +1,6 @@
 package dev.rlo.compiler.backend.reference;
 
-import dev.rlo.compiler.UserError;
+import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.numerics.Sums;
 import dev.rlo.compiler.tensor.Tensor;

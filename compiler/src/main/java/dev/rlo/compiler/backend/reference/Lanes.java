@@ -1,12 +1,11 @@
 package dev.rlo.compiler.backend.reference;
 
-import dev.rlo.compiler.ast.DType;
-import dev.rlo.compiler.check.TensorType;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Op;
-import dev.rlo.compiler.numerics.Scalars;
 import dev.rlo.compiler.numerics.Sums;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
+import dev.rlo.compiler.types.TensorType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -136,7 +135,7 @@ final class Lanes {
             double a = 0;
             for (int k = 0; k < lx.len; k++) {
                 int t = base + (s.reverse() ? lx.len - 1 - k : k);
-                a = Scalars.round(lx.v[t] + Scalars.round(lc.v[t] * a, dtype), dtype);
+                a = dtype.round(lx.v[t] + dtype.round(lc.v[t] * a));
                 out[t] = a;
             }
         }

@@ -1,14 +1,14 @@
 package dev.rlo.compiler.backend.reference;
 
-import dev.rlo.compiler.ast.DType;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.backend.Inputs;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
-import dev.rlo.compiler.numerics.Scalars;
+import dev.rlo.compiler.ir.Scalars;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.rlo.compiler;
+package dev.rlo.compiler.base;
 
 /**
  * A mistake in what the user gave rlo at run time — a missing input, a wrong named shape, a

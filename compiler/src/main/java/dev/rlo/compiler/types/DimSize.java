@@ -1,4 +1,4 @@
-package dev.rlo.compiler.check;
+package dev.rlo.compiler.types;
 
 import java.util.Map;
 

@@ -1,6 +1,6 @@
-package dev.rlo.compiler.check;
+package dev.rlo.compiler.types;
 
-import dev.rlo.compiler.ast.DType;
+import dev.rlo.compiler.types.DType;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.rlo.compiler;
+package dev.rlo.compiler.base;
 
 import java.util.concurrent.ThreadFactory;
 
@@ -75,5 +75,20 @@ public final class Limits {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /** A number of bytes for people: {@code 512 bytes}, {@code 64.0 MiB}, {@code 3.0 GiB}. */
+    public static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " bytes";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

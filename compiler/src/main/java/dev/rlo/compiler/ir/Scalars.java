@@ -1,13 +1,12 @@
-package dev.rlo.compiler.numerics;
+package dev.rlo.compiler.ir;
 
-import dev.rlo.compiler.ast.DType;
-import dev.rlo.compiler.ir.Attrs;
-import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.numerics.Special;
+import dev.rlo.compiler.types.DType;
 
 /**
  * The value of each element-wise {@link Op} on one element, in f64: the "semantics" column of
  * spec/ir.md, executable. Constant folding and the reference backend's element loops use it; every
- * other backend is tested against it. Bools are 0 and 1; {@link #round} stores a result in a dtype.
+ * other backend is tested against it. Bools are 0 and 1; {@link DType#round} stores a result in a dtype.
  */
 public final class Scalars {
 
@@ -27,13 +26,13 @@ public final class Scalars {
             case CEIL -> Math.ceil(x[0]);
             case SQRT -> Math.sqrt(x[0]);
             case TANH -> Math.tanh(x[0]);
-            case SIGMOID -> sigmoid(x[0]);
-            case SOFTPLUS -> softplus(x[0]);
+            case SIGMOID -> Special.sigmoid(x[0]);
+            case SOFTPLUS -> Special.softplus(x[0]);
             case NORMAL_CDF -> Special.normalCdf(x[0]);
             case NORMAL_ICDF -> Special.normalIcdf(x[0]);
             case LGAMMA -> Special.lgamma(x[0]);
             case POLYGAMMA -> Special.polygamma(((Attrs.Order) attrs).n(), x[0]);
-            case CAST -> round(x[0], ((Attrs.Cast) attrs).dtype());
+            case CAST -> ((Attrs.Cast) attrs).dtype().round(x[0]);
             case ADD -> x[0] + x[1];
             case SUB -> x[0] - x[1];
             case MUL -> x[0] * x[1];
@@ -52,33 +51,6 @@ public final class Scalars {
             case WHERE -> x[0] != 0 ? x[1] : x[2];
             case CLIP -> Math.min(Math.max(x[0], x[1]), x[2]);
             default -> throw new IllegalArgumentException(op.label() + " is not element-wise");
-        };
-    }
-
-    /** σ(x), without overflow for large |x|. */
-    public static double sigmoid(double x) {
-        if (x >= 0) {
-            return 1 / (1 + Math.exp(-x));
-        }
-        double e = Math.exp(x);
-        return e / (1 + e);
-    }
-
-    /** log(1 + eˣ) as max(x, 0) + log1p(e^−|x|): no overflow, and exact-ish for x ≪ 0. */
-    public static double softplus(double x) {
-        return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-    }
-
-    /**
-     * {@code v} stored in {@code dtype}: rounded to f32; truncated toward zero for i32 (NaN is 0,
-     * and out-of-range values saturate, as Java's conversion does); 0 or 1 for bool.
-     */
-    public static double round(double v, DType dtype) {
-        return switch (dtype) {
-            case F64 -> v;
-            case F32 -> (float) v;
-            case I32 -> (int) v;
-            case BOOL -> v != 0 ? 1 : 0;
         };
     }
 }
