@@ -96,7 +96,7 @@ public final class Mlp implements Parameters {
             Linear.rows(acts[l], batch, sizes[l], params, wAt[l], sizes[l + 1], params, bAt[l], z);
             if (l < layers - 1) {
                 if (activation == Activation.tanh) {
-                    Linear.tanh(z);
+                    Tanh.apply(z);
                 } else {
                     for (int k = 0; k < z.length; k++) {
                         z[k] = Math.max(z[k], 0f);
