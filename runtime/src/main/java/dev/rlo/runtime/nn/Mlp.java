@@ -154,14 +154,20 @@ public final class Mlp implements Parameters {
         return da;
     }
 
+    private static final int TILE = 16;
+
     /** {@code dz Wₗᵀ}: d loss / d (layer l's input) before any activation's derivative. */
     private float[] product(float[] dz, int l) {
         int n = sizes[l];
         int m = sizes[l + 1];
         float[] wt = new float[m * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < m; j++) {
-                wt[j * n + i] = params[wAt[l] + i * m + j];
+        for (int i0 = 0; i0 < n; i0 += TILE) {            // in tiles, so both sides stay in cache
+            for (int j0 = 0; j0 < m; j0 += TILE) {
+                for (int i = i0; i < Math.min(i0 + TILE, n); i++) {
+                    for (int j = j0; j < Math.min(j0 + TILE, m); j++) {
+                        wt[j * n + i] = params[wAt[l] + i * m + j];
+                    }
+                }
             }
         }
         float[] da = new float[batch * n];

@@ -137,6 +137,32 @@ class MlpTest {
         }
     }
 
+    /** Many steps of Adam over a parameter count that is no multiple of any vector width, against the scalar formula step by step, bit for bit. */
+    @Test
+    void adamIsItsScalarFormulaInEveryElement() {
+        Mlp net = new Mlp(3, new int[] {7}, 2, Mlp.Activation.tanh, 1.0, new Rng(5));
+        float[] p = net.params().clone();
+        float[] m = new float[p.length];
+        float[] v = new float[p.length];
+        Adam adam = new Adam(java.util.List.of(net), 3e-3, 0.9, 0.999, 1e-5, 0);
+        java.util.Random random = new java.util.Random(11);
+        for (int step = 1; step <= 20; step++) {
+            for (int i = 0; i < p.length; i++) {
+                net.grad()[i] = (float) random.nextGaussian();
+            }
+            adam.step();
+            float c1 = (float) (1 / (1 - Math.pow(0.9, step)));
+            float c2 = (float) (1 / (1 - Math.pow(0.999, step)));
+            for (int i = 0; i < p.length; i++) {
+                float g = net.grad()[i];
+                m[i] = 0.9f * m[i] + (1 - 0.9f) * g;
+                v[i] = 0.999f * v[i] + (1 - 0.999f) * g * g;
+                p[i] -= 3e-3f * (m[i] * c1) / ((float) Math.sqrt(v[i] * c2) + 1e-5f);
+                assertEquals(Float.floatToRawIntBits(p[i]), Float.floatToRawIntBits(net.params()[i]), "step " + step + ", parameter " + i);
+            }
+        }
+    }
+
     @Test
     void clipsTheGlobalNorm() {
         Mlp a = new Mlp(2, new int[] {2}, 1, Mlp.Activation.tanh, 1.0, new Rng(1));
