@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The two products a dense layer needs, on row-major {@code float[]}, with the JDK Vector API: each
  * output row is accumulated in vector registers over the shared dimension, so a 64-wide layer is four
- * AVX-512 registers, loaded once per row and stored once. Columns past the last full vector run scalar.
+ * AVX-512 registers, loaded once per row and stored once. Columns past the last full vector (a head of a
+ * few actions) are vectorised across rows instead, with the bits of the scalar loop.
  */
 final class Linear {
 
@@ -28,6 +29,9 @@ final class Linear {
             tail(x, b, 4, n, w, wAt, m, quad, full, bias, biasAt, z);
         }
         tail(x, b, rows - b, n, w, wAt, m, 0, full, bias, biasAt, z);
+        if (full < m) {
+            narrow(x, rows, n, w, wAt, m, full, bias, biasAt, z);
+        }
     }
 
     /**
@@ -86,7 +90,7 @@ final class Linear {
         v3.intoArray(z, at + 3 * L);
     }
 
-    /** Rows b..b+count-1, columns from {@code from}: four vectors at once, then one, then scalar. */
+    /** Rows b..b+count-1, columns {@code from..full-1}: four vectors at once, then one. */
     private static void tail(float[] x, int first, int count, int n, float[] w, int wAt, int m, int from, int full,
                              float[] bias, int biasAt, float[] z) {
         int quad = m - m % (4 * L);
@@ -118,12 +122,44 @@ final class Linear {
                 }
                 acc.intoArray(z, zr + j);
             }
-            for (int j = Math.max(from, full); j < m; j++) {
+        }
+    }
+
+    /**
+     * Columns from {@code full} on, fewer than a vector (a policy's or a Q-function's few outputs), L rows
+     * at a time: the block of x transposed by gathers, then per column the bias and the products added
+     * in order of i, unfused, so each output has the bits of the plain scalar loop. Rows past the last
+     * whole block run that loop.
+     */
+    private static void narrow(float[] x, int rows, int n, float[] w, int wAt, int m, int full,
+                               float[] bias, int biasAt, float[] z) {
+        int[] xRows = new int[L];
+        int[] zRows = new int[L];
+        for (int k = 0; k < L; k++) {
+            xRows[k] = k * n;
+            zRows[k] = k * m;
+        }
+        float[] xt = new float[n * L];
+        int b = 0;
+        for (; b + L <= rows; b += L) {
+            for (int i = 0; i < n; i++) {
+                FloatVector.fromArray(S, x, b * n + i, xRows, 0).intoArray(xt, i * L);
+            }
+            for (int j = full; j < m; j++) {
+                FloatVector acc = bias == null ? FloatVector.zero(S) : FloatVector.broadcast(S, bias[biasAt + j]);
+                for (int i = 0; i < n; i++) {
+                    acc = acc.add(FloatVector.fromArray(S, xt, i * L).mul(w[wAt + i * m + j]));
+                }
+                acc.intoArray(z, b * m + j, zRows, 0);
+            }
+        }
+        for (; b < rows; b++) {
+            for (int j = full; j < m; j++) {
                 float s = bias == null ? 0 : bias[biasAt + j];
                 for (int i = 0; i < n; i++) {
-                    s += x[xr + i] * w[wAt + i * m + j];
+                    s += x[b * n + i] * w[wAt + i * m + j];
                 }
-                z[zr + j] = s;
+                z[b * m + j] = s;
             }
         }
     }
@@ -134,16 +170,22 @@ final class Linear {
 
     /**
      * {@code g[i, j] += Σ_b x[b, i] dz[b, j]} (the weight gradient), g being {@code [n, m]} at {@code g[gAt ..]}:
-     * blocks of 4 rows of g × 4 vectors, then the rest. Each element sums over b in order, whatever the block.
+     * blocks of 4 rows of g × 4 vectors, then a vector at a time (each element a chain of FMAs over b in
+     * order), then the columns past the last full vector down the rows of g (a multiply and an add per b,
+     * in order, the bits of the scalar loop).
      */
     static void outer(float[] x, float[] dz, int rows, int n, int m, float[] g, int gAt) {
         int quad = m - m % (4 * L);
-        int i = 0;
-        for (; i + 4 <= n && quad > 0; i += 4) {
+        int full = m - m % L;
+        int fours = quad > 0 ? n - n % 4 : 0;
+        for (int i = 0; i < fours; i += 4) {
             outerOfFour(x, dz, rows, n, m, quad, g, gAt, i);
-            outerRest(x, dz, rows, n, m, g, gAt, i, i + 4, quad);
         }
-        outerRest(x, dz, rows, n, m, g, gAt, i, n, 0);
+        outerVectors(x, dz, rows, n, m, g, gAt, 0, fours, quad, full);
+        outerVectors(x, dz, rows, n, m, g, gAt, fours, n, 0, full);
+        for (int j = full; j < m; j++) {
+            outerColumn(x, dz, rows, n, m, g, gAt, j);
+        }
     }
 
     /** Rows i..i+3 of g, columns below {@code quad}: 16 accumulators, four FMAs per vector of dz loaded. */
@@ -192,25 +234,45 @@ final class Linear {
         }
     }
 
-    /** Rows {@code from..to-1} of g, columns from {@code j0}: a vector at a time, then scalar. */
-    private static void outerRest(float[] x, float[] dz, int rows, int n, int m, float[] g, int gAt, int from, int to, int j0) {
-        int full = m - m % L;
+    /** Rows {@code from..to-1} of g, columns {@code j0..j1-1} (whole vectors), a vector at a time. */
+    private static void outerVectors(float[] x, float[] dz, int rows, int n, int m, float[] g, int gAt,
+                                     int from, int to, int j0, int j1) {
         for (int i = from; i < to; i++) {
             int gr = gAt + i * m;
-            for (int j = j0; j < full; j += L) {
+            for (int j = j0; j < j1; j += L) {
                 FloatVector acc = FloatVector.fromArray(S, g, gr + j);
                 for (int b = 0; b < rows; b++) {
                     acc = FloatVector.broadcast(S, x[b * n + i]).fma(FloatVector.fromArray(S, dz, b * m + j), acc);
                 }
                 acc.intoArray(g, gr + j);
             }
-            for (int j = Math.max(j0, full); j < m; j++) {
-                float s = g[gr + j];
-                for (int b = 0; b < rows; b++) {
-                    s += x[b * n + i] * dz[b * m + j];
-                }
-                g[gr + j] = s;
+        }
+    }
+
+    /**
+     * Column j of g (past the last full vector), L of its rows at a time since x's rows are contiguous in
+     * i, each product added unfused as the plain scalar loop adds it; the last {@code n mod L} rows scalar.
+     */
+    private static void outerColumn(float[] x, float[] dz, int rows, int n, int m, float[] g, int gAt, int j) {
+        int nFull = n - n % L;
+        int[] gRows = new int[L];
+        for (int k = 0; k < L; k++) {
+            gRows[k] = k * m;
+        }
+        for (int i = 0; i < nFull; i += L) {
+            int at = gAt + i * m + j;
+            FloatVector acc = FloatVector.fromArray(S, g, at, gRows, 0);
+            for (int b = 0; b < rows; b++) {
+                acc = acc.add(FloatVector.fromArray(S, x, b * n + i).mul(dz[b * m + j]));
             }
+            acc.intoArray(g, at, gRows, 0);
+        }
+        for (int i = nFull; i < n; i++) {
+            float s = g[gAt + i * m + j];
+            for (int b = 0; b < rows; b++) {
+                s += x[b * n + i] * dz[b * m + j];
+            }
+            g[gAt + i * m + j] = s;
         }
     }
 
