@@ -12,7 +12,7 @@ import picocli.CommandLine;
         description = "Time the benchmark suite on each backend and as hand-written Java, with the memory bandwidth.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--entry", paramLabel = "NAME", description = "Only entries whose name starts with NAME (ppo, gae, grpo, qae, qr_dqn).")
+    @Option(names = "--entry", paramLabel = "NAME", description = "Only entries whose name starts with NAME (ppo, gae, grpo, qae, qr_dqn, dqn).")
     String entry = "";
 
     @Option(names = "--repeat", paramLabel = "N", description = "Timed runs per measurement, after warm-up (default: ${DEFAULT-VALUE}).")

@@ -23,7 +23,8 @@ class BenchCommandTest {
         Map<String, Object> all = (Map<String, Object>) Json.parse(r.out(), "bench output");
         assertTrue((Double) all.get("triad_gb_per_s") > 0);
         List<Map<String, Object>> entries = (List<Map<String, Object>>) all.get("entries");
-        assertEquals(List.of("256x32x32", "256x64x64", "256x200x200"), entries.stream().map(e -> e.get("shape")).toList());
+        assertEquals(List.of("256x32x32", "256x64x64", "256x200x200", "32x200x200"), entries.stream().map(e -> e.get("shape")).toList());
+        assertEquals(List.of(false, false, false, true), entries.stream().map(e -> e.get("per_call")).toList());
         for (Map<String, Object> e : entries) {
             assertTrue(e.containsKey("reference_ms") && e.get("reference_ms") == null, e.toString());
             for (String column : List.of("cpu_ms", "cpu_new_outputs_ms", "java_ms", "cpu_ns_per_element",
@@ -31,6 +32,16 @@ class BenchCommandTest {
                 assertTrue((Double) e.get(column) > 0, column + " of " + e);
             }
         }
+    }
+
+    @Test
+    void trainingSizeCallsHaveATableInMicroseconds() {
+        CliTest.Run r = CliTest.rlo("bench", "--entry", "dqn", "--repeat", "1", "--warmup", "0", "--no-reference");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Training-size calls, µs per call:"), r.out());
+        assertTrue(r.out().contains("| entry | shape | reference µs | cpu µs | cpu µs, new outputs | java µs | cpu vs java |"), r.out());
+        assertTrue(r.out().contains("| dqn | B=64 | — | "), r.out());
+        assertTrue(!r.out().contains("cpu ns/elem"), "no throughput table without throughput entries: " + r.out());
     }
 
     @Test

@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Runs the suite: for each entry, the median time of the reference backend, the cpu backend and the
  * hand-written Java loop, on the same inputs in one process; then ns per element, the GB/s of the
- * entry's least traffic and its share of the triad bandwidth measured first.
+ * entry's least traffic and its share of the triad bandwidth measured first. Training-size calls get
+ * a table of their own, in µs per call.
  */
 public final class Bench {
 
@@ -45,31 +46,28 @@ public final class Bench {
         double triad = Triad.bandwidth(64 << 20, threads, 5);
         List<Map<String, Object>> rows = new ArrayList<>();
         if (!json) {
-            out.printf("triad: %.1f GB/s on %d threads%n%n", triad / 1e9, threads);
-            out.println("| entry | shape | reference ms | cpu ms | cpu ms, new outputs | java ms | cpu ns/elem | cpu GB/s | % of triad | cpu vs reference | cpu vs java |"
-                    + (gpu == null ? "" : " " + gpu.name() + " ms, with copies |"));
-            out.println("|---|---|---|---|---|---|---|---|---|---|---|" + (gpu == null ? "" : "---|"));
-            out.flush();
+            out.printf("triad: %.1f GB/s on %d threads%n", triad / 1e9, threads);
         }
+        Boolean table = null;                  // the kind of table open: throughput (false) or calls (true)
         for (Entry e : Suite.entries()) {
             if (!e.name().startsWith(filter)) {
                 continue;
             }
             Map<String, Object> row = measure(e, triad);
             rows.add(row);
-            if (!json) {
-                out.printf("| %s | %s | %s | %.3f | %.3f | %.3f | %.3f | %.1f | %.0f%% | %s | %.1f× |", e.name(), e.shape(),
-                        row.get("reference_ms") == null ? "—" : String.format("%.2f", (Double) row.get("reference_ms")),
-                        (Double) row.get("cpu_ms"), (Double) row.get("cpu_new_outputs_ms"), (Double) row.get("java_ms"), (Double) row.get("cpu_ns_per_element"),
-                        (Double) row.get("cpu_gb_per_s"), (Double) row.get("triad_share") * 100,
-                        row.get("reference_ms") == null ? "—" : String.format("%.0f×", (Double) row.get("reference_ms") / (Double) row.get("cpu_ms")),
-                        (Double) row.get("java_ms") / (Double) row.get("cpu_ms"));
-                if (gpu != null) {
-                    out.printf(" %.3f |", (Double) row.get(gpu.name() + "_ms"));
-                }
-                out.println();
-                out.flush();
+            if (json) {
+                continue;
             }
+            if (table == null || table != e.perCall()) {
+                table = e.perCall();
+                header(e.perCall());
+            }
+            if (e.perCall()) {
+                callRow(row);
+            } else {
+                throughputRow(row);
+            }
+            out.flush();
         }
         if (json) {
             Map<String, Object> all = new LinkedHashMap<>();
@@ -79,6 +77,47 @@ public final class Bench {
             out.println(Json.write(all));
             out.flush();
         }
+    }
+
+    private void header(boolean perCall) {
+        String gpuColumn = gpu == null ? "" : " " + gpu.name() + (perCall ? " µs" : " ms") + ", with copies |";
+        out.println();
+        if (perCall) {
+            out.println("Training-size calls, µs per call:");
+            out.println();
+            out.println("| entry | shape | reference µs | cpu µs | cpu µs, new outputs | java µs | cpu vs java |" + gpuColumn);
+            out.println("|---|---|---|---|---|---|---|" + (gpu == null ? "" : "---|"));
+        } else {
+            out.println("| entry | shape | reference ms | cpu ms | cpu ms, new outputs | java ms | cpu ns/elem | cpu GB/s | % of triad | cpu vs reference | cpu vs java |"
+                    + gpuColumn);
+            out.println("|---|---|---|---|---|---|---|---|---|---|---|" + (gpu == null ? "" : "---|"));
+        }
+    }
+
+    private void throughputRow(Map<String, Object> row) {
+        double cpu = (Double) row.get("cpu_ms");
+        Double ref = (Double) row.get("reference_ms");
+        out.printf("| %s | %s | %s | %.3f | %.3f | %.3f | %.3f | %.1f | %.0f%% | %s | %.1f× |", row.get("entry"), row.get("shape"),
+                ref == null ? "—" : String.format("%.2f", ref), cpu, (Double) row.get("cpu_new_outputs_ms"),
+                (Double) row.get("java_ms"), (Double) row.get("cpu_ns_per_element"), (Double) row.get("cpu_gb_per_s"),
+                (Double) row.get("triad_share") * 100, ref == null ? "—" : String.format("%.0f×", ref / cpu),
+                (Double) row.get("java_ms") / cpu);
+        if (gpu != null) {
+            out.printf(" %.3f |", (Double) row.get(gpu.name() + "_ms"));
+        }
+        out.println();
+    }
+
+    private void callRow(Map<String, Object> row) {
+        double cpu = (Double) row.get("cpu_ms") * 1e3;
+        Double ref = (Double) row.get("reference_ms");
+        out.printf("| %s | %s | %s | %.1f | %.1f | %.1f | %.1f× |", row.get("entry"), row.get("shape"),
+                ref == null ? "—" : String.format("%.0f", ref * 1e3), cpu, (Double) row.get("cpu_new_outputs_ms") * 1e3,
+                (Double) row.get("java_ms") * 1e3, (Double) row.get("java_ms") * 1e3 / cpu);
+        if (gpu != null) {
+            out.printf(" %.1f |", (Double) row.get(gpu.name() + "_ms") * 1e3);
+        }
+        out.println();
     }
 
     private Map<String, Object> measure(Entry e, double triad) {
@@ -92,6 +131,7 @@ public final class Bench {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("entry", e.name());
         row.put("shape", e.shape());
+        row.put("per_call", e.perCall());
         row.put("elements", e.elements());
         row.put("reference_ms", ref == null ? null : ref * 1e3);
         row.put("cpu_ms", cpu * 1e3);

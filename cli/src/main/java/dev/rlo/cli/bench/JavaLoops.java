@@ -122,4 +122,27 @@ final class JavaLoops {
         }
         return loss / m / b;
     }
+
+    /** Double DQN's Huber loss (δ = 1) over [B, A] and its gradient with respect to q. */
+    static double doubleDqn(float[] q, int[] action, float[] reward, boolean[] terminated, float[] qNext,
+                            float[] qNextOnline, int a, float[] grad) {
+        int b = action.length;
+        float gamma = 0.99f;
+        double loss = 0;
+        java.util.Arrays.fill(grad, 0f);
+        for (int s = 0; s < b; s++) {
+            int best = 0;
+            for (int j = 1; j < a; j++) {
+                if (qNextOnline[s * a + j] > qNextOnline[s * a + best]) {
+                    best = j;
+                }
+            }
+            float target = reward[s] + gamma * (terminated[s] ? 0 : 1) * qNext[s * a + best];
+            float u = q[s * a + action[s]] - target;
+            float au = Math.abs(u);
+            loss += au <= 1 ? 0.5f * u * u : au - 0.5f;
+            grad[s * a + action[s]] = (au <= 1 ? u : Math.signum(u)) / b;
+        }
+        return loss / b;
+    }
 }

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The benchmark suite of issue 4: PPO-clip with value loss and entropy (loss and gradients), GAE,
  * GRPO and QAE advantages, and QR-DQN's quantile Huber loss and gradient, each at the shapes the
- * reference points were measured at.
+ * reference points were measured at; then the calls a training loop makes (issue 19): PPO on
+ * minibatches of 256 and 4096, double DQN on 64, QR-DQN on 32 with 200 quantiles, GRPO on 64 groups.
  */
 final class Suite {
 
@@ -55,6 +56,16 @@ final class Suite {
             }
             """;
 
+    static final String DQN = """
+            import std.bellman.{double_dqn_target}
+            objective double_dqn(q: f32[B,A] grad, action: i32[B], reward: f32[B], terminated: bool[B],
+                                 q_next: f32[B,A], q_next_online: f32[B,A], gamma = 0.99) {
+              let q_a    = q[A = action]
+              let target = double_dqn_target(q_next_online, q_next, reward, terminated, gamma: gamma)
+              mean(huber(q_a - stopgrad(target)))
+            }
+            """;
+
     static List<Entry> entries() {
         List<Entry> out = new ArrayList<>();
         for (long n : new long[] {100_000, 1_000_000, 10_000_000}) {
@@ -75,6 +86,15 @@ final class Suite {
             out.add(new Entry("qr_dqn", "256x" + n + "x" + n, QR_DQN, "qr_dqn", true, Map.of("B", 256L, "A", 4L, "N", n),
                     256 * n * n, 256 * 4 * n * 4 * 3, Suite::qrDqn));
         }
+        for (long b : new long[] {256, 4096}) {
+            out.add(new Entry("ppo", "B=" + b, PPO, "ppo_full", true, Map.of("N", b), b, 9 * 4 * b, Suite::ppo, true));
+        }
+        out.add(new Entry("dqn", "B=64", DQN, "double_dqn", true, Map.of("B", 64L, "A", 2L), 64 * 2, 64 * 2 * 4 * 4,
+                Suite::dqn, true));
+        out.add(new Entry("qr_dqn", "32x200x200", QR_DQN, "qr_dqn", true, Map.of("B", 32L, "A", 4L, "N", 200L),
+                32 * 200 * 200, 32 * 4 * 200 * 4 * 3, Suite::qrDqn, true));
+        out.add(new Entry("grpo", "64x16", GROUPS, "grpo_bench", false, Map.of("G", 64L, "K", 16L), 64 * 16, 64 * 16 * 8,
+                in -> grpo(in, false), true));
         return out;
     }
 
@@ -126,6 +146,23 @@ final class Suite {
         float[] reward = floats(r);
         float[] adv = new float[reward.length];
         return quantile ? () -> JavaLoops.qae(reward, g, k, 0.4f, adv) : () -> JavaLoops.grpo(reward, g, k, adv);
+    }
+
+    private static Runnable dqn(Map<String, Tensor> in) {
+        Tensor q = in.get("q");
+        int a = (int) q.size("A");
+        float[] qs = floats(q);
+        double[] action = in.get("action").values();
+        int[] actions = new int[action.length];
+        for (int s = 0; s < actions.length; s++) {
+            actions[s] = (int) action[s];
+        }
+        float[] reward = floats(in.get("reward"));
+        boolean[] terminated = bools(in.get("terminated"));
+        float[] next = floats(in.get("q_next"));
+        float[] nextOnline = floats(in.get("q_next_online"));
+        float[] grad = new float[qs.length];
+        return () -> JavaLoops.doubleDqn(qs, actions, reward, terminated, next, nextOnline, a, grad);
     }
 
     /** The Java loop gets z gathered at the actions and the targets precomputed: it times the pairwise part. */
