@@ -15,6 +15,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--entry", paramLabel = "NAME", description = "Only entries whose name starts with NAME (ppo, gae, grpo, qae, qr_dqn, dqn).")
     String entry = "";
 
+    @Option(names = "--calls", description = "Only the training-size calls (µs per call).")
+    boolean calls;
+
     @Option(names = "--repeat", paramLabel = "N", description = "Timed runs per measurement, after warm-up (default: ${DEFAULT-VALUE}).")
     int repeat = 9;
 
@@ -49,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
         if (gpu == Backends.cpu || gpu == Backends.reference) {
             throw new dev.rlo.compiler.base.UserError("--gpu takes opencl or cuda; cpu and reference are always timed");
         }
-        new Bench(entry, repeat, warmup, !noReference, format.equals("json"), out, gpu == null ? null : gpu.create(device)).run();
+        new Bench(entry, calls, repeat, warmup, !noReference, format.equals("json"), out, gpu == null ? null : gpu.create(device)).run();
         return Main.OK;
     }
 }

@@ -36,12 +36,12 @@ class BenchCommandTest {
 
     @Test
     void trainingSizeCallsHaveATableInMicroseconds() {
-        CliTest.Run r = CliTest.rlo("bench", "--entry", "dqn", "--repeat", "1", "--warmup", "0", "--no-reference");
+        CliTest.Run r = CliTest.rlo("bench", "--entry", "qr_dqn", "--calls", "--repeat", "1", "--warmup", "0", "--no-reference");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Training-size calls, µs per call:"), r.out());
         assertTrue(r.out().contains("| entry | shape | reference µs | cpu µs | cpu µs, new outputs | java µs | cpu vs java |"), r.out());
-        assertTrue(r.out().contains("| dqn | B=64 | — | "), r.out());
-        assertTrue(!r.out().contains("cpu ns/elem"), "no throughput table without throughput entries: " + r.out());
+        assertTrue(r.out().contains("| qr_dqn | 32x200x200 | — | "), r.out());
+        assertTrue(!r.out().contains("cpu ns/elem") && !r.out().contains("256x32x32"), "--calls keeps the calls alone: " + r.out());
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.Map;
 public final class Bench {
 
     private final String filter;
+    private final boolean callsOnly;
     private final int repeat;
     private final double warmup;
     private final boolean reference;
@@ -30,10 +31,15 @@ public final class Bench {
     private final PrintWriter out;
     private final Backend gpu;
 
-    /** {@code gpu}, when not null, adds a column: that backend's time, host-device copies included. */
-    public Bench(String filter, int repeat, double warmup, boolean reference, boolean json, PrintWriter out, Backend gpu) {
+    /**
+     * {@code gpu}, when not null, adds a column: that backend's time, host-device copies included;
+     * {@code callsOnly} keeps the training-size calls alone.
+     */
+    public Bench(String filter, boolean callsOnly, int repeat, double warmup, boolean reference, boolean json, PrintWriter out,
+                 Backend gpu) {
         this.gpu = gpu;
         this.filter = filter;
+        this.callsOnly = callsOnly;
         this.repeat = repeat;
         this.warmup = warmup;
         this.reference = reference;
@@ -50,7 +56,7 @@ public final class Bench {
         }
         Boolean table = null;                  // the kind of table open: throughput (false) or calls (true)
         for (Entry e : Suite.entries()) {
-            if (!e.name().startsWith(filter)) {
+            if (!e.name().startsWith(filter) || callsOnly && !e.perCall()) {
                 continue;
             }
             Map<String, Object> row = measure(e, triad);
