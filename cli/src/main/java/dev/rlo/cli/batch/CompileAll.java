@@ -8,6 +8,7 @@ import dev.rlo.compiler.backend.python.PythonModule;
 import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.io.Json;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.lower.Lowerer;
 import java.io.IOException;
@@ -210,9 +211,9 @@ public final class CompileAll {
             e.put("python", PythonModule.pythonName(decl.name().name()));
         }
         List<Object> outputs = new ArrayList<>();
-        for (Map.Entry<String, Node> o : g.outputs().entrySet()) {
+        for (Map.Entry<Output, Node> o : g.outputs().entrySet()) {
             Map<String, Object> x = new LinkedHashMap<>();
-            x.put("name", o.getKey());
+            x.put("name", o.getKey().toString());
             x.put("dtype", o.getValue().type().dtype().toString());
             x.put("dims", o.getValue().type().dims());
             outputs.add(x);

@@ -15,6 +15,7 @@ import dev.rlo.compiler.diag.Diagnostic;
 import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.compiler.io.Npy;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.parse.ReplInput;
 import dev.rlo.compiler.parse.ReplValue;
 import dev.rlo.compiler.parse.SourceParser;
@@ -255,7 +256,7 @@ public final class Session {
             throw new UserError("usage: " + usage(name));
         }
         return switch (name) {
-            case ":type" -> compile(probe(e, null)).graph("_repl", Map.of(), false, false).outputs().get(Graph.REPORT + "value").type()
+            case ":type" -> compile(probe(e, null)).graph("_repl", Map.of(), false, false).output(Output.report("value")).type()
                     + "\n";
             case ":grad" -> grad(e, words.get(1));
             case ":ir" -> Emit.ir.render(forward(e));
@@ -595,7 +596,7 @@ public final class Session {
         try {
             if (parse(new SourceFile("repl", text)) instanceof ReplInput.Eval e) {
                 return compile(probe(new Expression(e.value(), e.values()), null)).graph("_repl", Map.of(), false, false)
-                        .outputs().get(Graph.REPORT + "value").type().dims();
+                        .output(Output.report("value")).type().dims();
             }
         } catch (RuntimeException e) {
             /* an argument still being typed */

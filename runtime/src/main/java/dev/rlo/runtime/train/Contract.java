@@ -5,6 +5,7 @@ import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.Param;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.source.SourceSpan;
 import dev.rlo.compiler.types.DType;
 import java.util.LinkedHashMap;
@@ -62,8 +63,7 @@ final class Contract {
 
     /** The objective's reports, in order. */
     static List<String> reports(CompiledObjective loss) {
-        return loss.graph().outputs().keySet().stream().filter(o -> o.startsWith(Graph.REPORT))
-                .map(o -> o.substring(Graph.REPORT.length())).toList();
+        return loss.graph().names(Output.Kind.REPORT);
     }
 
     static boolean has(CompiledObjective c, String input) {

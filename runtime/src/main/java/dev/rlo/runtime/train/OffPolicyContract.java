@@ -3,6 +3,7 @@ package dev.rlo.runtime.train;
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.types.DType;
 import dev.rlo.runtime.env.VecEnv;
 import dev.rlo.runtime.train.Contract.Offer;
@@ -68,7 +69,7 @@ record OffPolicyContract(CompiledObjective loss, String head, String atomDim, St
         if (act != null) {
             Graph.Input only = act.inputs().size() == 1 ? act.inputs().getFirst() : null;
             if (only == null || !only.name().equals(head) || only.type().dims().size() != in.type().dims().size()
-                    || !act.graph().outputs().get(Graph.RESULT).type().dims().equals(only.type().dims().subList(0, 2))) {
+                    || !act.graph().output(Output.RESULT).type().dims().equals(only.type().dims().subList(0, 2))) {
                 throw new TrainError(actCall.span(), "the acting stage takes the head `" + head + "` alone and returns"
                         + " Q-values [B, A]", "e.g. fn " + actCall.name() + "(" + head + ": f32[B,A,N]) -> f32[B,A]");
             }

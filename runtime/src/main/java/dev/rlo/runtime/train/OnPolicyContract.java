@@ -3,6 +3,7 @@ package dev.rlo.runtime.train;
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.types.DType;
 import dev.rlo.runtime.env.VecEnv;
 import dev.rlo.runtime.train.Contract.Offer;
@@ -70,7 +71,7 @@ record OnPolicyContract(CompiledObjective loss, CompiledObjective stage, List<St
         Contract.check(compiler, objective, loss, continuous ? CONTINUOUS_LOSS : LOSS, "on_policy");
         boolean hasValue = Contract.has(loss, "value");
         Contract.check(compiler, stageCall, stage, STAGE, "the on_policy rollout stage");
-        var result = stage.graph().outputs().get(Graph.RESULT).type();
+        var result = stage.graph().output(Output.RESULT).type();
         List<String> stageDims = stage.inputs().isEmpty() ? null : stage.inputs().getFirst().type().dims();
         if (result.dtype() != DType.F32 || stageDims == null || !result.dims().equals(stageDims)) {
             throw new TrainError(stageCall.span(), "the rollout stage `" + stageCall.name() + "` returns " + result
