@@ -74,7 +74,7 @@ public final class Session {
 
     private final Map<String, Tensor> bindings = new LinkedHashMap<>();
     private final List<Typed> imports = new ArrayList<>();
-    private final Map<String, Typed> definitions = new LinkedHashMap<>();
+    private final Map<String, FnDecl> definitions = new LinkedHashMap<>();
     /** Each :load'ed file and the fns and objectives it had when (re)loaded: what the probes import. */
     private final Map<Path, List<String>> loaded = new LinkedHashMap<>();
     private final List<Path> libraryPath;
@@ -158,7 +158,7 @@ public final class Session {
         }
         FnDecl fn = d.decl();
         String name = fn.name().name();
-        Typed previous = definitions.put(name, Typed.of(fn.span()));
+        FnDecl previous = definitions.put(name, fn);
         try {
             check();
         } catch (RuntimeException e) {
@@ -219,7 +219,7 @@ public final class Session {
         }
         String out = switch (name) {
             case ":quit", ":q", ":exit" -> null;
-            case ":help" -> arg.isEmpty() ? HELP : help(arg);
+            case ":help" -> help(origin);
             case ":save" -> save(arg);
             case ":backend" -> backend(arg);
             case ":load" -> load(arg);
@@ -377,19 +377,31 @@ public final class Session {
         for (Path p : loaded.keySet()) {
             out.append(":load ").append(p).append('\n');
         }
-        definitions.forEach((name, d) -> out.append(d.text().lines().filter(l -> !l.startsWith("///")).findFirst().orElse(name)).append('\n'));
+        definitions.values().forEach(d -> out.append(Help.header(d)).append('\n'));
         return out.toString();
     }
 
-    /** {@code :help NAME}: a builtin, a name of the session, or an entry of the standard library ({@code std.kl.k3} or {@code k3}). */
-    private String help(String name) {
+    /**
+     * {@code :help [TOPIC]}, the topic parsed by the grammar: a builtin, a name of the session, or an
+     * entry of the standard library ({@code std.kl.k3} or {@code k3}).
+     */
+    private String help(SourceFile origin) {
+        Diagnostics d = new Diagnostics();
+        List<Ident> parsed = SourceParser.parseReplHelp(origin, d);
+        if (d.hasErrors()) {
+            throw Shown.of(d);
+        }
+        List<String> topic = parsed.stream().map(Ident::name).toList();
+        if (topic.isEmpty()) {
+            return HELP;
+        }
+        String name = String.join(".", topic);
+        String entry = topic.getLast();
         Builtin b = Builtin.lookup(name);
         if (b != null) {
             return Help.builtin(b);
         }
-        int dot = name.lastIndexOf('.');
-        String entry = name.substring(dot + 1);
-        if (dot < 0) {
+        if (topic.size() == 1) {
             FnDecl own = compile(probe(null, null)).lookup(name);
             if (own != null) {
                 String module = Help.stdlibModule(own.name().name());
@@ -397,9 +409,9 @@ public final class Session {
                         : "imported from " + (module != null ? module : own.span().file().path()));
             }
         }
-        String module = dot < 0 ? Help.stdlibModule(name) : name.substring(0, dot);
-        if (module != null && entry.matches("[A-Za-z_]\\w*")) {
-            try {
+        String module = topic.size() == 1 ? Help.stdlibModule(name) : String.join(".", topic.subList(0, topic.size() - 1));
+        if (module != null) {
+            try {    /* an import of names the grammar read */
                 FnDecl f = Compiler.fromSource("help", "import " + module + ".{" + entry + "}\n", dir, libraryPath).lookup(entry);
                 if (f != null) {
                     return Help.definition(f, "import " + module + ".{" + entry + "}");
@@ -442,8 +454,8 @@ public final class Session {
             p.add("\n");
         }
         loaded.forEach((file, names) -> p.add("import " + moduleName(file) + ".{" + String.join(", ", names) + "}\n"));
-        for (Typed d : definitions.values()) {
-            p.add(d);
+        for (FnDecl d : definitions.values()) {
+            p.add(Typed.of(d.span()));
             p.add("\n");
         }
         if (e != null) {
@@ -524,8 +536,8 @@ public final class Session {
     /** A loaded file's module name on the search path (its directory is added to it). */
     private String moduleName(Path file) {
         String stem = file.getFileName().toString().replaceFirst("\\.rlo$", "");
-        if (!stem.matches("[A-Za-z_]\\w*")) {
-            throw new UserError(file + " cannot be loaded: its name is not a module name (letters, digits, _)");
+        if (!SourceParser.isName(stem)) {
+            throw new UserError(file + " cannot be loaded: its name is not a module name (letters, digits, _; not a keyword)");
         }
         Path parent = file.toAbsolutePath().getParent();
         if (!libraryPath.contains(parent)) {
