@@ -1,5 +1,6 @@
 package dev.rlo.cli;
 
+import dev.rlo.cli.registry.Backends;
 import dev.rlo.cli.bench.Bench;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

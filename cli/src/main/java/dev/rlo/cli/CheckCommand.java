@@ -4,7 +4,7 @@ import dev.rlo.cli.batch.Batch;
 import dev.rlo.cli.batch.Finding;
 import dev.rlo.cli.batch.RloFiles;
 import dev.rlo.cli.batch.Sarif;
-import dev.rlo.cli.batch.SweepCheck;
+import dev.rlo.cli.batch.TrainCheck;
 import dev.rlo.compiler.Session;
 import dev.rlo.compiler.check.TypesListing;
 import dev.rlo.compiler.io.Json;
@@ -103,7 +103,7 @@ class CheckCommand implements Callable<Integer> {
 
     /** Checks one file, its sweeps' configurations included; the seam where tests make the compiler fail. */
     LoadedModule check(Session session, Path file) {
-        return SweepCheck.check(session, file);
+        return TrainCheck.check(session, file);
     }
 
     private int typesListing(List<Path> files, PrintWriter out) {

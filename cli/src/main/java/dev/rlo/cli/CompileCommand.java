@@ -1,6 +1,7 @@
 package dev.rlo.cli;
 
 import dev.rlo.cli.batch.CompileAll;
+import dev.rlo.cli.registry.Emit;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.backend.gpu.CupyModule;
 import dev.rlo.compiler.backend.python.PythonModule;
@@ -29,8 +30,6 @@ final class CompileCommand extends ObjectiveCommand {
     @Mixin
     DtypeOption dtype;
 
-    enum Emit { ir, plan, java, opencl, cuda, torch, jax, numpy }
-
     @Option(names = "--emit", paramLabel = "WHAT", required = true, description = "What to print: ${COMPLETION-CANDIDATES}.")
     Emit emit;
 
@@ -51,7 +50,7 @@ final class CompileCommand extends ObjectiveCommand {
     /** With {@code -o DIR}: every objective of every file given (directories searched), one artifact each, and a manifest. */
     @Override
     public Integer call() {
-        if (PythonModule.isDialect(emit.name()) && (forward || dtype.f64())) {
+        if (emit.pythonModule() && (forward || dtype.f64())) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--emit " + emit + " writes what a call computes in f32 and in f64, with gradients: no --forward or --dtype");
         }
@@ -69,7 +68,7 @@ final class CompileCommand extends ObjectiveCommand {
             }
         }
         try {
-            CompileAll.Outcome o = new CompileAll(emit.name(), hyper, dtype.f64(), !forward, libraryPath,
+            CompileAll.Outcome o = new CompileAll(emit, hyper, dtype.f64(), !forward, libraryPath,
                     new Main.Version().getVersion()[0].split(" ")[1]).run(roots, objective, output);
             PrintWriter out = spec.commandLine().getOut();
             out.print(o.diagnostics());
@@ -87,7 +86,7 @@ final class CompileCommand extends ObjectiveCommand {
     /** Fns too; a Python module is of the whole file, so it needs no choice. */
     @Override
     String choose(Compiler compiler) {
-        return PythonModule.isDialect(emit.name()) ? objective : compiler.fnOrObjective(objective);
+        return emit.pythonModule() ? objective : compiler.fnOrObjective(objective);
     }
 
     @Override
@@ -95,7 +94,7 @@ final class CompileCommand extends ObjectiveCommand {
         if (python && (emit != Emit.cuda || output == null)) {
             throw new UserError("--python goes with --emit cuda and -o DIR (it writes OBJECTIVE.cu and OBJECTIVE.py there)");
         }
-        if (PythonModule.isDialect(emit.name())) {
+        if (emit.pythonModule()) {
             if (objective != null) {
                 compiler.fnOrObjective(objective);
             }
@@ -109,14 +108,14 @@ final class CompileCommand extends ObjectiveCommand {
         }
         Graph g = compiler.graph(objective, hyper, dtype.f64(), !forward);
         if (output == null) {
-            out.print(CompileAll.artifact(emit.name(), g));
+            out.print(emit.render(g));
             out.flush();
             return Main.OK;
         }
         try {
             Files.createDirectories(output);
             Path cu = output.resolve(objective + ".cu");
-            Files.writeString(cu, CompileAll.artifact(emit.name(), g));
+            Files.writeString(cu, emit.render(g));
             Path module = output.resolve(objective + ".py");
             Files.writeString(module, CupyModule.render(g, objective + ".cu"));
             out.println("wrote " + cu + "\nwrote " + module);

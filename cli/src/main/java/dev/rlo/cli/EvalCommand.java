@@ -1,8 +1,8 @@
 package dev.rlo.cli;
 
+import dev.rlo.cli.registry.Backends;
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
-import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.io.Json;
 import dev.rlo.compiler.io.TensorJson;
@@ -50,11 +50,9 @@ final class EvalCommand extends ObjectiveCommand {
         if (compiler.isFn(objective)) {
             return fn(compiler, objective, out);
         }
-        Backend b = backend.create(device);
-        var forInputs = compiler.graph(objective, Map.of(), dtype.f64(), false);
-        Map<String, Tensor> inputs = inputs(forInputs);
-        CompiledObjective compiled = compiler.compile(objective, hyper, dtype.f64(), b);
-        CompiledObjective.Result r = compiled.run(inputs);
+        Given given = given(compiler, objective);
+        CompiledObjective compiled = compiler.compile(objective, given.hyper(), dtype.f64(), backend.create(device));
+        CompiledObjective.Result r = compiled.run(given.inputs());
         if (format == Format.json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("objective", objective);
@@ -84,8 +82,8 @@ final class EvalCommand extends ObjectiveCommand {
         if (grad) {
             throw new UserError("`" + name + "` is a fn, which has no gradients: --grad goes with objectives");
         }
-        Map<String, Tensor> inputs = inputs(compiler.graph(name, Map.of(), dtype.f64(), false));
-        Tensor result = compiler.compileFn(name, hyper, dtype.f64(), backend.create(device)).apply(inputs);
+        Given given = given(compiler, name);
+        Tensor result = compiler.compileFn(name, given.hyper(), dtype.f64(), backend.create(device)).apply(given.inputs());
         if (format == Format.json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("fn", name);

@@ -6,6 +6,7 @@ import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.ir.Graph;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,12 +44,13 @@ final class GradcheckCommand extends ObjectiveCommand {
         if (maxElements < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-elements must be at least 1, not " + maxElements);
         }
-        Graph g = compiler.graph(objective, Map.of(), true, false);
-        if (g.inputs().stream().noneMatch(Graph.Input::grad)) {
+        List<Graph.Input> declared = compiler.inputs(objective);
+        if (declared.stream().noneMatch(Graph.Input::grad)) {
             throw new UserError("`" + objective + "` has no grad input, so it has no gradient to check; it only reports");
         }
-        Gradcheck.Report report = Gradcheck.run(compiler, objective, hyper,
-                new Gradcheck.Options(sizes, seed, tolerance, maxElements, inputs(g), ranges(g), plain));
+        Given given = given(compiler, objective);
+        Gradcheck.Report report = Gradcheck.run(compiler, objective, given.hyper(),
+                new Gradcheck.Options(sizes, seed, tolerance, maxElements, given.inputs(), ranges(declared), plain));
         out.println("gradcheck " + objective + ": f64, seed " + seed + "; error = |analytic - numeric| / max(1, |numeric|)");
         if (report.held() > 0) {
             out.println("finite differences hold " + report.held() + " stopgrad(...) at " + (report.held() == 1 ? "its value" : "their values")
@@ -74,13 +76,13 @@ final class GradcheckCommand extends ObjectiveCommand {
     }
 
     /** {@code --range NAME=LO,HI}, checked: NAME a float input, LO < HI finite. */
-    private Map<String, double[]> ranges(Graph g) {
+    private Map<String, double[]> ranges(List<Graph.Input> declared) {
         Map<String, double[]> out = new LinkedHashMap<>();
         ranges.forEach((name, text) -> {
-            Graph.Input in = g.input(name);
+            Graph.Input in = declared.stream().filter(i -> i.name().equals(name)).findFirst().orElse(null);
             if (in == null || !in.type().dtype().isFloat()) {
                 throw new UserError("--range " + name + ": " + (in == null ? "no input `" + name + "`" : "`" + name + "` is " + in.type())
-                        + "; the float inputs are " + g.inputs().stream().filter(i -> i.type().dtype().isFloat()).map(Graph.Input::name).toList());
+                        + "; the float inputs are " + declared.stream().filter(i -> i.type().dtype().isFloat()).map(Graph.Input::name).toList());
             }
             String[] parts = text.split(",", -1);
             double lo = parts.length == 2 ? parse(parts[0]) : Double.NaN;

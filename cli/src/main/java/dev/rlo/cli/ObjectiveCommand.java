@@ -89,25 +89,31 @@ abstract class ObjectiveCommand implements Callable<Integer> {
         return all;
     }
 
+    /** What the command line and the input files give a run: the inputs by name, and the hyper-parameters. */
+    record Given(Map<String, Tensor> inputs, Map<String, String> hyper) { }
+
     /**
-     * The inputs given by {@code --inputs} and {@code --input}; a .npy or .npz array takes the
-     * dimension names of the input's declared type. Params in a JSON file join {@code --set}
-     * (which wins). An {@code --inputs} file is an .npz archive if its name or its first bytes say
-     * so, else JSON.
+     * The inputs given by {@code --inputs} and {@code --input} for the fn or objective {@code name}; a
+     * .npy or .npz array takes the dimension names of the input's declared type, which the checker
+     * knows, so nothing is lowered here. Params in a JSON file join {@code --set}, which wins. An
+     * {@code --inputs} file is an .npz archive if its name or its first bytes say so, else JSON.
      */
-    Map<String, Tensor> inputs(Graph g) {
+    Given given(Compiler compiler, String name) {
+        List<Graph.Input> declared = compiler.inputs(name);
         Map<String, Tensor> out = new LinkedHashMap<>();
+        Map<String, String> params = new LinkedHashMap<>();
         if (inputsFile != null) {
             if (inputsFile.toString().endsWith(".npz") || Files.isRegularFile(inputsFile) && startsWith(inputsFile, "PK")) {
-                Npy.readArchive(inputsFile).forEach((name, a) -> out.put(name, fromNpy(g, name, a, inputsFile + ":" + name)));
+                Npy.readArchive(inputsFile).forEach((in, a) -> out.put(in, fromNpy(declared, in, a, inputsFile + ":" + in)));
             } else {
                 TensorJson.InputsFile f = TensorJson.read(inputsFile);
                 out.putAll(f.inputs());
-                f.params().forEach(hyper::putIfAbsent);
+                params.putAll(f.params());
             }
         }
-        npyInputs.forEach((name, path) -> out.put(name, fromNpy(g, name, Npy.read(path), path.toString())));
-        return out;
+        npyInputs.forEach((in, path) -> out.put(in, fromNpy(declared, in, Npy.read(path), path.toString())));
+        params.putAll(hyper);
+        return new Given(out, params);
     }
 
     /** Whether the regular file {@code file} starts with {@code magic} (false when it cannot be read: reading it later says why). */
@@ -119,8 +125,8 @@ abstract class ObjectiveCommand implements Callable<Integer> {
         }
     }
 
-    private static Tensor fromNpy(Graph g, String name, Npy.Array a, String source) {
-        Graph.Input in = g.input(name);
+    private static Tensor fromNpy(List<Graph.Input> declared, String name, Npy.Array a, String source) {
+        Graph.Input in = declared.stream().filter(i -> i.name().equals(name)).findFirst().orElse(null);
         if (in == null) {
             return Tensor.of(DType.F64, java.util.Collections.nCopies(a.shape().length, "?"), a.shape(), a.values());
         }

@@ -1,5 +1,6 @@
 package dev.rlo.cli;
 
+import dev.rlo.cli.registry.Backends;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.base.UserError;

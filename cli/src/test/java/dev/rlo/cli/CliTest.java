@@ -73,6 +73,33 @@ class CliTest {
         assertTrue(r.out().endsWith(": 1 error in 1 file\n"), r.out());
     }
 
+    /**
+     * A train block's arguments are checked as {@code rlo train} reads them (spec/train.md#arguments):
+     * a misspelt one at its name, with the nearest that exists; one out of its range at its value.
+     */
+    @Test
+    void trainBlockArgumentsAreCheckedAsTrainReadsThem(@TempDir Path dir) throws IOException {
+        String example = Files.readString(Path.of("../examples/ppo-cartpole.rlo"));
+        String misspelt = example.replace("epochs: 20,", "epoch: 20,").replace("adam(lr: 1e-3,", "adam(lr: 0,");
+        Path file = dir.resolve("t.rlo");
+        Files.writeString(file, misspelt);
+        java.util.List<String> lines = misspelt.lines().toList();
+        int loop = lines.indexOf(lines.stream().filter(l -> l.startsWith("  loop ")).findFirst().orElseThrow());
+        int optimizer = lines.indexOf(lines.stream().filter(l -> l.startsWith("  optimizer ")).findFirst().orElseThrow());
+        Run r = rlo("check", "--no-cache", file.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("t.rlo:" + (loop + 1) + ":" + (lines.get(loop).indexOf("epoch:") + 1)
+                + ": error: `on_policy` has no argument `epoch`"), r.out());
+        assertTrue(r.out().contains("= hint: did you mean `epochs`? it takes steps, epochs, minibatches, advantages"), r.out());
+        assertTrue(r.out().endsWith(": 1 error in 1 file\n"), "the first mismatch of a block is reported: " + r.out());
+
+        Files.writeString(file, example.replace("adam(lr: 1e-3,", "adam(lr: 0,"));
+        r = rlo("check", "--no-cache", file.toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("t.rlo:" + (optimizer + 1) + ":" + (lines.get(optimizer).indexOf("lr: 0") + 5)
+                + ": error: `lr` of `adam` takes a learning rate above 0"), r.out());
+    }
+
     @Test
     void errorsExitWithOneAndAreListedWithTheirCodes(@TempDir Path dir) throws IOException {
         Path bad = dir.resolve("bad.rlo");

@@ -3,6 +3,7 @@ package dev.rlo.compiler;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class CompiledObjective {
 
     /** The value of a fn compiled alone ({@link Compiler#compileFn}) on {@code inputs}. */
     public Tensor apply(Map<String, Tensor> inputs) {
-        return executable.run(inputs).get(Graph.RESULT);
+        return executable.run(inputs).get(Output.RESULT);
     }
 
     /**
@@ -49,28 +50,26 @@ public final class CompiledObjective {
      * row-major): a training loop's way to reuse its gradient buffers instead of allocating per step.
      */
     public Result run(Map<String, Tensor> inputs, Map<String, Tensor> grads) {
-        Map<String, Tensor> into = new LinkedHashMap<>();
+        Map<Output, Tensor> into = new LinkedHashMap<>();
         grads.forEach((name, t) -> {
-            if (!graph.outputs().containsKey(Graph.GRAD + name)) {
-                throw new UserError("`" + name + "` has no gradient here; the gradients are of "
-                        + graph.outputs().keySet().stream().filter(o -> o.startsWith(Graph.GRAD))
-                                .map(o -> o.substring(Graph.GRAD.length())).toList());
+            if (graph.output(Output.grad(name)) == null) {
+                throw new UserError("`" + name + "` has no gradient here; the gradients are of " + graph.names(Output.Kind.GRAD));
             }
-            into.put(Graph.GRAD + name, t);
+            into.put(Output.grad(name), t);
         });
         return result(executable.run(inputs, into));
     }
 
-    private static Result result(Map<String, Tensor> out) {
+    private static Result result(Map<Output, Tensor> out) {
         Map<String, Tensor> reports = new LinkedHashMap<>();
         Map<String, Tensor> grads = new LinkedHashMap<>();
-        out.forEach((name, t) -> {
-            if (name.startsWith(Graph.REPORT)) {
-                reports.put(name.substring(Graph.REPORT.length()), t);
-            } else if (name.startsWith(Graph.GRAD)) {
-                grads.put(name.substring(Graph.GRAD.length()), t);
+        out.forEach((o, t) -> {
+            switch (o.kind()) {
+                case REPORT -> reports.put(o.name(), t);
+                case GRAD -> grads.put(o.name(), t);
+                case LOSS, RESULT -> { }
             }
         });
-        return new Result(out.get(Graph.LOSS), reports, grads);
+        return new Result(out.get(Output.LOSS), reports, grads);
     }
 }

@@ -144,6 +144,14 @@ public final class Compiler {
         return session.checker().info(fn);
     }
 
+    /**
+     * The inputs of the fn or objective {@code name} (its parameters that are not hyper-parameters) as
+     * declared, known from checking alone: what reading input files needs, without lowering.
+     */
+    public List<Graph.Input> inputs(String name) {
+        return info(decl(name)).params().stream().filter(p -> !p.hyper()).map(p -> new Graph.Input(p.name(), p.type(), p.grad())).toList();
+    }
+
     /** {@code requested}, checked; or the file's only objective when {@code requested} is null. */
     public String objective(String requested) {
         return choose(requested, objectives(), "objective");

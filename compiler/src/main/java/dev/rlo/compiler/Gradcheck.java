@@ -9,6 +9,7 @@ import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.IrBuilder;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.pass.Rebuild;
 import dev.rlo.compiler.tensor.Shapes;
 import dev.rlo.compiler.tensor.Tensor;
@@ -88,7 +89,7 @@ public final class Gradcheck {
     public static Report run(Graph full, Graph forward, Options o, Backend backend) {
         Backend.Executable withGrads = backend.compile(full);
         Map<String, Tensor> inputs = inputs(full, o);
-        Map<String, Tensor> out = withGrads.run(inputs);
+        Map<Output, Tensor> out = withGrads.run(inputs);
         Held held = o.plain() ? new Held(forward, Map.of()) : hold(forward, inputs, backend);
         Backend.Executable lossOnly = backend.compile(held.graph());
         Map<String, Tensor> base = new LinkedHashMap<>(inputs);
@@ -99,7 +100,7 @@ public final class Gradcheck {
             if (!in.grad()) {
                 continue;
             }
-            double[] analytic = out.get(Graph.GRAD + in.name()).values();
+            double[] analytic = out.get(Output.grad(in.name())).values();
             Tensor x = inputs.get(in.name());
             double[] v = x.values();
             List<Integer> elements = elements(v.length, o.maxElements(), pick);
@@ -130,13 +131,13 @@ public final class Gradcheck {
         if (stops.isEmpty()) {
             return new Held(forward, Map.of());
         }
-        Map<String, Node> probes = new LinkedHashMap<>(forward.outputs());
-        stops.forEach(n -> probes.put(heldName(n), n));
-        Map<String, Tensor> atBase = backend.compile(forward.withOutputs(probes)).run(inputs);
+        Map<Output, Node> probes = new LinkedHashMap<>(forward.outputs());
+        stops.forEach(n -> probes.put(Output.report(heldName(n)), n));
+        Map<Output, Tensor> atBase = backend.compile(forward.withOutputs(probes)).run(inputs);
         Map<String, Tensor> values = new LinkedHashMap<>();
         List<Graph.Input> all = new ArrayList<>(forward.inputs());
         for (Node n : stops) {
-            values.put(heldName(n), atBase.get(heldName(n)));
+            values.put(heldName(n), atBase.get(Output.report(heldName(n))));
             all.add(new Graph.Input(heldName(n), n.type(), false));
         }
         Graph copy = Rebuild.copy(forward, new IrBuilder(false),
@@ -162,7 +163,7 @@ public final class Gradcheck {
         w[i] = value;
         Map<String, Tensor> changed = new LinkedHashMap<>(inputs);
         changed.put(name, Tensor.of(x.dtype(), x.dims(), x.shape(), w));
-        return forward.run(changed).get(Graph.LOSS).item();
+        return forward.run(changed).get(Output.LOSS).item();
     }
 
     private static List<Integer> elements(int n, int max, Random r) {

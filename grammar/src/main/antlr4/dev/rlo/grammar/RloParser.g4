@@ -169,9 +169,15 @@ replInput
     ;
 
 // `:type EXPR`, `:grad EXPR wrt NAME`, `:kernels EXPR cuda`: the words after the expression are the
-// command's to check. (The REPL reads the arguments of the commands that take a file or a name.)
+// command's to check. (The REPL reads the arguments of the commands that take a file or a backend.)
 replCommand
     : COLON command = (IDENT | GRAD) expr IDENT* EOF
+    ;
+
+// `:help`, `:help sum`, `:help f32`, `:help std.kl.k3`: what :help explains is a name, a dtype (its
+// conversion) or an entry of a module, parsed as in an import.
+replHelp
+    : COLON IDENT (DTYPE | modulePath)? EOF
     ;
 
 // A REPL value's arguments are checked when the AST is built, so that a mistake in one is reported

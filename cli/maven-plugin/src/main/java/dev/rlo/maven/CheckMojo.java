@@ -1,7 +1,7 @@
 package dev.rlo.maven;
 
 import dev.rlo.cli.batch.Batch;
-import dev.rlo.cli.batch.SweepCheck;
+import dev.rlo.cli.batch.TrainCheck;
 import dev.rlo.cli.batch.Finding;
 import dev.rlo.cli.batch.RloFiles;
 import java.io.File;
@@ -53,7 +53,7 @@ public class CheckMojo extends AbstractMojo {
         try {
             files = RloFiles.find(root);
             report = Batch.check(files, libraryPath.stream().map(File::toPath).toList(), cacheDirectory.toPath(),
-                    version, Runtime.getRuntime().availableProcessors(), SweepCheck::check);
+                    version, Runtime.getRuntime().availableProcessors(), TrainCheck::check);
         } catch (java.io.UncheckedIOException e) {
             throw new MojoFailureException("rlo: " + e.getMessage());
         }

@@ -1,6 +1,7 @@
 package dev.rlo.maven;
 
 import dev.rlo.cli.batch.CompileAll;
+import dev.rlo.cli.registry.Emit;
 import java.io.File;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
@@ -26,7 +27,7 @@ public class CompileMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.basedir}/src/main/rlo", property = "rlo.sourceDirectory")
     File sourceDirectory;
 
-    /** What to write per fn and objective: ir, plan, java, opencl or cuda. */
+    /** What to write, as {@code rlo compile --emit}: ir, plan, java, opencl, cuda, or a Python module per file (torch, jax, numpy). */
     @Parameter(defaultValue = "plan", property = "rlo.emit")
     String emit;
 
@@ -52,14 +53,17 @@ public class CompileMojo extends AbstractMojo {
             getLog().info("rlo: no objectives in " + sourceDirectory);
             return;
         }
-        if (!List.of("ir", "plan", "java", "opencl", "cuda").contains(emit)) {
-            throw new MojoFailureException("rlo: emit must be ir, plan, java, opencl or cuda, not " + emit);
+        Emit kind;
+        try {
+            kind = Emit.named(emit);
+        } catch (dev.rlo.compiler.base.UserError e) {
+            throw new MojoFailureException("rlo: " + e.getMessage());
         }
         File out = new File(outputDirectory, "rlo");
         CompileAll.Outcome o;
         try {
             deleteTree(out.toPath());    /* artifacts of objectives since deleted must not reach the jar */
-            CompileAll compile = new CompileAll(emit, parameters, false, true, libraryPath.stream().map(File::toPath).toList(), version);
+            CompileAll compile = new CompileAll(kind, parameters, false, true, libraryPath.stream().map(File::toPath).toList(), version);
             o = dev.rlo.compiler.base.Limits.onThread("rlo-compile", () -> compile.run(List.of(sourceDirectory.toPath()), null, out.toPath()));
         } catch (dev.rlo.compiler.base.UserError e) {
             throw new MojoFailureException("rlo: " + e.getMessage());

@@ -1,18 +1,14 @@
 package dev.rlo.cli.batch;
 
+import dev.rlo.cli.registry.Emit;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.Param;
-import dev.rlo.compiler.backend.cpu.CpuBackend;
-import dev.rlo.compiler.backend.gpu.Dialect;
-import dev.rlo.compiler.backend.gpu.GpuBackend;
 import dev.rlo.compiler.backend.python.PythonModule;
 import dev.rlo.compiler.base.UserError;
-import dev.rlo.compiler.fuse.FusePass;
-import dev.rlo.compiler.fuse.PlanPrinter;
 import dev.rlo.compiler.io.Json;
 import dev.rlo.compiler.ir.Graph;
-import dev.rlo.compiler.ir.IrPrinter;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.lower.Lowerer;
 import java.io.IOException;
@@ -37,40 +33,20 @@ public final class CompileAll {
     /** What to print: every file's diagnostics, a summary line; and whether any file failed. */
     public record Outcome(String diagnostics, String summary, boolean failed) { }
 
-    private final String emit;
+    private final Emit emit;
     private final Map<String, String> hyper;
     private final boolean f64;
     private final boolean gradients;
     private final List<Path> libraryPath;
     private final String version;
 
-    public CompileAll(String emit, Map<String, String> hyper, boolean f64, boolean gradients, List<Path> libraryPath, String version) {
+    public CompileAll(Emit emit, Map<String, String> hyper, boolean f64, boolean gradients, List<Path> libraryPath, String version) {
         this.emit = emit;
         this.hyper = hyper;
         this.f64 = f64;
         this.gradients = gradients;
         this.libraryPath = libraryPath;
         this.version = version;
-    }
-
-    /** The text {@code --emit} prints for {@code g}: ir, plan, java, opencl or cuda. */
-    public static String artifact(String emit, Graph g) {
-        return switch (emit) {
-            case "ir" -> IrPrinter.print(g);
-            case "plan" -> PlanPrinter.print(FusePass.plan(g));
-            case "java" -> CpuBackend.source(g);
-            case "opencl" -> GpuBackend.program(g, Dialect.OPENCL).source();
-            case "cuda" -> GpuBackend.program(g, Dialect.CUDA).source();
-            default -> throw new IllegalArgumentException(emit);
-        };
-    }
-
-    private String extension() {
-        return switch (emit) {
-            case "opencl" -> Dialect.OPENCL.extension();
-            case "cuda" -> Dialect.CUDA.extension();
-            default -> emit;
-        };
     }
 
     private static Map<String, String> mine(FnDecl decl, Map<String, String> hyper) {
@@ -84,7 +60,7 @@ public final class CompileAll {
             }
         }
         long start = System.nanoTime();
-        boolean python = PythonModule.isDialect(emit);
+        boolean python = emit.pythonModule();
         StringBuilder diagnostics = new StringBuilder();
         List<Object> manifest = new ArrayList<>();
         int files = 0;
@@ -125,7 +101,7 @@ public final class CompileAll {
                     String text;
                     try {
                         callables = c.pythonCallables(hyper, only);
-                        text = PythonModule.render(emit, shown.toString().replace('\\', '/'), callables);
+                        text = PythonModule.render(emit.name(), shown.toString().replace('\\', '/'), callables);
                     } catch (UserError e) {
                         diagnostics.append("rlo: ").append(file).append(": ").append(e.getMessage()).append('\n');
                         failed++;
@@ -140,13 +116,13 @@ public final class CompileAll {
                 }
                 for (FnDecl d : decls) {
                     String name = d.name().name();
-                    String relative = base + "/" + name + "." + extension();
+                    String relative = base + "/" + name + "." + emit.extension();
                     claim(written, file, relative);
                     Graph g;
                     String text;
                     try {
                         g = c.graph(name, mine(d, hyper), f64, gradients);
-                        text = artifact(emit, g);
+                        text = emit.render(g);
                     } catch (UserError e) {
                         diagnostics.append("rlo: ").append(file).append(": ").append(d.keyword()).append(' ').append(name).append(": ")
                                 .append(e.getMessage()).append('\n');
@@ -164,7 +140,7 @@ public final class CompileAll {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("rlo", version);
-        m.put("emit", emit);
+        m.put("emit", emit.name());
         m.put("objectives", manifest);
         write(out.resolve("manifest.json"), Json.write(m) + "\n");
         int objectives = manifest.size() - fns;
@@ -220,7 +196,7 @@ public final class CompileAll {
             }
         }
         e.put("parameters", params);
-        if (PythonModule.isDialect(emit)) {
+        if (emit.pythonModule()) {
             List<Object> knobs = new ArrayList<>();
             for (Graph.Input h : k.hyper()) {
                 Map<String, Object> x = new LinkedHashMap<>();
@@ -235,9 +211,9 @@ public final class CompileAll {
             e.put("python", PythonModule.pythonName(decl.name().name()));
         }
         List<Object> outputs = new ArrayList<>();
-        for (Map.Entry<String, Node> o : g.outputs().entrySet()) {
+        for (Map.Entry<Output, Node> o : g.outputs().entrySet()) {
             Map<String, Object> x = new LinkedHashMap<>();
-            x.put("name", o.getKey());
+            x.put("name", o.getKey().toString());
             x.put("dtype", o.getValue().type().dtype().toString());
             x.put("dims", o.getValue().type().dims());
             outputs.add(x);

@@ -7,6 +7,7 @@ import dev.rlo.compiler.backend.cpu.CpuBackend;
 import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import dev.rlo.compiler.io.Json;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.tensor.Tensor;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -161,7 +162,7 @@ public final class Bench {
         if (!reuse) {
             return Timing.median(() -> exe.run(inputs), warmup, repeat);
         }
-        Map<String, Tensor> into = new LinkedHashMap<>(exe.run(inputs));
+        Map<Output, Tensor> into = new LinkedHashMap<>(exe.run(inputs));
         into.values().removeIf(t -> t.dims().isEmpty());
         return Timing.median(() -> exe.run(inputs, into), warmup, repeat);
     }

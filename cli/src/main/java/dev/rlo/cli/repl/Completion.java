@@ -1,5 +1,7 @@
 package dev.rlo.cli.repl;
 
+import dev.rlo.cli.registry.Backends;
+import dev.rlo.cli.registry.Emit;
 import dev.rlo.compiler.check.Builtin;
 import dev.rlo.grammar.RloLexer;
 import java.util.ArrayList;
@@ -18,7 +20,6 @@ final class Completion {
 
     private static final List<String> KEYWORDS = List.of("let", "import", "fn", "objective", "report", "grad", "randn", "rand",
             "zeros", "ones", "load");
-    private static final List<String> BACKENDS = List.of("cpu", "reference", "opencl", "cuda");
 
     private Completion() { }
 
@@ -32,7 +33,7 @@ final class Completion {
             int space = text.indexOf(' ');
             String command = space < 0 ? text : text.substring(0, space);
             return switch (command) {
-                case ":backend" -> BACKENDS;
+                case ":backend" -> Backends.names();
                 case ":save" -> space < 0 || text.indexOf(' ', space + 1) < 0 ? session.bound() : List.of();
                 case ":help" -> everything(session, false);
                 case ":load", ":reload", ":env", ":quit" -> List.of();

@@ -56,12 +56,15 @@ final class Help {
         return List.copyOf(out);
     }
 
-    /** A definition's header as written (its whitespace folded), where it comes from, and its doc comment. */
-    static String definition(FnDecl f, String from) {
+    /** A definition's header, {@code fn NAME(…) -> TYPE}, as written from its name to its body, its whitespace folded. */
+    static String header(FnDecl f) {
         String text = f.span().file().text();
-        String header = f.keyword() + " " + text.substring(f.name().span().start(), f.body().span().start()).strip()
-                .replaceAll("\\s+", " ");
-        StringBuilder out = new StringBuilder(header).append("\n  (").append(from).append(")\n");
+        return f.keyword() + " " + text.substring(f.name().span().start(), f.body().span().start()).strip().replaceAll("\\s+", " ");
+    }
+
+    /** A definition's header, where it comes from, and its doc comment. */
+    static String definition(FnDecl f, String from) {
+        StringBuilder out = new StringBuilder(header(f)).append("\n  (").append(from).append(")\n");
         if (f.doc() != null) {
             f.doc().lines().forEach(l -> out.append(l.isEmpty() ? "" : "  " + l).append('\n'));
         }

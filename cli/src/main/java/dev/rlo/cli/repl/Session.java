@@ -1,24 +1,21 @@
 package dev.rlo.cli.repl;
 
+import dev.rlo.cli.registry.Backends;
+import dev.rlo.cli.registry.Emit;
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.ast.Expr;
 import dev.rlo.compiler.ast.FnDecl;
 import dev.rlo.compiler.ast.Ident;
 import dev.rlo.compiler.backend.Backend;
-import dev.rlo.compiler.backend.cpu.CpuBackend;
-import dev.rlo.compiler.backend.gpu.Dialect;
 import dev.rlo.compiler.backend.gpu.GpuBackend;
-import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.check.Builtin;
 import dev.rlo.compiler.diag.Diagnostic;
 import dev.rlo.compiler.diag.Diagnostics;
-import dev.rlo.compiler.fuse.FusePass;
-import dev.rlo.compiler.fuse.PlanPrinter;
 import dev.rlo.compiler.io.Npy;
 import dev.rlo.compiler.ir.Graph;
-import dev.rlo.compiler.ir.IrPrinter;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.parse.ReplInput;
 import dev.rlo.compiler.parse.ReplValue;
 import dev.rlo.compiler.parse.SourceParser;
@@ -77,13 +74,13 @@ public final class Session {
 
     private final Map<String, Tensor> bindings = new LinkedHashMap<>();
     private final List<Typed> imports = new ArrayList<>();
-    private final Map<String, Typed> definitions = new LinkedHashMap<>();
+    private final Map<String, FnDecl> definitions = new LinkedHashMap<>();
     /** Each :load'ed file and the fns and objectives it had when (re)loaded: what the probes import. */
     private final Map<Path, List<String>> loaded = new LinkedHashMap<>();
     private final List<Path> libraryPath;
     private final Path dir;
-    private String backendName = "cpu";
-    private Backend backend = new CpuBackend();
+    private Backends backendKind = Backends.cpu;
+    private Backend backend = backendKind.create(null);
 
     public Session(Path dir, List<Path> libraryPath) {
         this.dir = dir;
@@ -161,7 +158,7 @@ public final class Session {
         }
         FnDecl fn = d.decl();
         String name = fn.name().name();
-        Typed previous = definitions.put(name, Typed.of(fn.span()));
+        FnDecl previous = definitions.put(name, fn);
         try {
             check();
         } catch (RuntimeException e) {
@@ -204,6 +201,9 @@ public final class Session {
     static final List<String> COMMANDS = List.of(":type", ":grad", ":ir", ":plan", ":kernels", ":time", ":plot", ":save",
             ":backend", ":load", ":reload", ":env", ":help", ":quit");
 
+    /** The words {@code :kernels EXPR [WORD]} takes: the kinds of {@code --emit} that are a backend's kernels, the first by default. */
+    private static final String KERNELS = "[" + String.join("|", Emit.kernelSources().stream().map(Emit::name).toList()) + "]";
+
     private static final Set<String> EXPRESSION_COMMANDS = Set.of(":type", ":grad", ":ir", ":plan", ":kernels", ":time", ":plot");
 
     private Reply command(SourceFile origin) {
@@ -219,7 +219,7 @@ public final class Session {
         }
         String out = switch (name) {
             case ":quit", ":q", ":exit" -> null;
-            case ":help" -> arg.isEmpty() ? HELP : help(arg);
+            case ":help" -> help(origin);
             case ":save" -> save(arg);
             case ":backend" -> backend(arg);
             case ":load" -> load(arg);
@@ -233,7 +233,7 @@ public final class Session {
     private static String usage(String command) {
         return switch (command) {
             case ":grad" -> ":grad EXPR wrt NAME";
-            case ":kernels" -> ":kernels EXPR [opencl|cuda]";
+            case ":kernels" -> ":kernels EXPR " + KERNELS;
             default -> command + " EXPR";
         };
     }
@@ -249,20 +249,19 @@ public final class Session {
         List<String> words = in.words().stream().map(Ident::name).toList();
         boolean fits = switch (name) {
             case ":grad" -> words.size() == 2 && words.getFirst().equals("wrt");
-            case ":kernels" -> words.isEmpty() || words.size() == 1 && List.of("opencl", "cuda").contains(words.getFirst());
+            case ":kernels" -> words.isEmpty() || words.size() == 1 && Emit.kernelSources().stream().anyMatch(k -> k.name().equals(words.getFirst()));
             default -> words.isEmpty();
         };
         if (!fits) {
             throw new UserError("usage: " + usage(name));
         }
         return switch (name) {
-            case ":type" -> compile(probe(e, null)).graph("_repl", Map.of(), false, false).outputs().get(Graph.REPORT + "value").type()
+            case ":type" -> compile(probe(e, null)).graph("_repl", Map.of(), false, false).output(Output.report("value")).type()
                     + "\n";
             case ":grad" -> grad(e, words.get(1));
-            case ":ir" -> IrPrinter.print(forward(e));
-            case ":plan" -> PlanPrinter.print(FusePass.plan(forward(e))) + "\n";
-            case ":kernels" -> words.isEmpty() ? CpuBackend.source(forward(e))
-                    : GpuBackend.program(forward(e), Dialect.valueOf(words.getFirst().toUpperCase(java.util.Locale.ROOT))).source();
+            case ":ir" -> Emit.ir.render(forward(e));
+            case ":plan" -> Emit.plan.render(forward(e)) + "\n";
+            case ":kernels" -> (words.isEmpty() ? Emit.kernelSources().getFirst() : Emit.named(words.getFirst())).render(forward(e));
             case ":time" -> time(e);
             default -> Plots.plot(evaluate(e, null).value(), e.typed().text(), dir);
         };
@@ -303,7 +302,7 @@ public final class Session {
         }
         Arrays.sort(t);
         return String.format(java.util.Locale.ROOT, "median %.3f ms of %d runs on %s (min %.3f, max %.3f)%n", t[t.length / 2], t.length,
-                backendName, t[0], t[t.length - 1]);
+                backendKind, t[0], t[t.length - 1]);
     }
 
     /** {@code :save NAME FILE.npy}: a binding as NumPy writes it, its dtype kept (its dimension names are not). */
@@ -328,20 +327,15 @@ public final class Session {
 
     private String backend(String name) {
         if (name.isEmpty()) {
-            return "backend: " + backendName + "\n";
+            return "backend: " + backendKind + "\n";
         }
-        Backend b = switch (name) {
-            case "cpu" -> new CpuBackend();
-            case "reference" -> new ReferenceBackend();
-            case "opencl" -> GpuBackend.opencl(null);
-            case "cuda" -> GpuBackend.cuda(null);
-            default -> throw new UserError("no backend `" + name + "`; the backends are cpu, reference, opencl, cuda");
-        };
+        Backends named = Backends.named(name);
+        Backend b = named.create(null);
         if (b instanceof GpuBackend gpu) {
             gpu.device();
         }
         backend = b;
-        backendName = name;
+        backendKind = named;
         return "backend: " + name + "\n";
     }
 
@@ -376,26 +370,38 @@ public final class Session {
     }
 
     private String env() {
-        StringBuilder out = new StringBuilder("backend: " + backendName + "\n");
+        StringBuilder out = new StringBuilder("backend: " + backendKind + "\n");
         bindings.forEach((name, t) -> out.append(name).append(": ").append(t.dtype())
                 .append(t.dims().isEmpty() ? "" : "[" + TensorText.shape(t) + "]").append('\n'));
         imports.forEach(i -> out.append(i.text()).append('\n'));
         for (Path p : loaded.keySet()) {
             out.append(":load ").append(p).append('\n');
         }
-        definitions.forEach((name, d) -> out.append(d.text().lines().filter(l -> !l.startsWith("///")).findFirst().orElse(name)).append('\n'));
+        definitions.values().forEach(d -> out.append(Help.header(d)).append('\n'));
         return out.toString();
     }
 
-    /** {@code :help NAME}: a builtin, a name of the session, or an entry of the standard library ({@code std.kl.k3} or {@code k3}). */
-    private String help(String name) {
+    /**
+     * {@code :help [TOPIC]}, the topic parsed by the grammar: a builtin, a name of the session, or an
+     * entry of the standard library ({@code std.kl.k3} or {@code k3}).
+     */
+    private String help(SourceFile origin) {
+        Diagnostics d = new Diagnostics();
+        List<Ident> parsed = SourceParser.parseReplHelp(origin, d);
+        if (d.hasErrors()) {
+            throw Shown.of(d);
+        }
+        List<String> topic = parsed.stream().map(Ident::name).toList();
+        if (topic.isEmpty()) {
+            return HELP;
+        }
+        String name = String.join(".", topic);
+        String entry = topic.getLast();
         Builtin b = Builtin.lookup(name);
         if (b != null) {
             return Help.builtin(b);
         }
-        int dot = name.lastIndexOf('.');
-        String entry = name.substring(dot + 1);
-        if (dot < 0) {
+        if (topic.size() == 1) {
             FnDecl own = compile(probe(null, null)).lookup(name);
             if (own != null) {
                 String module = Help.stdlibModule(own.name().name());
@@ -403,9 +409,9 @@ public final class Session {
                         : "imported from " + (module != null ? module : own.span().file().path()));
             }
         }
-        String module = dot < 0 ? Help.stdlibModule(name) : name.substring(0, dot);
-        if (module != null && entry.matches("[A-Za-z_]\\w*")) {
-            try {
+        String module = topic.size() == 1 ? Help.stdlibModule(name) : String.join(".", topic.subList(0, topic.size() - 1));
+        if (module != null) {
+            try {    /* an import of names the grammar read */
                 FnDecl f = Compiler.fromSource("help", "import " + module + ".{" + entry + "}\n", dir, libraryPath).lookup(entry);
                 if (f != null) {
                     return Help.definition(f, "import " + module + ".{" + entry + "}");
@@ -448,8 +454,8 @@ public final class Session {
             p.add("\n");
         }
         loaded.forEach((file, names) -> p.add("import " + moduleName(file) + ".{" + String.join(", ", names) + "}\n"));
-        for (Typed d : definitions.values()) {
-            p.add(d);
+        for (FnDecl d : definitions.values()) {
+            p.add(Typed.of(d.span()));
             p.add("\n");
         }
         if (e != null) {
@@ -530,8 +536,8 @@ public final class Session {
     /** A loaded file's module name on the search path (its directory is added to it). */
     private String moduleName(Path file) {
         String stem = file.getFileName().toString().replaceFirst("\\.rlo$", "");
-        if (!stem.matches("[A-Za-z_]\\w*")) {
-            throw new UserError(file + " cannot be loaded: its name is not a module name (letters, digits, _)");
+        if (!SourceParser.isName(stem)) {
+            throw new UserError(file + " cannot be loaded: its name is not a module name (letters, digits, _; not a keyword)");
         }
         Path parent = file.toAbsolutePath().getParent();
         if (!libraryPath.contains(parent)) {
@@ -602,7 +608,7 @@ public final class Session {
         try {
             if (parse(new SourceFile("repl", text)) instanceof ReplInput.Eval e) {
                 return compile(probe(new Expression(e.value(), e.values()), null)).graph("_repl", Map.of(), false, false)
-                        .outputs().get(Graph.REPORT + "value").type().dims();
+                        .output(Output.report("value")).type().dims();
             }
         } catch (RuntimeException e) {
             /* an argument still being typed */
@@ -619,13 +625,13 @@ public final class Session {
               :type EXPR                       the expression's dtype and named shape
               :grad EXPR wrt NAME              the gradient of EXPR (summed if not a scalar) with respect to binding NAME
               :ir EXPR                         its IR;  :plan EXPR  its kernel plan
-              :kernels EXPR [opencl|cuda]      the kernels the cpu (Java) or a GPU backend generates
+              :kernels EXPR %-19sthe kernels the cpu (Java) or a GPU backend generates
               :time EXPR                       median time of 21 runs on the current backend
               :plot EXPR                       a PNG: a line for a 1-D tensor, a histogram for a larger one
               :save NAME FILE.npy              write a binding as a NumPy file
-              :backend [cpu|reference|opencl|cuda]   show or change the backend
+              :backend %s   show or change the backend
               :load FILE   :reload             bring a file's fns and objectives into scope; read loaded files again
               :env                             bindings, imports, loaded files, definitions
               :help [NAME]   :quit             this text, or a builtin's or a definition's signature and doc; leave (or Ctrl-D)
-            """;
+            """.formatted(KERNELS, "[" + String.join("|", Backends.names()) + "]");
 }

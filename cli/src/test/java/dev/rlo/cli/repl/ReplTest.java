@@ -145,6 +145,30 @@ class ReplTest {
         assertTrue(t.endsWith("rlo> x + 1\nf32[B] = [2, 3]\n"), t);
     }
 
+    /**
+     * What :help explains and what :env lists are read by the grammar, not cut out of the text: a
+     * topic that is not a name is a syntax error at its place, with a caret; a definition's header is
+     * its whole signature however many lines it spans; a file named like a keyword is no module.
+     */
+    @Test
+    void helpTopicsAndDefinitionsAreParsed() throws IOException {
+        Files.writeString(dir.resolve("let.rlo"), "fn one() -> f32 { 1 }\n");
+        String t = transcript(
+                ":help std.kl.3",
+                ":help std . kl . k3",
+                ":help f32",
+                "fn twice(v: f32[B],",
+                "         w: f32[B]) -> f32[B] { v + w }",
+                ":env",
+                ":load let.rlo");
+        assertTrue(t.contains("rlo> :help std.kl.3\nrepl:1:13: error[E001]: unexpected number `.3`"), t);
+        assertTrue(t.contains("\n1 | :help std.kl.3\n  |             ^^\n"), t);
+        assertTrue(t.contains("rlo> :help std . kl . k3\nfn k3("), "the topic's tokens, as in an import: " + t);
+        assertTrue(t.contains("rlo> :help f32\nf32("), t);
+        assertTrue(t.contains("rlo> :env\nbackend: cpu\nfn twice(v: f32[B], w: f32[B]) -> f32[B]\n"), t);
+        assertTrue(t.contains("let.rlo cannot be loaded: its name is not a module name"), t);
+    }
+
     @Test
     void blocksSpanLinesAndDefinitionsCanBeReplaced() throws IOException {
         String t = transcript(

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rlo.cli.registry.Backends;
+import dev.rlo.cli.registry.Emit;
 import dev.rlo.compiler.check.Builtin;
 import dev.rlo.compiler.io.Npy;
 import java.awt.image.BufferedImage;
@@ -233,5 +235,19 @@ class ReplToolsTest {
         assertEquals(Set.of("std.advantage", "std.aggregate"), tab(reader, "import std.a"));
         assertTrue(tab(reader, ":grad mean(r, over: ").containsAll(Set.of("G", "K")));
         assertFalse(tab(reader, "mean(nope, over: ").contains("G"), "an argument that does not check offers nothing");
+    }
+
+    /** :backend, its completion and :kernels read the registries of backends and --emit kinds, as the CLI does. */
+    @Test
+    void backendsAndKernelSourcesComeFromTheRegistries() throws IOException {
+        Session s = new Session(dir, List.of());
+        assertEquals(Set.copyOf(Backends.names()), tab(reader(s), ":backend "));
+        String t = transcript(s, "let r = [1, 2] : f32[B]", ":kernels r * 2", ":kernels r * 2 java", ":kernels r * 2 ir", ":backend gpu");
+        String[] replies = t.split("rlo> ");
+        assertEquals(replies[2].substring(replies[2].indexOf('\n')), replies[3].substring(replies[3].indexOf('\n')),
+                "java is the default kernel source");
+        assertTrue(t.contains("usage: :kernels EXPR [" + String.join("|", Emit.kernelSources().stream().map(Emit::name).toList()) + "]"), t);
+        assertTrue(t.contains("no backend `gpu`; the backends are " + String.join(", ", Backends.names())), t);
+        assertTrue(Session.HELP.contains(":backend [" + String.join("|", Backends.names()) + "]"), Session.HELP);
     }
 }

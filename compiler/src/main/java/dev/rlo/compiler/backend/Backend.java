@@ -1,6 +1,7 @@
 package dev.rlo.compiler.backend;
 
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.Map;
 
@@ -29,19 +30,19 @@ public interface Backend {
 
         /**
          * Runs the graph on {@code inputs} (by input name, any layout of the declared dimensions) and
-         * returns every output by name, each in its node's layout (gradients in their input's).
+         * returns every output, each in its node's layout (gradients in their input's).
          *
          * @throws dev.rlo.compiler.base.UserError for missing, misshapen, mistyped or non-finite inputs
          */
-        Map<String, Tensor> run(Map<String, Tensor> inputs);
+        Map<Output, Tensor> run(Map<String, Tensor> inputs);
 
         /**
-         * Like {@link #run(Map)}, writing each output named in {@code into} into the array given
+         * Like {@link #run(Map)}, writing each output {@code into} has into the array given
          * there (its dimensions, in the output's order, and dtype; row-major), as a training loop
          * does with its gradient buffers: no allocation per step. Returns every output.
          */
-        default Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Tensor> into) {
-            Map<String, Tensor> out = run(inputs);
+        default Map<Output, Tensor> run(Map<String, Tensor> inputs, Map<Output, Tensor> into) {
+            Map<Output, Tensor> out = run(inputs);
             into.forEach((name, t) -> {
                 Tensor o = out.get(name);
                 if (o == null) {
@@ -52,7 +53,7 @@ public interface Backend {
                 }
                 t.data().assign(o.data());
             });
-            java.util.Map<String, Tensor> result = new java.util.LinkedHashMap<>(out);
+            Map<Output, Tensor> result = new java.util.LinkedHashMap<>(out);
             result.putAll(into);
             return result;
         }

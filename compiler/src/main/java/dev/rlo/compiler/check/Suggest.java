@@ -3,7 +3,7 @@ package dev.rlo.compiler.check;
 import java.util.Collection;
 
 /** "Did you mean …?": the closest candidate to a misspelt name, by edit distance. */
-final class Suggest {
+public final class Suggest {
 
     /** Errors after this many in a run get no hint that searches the names of a whole scope (spec/errors.md). */
     static final int HINTED_ERRORS = 100;
@@ -27,7 +27,7 @@ final class Suggest {
     }
 
     /** {@code "did you mean `x`?"}, or {@code null}. */
-    static String didYouMean(String name, Collection<String> candidates) {
+    public static String didYouMean(String name, Collection<String> candidates) {
         String c = closest(name, candidates);
         return c == null ? null : "did you mean `" + c + "`?";
     }

@@ -22,7 +22,7 @@ public final class PlanPrinter {
 
     public static String print(KernelPlan plan) {
         Map<Node, String> roles = new IdentityHashMap<>();
-        plan.graph().outputs().forEach((name, n) -> roles.merge(n, name.replace(":", " "), (a, b) -> a + ", " + b));
+        plan.graph().outputs().forEach((o, n) -> roles.merge(n, o.label(), (a, b) -> a + ", " + b));
         int kernels = plan.kernels().size();
         int passes = plan.passes();
         StringBuilder out = new StringBuilder("plan " + plan.graph().name() + ": " + kernels + (kernels == 1 ? " kernel, " : " kernels, ")

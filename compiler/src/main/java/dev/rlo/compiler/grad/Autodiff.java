@@ -5,6 +5,7 @@ import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.IrBuilder;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.ir.Output;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class Autodiff {
         List<Node> order = graph.nodes();
         Set<Node> active = active(graph, order);
         Map<Node, Node> cot = new IdentityHashMap<>();
-        Node loss = graph.outputs().get(Graph.LOSS);
+        Node loss = graph.output(Output.LOSS);
         cot.put(loss, b.constant(1, loss.type().dtype(), false));
         VjpRules rules = new VjpRules(b);
         for (int i = order.size() - 1; i >= 0; i--) {
@@ -44,7 +45,7 @@ public final class Autodiff {
                 }
             }
         }
-        Map<String, Node> outputs = new LinkedHashMap<>(graph.outputs());
+        Map<Output, Node> outputs = new LinkedHashMap<>(graph.outputs());
         for (Graph.Input in : graph.inputs()) {
             if (!in.grad()) {
                 continue;
@@ -55,7 +56,7 @@ public final class Autodiff {
             if (g != null && !g.type().dims().equals(in.type().dims())) {
                 g = b.node(Op.EXPAND, new Attrs.Dims(in.type().dims()), g); /* the input's own layout */
             }
-            outputs.put(Graph.GRAD + in.name(), g != null ? g : zeros(b, in));
+            outputs.put(Output.grad(in.name()), g != null ? g : zeros(b, in));
         }
         return graph.withOutputs(outputs);
     }

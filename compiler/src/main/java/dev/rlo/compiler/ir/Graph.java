@@ -13,9 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A compiled objective in IR: its inputs, the named outputs — {@code loss}, {@code report:<name>}
- * and, after autodiff, {@code grad:<input>}; or, for a fn compiled alone (a training loop's stage),
- * its value as {@code result} — and the renames of the source, which say where each
+ * A compiled objective in IR: its inputs, its {@link Output}s — the loss, the reports and, after
+ * autodiff, the gradients; or, for a fn compiled alone (a training loop's stage), its result — and the renames of the source, which say where each
  * dimension that is not an input's takes its size from (spec/ir.md#graphs). A graph holds exactly
  * what its outputs reach, so it has no dead code.
  *
@@ -24,13 +23,8 @@ import java.util.Set;
  * @param sizes   the sizes the objective's parameters declare ({@code S = 2}, {@code T1 = T + 1}),
  *                which binding the inputs checks
  */
-public record Graph(String name, List<Input> inputs, Map<String, Node> outputs, List<Attrs.Rename> renames,
+public record Graph(String name, List<Input> inputs, Map<Output, Node> outputs, List<Attrs.Rename> renames,
                     Map<String, DimSize> sizes) {
-
-    public static final String LOSS = "loss";
-    public static final String RESULT = "result";
-    public static final String REPORT = "report:";
-    public static final String GRAD = "grad:";
 
     /**
      * An objective input: its name, declared type and whether it is differentiated; or a
@@ -47,7 +41,7 @@ public record Graph(String name, List<Input> inputs, Map<String, Node> outputs, 
         }
     }
 
-    public Graph(String name, List<Input> inputs, Map<String, Node> outputs, List<Attrs.Rename> renames) {
+    public Graph(String name, List<Input> inputs, Map<Output, Node> outputs, List<Attrs.Rename> renames) {
         this(name, inputs, outputs, renames, Map.of());
     }
 
@@ -58,8 +52,18 @@ public record Graph(String name, List<Input> inputs, Map<String, Node> outputs, 
         renames = List.copyOf(renames);
     }
 
-    public Graph withOutputs(Map<String, Node> newOutputs) {
+    public Graph withOutputs(Map<Output, Node> newOutputs) {
         return new Graph(name, inputs, newOutputs, renames, sizes);
+    }
+
+    /** The output {@code o}, or null. */
+    public Node output(Output o) {
+        return outputs.get(o);
+    }
+
+    /** The names of the outputs of {@code kind}, in order: the reports, or the inputs that have gradients. */
+    public List<String> names(Output.Kind kind) {
+        return outputs.keySet().stream().filter(o -> o.kind() == kind).map(Output::name).toList();
     }
 
     public Input input(String inputName) {

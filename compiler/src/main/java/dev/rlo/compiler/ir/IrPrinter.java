@@ -36,9 +36,8 @@ public final class IrPrinter {
                     .append(attrs.isEmpty() ? "" : " " + attrs)
                     .append(" : ").append(n.type()).append('\n');
         }
-        for (Map.Entry<String, Node> o : g.outputs().entrySet()) {
-            String name = o.getKey().replace(":", " ");
-            out.append("  ").append(name).append(" = %").append(number.get(o.getValue())).append('\n');
+        for (Map.Entry<Output, Node> o : g.outputs().entrySet()) {
+            out.append("  ").append(o.getKey().label()).append(" = %").append(number.get(o.getValue())).append('\n');
         }
         return out.toString();
     }

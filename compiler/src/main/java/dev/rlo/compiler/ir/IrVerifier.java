@@ -30,13 +30,13 @@ public final class IrVerifier {
                         + " " + n.inputs() + " " + n.attrs() + " : " + n.type() + ": " + problem);
             }
         }
-        Node loss = g.outputs().get(Graph.LOSS);
-        if (loss == null ? !g.outputs().containsKey(Graph.RESULT) : !loss.type().isScalar() || !loss.type().dtype().isFloat()) {
+        Node loss = g.output(Output.LOSS);
+        if (loss == null ? g.output(Output.RESULT) == null : !loss.type().isScalar() || !loss.type().dtype().isFloat()) {
             throw new IllegalStateException("IR verifier, after " + after + ": the loss must be a float scalar");
         }
-        for (Map.Entry<String, Node> out : g.outputs().entrySet()) {
-            if (out.getKey().startsWith(Graph.GRAD)) {
-                Graph.Input in = g.input(out.getKey().substring(Graph.GRAD.length()));
+        for (Map.Entry<Output, Node> out : g.outputs().entrySet()) {
+            if (out.getKey().kind() == Output.Kind.GRAD) {
+                Graph.Input in = g.input(out.getKey().name());
                 if (in == null || !out.getValue().type().equals(in.type())) {
                     throw new IllegalStateException("IR verifier, after " + after + ": " + out.getKey()
                             + " has type " + out.getValue().type() + ", not its input's");

@@ -13,6 +13,7 @@ import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.IrBuilder;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.types.DType;
 import dev.rlo.compiler.types.TensorType;
 import java.util.ArrayList;
@@ -205,10 +206,10 @@ public final class Lowerer {
                 top.values.put(p.name(), in);
             }
         }
-        Map<String, Node> outputs = new LinkedHashMap<>();
+        Map<Output, Node> outputs = new LinkedHashMap<>();
         Node loss = body(top, fn);
-        outputs.put(fn.objective() ? Graph.LOSS : Graph.RESULT, strong(loss));
-        reports.forEach((name, n) -> outputs.put(Graph.REPORT + name, strong(n)));
+        outputs.put(fn.objective() ? Output.LOSS : Output.RESULT, strong(loss));
+        reports.forEach((name, n) -> outputs.put(Output.report(name), strong(n)));
         return new Graph(fn.name().name(), inputs, outputs, renames, info.sizes());
     }
 

@@ -182,6 +182,14 @@ final class AstBuilder extends RloParserBaseVisitor<Expr> {
         return new ReplInput.Eval(visit(ctx.expr()), words, List.copyOf(replValues));
     }
 
+    /** The topic of {@code :help}: a name, a dtype, or a module's path and entry; empty for none. */
+    List<Ident> replHelp(ReplHelpContext ctx) {
+        if (ctx.DTYPE() != null) {
+            return List.of(ident(ctx.DTYPE()));
+        }
+        return ctx.modulePath() == null ? List.of() : ctx.modulePath().IDENT().stream().map(this::ident).toList();
+    }
+
     /** A REPL value, recorded, and the name that stands for it; E001 for arguments it does not take. */
     @Override
     public Expr visitReplValueExpr(ReplValueExprContext ctx) {

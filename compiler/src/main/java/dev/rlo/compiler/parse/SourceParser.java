@@ -1,5 +1,6 @@
 package dev.rlo.compiler.parse;
 
+import dev.rlo.compiler.ast.Ident;
 import dev.rlo.compiler.ast.Module;
 import dev.rlo.compiler.base.Limits;
 import dev.rlo.compiler.diag.Code;
@@ -10,6 +11,7 @@ import dev.rlo.grammar.RloLexer;
 import dev.rlo.grammar.RloParser;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.antlr.v4.runtime.CharStreams;
@@ -57,6 +59,19 @@ public final class SourceParser {
     /** Parses a REPL command that takes an expression ({@code :grad EXPR wrt x}): the expression and the words after it. */
     public static ReplInput.Eval parseReplCommand(SourceFile file, Diagnostics diags) {
         return parse(file, diags, true, RloParser::replCommand, AstBuilder::replCommand);
+    }
+
+    /** Parses {@code :help TOPIC}: the topic's names ({@code std.kl.k3} is three), none for {@code :help} alone; null after syntax errors. */
+    public static List<Ident> parseReplHelp(SourceFile file, Diagnostics diags) {
+        return parse(file, diags, true, RloParser::replHelp, AstBuilder::replHelp);
+    }
+
+    /** Whether {@code text} is one name as the grammar reads it: an identifier, not a keyword. */
+    public static boolean isName(String text) {
+        RloLexer lexer = new RloLexer(CharStreams.fromString(text));
+        lexer.removeErrorListeners();
+        Token first = lexer.nextToken();
+        return first.getType() == RloLexer.IDENT && first.getText().equals(text) && lexer.nextToken().getType() == Token.EOF;
     }
 
     private static <C extends ParserRuleContext, T> T parse(SourceFile file, Diagnostics diags, boolean repl,

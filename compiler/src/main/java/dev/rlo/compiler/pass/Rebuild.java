@@ -3,6 +3,7 @@ package dev.rlo.compiler.pass;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.IrBuilder;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.ir.Output;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -33,8 +34,8 @@ public final class Rebuild {
             Node replaced = rewrite == null ? null : rewrite.apply(b, n, inputs);
             copied.put(n, replaced != null ? replaced : b.remake(n, inputs));
         }
-        Map<String, Node> outputs = new LinkedHashMap<>();
-        graph.outputs().forEach((name, n) -> outputs.put(name, copied.get(n)));
+        Map<Output, Node> outputs = new LinkedHashMap<>();
+        graph.outputs().forEach((o, n) -> outputs.put(o, copied.get(n)));
         return graph.withOutputs(outputs);
     }
 }

@@ -8,13 +8,17 @@ import com.oracle.truffle.api.nodes.RootNode;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.backend.cpu.CpuPlan;
 import dev.rlo.compiler.base.UserError;
+import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.tensor.Tensor;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The root node of one objective: binds the inputs, launches each kernel of its plan in order
  * (one {@link Launch} child per kernel, the loop unrolled when Graal compiles the root), and returns
- * the outputs. The kernels themselves are generated Java that C2 compiles and vectorises: each launch
+ * the outputs. A host names outputs by their text ({@code loss}, {@code report:NAME}, {@code grad:INPUT}:
+ * {@link Output#toString}), in the map of arrays it gives and in the map it gets. The kernels themselves are generated Java that C2 compiles and vectorises: each launch
  * sits behind a {@link TruffleBoundary}, because Graal CE partially evaluating Vector API code runs
  * it about 12× slower (../shared/toolchain/cpu-kernels-vector-api.md).
  */
@@ -22,12 +26,15 @@ final class ObjectiveRoot extends RootNode {
 
     private final String name;
     private final CpuPlan plan;
+    /** The graph's outputs by their text. */
+    private final Map<String, Output> byText = new LinkedHashMap<>();
     @Children private final Launch[] launches;
 
-    private ObjectiveRoot(RloLanguage language, String name, CpuPlan plan) {
+    private ObjectiveRoot(RloLanguage language, String name, Graph graph) {
         super(language);
         this.name = name;
-        this.plan = plan;
+        this.plan = CpuPlan.of(graph);
+        graph.outputs().keySet().forEach(o -> byText.put(o.toString(), o));
         this.launches = new Launch[plan.kernels()];
         for (int k = 0; k < launches.length; k++) {
             launches[k] = new Launch(k);
@@ -37,7 +44,7 @@ final class ObjectiveRoot extends RootNode {
     /** The objective {@code name} of {@code compiler}'s source, f32, with its gradients, its plan compiled. */
     @TruffleBoundary
     static ObjectiveRoot of(RloLanguage language, Compiler compiler, String name) {
-        return new ObjectiveRoot(language, name, CpuPlan.of(compiler.graph(name, Map.of(), false, true)));
+        return new ObjectiveRoot(language, name, compiler.graph(name, Map.of(), false, true));
     }
 
     @Override
@@ -72,7 +79,13 @@ final class ObjectiveRoot extends RootNode {
                     + arguments.length + " arguments");
         }
         Map<String, Tensor> inputs = tensors(arguments[0], "inputs");
-        Map<String, Tensor> into = arguments.length == 2 ? tensors(arguments[1], "outputs") : Map.of();
+        Map<Output, Tensor> into = new LinkedHashMap<>();
+        (arguments.length == 2 ? tensors(arguments[1], "outputs") : Map.<String, Tensor>of()).forEach((text, t) -> {
+            if (!byText.containsKey(text)) {
+                throw new RloException("no output `" + text + "`; the outputs are " + byText.keySet());
+            }
+            into.put(byText.get(text), t);
+        });
         try {
             return plan.start(inputs, into);
         } catch (UserError e) {
@@ -93,7 +106,9 @@ final class ObjectiveRoot extends RootNode {
 
     @TruffleBoundary
     private static Object outputs(CpuPlan.Run run) {
-        return RloLanguage.env().asGuestValue(run.outputs());
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        run.outputs().forEach((o, t) -> out.put(o.toString(), t));
+        return RloLanguage.env().asGuestValue(out);
     }
 
     @TruffleBoundary

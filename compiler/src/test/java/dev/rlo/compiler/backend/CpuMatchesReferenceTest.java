@@ -11,6 +11,7 @@ import dev.rlo.compiler.backend.cpu.CpuBackend;
 import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import dev.rlo.compiler.grad.GradientTest;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.Map;
 import java.util.Random;
@@ -84,18 +85,18 @@ class CpuMatchesReferenceTest {
     static void compare(Backend fused, Compiler c, String objective, Map<String, Long> sizes, boolean f64, long seed, double rtol) {
         Graph g = c.graph(objective, Map.of(), f64, true);
         Map<String, Tensor> inputs = Gradcheck.inputs(g, new Gradcheck.Options(sizes, seed, 0, 0, Map.of()));
-        Map<String, Tensor> want;
+        Map<Output, Tensor> want;
         try {
             want = new ReferenceBackend().compile(g).run(inputs);
         } catch (dev.rlo.compiler.base.UserError e) {
             return; /* e.g. an index out of range: the same error is checked elsewhere */
         }
-        Map<String, Tensor> got = fused.compile(g).run(inputs);
+        Map<Output, Tensor> got = fused.compile(g).run(inputs);
         assertEquals(want.keySet(), got.keySet());
         want.forEach((name, w) -> {
             Tensor h = got.get(name);
-            assertEquals(w.dims(), h.dims(), name);
-            assertEquals(w.dtype(), h.dtype(), name);
+            assertEquals(w.dims(), h.dims(), name.toString());
+            assertEquals(w.dtype(), h.dtype(), name.toString());
             double[] a = w.values();
             double[] b = h.values();
             for (int i = 0; i < a.length; i++) {

@@ -11,6 +11,7 @@ import dev.rlo.compiler.backend.gpu.GpuBackend;
 import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import dev.rlo.compiler.io.Npy;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,12 +79,12 @@ class CupyModuleTest {
         String log = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(300, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), log);
-        Map<String, Tensor> want = new ReferenceBackend().compile(g).run(inputs);
+        Map<Output, Tensor> want = new ReferenceBackend().compile(g).run(inputs);
         for (var e : want.entrySet()) {
-            String file = e.getKey().replace("report:", "report_").replace("grad:", "grad_") + ".npy";
+            String file = e.getKey().toString().replace(':', '_') + ".npy";   /* as run_module.py names the module's outputs */
             double[] got = Npy.read(dir.resolve("out").resolve(file)).values();
             double[] w = e.getValue().values();
-            assertEquals(w.length, got.length, e.getKey());
+            assertEquals(w.length, got.length, e.getKey().toString());
             for (int i = 0; i < w.length; i++) {
                 assertTrue(Math.abs(w[i] - got[i]) <= 1e-5 * Math.max(1, Math.abs(w[i])),
                         g.name() + " " + e.getKey() + "[" + i + "]: reference " + w[i] + ", module " + got[i]);

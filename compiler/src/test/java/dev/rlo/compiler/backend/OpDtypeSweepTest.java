@@ -9,6 +9,7 @@ import dev.rlo.compiler.backend.cpu.CpuBackend;
 import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import dev.rlo.compiler.check.Builtin;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -205,9 +206,9 @@ class OpDtypeSweepTest {
             List<String> wrong = new ArrayList<>();
             for (dev.rlo.compiler.check.FnInfo.Binding bind : c.info(c.objectiveDecls().getFirst()).bindings()) {
                 if (bind.kind().equals("report") && bind.typed() instanceof dev.rlo.compiler.check.Typed.Value v) {
-                    var ir = g.outputs().get(Graph.REPORT + bind.name()).type();
+                    var ir = g.output(Output.report(bind.name())).type();
                     if (!(v.type().dtype() + "" + v.type().dims()).equals(ir.dtype() + "" + ir.dims())) {
-                        wrong.add(describe(batch, Graph.REPORT + bind.name()) + ": checker " + v.type() + ", IR " + ir);
+                        wrong.add(describe(batch, Output.report(bind.name())) + ": checker " + v.type() + ", IR " + ir);
                     }
                 }
             }
@@ -219,8 +220,8 @@ class OpDtypeSweepTest {
         Compiler c = Rlo.source(source(batch.exprs()));
         Graph g = c.graph("dtype_probe", Map.of(), false, true);
         Map<String, Tensor> inputs = inputs(g, new Random(batch.name().hashCode()));
-        Map<String, Tensor> want = new ReferenceBackend().compile(g).run(inputs);
-        Map<String, Tensor> got;
+        Map<Output, Tensor> want = new ReferenceBackend().compile(g).run(inputs);
+        Map<Output, Tensor> got;
         try {
             got = fused.compile(g).run(inputs);
         } catch (RuntimeException e) {
@@ -259,11 +260,12 @@ class OpDtypeSweepTest {
         return bad;
     }
 
-    private static String describe(Batch batch, String output) {
-        if (output.startsWith("report:r")) {
-            return output + " = " + batch.exprs().get(Integer.parseInt(output.substring("report:r".length())));
+    /** An output, and for report {@code rN} the N-th expression of the batch, which it reports. */
+    private static String describe(Batch batch, Output output) {
+        if (output.kind() == Output.Kind.REPORT && output.name().startsWith("r")) {
+            return output + " = " + batch.exprs().get(Integer.parseInt(output.name().substring(1)));
         }
-        return output;
+        return output.toString();
     }
 
     static Map<String, Tensor> inputs(Graph g, Random r) {

@@ -8,6 +8,7 @@ import dev.rlo.compiler.Gradcheck;
 import dev.rlo.compiler.Rlo;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.ir.IrBuilder;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
@@ -210,7 +211,7 @@ public class GradientTest {
         Node loss = b.node(Op.SUM, new Attrs.Dims(List.of("B", "A")), body);
         Graph forward = new Graph("ir_case", List.of(new Graph.Input("x", x, true),
                 new Graph.Input("i", index.type(), false), new Graph.Input("w", weights.type(), false)),
-                Map.of(Graph.LOSS, loss), List.of());
+                Map.of(Output.LOSS, loss), List.of());
         forward.nodes().forEach(n -> COVERED.add(n.op()));
         Graph full = new CsePass().run(new FoldPass().run(new AutodiffPass().run(forward)));
         Map<String, Tensor> given = new LinkedHashMap<>();
@@ -236,13 +237,13 @@ public class GradientTest {
         Node body = b.node(Op.MUL, Attrs.NONE, b.node(Op.MUL, Attrs.NONE, roundTrip, b.node(Op.STOP_GRADIENT, Attrs.Stop.WRITTEN, in)), w);
         Node loss = b.node(Op.SUM, new Attrs.Dims(List.of("B")), body);
         Graph forward = new Graph("casts", List.of(new Graph.Input("x", x, true), new Graph.Input("w", x, false)),
-                Map.of(Graph.LOSS, loss), List.of());
+                Map.of(Output.LOSS, loss), List.of());
         forward.nodes().forEach(n -> COVERED.add(n.op()));
         Graph full = new CsePass().run(new FoldPass().run(new AutodiffPass().run(forward)));
         Map<String, Tensor> inputs = Map.of(
                 "x", Tensor.of(DType.F64, List.of("B"), new long[] {3}, new double[] {0.5, -1.25, 2}),
                 "w", Tensor.of(DType.F64, List.of("B"), new long[] {3}, new double[] {3, 5, -7}));
-        double[] grad = new dev.rlo.compiler.backend.reference.ReferenceBackend().compile(full).run(inputs).get("grad:x").values();
+        double[] grad = new dev.rlo.compiler.backend.reference.ReferenceBackend().compile(full).run(inputs).get(Output.grad("x")).values();
         org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1.5, -6.25, -14}, grad, 0.0);
     }
 

@@ -15,7 +15,7 @@ class IrVerifierTest {
     static final TensorType XB = TensorType.of(DType.F32, List.of("B"));
 
     static Graph graph(Node loss) {
-        return new Graph("g", List.of(new Graph.Input("x", XB, true)), Map.of(Graph.LOSS, loss), List.of());
+        return new Graph("g", List.of(new Graph.Input("x", XB, true)), Map.of(Output.LOSS, loss), List.of());
     }
 
     static String rejects(Graph g) {

@@ -1,6 +1,7 @@
 package dev.rlo.runtime.train;
 
 import dev.rlo.compiler.ast.Expr;
+import dev.rlo.compiler.check.Suggest;
 import dev.rlo.compiler.source.SourceSpan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +14,7 @@ import java.util.Set;
  * One train-block value read as a call: {@code cartpole(envs: 8)}, or a bare name {@code tanh} (no
  * arguments). Its reader asks for each argument with a default ({@code integer("envs", 1)}); an
  * override from the command line ({@code --set env.envs=16}) or a sweep wins over the file; {@link #done}
- * then rejects any argument nobody asked for, naming the ones that exist. An override that a sweep
+ * then rejects any argument nobody asked for, naming the ones that exist and the nearest. An override that a sweep
  * wrote has its origin, where a mistake in it is reported; one from the command line is reported at
  * the call.
  */
@@ -22,6 +23,7 @@ public final class Call {
     private final String name;
     private final SourceSpan span;
     private final Map<String, Expr> args = new LinkedHashMap<>();
+    private final Map<String, SourceSpan> keys = new LinkedHashMap<>();
     private final Map<String, String> overrides;
     private final Map<String, SourceSpan> origins;
     private final Set<String> asked = new LinkedHashSet<>();
@@ -51,6 +53,7 @@ public final class Call {
                                 + call.name + "(envs: 8)");
                     }
                     call.args.put(a.name().name(), a.value());
+                    call.keys.put(a.name().name(), a.name().span());
                 }
                 yield call;
             }
@@ -171,22 +174,33 @@ public final class Call {
         return out;
     }
 
-    /** Rejects the arguments nobody asked for. */
+    /**
+     * Rejects the arguments nobody asked for, at the argument's name (or where its override was
+     * written), with the nearest argument that exists as a hint. A reader asks for every argument it
+     * takes before this, so what it asked is the call's schema: {@code rlo check} and {@code rlo
+     * train} both read it.
+     */
     public void done() {
         for (String key : args.keySet()) {
             if (!asked.contains(key)) {
-                throw new TrainError(argSpan(key),
-                        "`" + name + "` has no argument `" + key + "`",
-                        asked.isEmpty() ? "`" + name + "` takes no arguments" : "it takes " + String.join(", ", asked));
+                throw new TrainError(keys.get(key), "`" + name + "` has no argument `" + key + "`", takes(key));
             }
         }
         for (String key : overrides.keySet()) {
             if (!asked.contains(key)) {
                 throw new TrainError(origins.getOrDefault(key, span), (origins.containsKey(key) ? "" : "--set: ")
-                        + "`" + name + "` has no argument `" + key + "`",
-                        asked.isEmpty() ? "`" + name + "` takes no arguments" : "it takes " + String.join(", ", asked));
+                        + "`" + name + "` has no argument `" + key + "`", takes(key));
             }
         }
+    }
+
+    /** What the call takes, led by the argument {@code misspelt} was probably meant to be. */
+    private String takes(String misspelt) {
+        if (asked.isEmpty()) {
+            return "`" + name + "` takes no arguments";
+        }
+        String near = Suggest.didYouMean(misspelt, asked);
+        return (near == null ? "" : near + " ") + "it takes " + String.join(", ", asked);
     }
 
     /** An error at argument {@code key} (or at the call, when it came from the command line). */

@@ -40,15 +40,15 @@ final class Data {
         return out;
     }
 
-    static Tensor floats(float[] v, List<String> dims, long[] shape) {
+    static Tensor floats(float[] v, List<String> dims, long... shape) {
         return new Tensor(DType.F32, dims, Nd4j.create(v, shape, 'c'));
     }
 
-    static Tensor ints(int[] v, List<String> dims, long[] shape) {
+    static Tensor ints(int[] v, List<String> dims, long... shape) {
         return new Tensor(DType.I32, dims, Nd4j.createFromArray(v).reshape(shape));
     }
 
-    static Tensor bools(boolean[] v, List<String> dims, long[] shape) {
+    static Tensor bools(boolean[] v, List<String> dims, long... shape) {
         return new Tensor(DType.BOOL, dims, Nd4j.createFromArray(v).reshape(shape));
     }
 }

@@ -1,8 +1,7 @@
 package dev.rlo.runtime.train;
 
 import dev.rlo.compiler.CompiledObjective;
-import dev.rlo.compiler.ir.Graph;
-import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import dev.rlo.runtime.Rng;
 import dev.rlo.runtime.env.Digits;
 import dev.rlo.runtime.nn.Adam;
@@ -25,6 +24,33 @@ import java.util.Map;
  * through the log-softmax by the loop. Steps are completions: the budget counts sampled answers.
  */
 final class Group extends CountingLoop {
+
+    /**
+     * The objective's inputs, for G prompts × K completions × L tokens: the policy's log-probability
+     * of each token (or its logits over the vocabulary V), the same at sampling time and under the
+     * frozen reference policy, the mask of real tokens, the tokens, and each completion's reward.
+     */
+    static final Contract.Offers<Batch> LOSS = new Contract.Offers<Batch>()
+            .add("logp", DType.F32, 3, true, "log π(token | prompt, earlier tokens) [G, K, L]",
+                    (b, d) -> Data.floats(b.loop.actor.tokenLogp(b.logits, b.tokens), d, b.gkl()))
+            .add("logits", DType.F32, 4, true, "the policy's logits over the vocabulary [G, K, L, V]",
+                    (b, d) -> Data.floats(b.logits, d, b.loop.s.prompts(), b.loop.s.samples(), b.loop.len, b.loop.vocab))
+            .add("old_logp", DType.F32, 3, false, "log π_old(token | ...) when the completion was sampled [G, K, L]",
+                    (b, d) -> Data.floats(b.oldLogp, d, b.gkl()))
+            .add("ref_logp", DType.F32, 3, false, "log π_ref(token | ...) under the frozen initial policy [G, K, L]",
+                    (b, d) -> Data.floats(b.refLogp, d, b.gkl()))
+            .add("mask", DType.BOOL, 3, false, "which tokens are real (all, for fixed-length tasks) [G, K, L]",
+                    (b, d) -> Data.bools(filled(b.tokens.length), d, b.gkl()))
+            .add("token", DType.I32, 3, false, "the sampled tokens [G, K, L]", (b, d) -> Data.ints(b.tokens, d, b.gkl()))
+            .add("reward", DType.F32, 2, false, "each completion's verified reward [G, K]",
+                    (b, d) -> Data.floats(b.reward, d, b.loop.s.prompts(), b.loop.s.samples()));
+
+    /** What one epoch's inputs are made from: the policy's logits now, and the group's samples. */
+    private record Batch(Group loop, float[] logits, int[] tokens, float[] oldLogp, float[] refLogp, float[] reward) {
+        long[] gkl() {
+            return new long[] {loop.s.prompts(), loop.s.samples(), loop.len};
+        }
+    }
 
     record Setup(int prompts, int samples, int epochs, int[] hidden, Mlp.Activation activation, double lr,
                  boolean anneal, double adamEps, double maxGradNorm, long seed) { }
@@ -86,7 +112,7 @@ final class Group extends CountingLoop {
         StepMetrics metrics = new StepMetrics(contract.reports());
         for (int epoch = 0; epoch < s.epochs(); epoch++) {
             float[] logits = actor.net.forward(x, n * len);
-            CompiledObjective.Result r = contract.loss().run(inputs(logits, tokens, oldLogp, refLogp, reward));
+            CompiledObjective.Result r = contract.loss().run(LOSS.inputs(contract.loss(), new Batch(this, logits, tokens, oldLogp, refLogp, reward)));
             if (!Double.isFinite(r.loss().item())) {
                 throw new NonFiniteLoss(r.loss().item(), steps);
             }
@@ -98,25 +124,6 @@ final class Group extends CountingLoop {
         steps += n;
         episodes += n;
         return row;
-    }
-
-    private Map<String, Tensor> inputs(float[] logits, int[] tokens, float[] oldLogp, float[] refLogp, float[] reward) {
-        long[] gkl = {s.prompts(), s.samples(), len};
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        for (Graph.Input input : contract.loss().inputs()) {
-            List<String> dims = input.type().dims();
-            in.put(input.name(), switch (input.name()) {
-                case "logp" -> Data.floats(actor.tokenLogp(logits, tokens), dims, gkl);
-                case "logits" -> Data.floats(logits, dims, new long[] {s.prompts(), s.samples(), len, vocab});
-                case "old_logp" -> Data.floats(oldLogp, dims, gkl);
-                case "ref_logp" -> Data.floats(refLogp, dims, gkl);
-                case "mask" -> Data.bools(filled(tokens.length), dims, gkl);
-                case "token" -> Data.ints(tokens, dims, gkl);
-                case "reward" -> Data.floats(reward, dims, new long[] {s.prompts(), s.samples()});
-                default -> throw new IllegalStateException("checked by the contract: " + input.name());
-            });
-        }
-        return in;
     }
 
     private static boolean[] filled(int n) {

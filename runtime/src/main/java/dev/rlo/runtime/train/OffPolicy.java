@@ -2,7 +2,7 @@ package dev.rlo.runtime.train;
 
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.ir.Graph;
-import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import dev.rlo.runtime.Rng;
 import dev.rlo.runtime.env.Envs;
 import dev.rlo.runtime.env.VecEnv;
@@ -30,6 +30,44 @@ import java.util.Map;
  * stage's Q-values.
  */
 final class OffPolicy extends CountingLoop {
+
+    /** The objective's inputs, per minibatch of B transitions drawn from the replay buffer. */
+    static final Contract.Offers<Sample> LOSS = new Contract.Offers<Sample>()
+            .add("q", DType.F32, 2, true, "the Q head, Q(s, ·) [B, A]", (m, d) -> Data.floats(m.head, d, m.heads()))
+            .add("q_next", DType.F32, 2, false, "the target network's Q(s', ·) [B, A]", (m, d) -> Data.floats(m.next, d, m.nexts()))
+            .add("q_next_online", DType.F32, 2, false, "the online network's Q(s', ·) [B, A], for double DQN",
+                    (m, d) -> Data.floats(m.nextOnline, d, m.heads()))
+            .add("z", DType.F32, 3, true, "the quantile head, Z(s, ·) [B, A, N]", (m, d) -> Data.floats(m.head, d, m.heads()))
+            .add("z_next", DType.F32, 3, false, "the target network's Z(s', ·) [B, A, N] (IQN: [B, A, M] at its own levels)",
+                    (m, d) -> Data.floats(m.next, d, m.nexts()))
+            .add("tau", DType.F32, 1, false, "the quantile levels z was evaluated at, sampled from U(0, 1) (IQN) [N]",
+                    (m, d) -> Data.floats(m.tau, d, m.loop.s.atoms()))
+            .add("logits", DType.F32, 3, true, "the categorical head's logits over N atoms [B, A, N]", (m, d) -> Data.floats(m.head, d, m.heads()))
+            .add("next_logits", DType.F32, 3, false, "the target network's logits at s' [B, A, N]", (m, d) -> Data.floats(m.next, d, m.nexts()))
+            .add("action", DType.I32, 1, false, "the action taken", (m, d) -> Data.ints(Data.gather(m.loop.action, m.idx), d, m.b()))
+            .add("reward", DType.F32, 1, false, "the reward after the action",
+                    (m, d) -> Data.floats(Data.gather(m.loop.reward, m.idx, 1), d, m.b()))
+            .add("terminated", DType.BOOL, 1, false, "the episode ended at s' (no bootstrap)",
+                    (m, d) -> Data.bools(pick(m.loop.terminated, m.idx), d, m.b()))
+            .add("truncated", DType.BOOL, 1, false, "a time limit cut the episode at s' (s' is its true last observation)",
+                    (m, d) -> Data.bools(pick(m.loop.truncated, m.idx), d, m.b()))
+            .add("done", DType.BOOL, 1, false, "terminated or truncated",
+                    (m, d) -> Data.bools(Data.or(pick(m.loop.terminated, m.idx), pick(m.loop.truncated, m.idx)), d, m.b()));
+
+    /** What one minibatch's inputs are made from: its transitions, the head on s, the target's (and online's) on s', and the levels. */
+    private record Sample(OffPolicy loop, int[] idx, float[] head, float[] next, float[] nextOnline, float[] tau) {
+        long b() {
+            return idx.length;
+        }
+
+        long[] heads() {
+            return loop.contract.atomDim() == null ? new long[] {b(), loop.actions} : new long[] {b(), loop.actions, loop.s.atoms()};
+        }
+
+        long[] nexts() {
+            return loop.contract.atomDim() == null ? heads() : new long[] {b(), loop.actions, loop.s.nextAtoms()};
+        }
+    }
 
     /** The loop's sizes and schedule, and the network's and optimizer's settings. */
     record Setup(int buffer, int batch, int learningStarts, int trainEvery, int gradientSteps, int targetEvery,
@@ -211,7 +249,7 @@ final class OffPolicy extends CountingLoop {
             float[] nextOnline = Contract.has(contract.loss(), "q_next_online") ? online.forward(x2, idx.length) : null;
             float[] tau = levels(online, s.atoms());
             float[] head = online.forward(x, idx.length);
-            CompiledObjective.Result r = contract.loss().run(batch(idx, head, next, nextOnline, tau));
+            CompiledObjective.Result r = contract.loss().run(LOSS.inputs(contract.loss(), new Sample(this, idx, head, next, nextOnline, tau)));
             if (!Double.isFinite(r.loss().item())) {
                 throw new NonFiniteLoss(r.loss().item(), steps);
             }
@@ -219,30 +257,6 @@ final class OffPolicy extends CountingLoop {
             metrics.add(r, adam.step());
         }
         metrics.into(row);
-    }
-
-    private Map<String, Tensor> batch(int[] idx, float[] head, float[] next, float[] nextOnline, float[] tau) {
-        int b = idx.length;
-        long[] vec = {b};
-        long[] heads = contract.atomDim() == null ? new long[] {b, actions} : new long[] {b, actions, s.atoms()};
-        long[] nexts = contract.atomDim() == null ? heads : new long[] {b, actions, s.nextAtoms()};
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        for (Graph.Input input : contract.loss().inputs()) {
-            List<String> dims = input.type().dims();
-            in.put(input.name(), switch (input.name()) {
-                case "q", "z", "logits" -> Data.floats(head, dims, heads);
-                case "q_next", "z_next", "next_logits" -> Data.floats(next, dims, nexts);
-                case "q_next_online" -> Data.floats(nextOnline, dims, heads);
-                case "tau" -> Data.floats(tau, dims, new long[] {s.atoms()});
-                case "action" -> Data.ints(Data.gather(action, idx), dims, vec);
-                case "reward" -> Data.floats(Data.gather(reward, idx, 1), dims, vec);
-                case "terminated" -> Data.bools(pick(terminated, idx), dims, vec);
-                case "truncated" -> Data.bools(pick(truncated, idx), dims, vec);
-                case "done" -> Data.bools(Data.or(pick(terminated, idx), pick(truncated, idx)), dims, vec);
-                default -> throw new IllegalStateException("checked by the contract: " + input.name());
-            });
-        }
-        return in;
     }
 
     private static boolean[] pick(boolean[] src, int[] idx) {

@@ -3,14 +3,14 @@ package dev.rlo.runtime.train;
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.ir.Graph;
-import dev.rlo.compiler.types.DType;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.runtime.env.VecEnv;
-import dev.rlo.runtime.train.Contract.Offer;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the off-policy value-based loop gives its objective (spec/runtime.md, "The off-policy loop"):
+ * The check, before training starts, that the objective asks for what the off-policy value-based
+ * loop gives it ({@link OffPolicy#LOSS}; spec/runtime.md, "The off-policy loop"):
  * one head — Q-values {@code q: [B, A]}, quantiles {@code z: [B, A, N]} or categorical logits
  * {@code logits: [B, A, N]} over a support the objective defines — its target network's values on the
  * next observation, and the transition. {@code atomDim} names the head's last dimension (null for
@@ -20,28 +20,13 @@ import java.util.Map;
 record OffPolicyContract(CompiledObjective loss, String head, String atomDim, String nextDim, boolean iqn,
                          CompiledObjective act, List<String> reports) {
 
-    static final Map<String, Offer> LOSS = Contract.offers(
-            "q", new Offer(DType.F32, 2, true, "the Q head, Q(s, ·) [B, A]"),
-            "q_next", new Offer(DType.F32, 2, false, "the target network's Q(s', ·) [B, A]"),
-            "q_next_online", new Offer(DType.F32, 2, false, "the online network's Q(s', ·) [B, A], for double DQN"),
-            "z", new Offer(DType.F32, 3, true, "the quantile head, Z(s, ·) [B, A, N]"),
-            "z_next", new Offer(DType.F32, 3, false, "the target network's Z(s', ·) [B, A, N] (IQN: [B, A, M] at its own levels)"),
-            "tau", new Offer(DType.F32, 1, false, "the quantile levels z was evaluated at, sampled from U(0, 1) (IQN) [N]"),
-            "logits", new Offer(DType.F32, 3, true, "the categorical head's logits over N atoms [B, A, N]"),
-            "next_logits", new Offer(DType.F32, 3, false, "the target network's logits at s' [B, A, N]"),
-            "action", new Offer(DType.I32, 1, false, "the action taken"),
-            "reward", new Offer(DType.F32, 1, false, "the reward after the action"),
-            "terminated", new Offer(DType.BOOL, 1, false, "the episode ended at s' (no bootstrap)"),
-            "truncated", new Offer(DType.BOOL, 1, false, "a time limit cut the episode at s' (s' is its true last observation)"),
-            "done", new Offer(DType.BOOL, 1, false, "terminated or truncated"));
-
     /** Which target input belongs to which head. */
     private static final Map<String, List<String>> NEXT = Map.of(
             "q", List.of("q_next", "q_next_online"), "z", List.of("z_next"), "logits", List.of("next_logits"));
 
     static OffPolicyContract check(Compiler compiler, Call objective, CompiledObjective loss, Call actCall,
                                    CompiledObjective act, VecEnv env) {
-        Contract.check(compiler, objective, loss, LOSS, "off_policy");
+        Contract.check(compiler, objective, loss, OffPolicy.LOSS, "off_policy");
         if (!env.actionSpace().discrete()) {
             throw new TrainError(objective.span(), "off_policy needs discrete actions, but " + env.id() + " has "
                     + env.actionSpace());
@@ -68,7 +53,7 @@ record OffPolicyContract(CompiledObjective loss, String head, String atomDim, St
         if (act != null) {
             Graph.Input only = act.inputs().size() == 1 ? act.inputs().getFirst() : null;
             if (only == null || !only.name().equals(head) || only.type().dims().size() != in.type().dims().size()
-                    || !act.graph().outputs().get(Graph.RESULT).type().dims().equals(only.type().dims().subList(0, 2))) {
+                    || !act.graph().output(Output.RESULT).type().dims().equals(only.type().dims().subList(0, 2))) {
                 throw new TrainError(actCall.span(), "the acting stage takes the head `" + head + "` alone and returns"
                         + " Q-values [B, A]", "e.g. fn " + actCall.name() + "(" + head + ": f32[B,A,N]) -> f32[B,A]");
             }

@@ -1,8 +1,8 @@
 package dev.rlo.runtime.train;
 
 import dev.rlo.compiler.CompiledObjective;
-import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
 import dev.rlo.runtime.Rng;
 import dev.rlo.runtime.env.Envs;
 import dev.rlo.runtime.env.VecEnv;
@@ -29,10 +29,62 @@ import java.util.Map;
  *       take one optimizer step on the objective for each.</li>
  * </ol>
  * The networks are separate MLPs for the policy ({@code logits}) and the value ({@code value}), as
- * CleanRL and SB3 use for classic control. Which inputs the stage and the objective may ask for is
- * {@link OnPolicyContract}'s.
+ * CleanRL and SB3 use for classic control. The stage and the objective may ask for the inputs of
+ * {@link #STAGE} and {@link #LOSS} (or {@link #CONTINUOUS_LOSS}), which {@link OnPolicyContract} checks.
  */
 final class OnPolicy extends CountingLoop {
+
+    /** The rollout stage's inputs, each {@code [T, E]}, made from the rollout. */
+    static final Contract.Offers<OnPolicy> STAGE = new Contract.Offers<OnPolicy>()
+            .add("reward", DType.F32, 2, false, "r_t, the reward after acting at step t", (l, d) -> Data.floats(l.reward, d, l.horizon, l.envs))
+            .add("value", DType.F32, 2, false, "V(s_t) from the value head", (l, d) -> Data.floats(l.value, d, l.horizon, l.envs))
+            .add("next_value", DType.F32, 2, false, "V(s_{t+1}) of the true next observation, also at a truncation",
+                    (l, d) -> Data.floats(l.nextValue, d, l.horizon, l.envs))
+            .add("terminated", DType.BOOL, 2, false, "the episode ended at t (no bootstrap)", (l, d) -> Data.bools(l.terminated, d, l.horizon, l.envs))
+            .add("truncated", DType.BOOL, 2, false, "a time limit cut the episode at t", (l, d) -> Data.bools(l.truncated, d, l.horizon, l.envs))
+            .add("done", DType.BOOL, 2, false, "terminated or truncated",
+                    (l, d) -> Data.bools(Data.or(l.terminated, l.truncated), d, l.horizon, l.envs));
+
+    /** The objective's inputs, per minibatch of B samples; A = the number of discrete actions. */
+    static final Contract.Offers<Minibatch> LOSS = new Contract.Offers<Minibatch>()
+            .add("logits", DType.F32, 2, true, "the policy head's logits [B, A]", (m, d) -> Data.floats(m.policy, d, m.b(), m.loop.actions))
+            .add("value", DType.F32, 1, true, "the value head's V(s)", (m, d) -> Data.floats(m.value, d, m.b()))
+            .add("action", DType.I32, 1, false, "the action taken", (m, d) -> Data.ints(indices(Data.gather(m.loop.action, m.idx, 1)), d, m.b()))
+            .add("old_logp", DType.F32, 1, false, "log π_old(a|s) when the action was taken", (m, d) -> m.column(m.loop.logp, d))
+            .add("old_value", DType.F32, 1, false, "V_old(s) when the action was taken", (m, d) -> m.column(m.loop.value, d))
+            .add("old_logits", DType.F32, 2, false, "the policy's logits when the action was taken [B, A]",
+                    (m, d) -> m.rows(m.loop.logits, d))
+            .add("adv", DType.F32, 1, false, "the rollout stage's advantage", (m, d) -> m.column(m.adv, d))
+            .add("ret", DType.F32, 1, false, "adv + old_value, the return target", (m, d) -> m.column(m.ret, d))
+            .add("reward", DType.F32, 1, false, "the reward after the action", (m, d) -> m.column(m.loop.reward, d));
+
+    /** The objective's inputs, per minibatch of B samples, for D-dimensional continuous actions. */
+    static final Contract.Offers<Minibatch> CONTINUOUS_LOSS = new Contract.Offers<Minibatch>()
+            .add("mu", DType.F32, 2, true, "the Gaussian policy's mean [B, D]", (m, d) -> Data.floats(m.policy, d, m.b(), m.loop.actions))
+            .add("log_std", DType.F32, 1, true, "the policy's state-independent log standard deviation [D]",
+                    (m, d) -> Data.floats(m.loop.logStd.params(), d, m.loop.actions))
+            .add(LOSS, "value")
+            .add("action", DType.F32, 2, false, "the action taken [B, D], before the environment clips it",
+                    (m, d) -> m.rows(m.loop.action, d))
+            .add("old_logp", DType.F32, 1, false, "log π_old(a|s) when the action was taken (summed over D)", LOSS.get("old_logp").value())
+            .add(LOSS, "old_value", "adv", "ret", "reward");
+
+    /** What one minibatch's inputs are made from: its samples, the heads' outputs on them, and the stage's advantages and returns over all. */
+    private record Minibatch(OnPolicy loop, int[] idx, float[] policy, float[] value, float[] adv, float[] ret) {
+        long b() {
+            return idx.length;
+        }
+
+        /** Entries {@code idx} of {@code all}, one per sample of the rollout: {@code [B]}. */
+        Tensor column(float[] all, List<String> dims) {
+            return Data.floats(Data.gather(all, idx, 1), dims, b());
+        }
+
+        /** Rows {@code idx} of {@code all}, one of A (or D) per sample of the rollout: {@code [B, A]}. */
+        Tensor rows(float[] all, List<String> dims) {
+            return Data.floats(Data.gather(all, idx, loop.actions), dims, b(), loop.actions);
+        }
+    }
 
     private final VecEnv env;
     private final Envs.Factory evalEnvs;
@@ -208,21 +260,7 @@ final class OnPolicy extends CountingLoop {
 
     /** The rollout stage over [T, E]. */
     private float[] advantages() {
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        for (Graph.Input input : stage.inputs()) {
-            List<String> dims = input.type().dims();
-            long[] shape = {horizon, envs};
-            in.put(input.name(), switch (input.name()) {
-                case "reward" -> Data.floats(reward, dims, shape);
-                case "value" -> Data.floats(value, dims, shape);
-                case "next_value" -> Data.floats(nextValue, dims, shape);
-                case "terminated" -> Data.bools(terminated, dims, shape);
-                case "truncated" -> Data.bools(truncated, dims, shape);
-                case "done" -> Data.bools(Data.or(terminated, truncated), dims, shape);
-                default -> throw new IllegalStateException("checked by the contract: " + input.name());
-            });
-        }
-        return Data.floats(stage.apply(in));
+        return Data.floats(stage.apply(STAGE.inputs(stage, this)));
     }
 
     private void learn(float[] adv, float[] ret, Map<String, Double> row) {
@@ -240,7 +278,7 @@ final class OnPolicy extends CountingLoop {
                 float[] x = Data.gather(obs, idx, obsSize);
                 float[] lg = actor.forward(x, size);
                 float[] v = contract.hasCritic() ? critic.forward(x, size) : null;
-                CompiledObjective.Result r = loss.run(batch(idx, lg, v, adv, ret));
+                CompiledObjective.Result r = loss.run((continuous ? CONTINUOUS_LOSS : LOSS).inputs(loss, new Minibatch(this, idx, lg, v, adv, ret)));
                 if (!Double.isFinite(r.loss().item())) {
                     throw new NonFiniteLoss(r.loss().item(), steps);
                 }
@@ -255,31 +293,6 @@ final class OnPolicy extends CountingLoop {
             }
         }
         metrics.into(row);
-    }
-
-    /** The objective's inputs for the minibatch {@code idx}. */
-    private Map<String, Tensor> batch(int[] idx, float[] lg, float[] v, float[] adv, float[] ret) {
-        int size = idx.length;
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        for (Graph.Input input : loss.inputs()) {
-            List<String> dims = input.type().dims();
-            long[] vec = {size};
-            in.put(input.name(), switch (input.name()) {
-                case "logits", "mu" -> Data.floats(lg, dims, new long[] {size, actions});
-                case "log_std" -> Data.floats(logStd.params(), dims, new long[] {actions});
-                case "value" -> Data.floats(v, dims, vec);
-                case "action" -> continuous ? Data.floats(Data.gather(action, idx, actions), dims, new long[] {size, actions})
-                        : Data.ints(indices(Data.gather(action, idx, 1)), dims, vec);
-                case "old_logp" -> Data.floats(Data.gather(logp, idx, 1), dims, vec);
-                case "old_value" -> Data.floats(Data.gather(value, idx, 1), dims, vec);
-                case "old_logits" -> Data.floats(Data.gather(logits, idx, actions), dims, new long[] {size, actions});
-                case "adv" -> Data.floats(Data.gather(adv, idx, 1), dims, vec);
-                case "ret" -> Data.floats(Data.gather(ret, idx, 1), dims, vec);
-                case "reward" -> Data.floats(Data.gather(reward, idx, 1), dims, vec);
-                default -> throw new IllegalStateException("checked by the contract: " + input.name());
-            });
-        }
-        return in;
     }
 
     @Override

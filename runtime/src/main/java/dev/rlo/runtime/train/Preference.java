@@ -1,14 +1,11 @@
 package dev.rlo.runtime.train;
 
 import dev.rlo.compiler.CompiledObjective;
-import dev.rlo.compiler.ir.Graph;
-import dev.rlo.compiler.tensor.Tensor;
 import dev.rlo.compiler.types.DType;
 import dev.rlo.runtime.Rng;
 import dev.rlo.runtime.env.Digits;
 import dev.rlo.runtime.nn.Adam;
 import dev.rlo.runtime.nn.Mlp;
-import dev.rlo.runtime.train.Contract.Offer;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -29,11 +26,20 @@ import java.util.Map;
 final class Preference extends CountingLoop {
 
     /** The objective's inputs, per minibatch of P pairs. */
-    static final Map<String, Offer> LOSS = Contract.offers(
-            "logp_w", new Offer(DType.F32, 1, true, "log π(chosen answer | prompt), summed over its tokens [P]"),
-            "logp_l", new Offer(DType.F32, 1, true, "log π(rejected answer | prompt), summed over its tokens [P]"),
-            "ref_w", new Offer(DType.F32, 1, false, "the same under the frozen reference policy [P]"),
-            "ref_l", new Offer(DType.F32, 1, false, "the same under the frozen reference policy [P]"));
+    static final Contract.Offers<Pairs> LOSS = new Contract.Offers<Pairs>()
+            .add("logp_w", DType.F32, 1, true, "log π(chosen answer | prompt), summed over its tokens [P]", (m, d) -> Data.floats(m.seqW, d, m.p()))
+            .add("logp_l", DType.F32, 1, true, "log π(rejected answer | prompt), summed over its tokens [P]", (m, d) -> Data.floats(m.seqL, d, m.p()))
+            .add("ref_w", DType.F32, 1, false, "the same under the frozen reference policy [P]",
+                    (m, d) -> Data.floats(Data.gather(m.loop.refW, m.idx, 1), d, m.p()))
+            .add("ref_l", DType.F32, 1, false, "the same under the frozen reference policy [P]",
+                    (m, d) -> Data.floats(Data.gather(m.loop.refL, m.idx, 1), d, m.p()));
+
+    /** What one minibatch's inputs are made from: its pairs and the policy's sequence log-probabilities of both answers. */
+    private record Pairs(Preference loop, int[] idx, float[] seqW, float[] seqL) {
+        long p() {
+            return idx.length;
+        }
+    }
 
     record Setup(int pairs, int samples, int batch, int[] hidden, Mlp.Activation activation, double lr,
                  boolean anneal, double adamEps, double maxGradNorm, long seed) { }
@@ -172,18 +178,7 @@ final class Preference extends CountingLoop {
             seqW[i] = sum(tokenLogp, i * len);
             seqL[i] = sum(tokenLogp, (p + i) * len);
         }
-        Map<String, Tensor> in = new LinkedHashMap<>();
-        for (Graph.Input input : loss.inputs()) {
-            long[] shape = {p};
-            in.put(input.name(), switch (input.name()) {
-                case "logp_w" -> Data.floats(seqW, input.type().dims(), shape);
-                case "logp_l" -> Data.floats(seqL, input.type().dims(), shape);
-                case "ref_w" -> Data.floats(Data.gather(refW, idx, 1), input.type().dims(), shape);
-                case "ref_l" -> Data.floats(Data.gather(refL, idx, 1), input.type().dims(), shape);
-                default -> throw new IllegalStateException("checked by the contract: " + input.name());
-            });
-        }
-        CompiledObjective.Result r = loss.run(in);
+        CompiledObjective.Result r = loss.run(LOSS.inputs(loss, new Pairs(this, idx, seqW, seqL)));
         if (!Double.isFinite(r.loss().item())) {
             throw new NonFiniteLoss(r.loss().item(), steps);
         }

@@ -3,6 +3,7 @@ package dev.rlo.compiler.backend.cpu;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.fuse.FusePass;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.Map;
 
@@ -22,12 +23,12 @@ public final class CpuBackend implements Backend {
         CpuPlan plan = CpuPlan.of(graph);
         return new Executable() {
             @Override
-            public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+            public Map<Output, Tensor> run(Map<String, Tensor> inputs) {
                 return plan.run(inputs);
             }
 
             @Override
-            public Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Tensor> into) {
+            public Map<Output, Tensor> run(Map<String, Tensor> inputs, Map<Output, Tensor> into) {
                 return plan.run(inputs, into);
             }
         };

@@ -12,6 +12,7 @@ import dev.rlo.compiler.fuse.KernelPlan;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.tensor.Tensor;
 import dev.rlo.compiler.types.DType;
 import java.lang.foreign.MemorySegment;
@@ -69,12 +70,12 @@ public final class CpuPlan {
                 && k.innerDims().containsAll(b.node().reduced());
     }
 
-    Map<String, Tensor> run(Map<String, Tensor> given) {
+    Map<Output, Tensor> run(Map<String, Tensor> given) {
         return run(given, Map.of());
     }
 
-    /** Runs the plan, writing each output named in {@code into} there and allocating the others. */
-    public Map<String, Tensor> run(Map<String, Tensor> given, Map<String, Tensor> into) {
+    /** Runs the plan, writing each output {@code into} has there and allocating the others. */
+    public Map<Output, Tensor> run(Map<String, Tensor> given, Map<Output, Tensor> into) {
         try (Run run = start(given, into)) {
             for (int k = 0; k < plan.kernels().size(); k++) {
                 Backend.checkInterrupt();
@@ -90,7 +91,7 @@ public final class CpuPlan {
     }
 
     /** Binds inputs and outputs for one run, and takes a workspace: then launch each kernel in order. */
-    public Run start(Map<String, Tensor> given, Map<String, Tensor> into) {
+    public Run start(Map<String, Tensor> given, Map<Output, Tensor> into) {
         return new Run(given, into);
     }
 
@@ -105,17 +106,17 @@ public final class CpuPlan {
         private final MemorySegment[] aux = new MemorySegment[all.length];
         private final Workspace work;
 
-        private Run(Map<String, Tensor> given, Map<String, Tensor> into) {
+        private Run(Map<String, Tensor> given, Map<Output, Tensor> into) {
             bound = Inputs.bind(plan.graph(), given, false);
-            for (String name : into.keySet()) {
-                if (!plan.graph().outputs().containsKey(name)) {
-                    throw new dev.rlo.compiler.base.UserError("no output `" + name + "`; the outputs are " + plan.graph().outputs().keySet());
+            for (Output o : into.keySet()) {
+                if (!plan.graph().outputs().containsKey(o)) {
+                    throw new dev.rlo.compiler.base.UserError("no output `" + o + "`; the outputs are " + plan.graph().outputs().keySet());
                 }
             }
             sizes = bound.sizes();
             n = dims.stream().mapToLong(d -> sizes.getOrDefault(d, 0L)).toArray();
-            Map<Node, String> outputs = new LinkedHashMap<>();
-            plan.graph().outputs().forEach((name, node) -> outputs.putIfAbsent(node, name));
+            Map<Node, Output> outputs = new LinkedHashMap<>();
+            plan.graph().outputs().forEach((o, node) -> outputs.putIfAbsent(node, o));
             work = pool.take();
             for (Buffer buf : all) {
                 Node node = buf.node();
@@ -142,12 +143,12 @@ public final class CpuPlan {
             }
         }
 
-        /** Every output by name, once every kernel has run. */
-        public Map<String, Tensor> outputs() {
-            Map<String, Tensor> out = new LinkedHashMap<>();
-            plan.graph().outputs().forEach((name, node) -> {
+        /** Every output, once every kernel has run. */
+        public Map<Output, Tensor> outputs() {
+            Map<Output, Tensor> out = new LinkedHashMap<>();
+            plan.graph().outputs().forEach((o, node) -> {
                 Buffer buf = plan.buffer(node);
-                out.put(name, new Tensor(node.type().dtype(), node.type().dims(), arrays[buf.id()]));
+                out.put(o, new Tensor(node.type().dtype(), node.type().dims(), arrays[buf.id()]));
             });
             return out;
         }
@@ -158,11 +159,11 @@ public final class CpuPlan {
         }
     }
 
-    /** The array output {@code name} is written to: the caller's, checked, or a new one. */
-    private static INDArray output(String name, Buffer buf, Map<String, Tensor> into, Map<String, Long> sizes) {
+    /** The array output {@code o} is written to: the caller's, checked, or a new one. */
+    private static INDArray output(Output o, Buffer buf, Map<Output, Tensor> into, Map<String, Long> sizes) {
         long[] shape = buf.type().dims().stream().mapToLong(sizes::get).toArray();
-        Tensor t = into.get(name);
-        return t == null ? HostArrays.allocate(buf.type(), shape) : HostArrays.output(name, t, buf.type(), shape);
+        Tensor t = into.get(o);
+        return t == null ? HostArrays.allocate(buf.type(), shape) : HostArrays.output(o.toString(), t, buf.type(), shape);
     }
 
     private void run(Kernel k, MemorySegment[] b, MemorySegment[] aux, long[] n, Map<String, Long> sizes, Workspace work) {

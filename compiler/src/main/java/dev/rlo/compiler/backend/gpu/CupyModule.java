@@ -60,7 +60,7 @@ public final class CupyModule {
                     .append("),\n");
         }
         s.append("}\n# output name, buffer\n_OUTPUTS = [\n");
-        graph.outputs().forEach((out, node) -> s.append("    (").append(quote(out)).append(", ").append(plan.buffer(node).id()).append("),\n"));
+        graph.outputs().forEach((out, node) -> s.append("    (").append(quote(out.toString())).append(", ").append(plan.buffer(node).id()).append("),\n"));
         s.append("]\n_PARAMS = {\n");
         program.params().forEach((k, ps) -> s.append("    ").append(quote(k)).append(": ").append(list(ps)).append(",\n"));
         s.append("}\n# (\"launch\", kernel, extent, [(buffer, dims, slots, v0, v1, partial)]), (\"scan\", kernel, buffer, lanes, dim)\n");

@@ -3,6 +3,7 @@ package dev.rlo.compiler.backend.gpu;
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.fuse.FusePass;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -47,12 +48,12 @@ public final class GpuBackend implements Backend {
         GpuPlan plan = new GpuPlan(FusePass.plan(graph), device.get());
         return new Executable() {
             @Override
-            public Map<String, Tensor> run(Map<String, Tensor> inputs) {
+            public Map<Output, Tensor> run(Map<String, Tensor> inputs) {
                 return plan.run(inputs, Map.of());
             }
 
             @Override
-            public Map<String, Tensor> run(Map<String, Tensor> inputs, Map<String, Tensor> into) {
+            public Map<Output, Tensor> run(Map<String, Tensor> inputs, Map<Output, Tensor> into) {
                 return plan.run(inputs, into);
             }
         };

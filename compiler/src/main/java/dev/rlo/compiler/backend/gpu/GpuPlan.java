@@ -7,6 +7,7 @@ import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.KernelPlan;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.ir.Op;
 import dev.rlo.compiler.tensor.Tensor;
 import dev.rlo.compiler.types.DType;
@@ -41,11 +42,11 @@ final class GpuPlan {
         this.built = device.build(program.source());
     }
 
-    synchronized Map<String, Tensor> run(Map<String, Tensor> given, Map<String, Tensor> into) {
+    synchronized Map<Output, Tensor> run(Map<String, Tensor> given, Map<Output, Tensor> into) {
         Inputs.Bound bound = Inputs.bind(plan.graph(), given, false);
-        for (String name : into.keySet()) {
-            if (!plan.graph().outputs().containsKey(name)) {
-                throw new UserError("no output `" + name + "`; the outputs are " + plan.graph().outputs().keySet());
+        for (Output o : into.keySet()) {
+            if (!plan.graph().outputs().containsKey(o)) {
+                throw new UserError("no output `" + o + "`; the outputs are " + plan.graph().outputs().keySet());
             }
         }
         Map<String, Long> sizes = bound.sizes();
@@ -167,15 +168,15 @@ final class GpuPlan {
     }
 
     /** Every output, read back into the caller's array where {@code into} names one, else into a new one. */
-    private Map<String, Tensor> outputs(Map<String, Long> sizes, Map<String, Tensor> into) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
+    private Map<Output, Tensor> outputs(Map<String, Long> sizes, Map<Output, Tensor> into) {
+        Map<Output, Tensor> out = new LinkedHashMap<>();
         Map<Node, INDArray> read = new HashMap<>();
-        plan.graph().outputs().forEach((name, node) -> {
-            INDArray a = into.containsKey(name) ? null : read.get(node);
+        plan.graph().outputs().forEach((o, node) -> {
+            INDArray a = into.containsKey(o) ? null : read.get(node);
             if (a == null) {
                 Buffer b = plan.buffer(node);
                 long[] shape = b.type().dims().stream().mapToLong(sizes::get).toArray();
-                INDArray arr = into.containsKey(name) ? HostArrays.output(name, into.get(name), b.type(), shape)
+                INDArray arr = into.containsKey(o) ? HostArrays.output(o.toString(), into.get(o), b.type(), shape)
                         : HostArrays.allocate(b.type(), shape);
                 long bytes = bytes(b, sizes);
                 if (bytes > 0) {
@@ -184,7 +185,7 @@ final class GpuPlan {
                 a = arr;
                 read.putIfAbsent(node, arr);
             }
-            out.put(name, new Tensor(node.type().dtype(), node.type().dims(), a));
+            out.put(o, new Tensor(node.type().dtype(), node.type().dims(), a));
         });
         return out;
     }

@@ -3,6 +3,7 @@ package dev.rlo.compiler.backend.python;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.ir.Op;
 import dev.rlo.compiler.types.DType;
 import dev.rlo.compiler.types.TensorType;
@@ -59,7 +60,7 @@ final class ArrayEmitter {
         }
         e.line("_done(_err)");
         String r = returns;
-        for (Map.Entry<String, Node> o : graph.outputs().entrySet()) {
+        for (Map.Entry<Output, Node> o : graph.outputs().entrySet()) {
             r = r.replace("%" + o.getKey() + "%", e.output(o.getValue()));
         }
         e.line("return " + r);

@@ -3,6 +3,7 @@ package dev.rlo.compiler.backend.python;
 import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.lower.Lowerer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,12 +91,11 @@ public final class PythonModule {
         Graph g = c.knobbed().graph();
         List<String> reports = new ArrayList<>();
         List<String> grads = new ArrayList<>();
-        for (String o : g.outputs().keySet()) {
-            if (o.startsWith(Graph.REPORT)) {
-                reports.add("\"" + o.substring(Graph.REPORT.length()) + "\": _out(%" + o + "%)");
-            } else if (o.startsWith(Graph.GRAD)) {
-                String input = o.substring(Graph.GRAD.length());
-                grads.add("\"" + input + "\": _grad(%" + o + "%, " + pythonName(input) + ")");
+        for (Output o : g.outputs().keySet()) {
+            switch (o.kind()) {
+                case REPORT -> reports.add("\"" + o.name() + "\": _out(%" + o + "%)");
+                case GRAD -> grads.add("\"" + o.name() + "\": _grad(%" + o + "%, " + pythonName(o.name()) + ")");
+                case LOSS, RESULT -> { }
             }
         }
         return "%loss%, {" + String.join(", ", reports) + "}, {" + String.join(", ", grads) + "}";
@@ -130,8 +130,7 @@ public final class PythonModule {
         c.knobbed().hyper().forEach(h -> all.add(h.name()));
         all.addAll(c.knobbed().choices().keySet());
         distinct(all, c.name());
-        List<String> reports = g.outputs().keySet().stream().filter(o -> o.startsWith(Graph.REPORT))
-                .map(o -> o.substring(Graph.REPORT.length())).toList();
+        List<String> reports = g.names(Output.Kind.REPORT);
         List<String> grads = g.inputs().stream().filter(Graph.Input::grad).map(i -> pythonName(i.name())).toList();
         return new ArrayDialect.Signature(pythonName(c.name()), c.name(), inputs, keywords, fixed.toString(), doc(c),
                 reports, grads, body);
@@ -181,18 +180,18 @@ public final class PythonModule {
     private static String returns(Callable c) {
         Graph g = c.knobbed().graph();
         if (!c.objective()) {
-            return g.outputs().get(Graph.RESULT).type().toString();
+            return g.output(Output.RESULT).type().toString();
         }
         Map<String, String> reports = new LinkedHashMap<>();
         Map<String, String> grads = new LinkedHashMap<>();
         g.outputs().forEach((o, n) -> {
-            if (o.startsWith(Graph.REPORT)) {
-                reports.put(o.substring(Graph.REPORT.length()), type(n));
-            } else if (o.startsWith(Graph.GRAD)) {
-                grads.put(o.substring(Graph.GRAD.length()), type(n));
+            switch (o.kind()) {
+                case REPORT -> reports.put(o.name(), type(n));
+                case GRAD -> grads.put(o.name(), type(n));
+                case LOSS, RESULT -> { }
             }
         });
-        return "Result(loss: " + type(g.outputs().get(Graph.LOSS)) + ", reports: " + dict(reports) + "); "
+        return "Result(loss: " + type(g.output(Output.LOSS)) + ", reports: " + dict(reports) + "); "
                 + pythonName(c.name()) + ".loss_and_grads(...) adds grads: " + dict(grads);
     }
 

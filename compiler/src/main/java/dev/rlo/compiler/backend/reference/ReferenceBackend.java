@@ -5,6 +5,7 @@ import dev.rlo.compiler.backend.Inputs;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.ir.Op;
 import dev.rlo.compiler.ir.Scalars;
 import dev.rlo.compiler.tensor.Tensor;
@@ -54,8 +55,8 @@ public final class ReferenceBackend implements Backend {
                     }
                 }
             }
-            Map<String, Tensor> out = new LinkedHashMap<>();
-            graph.outputs().forEach((name, n) -> out.put(name, values.get(n)));
+            Map<Output, Tensor> out = new LinkedHashMap<>();
+            graph.outputs().forEach((o, n) -> out.put(o, values.get(n)));
             return out;
         };
     }
