@@ -50,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--seeds", paramLabel = "N", description = "Run seeds 1 to N, one after another, and summarise them"
-            + " (IQM with a 95% bootstrap CI); with --out, into DIR/seedS.")
+            + " (IQM with a 95%% bootstrap CI); with --out, into DIR/seedS.")
     Integer seeds;
 
     @Option(names = "--objective", paramLabel = "NAME",
