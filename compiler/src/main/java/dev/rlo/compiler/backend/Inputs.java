@@ -28,53 +28,72 @@ public final class Inputs {
     private Inputs() { }
 
     public static Bound bind(Graph g, Map<String, Tensor> given) {
-        return bind(g, given, true);
+        return new Binder(g).bind(given, true);
+    }
+
+    /** Like {@link Binder#bind}, for a graph bound once. */
+    public static Bound bind(Graph g, Map<String, Tensor> given, boolean checkValues) {
+        return new Binder(g).bind(given, checkValues);
     }
 
     /**
-     * Like {@link #bind(Graph, Map)}; with {@code checkValues} false, values are neither scanned nor
-     * copied where the dtype already matches (the fused backend checks floats as its kernels read them).
+     * Binds inputs to one graph, call after call: what depends on the graph alone (which inputs index
+     * which dimensions) is worked out once, so that a training-size call pays only for its tensors.
      */
-    public static Bound bind(Graph g, Map<String, Tensor> given, boolean checkValues) {
-        for (String name : given.keySet()) {
-            if (g.input(name) == null) {
-                throw new UserError("unknown input `" + name + "`; " + g.name() + " takes " + names(g));
-            }
+    public static final class Binder {
+        private final Graph g;
+        private final Map<String, java.util.Set<String>> indexed;
+
+        public Binder(Graph g) {
+            this.g = g;
+            this.indexed = indexedDims(g);
         }
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        Map<String, Long> sizes = new LinkedHashMap<>();
-        Map<String, String> sizedBy = new LinkedHashMap<>();
-        for (Graph.Input in : g.inputs()) {
-            Tensor t = given.get(in.name());
-            if (t == null) {
-                throw new UserError("missing input `" + in.name() + "`: expected " + in.type());
-            }
-            if (!new HashSet<>(t.dims()).equals(new HashSet<>(in.type().dims()))) {
-                throw new UserError("input `" + in.name() + "` has dimensions [" + String.join(", ", t.dims())
-                        + "], but " + g.name() + " declares " + in.type());
-            }
-            t = t.permutedTo(in.type().dims());
-            for (String d : in.type().dims()) {
-                Long previous = sizes.putIfAbsent(d, t.size(d));
-                if (previous != null && previous != t.size(d)) {
-                    throw new UserError("dimension " + d + " is " + previous + " in `" + sizedBy.get(d) + "` but "
-                            + t.size(d) + " in `" + in.name() + "`");
+
+        /**
+         * The inputs checked and prepared; with {@code checkValues} false, values are neither scanned nor
+         * copied where the dtype already matches (the fused backend checks floats as its kernels read them).
+         */
+        public Bound bind(Map<String, Tensor> given, boolean checkValues) {
+            for (String name : given.keySet()) {
+                if (g.input(name) == null) {
+                    throw new UserError("unknown input `" + name + "`; " + g.name() + " takes " + names(g));
                 }
-                sizedBy.putIfAbsent(d, in.name());
             }
-            tensors.put(in.name(), checkValues || t.dtype() != in.type().dtype() ? convert(in, t) : t);
-        }
-        declaredSizes(g, sizes, sizedBy);
-        for (Attrs.Rename r : g.renames()) {
-            Long from = sizes.get(r.from());
-            Long to = sizes.putIfAbsent(r.to(), from);
-            if (to != null && !to.equals(from)) {
-                throw new UserError("dimension " + r.to() + " is " + to + " but the rename " + r.from() + " -> " + r.to()
-                        + " gives it size " + from);
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            Map<String, Long> sizes = new LinkedHashMap<>();
+            Map<String, String> sizedBy = new LinkedHashMap<>();
+            for (Graph.Input in : g.inputs()) {
+                Tensor t = given.get(in.name());
+                if (t == null) {
+                    throw new UserError("missing input `" + in.name() + "`: expected " + in.type());
+                }
+                if (!t.dims().equals(in.type().dims()) && !new HashSet<>(t.dims()).equals(new HashSet<>(in.type().dims()))) {
+                    throw new UserError("input `" + in.name() + "` has dimensions [" + String.join(", ", t.dims())
+                            + "], but " + g.name() + " declares " + in.type());
+                }
+                t = t.permutedTo(in.type().dims());
+                for (String d : in.type().dims()) {
+                    Long previous = sizes.putIfAbsent(d, t.size(d));
+                    if (previous != null && previous != t.size(d)) {
+                        throw new UserError("dimension " + d + " is " + previous + " in `" + sizedBy.get(d) + "` but "
+                                + t.size(d) + " in `" + in.name() + "`");
+                    }
+                    sizedBy.putIfAbsent(d, in.name());
+                }
+                tensors.put(in.name(), checkValues || t.dtype() != in.type().dtype() ? convert(in, t) : t);
             }
+            declaredSizes(g, sizes, sizedBy);
+            for (Attrs.Rename r : g.renames()) {
+                Long from = sizes.get(r.from());
+                Long to = sizes.putIfAbsent(r.to(), from);
+                if (to != null && !to.equals(from)) {
+                    throw new UserError("dimension " + r.to() + " is " + to + " but the rename " + r.from() + " -> " + r.to()
+                            + " gives it size " + from);
+                }
+            }
+            indexed.forEach((name, dims) -> checkIndices(g.input(name), tensors.get(name), dims, sizes));
+            return new Bound(tensors, sizes);
         }
-        indexedDims(g).forEach((name, dims) -> checkIndices(g.input(name), tensors.get(name), dims, sizes));
-        return new Bound(tensors, sizes);
     }
 
     /**
@@ -129,19 +148,26 @@ public final class Inputs {
         return bounds;
     }
 
-    /** A clear error, naming the input, for an index outside a dimension it indexes (the backends would name only the dimension). */
+    /**
+     * A clear error, naming the input, for an index outside a dimension it indexes (the backends would
+     * name only the dimension). The i32 values are read where they lie, without a copy.
+     */
     private static void checkIndices(Graph.Input in, Tensor t, java.util.Set<String> dims, Map<String, Long> sizes) {
         if (in.type().dtype() != DType.I32) {
             return;
         }
-        double[] v = t.values();
+        long bound = Long.MAX_VALUE;
         for (String d : dims) {
-            Long n = sizes.get(d);
-            for (int i = 0; n != null && i < v.length; i++) {
-                if (v[i] < 0 || v[i] >= n) {
-                    throw new UserError("input `" + in.name() + "` has the index " + Json.number(v[i]) + " at " + position(t, i)
-                            + ", out of range for dimension " + d + " of size " + n);
-                }
+            bound = Math.min(bound, sizes.getOrDefault(d, Long.MAX_VALUE));
+        }
+        java.lang.foreign.MemorySegment v = HostArrays.segment(HostArrays.contiguous(t.data()), DType.I32);
+        long count = t.data().length();
+        for (long i = 0; i < count; i++) {
+            int index = v.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT, i);
+            if (index < 0 || index >= bound) {
+                String d = dims.stream().filter(x -> sizes.containsKey(x) && (index < 0 || index >= sizes.get(x))).findFirst().orElseThrow();
+                throw new UserError("input `" + in.name() + "` has the index " + index + " at " + position(t, i)
+                        + ", out of range for dimension " + d + " of size " + sizes.get(d));
             }
         }
     }

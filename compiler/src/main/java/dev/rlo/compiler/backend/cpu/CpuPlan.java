@@ -36,6 +36,7 @@ public final class CpuPlan {
     private final PlanCode code;
     private final List<String> dims;
     private final Workspace.Pool pool = new Workspace.Pool();
+    private final Inputs.Binder binder;
 
     /** The plan of {@code graph}, its kernels generated and compiled (or found in the kernel cache). */
     public static CpuPlan of(Graph graph) {
@@ -54,6 +55,7 @@ public final class CpuPlan {
 
     CpuPlan(KernelPlan plan, boolean vector) {
         this.plan = plan;
+        this.binder = new Inputs.Binder(plan.graph());
         this.dims = dims(plan);
         this.body = PlanSource.body(plan, vector);
         this.code = KernelCompiler.load(body);
@@ -107,7 +109,7 @@ public final class CpuPlan {
         private final Workspace work;
 
         private Run(Map<String, Tensor> given, Map<Output, Tensor> into) {
-            bound = Inputs.bind(plan.graph(), given, false);
+            bound = binder.bind(given, false);
             for (Output o : into.keySet()) {
                 if (!plan.graph().outputs().containsKey(o)) {
                     throw new dev.rlo.compiler.base.UserError("no output `" + o + "`; the outputs are " + plan.graph().outputs().keySet());
