@@ -1,7 +1,9 @@
 package dev.rlo.runtime.train;
 
+import dev.rlo.compiler.backend.HostArrays;
 import dev.rlo.compiler.tensor.Tensor;
 import dev.rlo.compiler.types.DType;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -11,9 +13,12 @@ final class Data {
 
     private Data() { }
 
-    /** A tensor's values, row-major, as f32. */
+    /** A tensor's values, row-major, as f32: an f32 tensor's copied straight from its memory. */
     static float[] floats(Tensor t) {
-        return t.data().castTo(DataType.FLOAT).dup('c').data().asFloat();
+        if (t.dtype() != DType.F32 || t.data().length() == 0) {
+            return t.data().castTo(DataType.FLOAT).dup('c').data().asFloat();
+        }
+        return HostArrays.segment(HostArrays.contiguous(t.data()), DType.F32).toArray(ValueLayout.JAVA_FLOAT);
     }
 
     static float[] gather(float[] src, int[] idx, int width) {
