@@ -29,7 +29,7 @@ final class CompileCommand extends ObjectiveCommand {
     @Mixin
     DtypeOption dtype;
 
-    enum Emit { ir, plan, java, opencl, cuda, torch, jax, numpy }
+    enum Emit { ir, plan, schedule, java, opencl, cuda, torch, jax, numpy }
 
     @Option(names = "--emit", paramLabel = "WHAT", required = true, description = "What to print: ${COMPLETION-CANDIDATES}.")
     Emit emit;

@@ -26,7 +26,7 @@ public class CompileMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.basedir}/src/main/rlo", property = "rlo.sourceDirectory")
     File sourceDirectory;
 
-    /** What to write per fn and objective: ir, plan, java, opencl or cuda. */
+    /** What to write per fn and objective: ir, plan, schedule, java, opencl or cuda. */
     @Parameter(defaultValue = "plan", property = "rlo.emit")
     String emit;
 
@@ -52,8 +52,8 @@ public class CompileMojo extends AbstractMojo {
             getLog().info("rlo: no objectives in " + sourceDirectory);
             return;
         }
-        if (!List.of("ir", "plan", "java", "opencl", "cuda").contains(emit)) {
-            throw new MojoFailureException("rlo: emit must be ir, plan, java, opencl or cuda, not " + emit);
+        if (!List.of("ir", "plan", "schedule", "java", "opencl", "cuda").contains(emit)) {
+            throw new MojoFailureException("rlo: emit must be ir, plan, schedule, java, opencl or cuda, not " + emit);
         }
         File out = new File(outputDirectory, "rlo");
         CompileAll.Outcome o;

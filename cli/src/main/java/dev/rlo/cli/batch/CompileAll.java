@@ -10,6 +10,8 @@ import dev.rlo.compiler.backend.python.PythonModule;
 import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.fuse.FusePass;
 import dev.rlo.compiler.fuse.PlanPrinter;
+import dev.rlo.compiler.fuse.Schedule;
+import dev.rlo.compiler.fuse.SchedulePrinter;
 import dev.rlo.compiler.io.Json;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.IrPrinter;
@@ -53,11 +55,12 @@ public final class CompileAll {
         this.version = version;
     }
 
-    /** The text {@code --emit} prints for {@code g}: ir, plan, java, opencl or cuda. */
+    /** The text {@code --emit} prints for {@code g}: ir, plan, schedule, java, opencl or cuda. */
     public static String artifact(String emit, Graph g) {
         return switch (emit) {
             case "ir" -> IrPrinter.print(g);
             case "plan" -> PlanPrinter.print(FusePass.plan(g));
+            case "schedule" -> SchedulePrinter.print(Schedule.of(FusePass.plan(g)));
             case "java" -> CpuBackend.source(g);
             case "opencl" -> GpuBackend.program(g, Dialect.OPENCL).source();
             case "cuda" -> GpuBackend.program(g, Dialect.CUDA).source();
