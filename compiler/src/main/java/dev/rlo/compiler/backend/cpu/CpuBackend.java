@@ -2,6 +2,7 @@ package dev.rlo.compiler.backend.cpu;
 
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.fuse.FusePass;
+import dev.rlo.compiler.fuse.Schedule;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.Map;
@@ -38,7 +39,7 @@ public final class CpuBackend implements Backend {
      * objective (or variant) costs the first time ({@code rlo bench --compile}). Returns the class.
      */
     public static Object compileFresh(Graph graph) {
-        String body = PlanSource.body(FusePass.plan(graph), CpuPlan.vectorApi());
+        String body = PlanSource.body(Schedule.of(FusePass.plan(graph)), CpuPlan.vectorApi());
         return KernelCompiler.compileFresh(body);
     }
 
@@ -49,7 +50,7 @@ public final class CpuBackend implements Backend {
 
     /** The Java source with Vector API kernels or with scalar loops ({@code -Drlo.vector=false}). */
     public static String source(Graph graph, boolean vector) {
-        String body = PlanSource.body(FusePass.plan(graph), vector);
+        String body = PlanSource.body(Schedule.of(FusePass.plan(graph)), vector);
         return PlanSource.render(KernelCompiler.className(body), body);
     }
 }

@@ -2,6 +2,7 @@ package dev.rlo.compiler.backend.cpu;
 
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.fuse.Reduction;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.types.DType;
@@ -29,6 +30,54 @@ class Emitter {
     private java.util.Set<Node> inline = java.util.Set.of();
     private final String prefix;
     private int next;
+
+    /** How Java spells the reduction table's text (fuse/Reduction). */
+    static final Reduction.Spelling JAVA = new Reduction.Spelling() {
+        @Override
+        public String constant() {
+            return "final double";
+        }
+
+        @Override
+        public String f64(double v) {
+            return literal(v, DType.F64);
+        }
+
+        @Override
+        public String max(String a, String b) {
+            return "Math.max(" + a + ", " + b + ")";
+        }
+
+        @Override
+        public String min(String a, String b) {
+            return "Math.min(" + a + ", " + b + ")";
+        }
+
+        @Override
+        public String isNan(String x) {
+            return "Double.isNaN(" + x + ")";
+        }
+
+        @Override
+        public String exp(String x) {
+            return "Math.exp(" + x + ")";
+        }
+
+        @Override
+        public String log(String x) {
+            return "Math.log(" + x + ")";
+        }
+
+        @Override
+        public String total(String s, String c) {
+            return "Sums.total(" + s + ", " + c + ")";
+        }
+
+        @Override
+        public String mean(String s, String c, String n) {
+            return "Sums.mean(" + s + ", " + c + ", " + n + ")";
+        }
+    };
 
     /** Index variables and dimension sizes as the generated code names them. */
     interface Sizes {

@@ -3,6 +3,8 @@ package dev.rlo.compiler.backend.cpu;
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.Kernel;
 import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.fuse.Reduction;
+import dev.rlo.compiler.fuse.Schedule;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.types.DType;
 import dev.rlo.compiler.types.TensorType;
@@ -24,12 +26,14 @@ class LoopSource {
 
     final KernelPlan plan;
     final Kernel.Loop k;
+    final Map<Buffer, Schedule.Reduce> reduces;
     final StringBuilder out;
     final Emitter emit;
 
-    LoopSource(KernelPlan plan, Kernel.Loop k, StringBuilder out) {
+    LoopSource(KernelPlan plan, Kernel.Loop k, Map<Buffer, Schedule.Reduce> reduces, StringBuilder out) {
         this.plan = plan;
         this.k = k;
+        this.reduces = reduces;
         this.out = out;
         this.emit = newEmitter();
     }
@@ -155,13 +159,9 @@ class LoopSource {
     void innermost(String dim, boolean first, int p, String indent) {
         List<Buffer> local = invariant(p, dim);
         for (Buffer r : local) {
-            Reduction red = Reduction.of(r);
-            double[] id = red.identity();
-            for (int s = 0; s < id.length; s++) {
-                out.append(indent).append("double ").append(acc(r, s)).append(" = ").append(Emitter.literal(id[s], DType.F64)).append(";\n");
-            }
-            if (red.isArg()) {
-                out.append(indent).append("long ").append(accIndex(r)).append(" = -1;\n");
+            Reduction red = reduces.get(r).reduction();
+            for (int s = 0; s < red.slots(); s++) {
+                out.append(indent).append("double ").append(acc(r, s)).append(" = ").append(red.identity(Emitter.JAVA, s)).append(";\n");
             }
         }
         String inner = open(dim, first, indent);
@@ -197,14 +197,14 @@ class LoopSource {
                 out.append(indent).append(store(b, v, emit.offset(b, ix))).append('\n');
                 continue;
             }
-            Reduction red = Reduction.of(b);
+            Reduction red = reduces.get(b).reduction();
             String v = "(double) " + emit.value(n.in(0), ix, indent);
             String off = emit.offset(b, ix);
             if (local.contains(b)) {
-                out.append(indent).append(red.accumulate(accs(b, red), v, accIndex(b), reducedIndex(n, ix))).append('\n');
+                out.append(indent).append(red.fold(Emitter.JAVA, acc(b, 0), acc(b, 1), v, reducedIndex(n, ix))).append('\n');
             } else if (red.isArg()) {
-                out.append(indent).append("Kernels.foldArg(").append(red == Reduction.ARGMAX).append(", aux").append(b.id())
-                        .append(", b").append(b.id()).append(", ").append(off).append(", ").append(v).append(", ")
+                out.append(indent).append("Kernels.merge(").append(red.ordinal()).append(", aux").append(b.id()).append(", (")
+                        .append(off).append(") * ").append(red.slots()).append(", ").append(v).append(", (double) ")
                         .append(reducedIndex(n, ix)).append(");\n");
             } else {
                 out.append(indent).append("Kernels.fold(").append(red.ordinal()).append(", aux").append(b.id()).append(", (")
@@ -218,31 +218,20 @@ class LoopSource {
         return n.attrs() instanceof dev.rlo.compiler.ir.Attrs.Dim d ? ix.get(d.dim()) : "0";
     }
 
-    /**
-     * True for a reduction whose whole extent one innermost loop covers: it reduces over the
-     * kernel's last dimension only, which is not the one split among threads. Its local accumulator
-     * is finished and stored straight after that loop, with no scratch.
-     */
-    static boolean finishedInRow(Kernel.Loop k, Buffer r) {
-        return k.space().size() > 1 && r.node().op().isReduction() && !Reduction.of(r).isArg()
-                && r.node().reduced().equals(List.of(k.space().getLast()));
+    /** True for a reduction the schedule finishes right after its row, from its locals. */
+    boolean finishedInRow(Buffer r) {
+        return reduces.get(r).finished() == Schedule.Finished.ROW;
     }
 
     /** Folds a local accumulator into its scratch slots after the innermost loop (or finishes it there). */
     void foldLocal(Buffer r, String indent) {
-        Reduction red = Reduction.of(r);
+        Reduction red = reduces.get(r).reduction();
         Map<String, String> ix = new LinkedHashMap<>();
         r.type().dims().forEach(d -> ix.put(d, index(d)));
         String off = emit.offset(r, ix);
-        if (finishedInRow(k, r)) {
-            String value = red.finishText(accs(r, red), count(r.node()));
+        if (finishedInRow(r)) {
+            String value = red.finish(Emitter.JAVA, acc(r, 0), acc(r, 1), count(r.node()));
             out.append(indent).append(store(r, "(" + Emitter.javaType(r.type().dtype()) + ") (" + value + ")", off)).append('\n');
-            return;
-        }
-        if (red.isArg()) {
-            out.append(indent).append("if (").append(accIndex(r)).append(" >= 0) Kernels.foldArg(").append(red == Reduction.ARGMAX)
-                    .append(", aux").append(r.id()).append(", b").append(r.id()).append(", ").append(off).append(", ")
-                    .append(acc(r, 0)).append(", ").append(accIndex(r)).append(");\n");
             return;
         }
         out.append(indent).append("Kernels.merge(").append(red.ordinal()).append(", aux").append(r.id()).append(", (")
@@ -256,10 +245,10 @@ class LoopSource {
     /** Finishes, for the current outer index, the reductions of phase {@code ph} that later phases read. */
     private void finishInKernel(Kernel.Phase ph, String indent) {
         for (Buffer r : ph.outputs()) {
-            if (!r.node().op().isReduction() || Reduction.of(r).isArg() || finishedInRow(k, r)) {
+            if (!r.node().op().isReduction() || reduces.get(r).finished() != Schedule.Finished.KERNEL) {
                 continue;
             }
-            Reduction red = Reduction.of(r);
+            Reduction red = reduces.get(r).reduction();
             List<String> rest = TensorType.minus(r.type().dims(), k.outerDims());
             String in = indent;
             for (String d : rest) {
@@ -268,7 +257,8 @@ class LoopSource {
             Map<String, String> ix = new LinkedHashMap<>();
             r.type().dims().forEach(d -> ix.put(d, index(d)));
             String off = emit.offset(r, ix);
-            String value = red.finishText(auxSlots(r, red, off), count(r.node()));
+            List<String> slots = auxSlots(r, red, off);
+            String value = red.finish(Emitter.JAVA, slots.get(0), slots.size() > 1 ? slots.get(1) : null, count(r.node()));
             out.append(in).append(store(r, "(" + Emitter.javaType(r.type().dtype()) + ") (" + value + ")", off)).append('\n');
             for (int i = rest.size() - 1; i >= 0; i--) {
                 out.append(indent).append("    ".repeat(i)).append("}\n");
@@ -292,18 +282,6 @@ class LoopSource {
 
     static String acc(Buffer r, int slot) {
         return "acc" + r.id() + "_" + slot;
-    }
-
-    static String accIndex(Buffer r) {
-        return "acci" + r.id();
-    }
-
-    static List<String> accs(Buffer r, Reduction red) {
-        List<String> out = new ArrayList<>();
-        for (int s = 0; s < red.slots(); s++) {
-            out.add(acc(r, s));
-        }
-        return out;
     }
 
     static List<String> auxSlots(Buffer r, Reduction red, String off) {

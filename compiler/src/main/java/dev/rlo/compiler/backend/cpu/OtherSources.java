@@ -3,6 +3,7 @@ package dev.rlo.compiler.backend.cpu;
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.Kernel;
 import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.fuse.Reduction;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.types.TensorType;
@@ -82,7 +83,7 @@ final class OtherSources {
         out.append("    static void k").append(id)
                 .append("(int phase, MemorySegment[] b, MemorySegment[] aux, long[] n, int part, int parts) {\n");
         LoopSource.declareSizes(out, plan);
-        return new LoopSource(plan, null, out);
+        return new LoopSource(plan, null, Map.of(), out);
     }
 
     private static void close(StringBuilder out, int loops) {

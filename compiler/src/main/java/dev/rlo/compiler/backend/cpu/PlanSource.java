@@ -1,7 +1,11 @@
 package dev.rlo.compiler.backend.cpu;
 
+import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.Kernel;
 import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.fuse.Schedule;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The Java source of a whole plan: one class, one static method per kernel, and a switch that
@@ -13,7 +17,18 @@ final class PlanSource {
     private PlanSource() { }
 
     /** The class's body, without its name; {@link #render(String, String)} completes it. */
-    static String body(KernelPlan plan, boolean vector) {
+    static String body(Schedule schedule, boolean vector) {
+        KernelPlan plan = schedule.plan();
+        Map<Buffer, Schedule.Reduce> reduces = new HashMap<>();
+        for (Schedule.Step s : schedule.steps()) {
+            if (s instanceof Schedule.Launch l && l.nest() != null) {
+                l.nest().phases().forEach(p -> p.outputs().forEach(o -> {
+                    if (o instanceof Schedule.Reduce r) {
+                        reduces.put(r.buffer(), r);
+                    }
+                }));
+            }
+        }
         StringBuilder out = new StringBuilder();
         if (vector) {
             /* the species this machine prefers (16 f32 lanes with AVX-512, 8 with AVX2), and lanes of the same count */
@@ -42,9 +57,9 @@ final class PlanSource {
             switch (k) {
                 case Kernel.Loop l -> {
                     if (vector && VectorLoopSource.supports(plan, l)) {
-                        new VectorLoopSource(plan, l, out).render();
+                        new VectorLoopSource(plan, l, reduces, out).render();
                     } else {
-                        new LoopSource(plan, l, out).render();
+                        new LoopSource(plan, l, reduces, out).render();
                     }
                 }
                 case Kernel.Scan s -> new ScanSource(plan, s, out).render(vector);

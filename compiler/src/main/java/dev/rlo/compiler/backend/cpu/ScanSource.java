@@ -38,7 +38,7 @@ final class ScanSource {
         this.plan = plan;
         this.k = k;
         this.out = out;
-        this.frame = new LoopSource(plan, null, out);
+        this.frame = new LoopSource(plan, null, Map.of(), out);
         this.b = k.output();
         this.n = b.node();
         this.s = n.attrs(Attrs.Scan.class);

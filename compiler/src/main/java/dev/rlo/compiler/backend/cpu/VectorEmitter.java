@@ -2,6 +2,7 @@ package dev.rlo.compiler.backend.cpu;
 
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.fuse.Reduction;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.types.DType;

@@ -3,6 +3,8 @@ package dev.rlo.compiler.backend.cpu;
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.Kernel;
 import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.fuse.Reduction;
+import dev.rlo.compiler.fuse.Schedule;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
@@ -36,8 +38,8 @@ final class VectorLoopSource extends LoopSource {
     /** The input reads probed for NaN and ∞ by earlier phases: later phases read the same values. */
     private final Set<String> checked = new java.util.HashSet<>();
 
-    VectorLoopSource(KernelPlan plan, Kernel.Loop k, StringBuilder out) {
-        super(plan, k, out);
+    VectorLoopSource(KernelPlan plan, Kernel.Loop k, Map<Buffer, Schedule.Reduce> reduces, StringBuilder out) {
+        super(plan, k, reduces, out);
     }
 
     /** Whether every phase of {@code k} can be vectorised along its innermost dimension. */
@@ -144,9 +146,9 @@ final class VectorLoopSource extends LoopSource {
         String indent = outer + "    ";
         List<Buffer> local = invariant(p, dim);
         for (Buffer r : local) {
-            double[] identity = Reduction.of(r).identity();
-            for (int s = 0; s < identity.length; s++) {
-                out.append(indent).append("double ").append(acc(r, s)).append(" = ").append(Emitter.literal(identity[s], DType.F64)).append(";\n");
+            Reduction red = reduces.get(r).reduction();
+            for (int s = 0; s < red.slots(); s++) {
+                out.append(indent).append("double ").append(acc(r, s)).append(" = ").append(red.identity(Emitter.JAVA, s)).append(";\n");
             }
         }
         String i = index(dim);
@@ -224,7 +226,7 @@ final class VectorLoopSource extends LoopSource {
             Node n = b.node();
             if (n.op().isReduction()) {
                 VectorEmitter.Val v = vector.value(accumulated(plan, n), ix, indent);
-                body.append(indent).append(vector.accumulate(vacc(b), v, Reduction.of(b), fresh)).append('\n');
+                body.append(indent).append(vector.accumulate(vacc(b), v, reduces.get(b).reduction(), fresh)).append('\n');
             } else {
                 vector.store(b, vector.value(n, ix, indent), ix, indent);
             }
@@ -235,7 +237,7 @@ final class VectorLoopSource extends LoopSource {
     /** Before a block of vectors: fresh vector accumulators and probe. */
     private void blockStart(List<Buffer> local, VectorEmitter vector, String dim, String indent) {
         for (Buffer r : local) {
-            switch (Reduction.of(r)) {
+            switch (reduces.get(r).reduction()) {
                 case MAX -> out.append(indent).append("FloatVector ").append(vacc(r)).append(" = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);\n");
                 case MIN -> out.append(indent).append("FloatVector ").append(vacc(r)).append(" = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);\n");
                 default -> out.append(indent).append("DoubleVector ").append(vacc(r)).append("_0 = DoubleVector.zero(D), ")
@@ -263,11 +265,13 @@ final class VectorLoopSource extends LoopSource {
         return "vacc" + r.id();
     }
 
-    private static String flush(Buffer r) {
-        return switch (Reduction.of(r)) {
-            case MAX -> acc(r, 0) + " = Math.max(" + acc(r, 0) + ", " + vacc(r) + ".reduceLanes(VectorOperators.MAX));";
-            case MIN -> acc(r, 0) + " = Math.min(" + acc(r, 0) + ", " + vacc(r) + ".reduceLanes(VectorOperators.MIN));";
-            default -> Reduction.twoSum(acc(r, 0), acc(r, 1), "sumLanes(" + vacc(r) + "_0) + sumLanes(" + vacc(r) + "_1)");
+    /** Folds a vector accumulator's lanes (a sum's in lane order) into the row's scalar slots. */
+    private String flush(Buffer r) {
+        Reduction red = reduces.get(r).reduction();
+        String lanes = switch (red) {
+            case MAX, MIN -> vacc(r) + ".reduceLanes(VectorOperators." + red + ")";
+            default -> "sumLanes(" + vacc(r) + "_0) + sumLanes(" + vacc(r) + "_1)";
         };
+        return red.fold(Emitter.JAVA, acc(r, 0), acc(r, 1), lanes, null);
     }
 }

@@ -1,19 +1,19 @@
 package dev.rlo.compiler.backend.gpu;
 
 import dev.rlo.compiler.fuse.Buffer;
-import dev.rlo.compiler.fuse.Kernel;
 import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.fuse.Reduction;
+import dev.rlo.compiler.fuse.Schedule;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.types.TensorType;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Renders a {@link Kernel.Loop} as C kernels: with no outer dimensions, one kernel per phase
+ * Renders a launch of a Loop kernel ({@link Schedule.Launch}) as a C kernel: with no outer dimensions, one kernel per phase
  * ({@code k<id>_<phase>}); otherwise one kernel ({@code k<id>}) whose work items each take outer
  * indices and run every phase for them, finishing in place the reductions later phases read.
  * <p>
@@ -27,59 +27,33 @@ import java.util.stream.Collectors;
  */
 final class CLoop {
 
-    private final KernelPlan plan;
-    private final Kernel.Loop k;
+    private final Schedule.Launch launch;
+    private final Schedule.Nest nest;
     private final StringBuilder out;
     private final CEmitter emit;
+    private final Dialect dialect;
 
-    CLoop(KernelPlan plan, Dialect dialect, Kernel.Loop k, StringBuilder out) {
-        this.plan = plan;
-        this.k = k;
+    CLoop(KernelPlan plan, Dialect dialect, Schedule.Launch launch, StringBuilder out) {
+        this.launch = launch;
+        this.nest = launch.nest();
         this.out = out;
+        this.dialect = dialect;
         this.emit = new CEmitter(plan, dialect, out);
     }
 
-    /** Whether phase {@code p} of {@code k} strides over its flattened space: element-wise stores only. */
-    static boolean flattened(Kernel.Loop k, int p) {
-        return k.outer() == 0 && !k.space().isEmpty()
-                && k.phases().get(p).outputs().stream().noneMatch(CReduction::reduces);
-    }
-
-    /** True for a reduction over exactly the innermost dimension (not the split one): kept in locals, stored after that loop. */
-    static boolean finishedInRow(Kernel.Loop k, Buffer r) {
-        return k.space().size() > 1 && CReduction.reduces(r) && r.node().reduced().equals(List.of(k.space().getLast()));
-    }
-
-    /** True for a reduction over inner dimensions only, which an outer kernel finishes per outer index. */
-    static boolean finishedInKernel(Kernel.Loop k, Buffer r) {
-        return k.outer() > 0 && CReduction.reduces(r) && !finishedInRow(k, r) && k.innerDims().containsAll(r.node().reduced());
-    }
-
-    /** Whether reduction {@code r} folds into per-work-item slices: its output lacks the split dimension. */
-    static boolean partial(Kernel.Loop k, Buffer r) {
-        return !k.space().isEmpty() && !r.type().has(k.space().getFirst());
-    }
-
-    /** Renders the kernels; {@code kernel} receives each one's name and body. */
-    void render(CSource.Sink kernel) {
-        if (k.outer() == 0) {
-            for (int p = 0; p < k.phases().size(); p++) {
-                int start = out.length();
-                if (flattened(k, p)) {
-                    flat(p);
-                } else {
-                    nest(k.space(), 0, p, "    ");
-                }
-                kernel.accept("k" + k.id() + "_" + p, cut(start));
+    /** The kernel's body. */
+    String render() {
+        int start = out.length();
+        if (nest.outer().isEmpty()) {
+            Schedule.Phase p = nest.phases().getFirst();
+            if (p.elementwise() && !nest.inner().isEmpty()) {
+                flat(p);
+            } else {
+                nest(nest.inner(), 0, p, "    ");
             }
         } else {
-            int start = out.length();
             nestOuter(0, "    ");
-            kernel.accept("k" + k.id(), cut(start));
         }
-    }
-
-    private String cut(int start) {
         String body = out.substring(start);
         out.setLength(start);
         return body;
@@ -98,39 +72,40 @@ final class CLoop {
     }
 
     /** An element-wise phase: each work item takes every items-th point of the flattened space. */
-    private void flat(int p) {
-        List<String> dims = k.space();
+    private void flat(Schedule.Phase p) {
+        List<String> dims = nest.inner();
         out.append("    const rlo_i64 total = ").append(dims.stream().map(CEmitter::size).collect(Collectors.joining(" * "))).append(";\n");
         out.append("    for (rlo_i64 at = part; at < total; at += items) {\n");
         CSource.decompose(out, dims, "at", "        ");
-        body(p, "        ", List.of());
+        body(p, "        ");
         out.append("    }\n");
     }
 
     private void nestOuter(int at, String indent) {
-        if (at == k.outer()) {
-            for (int p = 0; p < k.phases().size(); p++) {
-                nest(k.innerDims(), 0, p, indent);
-                finishInKernel(k.phases().get(p), indent);
+        if (at == nest.outer().size()) {
+            for (Schedule.Phase p : nest.phases()) {
+                nest(nest.inner(), 0, p, indent);
+                finishInKernel(p, indent);
             }
             return;
         }
-        nestOuter(at + 1, open(k.space().get(at), at == 0, indent));
+        nestOuter(at + 1, open(nest.outer().get(at), at == 0, indent));
         close(indent);
     }
 
-    private void nest(List<String> dims, int at, int p, String indent) {
+    private void nest(List<String> dims, int at, Schedule.Phase p, String indent) {
+        boolean outer = !nest.outer().isEmpty();
         if (dims.isEmpty()) {
-            if (k.outer() == 0) {
+            if (!outer) {
                 out.append(indent).append("if (part == 0) {\n");
-                body(p, indent + "    ", List.of());
+                body(p, indent + "    ");
                 close(indent);
             } else {
-                body(p, indent, List.of());
+                body(p, indent);
             }
             return;
         }
-        boolean split = at == 0 && k.outer() == 0;
+        boolean split = at == 0 && !outer;
         if (at == dims.size() - 1) {
             innermost(dims.get(at), split, p, indent);
             return;
@@ -140,69 +115,65 @@ final class CLoop {
     }
 
     /** The innermost loop, with local accumulators for the reductions invariant along it. */
-    private void innermost(String dim, boolean split, int p, String indent) {
-        List<Buffer> local = new ArrayList<>();
-        for (Buffer b : k.phases().get(p).outputs()) {
-            if (CReduction.reduces(b) && !b.type().has(dim)) {
-                local.add(b);
-                CReduction red = CReduction.of(b);
-                String[] id = red.identity();
-                for (int s = 0; s < red.slots(); s++) {
-                    out.append(indent).append("double ").append(acc(b, s)).append(" = ").append(id[s]).append(";\n");
+    private void innermost(String dim, boolean split, Schedule.Phase p, String indent) {
+        List<Schedule.Reduce> local = new ArrayList<>();
+        for (Schedule.Output o : p.outputs()) {
+            if (o instanceof Schedule.Reduce r && r.local()) {
+                local.add(r);
+                for (int s = 0; s < r.reduction().slots(); s++) {
+                    out.append(indent).append("double ").append(acc(r, s)).append(" = ").append(r.reduction().identity(dialect, s)).append(";\n");
                 }
             }
         }
-        body(p, open(dim, split, indent), local);
+        body(p, open(dim, split, indent));
         close(indent);
-        for (Buffer r : local) {
-            CReduction red = CReduction.of(r);
-            String off = emit.offset(r, indexOf(r.type().dims()));
-            if (finishedInRow(k, r)) {
-                String v = red.finish(acc(r, 0), acc(r, 1), count(r.node()));
-                out.append(indent).append(emit.store(r, "(" + Dialect.value(r.type().dtype()) + ") (" + v + ")", off)).append('\n');
+        for (Schedule.Reduce r : local) {
+            Reduction red = r.reduction();
+            String off = emit.offset(r.buffer(), CSource.indexOf(r.buffer().type().dims()));
+            if (r.finished() == Schedule.Finished.ROW) {
+                String v = red.finish(dialect, acc(r, 0), acc(r, 1), count(r.reduced()));
+                out.append(indent).append(emit.store(r.buffer(), "(" + Dialect.value(r.buffer().type().dtype()) + ") (" + v + ")", off)).append('\n');
             } else {
-                out.append(indent).append(red.merge(aux(r, off, 0), aux(r, off, 1), acc(r, 0), acc(r, 1))).append('\n');
+                out.append(indent).append(red.merge(dialect, aux(r, off, 0), aux(r, off, 1), acc(r, 0), acc(r, 1))).append('\n');
             }
         }
     }
 
     /** The work at one point: phase {@code p}'s stores and folds. */
-    private void body(int p, String indent, List<Buffer> local) {
+    private void body(Schedule.Phase p, String indent) {
         emit.reset();
-        emit.computeInline(k.phases().get(p).outputs().stream().map(Buffer::node)
-                .filter(n -> !n.op().isReduction()).collect(Collectors.toSet()));
-        Map<String, String> ix = indexOf(k.space());
-        for (Buffer b : k.phases().get(p).outputs()) {
+        emit.computeInline(p.outputs().stream().filter(o -> o instanceof Schedule.Store).map(o -> o.buffer().node()).collect(Collectors.toSet()));
+        Map<String, String> ix = CSource.indexOf(launch.points());
+        for (Schedule.Output o : p.outputs()) {
+            Buffer b = o.buffer();
             Node n = b.node();
-            if (!CReduction.reduces(b)) {
+            if (!(o instanceof Schedule.Reduce r)) {
                 String v = emit.value(n, ix, indent);
                 out.append(indent).append(emit.store(b, v, emit.offset(b, ix))).append('\n');
                 continue;
             }
-            CReduction red = CReduction.of(b);
             String v = "(double) " + emit.value(n.in(0), ix, indent);
             String at = n.attrs() instanceof Attrs.Dim d ? ix.get(d.dim()) : "0";
             String off = emit.offset(b, ix);
-            out.append(indent).append(local.contains(b) ? red.fold(acc(b, 0), acc(b, 1), v, at)
-                    : red.fold(aux(b, off, 0), aux(b, off, 1), v, at)).append('\n');
+            out.append(indent).append(r.local() ? r.reduction().fold(dialect, acc(r, 0), acc(r, 1), v, at)
+                    : r.reduction().fold(dialect, aux(r, off, 0), aux(r, off, 1), v, at)).append('\n');
         }
     }
 
-    /** Finishes, for the current outer indices, the reductions of {@code ph} that later phases read. */
-    private void finishInKernel(Kernel.Phase ph, String indent) {
-        for (Buffer r : ph.outputs()) {
-            if (!finishedInKernel(k, r)) {
+    /** Finishes, for the current outer indices, the reductions of {@code p} that later phases read. */
+    private void finishInKernel(Schedule.Phase p, String indent) {
+        for (Schedule.Output o : p.outputs()) {
+            if (!(o instanceof Schedule.Reduce r) || r.finished() != Schedule.Finished.KERNEL) {
                 continue;
             }
-            CReduction red = CReduction.of(r);
             String in = indent;
-            List<String> rest = TensorType.minus(r.type().dims(), k.outerDims());
+            List<String> rest = TensorType.minus(r.buffer().type().dims(), nest.outer());
             for (String d : rest) {
                 in = open(d, false, in);
             }
-            String off = emit.offset(r, indexOf(r.type().dims()));
-            String v = red.finish(aux(r, off, 0), aux(r, off, 1), count(r.node()));
-            out.append(in).append(emit.store(r, "(" + Dialect.value(r.type().dtype()) + ") (" + v + ")", off)).append('\n');
+            String off = emit.offset(r.buffer(), CSource.indexOf(r.buffer().type().dims()));
+            String v = r.reduction().finish(dialect, aux(r, off, 0), aux(r, off, 1), count(r.reduced()));
+            out.append(in).append(emit.store(r.buffer(), "(" + Dialect.value(r.buffer().type().dtype()) + ") (" + v + ")", off)).append('\n');
             for (int i = rest.size() - 1; i >= 0; i--) {
                 close(indent + "    ".repeat(i));
             }
@@ -210,28 +181,21 @@ final class CLoop {
     }
 
     /** Slot {@code s} of reduction {@code r}'s scratch at output offset {@code off}, in this work item's slice if partial. */
-    private String aux(Buffer r, String off, int s) {
-        int slots = CReduction.of(r).slots();
+    private static String aux(Schedule.Reduce r, String off, int s) {
+        int slots = r.reduction().slots();
         if (s >= slots) {
             return null;
         }
-        String base = partial(k, r) ? "part * " + CSource.volume(r.type().dims()) + " + " : "";
-        return "aux" + r.id() + "[(" + base + off + ") * " + slots + " + " + s + "]";
+        String base = r.partial() ? "part * " + CSource.volume(r.buffer().type().dims()) + " + " : "";
+        return "aux" + r.buffer().id() + "[(" + base + off + ") * " + slots + " + " + s + "]";
     }
 
-    private static String acc(Buffer r, int s) {
-        return s < CReduction.of(r).slots() ? "acc" + r.id() + "_" + s : null;
+    private static String acc(Schedule.Reduce r, int s) {
+        return s < r.reduction().slots() ? "acc" + r.buffer().id() + "_" + s : null;
     }
 
     /** The number of elements a reduction reduces, as a C double. */
-    static String count(Node n) {
-        List<String> reduced = n.reduced();
+    static String count(List<String> reduced) {
         return reduced.isEmpty() ? "1.0" : "(double) (" + reduced.stream().map(CEmitter::size).collect(Collectors.joining(" * ")) + ")";
-    }
-
-    private static Map<String, String> indexOf(List<String> dims) {
-        Map<String, String> ix = new LinkedHashMap<>();
-        dims.forEach(d -> ix.put(d, CEmitter.index(d)));
-        return ix;
     }
 }

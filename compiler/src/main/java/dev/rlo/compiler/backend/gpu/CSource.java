@@ -3,6 +3,8 @@ package dev.rlo.compiler.backend.gpu;
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.Kernel;
 import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.fuse.Reduction;
+import dev.rlo.compiler.fuse.Schedule;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.types.TensorType;
@@ -25,93 +27,47 @@ import java.util.stream.Collectors;
  */
 public final class CSource {
 
-    /** Receives a rendered kernel's name and body. */
-    interface Sink {
-        void accept(String name, String body);
-    }
-
     private final KernelPlan plan;
     private final Dialect dialect;
     private final StringBuilder program = new StringBuilder();
     private final Map<String, List<String>> params = new LinkedHashMap<>();
-    private final List<GpuProgram.Step> schedule = new ArrayList<>();
 
     private CSource(KernelPlan plan, Dialect dialect) {
         this.plan = plan;
         this.dialect = dialect;
     }
 
-    public static GpuProgram render(KernelPlan plan, Dialect dialect) {
-        CSource s = new CSource(plan, dialect);
+    public static GpuProgram render(Schedule schedule, Dialect dialect) {
+        CSource s = new CSource(schedule.plan(), dialect);
         s.program.append(Prelude.render(dialect));
-        s.kernels();
-        return new GpuProgram(dialect, s.program.toString(), plan.dims(), s.params, s.schedule);
-    }
-
-    private void kernels() {
-        StringBuilder out = new StringBuilder();
-        for (Kernel k : plan.kernels()) {
-            switch (k) {
-                case Kernel.Loop l -> {
-                    new CLoop(plan, dialect, l, out).render(this::kernel);
-                    if (l.outer() == 0) {
-                        for (int p = 0; p < l.phases().size(); p++) {
-                            List<String> extent = CLoop.flattened(l, p) ? l.space() : l.space().stream().limit(1).toList();
-                            launch("k" + l.id() + "_" + p, extent, l, l.phases().get(p).outputs());
-                        }
-                    } else {
-                        launch("k" + l.id(), l.space().subList(0, 1), l, l.writes());
+        for (Schedule.Step step : schedule.steps()) {
+            switch (step) {
+                case Schedule.Launch l -> s.launch(l);
+                case Schedule.Finish f -> {
+                    if (f.reduce().partial()) {
+                        s.kernel("m" + f.reduce().buffer().id(), s.merge(f.reduce()));
                     }
-                }
-                case Kernel.Scan s -> {
-                    kernel("k" + s.id(), scan(s));
-                    ScanChunks chunks = new ScanChunks(plan, dialect, s);
-                    kernel("k" + s.id() + "_c0", chunks.local());
-                    kernel("k" + s.id() + "_c1", chunks.carries());
-                    kernel("k" + s.id() + "_c2", chunks.apply());
-                    Attrs.Scan a = s.output().node().attrs(Attrs.Scan.class);
-                    schedule.add(new GpuProgram.Scan("k" + s.id(), s.output().id(), lanes(s.output(), a.dim()), a.dim()));
-                }
-                case Kernel.Argsort a -> {
-                    kernel("k" + a.id(), argsort(a));
-                    launch("k" + a.id(), lanes(a.input(), a.output().node().attrs(Attrs.Argsort.class).dim()), null, List.of());
-                }
-                case Kernel.Scatter s -> {
-                    kernel("k" + s.id(), scatter(s));
-                    launch("k" + s.id(), List.of(), null, List.of(s.output()));
+                    s.kernel(f.name(), s.finish(f.reduce()));
                 }
             }
         }
+        return new GpuProgram(dialect, s.program.toString(), schedule.plan().dims(), s.params);
     }
 
-    /** Schedules a launch of {@code kernel} (with the scratch its reductions need), then the finishing kernels they need. */
-    private void launch(String kernel, List<String> extent, Kernel.Loop loop, List<Buffer> writes) {
-        List<GpuProgram.Scratch> scratch = new ArrayList<>();
-        List<Buffer> finish = new ArrayList<>();
-        for (Buffer b : writes) {
-            if (!CReduction.reduces(b) || loop != null && CLoop.finishedInRow(loop, b)) {
-                continue;
+    /** The kernels of a launch: a Loop's, a scan's (and its chunked form's), an argsort's or a scatter's. */
+    private void launch(Schedule.Launch l) {
+        switch (l.kernel()) {
+            case Kernel.Loop k -> kernel(l.name(), new CLoop(plan, dialect, l, new StringBuilder()).render());
+            case Kernel.Scan s -> {
+                kernel(l.name(), scan(s));
+                ScanChunks chunks = new ScanChunks(plan, dialect, s);
+                kernel(l.name() + "_c0", chunks.local());
+                kernel(l.name() + "_c1", chunks.carries());
+                kernel(l.name() + "_c2", chunks.apply());
             }
-            CReduction red = CReduction.of(b);
-            double[] id = red.identityValues();
-            scratch.add(new GpuProgram.Scratch(b.id(), b.type().dims(), red.slots(), id[0], id[1], loop != null && CLoop.partial(loop, b)));
-            if (loop == null || !CLoop.finishedInKernel(loop, b)) {
-                finish.add(b);
-            }
+            case Kernel.Argsort a -> kernel(l.name(), argsort(a));
+            case Kernel.Scatter s -> kernel(l.name(), scatter(s));
         }
-        schedule.add(new GpuProgram.Launch(kernel, extent, scratch));
-        for (Buffer b : finish) {
-            if (loop != null && CLoop.partial(loop, b)) {
-                kernel("m" + b.id(), merge(b));
-            }
-            kernel("f" + b.id(), finish(b));
-            schedule.add(new GpuProgram.Finish("f" + b.id(), b.id(), b.type().dims()));
-        }
-    }
-
-    /** The dimensions of {@code b} but {@code along}: the lanes of a scan or sort. */
-    private static List<String> lanes(Buffer b, String along) {
-        return TensorType.minus(b.type().dims(), List.of(along));
     }
 
     private static final Pattern BUFFER = Pattern.compile("\\b(b|aux|tmp)(\\d+)\\[");
@@ -288,7 +244,7 @@ public final class CSource {
                 + ", err)", indent);
         ix.put(s.dim(), at);
         String slot = emit.declare("rlo_i64", "2 * (" + emit.offset(b, ix) + ")", indent);
-        out.append(indent).append(CReduction.SUM.fold("aux" + b.id() + "[" + slot + "]", "aux" + b.id() + "[" + slot + " + 1]",
+        out.append(indent).append(Reduction.SUM.fold(dialect, "aux" + b.id() + "[" + slot + "]", "aux" + b.id() + "[" + slot + " + 1]",
                 "(double) " + g, null)).append('\n');
         for (int i = space.size() - 1; i >= 0; i--) {
             out.append("    ".repeat(i + 1)).append("}\n");
@@ -297,8 +253,9 @@ public final class CSource {
     }
 
     /** A finishing kernel: each work item takes output elements, merges their slices in order, and stores the result. */
-    private String finish(Buffer r) {
-        CReduction red = CReduction.of(r);
+    private String finish(Schedule.Reduce reduce) {
+        Buffer r = reduce.buffer();
+        Reduction red = reduce.reduction();
         int slots = red.slots();
         StringBuilder out = new StringBuilder();
         CEmitter emit = new CEmitter(plan, dialect, out);
@@ -314,10 +271,9 @@ public final class CSource {
         if (slots > 1) {
             out.append("            const double q1 = ").append(aux).append("[(s * count + e) * 2 + 1];\n");
         }
-        out.append("            ").append(red.merge("p0", "p1", "q0", "q1")).append('\n');
+        out.append("            ").append(red.merge(dialect, "p0", "p1", "q0", "q1")).append('\n');
         out.append("        }\n");
-        String count = r.node().op().isReduction() ? CLoop.count(r.node()) : "1.0";
-        String v = red.finish("p0", "p1", count);
+        String v = red.finish(dialect, "p0", "p1", CLoop.count(reduce.reduced()));
         String typed = switch (r.type().dtype()) {
             case BOOL -> "(" + v + ") != 0.0";
             default -> "(" + Dialect.value(r.type().dtype()) + ") (" + v + ")";
@@ -333,8 +289,9 @@ public final class CSource {
      * them. No two work items touch the same slice, and the order is fixed, so results stay
      * deterministic; the finishing kernel then merges what is left, every stride-th slice.
      */
-    private String merge(Buffer r) {
-        CReduction red = CReduction.of(r);
+    private String merge(Schedule.Reduce reduce) {
+        Buffer r = reduce.buffer();
+        Reduction red = reduce.reduction();
         int slots = red.slots();
         String aux = "aux" + r.id();
         StringBuilder out = new StringBuilder();
@@ -353,7 +310,7 @@ public final class CSource {
         if (slots > 1) {
             out.append("            const double q1 = ").append(aux).append("[(s * count + e) * 2 + 1];\n");
         }
-        out.append("            ").append(red.merge("p0", "p1", "q0", "q1")).append('\n');
+        out.append("            ").append(red.merge(dialect, "p0", "p1", "q0", "q1")).append('\n');
         out.append("        }\n");
         out.append("        ").append(aux).append("[(first * count + e) * ").append(slots).append("] = p0;\n");
         if (slots > 1) {

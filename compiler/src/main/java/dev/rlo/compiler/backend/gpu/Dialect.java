@@ -1,5 +1,6 @@
 package dev.rlo.compiler.backend.gpu;
 
+import dev.rlo.compiler.fuse.Reduction;
 import dev.rlo.compiler.types.DType;
 
 /**
@@ -7,8 +8,53 @@ import dev.rlo.compiler.types.DType;
  * what differs is spelled here: how a kernel and a global pointer are declared, a work item's
  * index, 64-bit integers, atomics, and the constants NVRTC has no header for.
  */
-public enum Dialect {
+public enum Dialect implements Reduction.Spelling {
     OPENCL, CUDA;
+
+    @Override
+    public String constant() {
+        return "const double";
+    }
+
+    @Override
+    public String f64(double v) {
+        return Double.isNaN(v) ? "RLO_NAN_D" : Double.isInfinite(v) ? (v > 0 ? "RLO_INF_D" : "-RLO_INF_D") : v == 1e300 ? "1e300" : Double.toString(v);
+    }
+
+    @Override
+    public String max(String a, String b) {
+        return "rlo_max_d(" + a + ", " + b + ")";
+    }
+
+    @Override
+    public String min(String a, String b) {
+        return "rlo_min_d(" + a + ", " + b + ")";
+    }
+
+    @Override
+    public String isNan(String x) {
+        return "RLO_ISNAN(" + x + ")";
+    }
+
+    @Override
+    public String exp(String x) {
+        return "exp(" + x + ")";
+    }
+
+    @Override
+    public String log(String x) {
+        return "log(" + x + ")";
+    }
+
+    @Override
+    public String total(String s, String c) {
+        return "rlo_total(" + s + ", " + c + ")";
+    }
+
+    @Override
+    public String mean(String s, String c, String n) {
+        return "rlo_mean(" + s + ", " + c + ", " + n + ")";
+    }
 
     /** The qualifiers before a kernel's return type. */
     String kernel() {

@@ -2,6 +2,7 @@ package dev.rlo.compiler.backend.gpu;
 
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.fuse.FusePass;
+import dev.rlo.compiler.fuse.Schedule;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.tensor.Tensor;
 import java.util.Map;
@@ -60,6 +61,6 @@ public final class GpuBackend implements Backend {
 
     /** The program the backend generates for {@code graph} in {@code dialect} ({@code rlo compile --emit opencl|cuda}). */
     public static GpuProgram program(Graph graph, Dialect dialect) {
-        return CSource.render(FusePass.plan(graph), dialect);
+        return CSource.render(Schedule.of(FusePass.plan(graph)), dialect);
     }
 }
