@@ -1,60 +1,15 @@
 package dev.rlo.compiler.backend.gpu;
 
-import dev.rlo.compiler.fuse.Reduction;
 import dev.rlo.compiler.types.DType;
 
 /**
  * The two C dialects a kernel plan renders to. The kernels' bodies are the same C text in both;
  * what differs is spelled here: how a kernel and a global pointer are declared, a work item's
- * index, 64-bit integers, atomics, and the constants NVRTC has no header for.
+ * index, 64-bit integers, atomics, and the constants NVRTC has no header for ({@link CTarget} asks it
+ * whether the f32 math functions take CUDA's f suffix).
  */
-public enum Dialect implements Reduction.Spelling {
+public enum Dialect {
     OPENCL, CUDA;
-
-    @Override
-    public String constant() {
-        return "const double";
-    }
-
-    @Override
-    public String f64(double v) {
-        return Double.isNaN(v) ? "RLO_NAN_D" : Double.isInfinite(v) ? (v > 0 ? "RLO_INF_D" : "-RLO_INF_D") : v == 1e300 ? "1e300" : Double.toString(v);
-    }
-
-    @Override
-    public String max(String a, String b) {
-        return "rlo_max_d(" + a + ", " + b + ")";
-    }
-
-    @Override
-    public String min(String a, String b) {
-        return "rlo_min_d(" + a + ", " + b + ")";
-    }
-
-    @Override
-    public String isNan(String x) {
-        return "RLO_ISNAN(" + x + ")";
-    }
-
-    @Override
-    public String exp(String x) {
-        return "exp(" + x + ")";
-    }
-
-    @Override
-    public String log(String x) {
-        return "log(" + x + ")";
-    }
-
-    @Override
-    public String total(String s, String c) {
-        return "rlo_total(" + s + ", " + c + ")";
-    }
-
-    @Override
-    public String mean(String s, String c, String n) {
-        return "rlo_mean(" + s + ", " + c + ", " + n + ")";
-    }
 
     /** The qualifiers before a kernel's return type. */
     String kernel() {
@@ -78,15 +33,6 @@ public enum Dialect implements Reduction.Spelling {
             case F64 -> "double";
             case I32 -> "int";
             case BOOL -> "rlo_u8";
-        };
-    }
-
-    /** The C type of a value of {@code d} in registers (booleans are ints, 0 or 1). */
-    static String value(DType d) {
-        return switch (d) {
-            case F32 -> "float";
-            case F64 -> "double";
-            case I32, BOOL -> "int";
         };
     }
 

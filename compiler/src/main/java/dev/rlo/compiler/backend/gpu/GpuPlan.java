@@ -41,7 +41,7 @@ final class GpuPlan {
         this.plan = plan;
         this.device = device;
         this.steps = Schedule.of(plan);
-        this.program = CSource.render(steps, device.dialect());
+        this.program = CTarget.render(steps, device.dialect());
         this.built = device.build(program.source());
     }
 
