@@ -39,7 +39,7 @@ public final class CpuBackend implements Backend {
      * objective (or variant) costs the first time ({@code rlo bench --compile}). Returns the class.
      */
     public static Object compileFresh(Graph graph) {
-        String body = PlanSource.body(Schedule.of(FusePass.plan(graph)), CpuPlan.vectorApi());
+        String body = JavaTarget.body(Schedule.of(FusePass.plan(graph)), CpuPlan.vectorApi());
         return KernelCompiler.compileFresh(body);
     }
 
@@ -50,7 +50,7 @@ public final class CpuBackend implements Backend {
 
     /** The Java source with Vector API kernels or with scalar loops ({@code -Drlo.vector=false}). */
     public static String source(Graph graph, boolean vector) {
-        String body = PlanSource.body(Schedule.of(FusePass.plan(graph)), vector);
-        return PlanSource.render(KernelCompiler.className(body), body);
+        String body = JavaTarget.body(Schedule.of(FusePass.plan(graph)), vector);
+        return JavaTarget.source(KernelCompiler.className(body), body);
     }
 }

@@ -56,7 +56,7 @@ public final class CpuPlan {
         this.plan = plan;
         this.schedule = Schedule.of(plan);
         this.dims = dims(plan);
-        this.body = PlanSource.body(schedule, vector);
+        this.body = JavaTarget.body(schedule, vector);
         this.code = KernelCompiler.load(body);
     }
 
