@@ -7,6 +7,7 @@ import dev.rlo.compiler.fuse.Reduction;
 import dev.rlo.compiler.fuse.Schedule;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.ir.Op;
 import dev.rlo.compiler.types.TensorType;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,6 +114,28 @@ public abstract class Renderer implements Values.Spelling, Reduction.Spelling {
 
     protected final String offset(Buffer b, Map<String, String> ix) {
         return offset(b.type().dims(), ix);
+    }
+
+    /** Op {@code op} on operands {@code a} where every C-like target spells it alike (operators, the conditional), or null. */
+    protected static String infix(Op op, String[] a) {
+        return switch (op) {
+            case NEG -> "-" + a[0];
+            case NOT -> "!" + a[0];
+            case ADD -> "(" + a[0] + " + " + a[1] + ")";
+            case SUB -> "(" + a[0] + " - " + a[1] + ")";
+            case MUL -> "(" + a[0] + " * " + a[1] + ")";
+            case DIV -> "(" + a[0] + " / " + a[1] + ")";
+            case LT -> "(" + a[0] + " < " + a[1] + ")";
+            case LE -> "(" + a[0] + " <= " + a[1] + ")";
+            case GT -> "(" + a[0] + " > " + a[1] + ")";
+            case GE -> "(" + a[0] + " >= " + a[1] + ")";
+            case EQ -> "(" + a[0] + " == " + a[1] + ")";
+            case NE -> "(" + a[0] + " != " + a[1] + ")";
+            case AND -> "(" + a[0] + " & " + a[1] + ")";
+            case OR -> "(" + a[0] + " | " + a[1] + ")";
+            case WHERE -> "(" + a[0] + " ? " + a[1] + " : " + a[2] + ")";
+            default -> null;
+        };
     }
 
     /** A memo writing at {@code indent} in the current launch. */

@@ -86,10 +86,6 @@ public final class Values {
         this.lanes = lanes;
     }
 
-    public KernelPlan plan() {
-        return plan;
-    }
-
     /**
      * Buffers to compute rather than read: the ones the current loop body itself writes, whose
      * values are not in memory yet (the body stores them after computing them).
@@ -122,7 +118,7 @@ public final class Values {
     }
 
     /** Whether {@code n} at {@code ix} varies along this memo's lanes. */
-    public boolean varies(Node n, Map<String, String> ix) {
+    private boolean varies(Node n, Map<String, String> ix) {
         return lanes != null && n.type().dims().stream().anyMatch(d -> lanes.equals(ix.get(d)));
     }
 

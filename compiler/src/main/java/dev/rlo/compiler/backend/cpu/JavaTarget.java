@@ -309,12 +309,14 @@ class JavaTarget extends Renderer {
         for (int k = 0; k < a.length; k++) {
             a[k] = v[k].expr();
         }
+        String common = infix(n.op(), a);
+        if (common != null) {
+            return common;
+        }
         DType d = n.type().dtype();
         DType in = n.inputs().isEmpty() ? d : n.in(0).type().dtype();
         String f = d == DType.F32 ? "(float) " : "";
         return switch (n.op()) {
-            case NEG -> "-" + a[0];
-            case NOT -> "!" + a[0];
             case ABS -> "Math.abs(" + a[0] + ")";
             case SIGN -> in == DType.I32 ? "Integer.signum(" + a[0] + ")" : "Math.signum(" + a[0] + ")";
             case EXP -> f + "Math.exp(" + a[0] + ")";
@@ -333,22 +335,9 @@ class JavaTarget extends Renderer {
             case POLYGAMMA -> f + "Special.polygamma(" + n.attrs(Attrs.Order.class).n() + ", " + a[0] + ")";
             case CAST -> in == DType.BOOL ? "(" + a[0] + " ? (" + type(d) + ") 1 : (" + type(d) + ") 0)"
                     : d == DType.BOOL ? "(" + a[0] + " != 0)" : "(" + type(d) + ") " + a[0];
-            case ADD -> "(" + a[0] + " + " + a[1] + ")";
-            case SUB -> "(" + a[0] + " - " + a[1] + ")";
-            case MUL -> "(" + a[0] + " * " + a[1] + ")";
-            case DIV -> "(" + a[0] + " / " + a[1] + ")";
             case POW -> f + "Math.pow(" + a[0] + ", " + a[1] + ")";
             case MIN -> "Math.min(" + a[0] + ", " + a[1] + ")";
             case MAX -> "Math.max(" + a[0] + ", " + a[1] + ")";
-            case LT -> "(" + a[0] + " < " + a[1] + ")";
-            case LE -> "(" + a[0] + " <= " + a[1] + ")";
-            case GT -> "(" + a[0] + " > " + a[1] + ")";
-            case GE -> "(" + a[0] + " >= " + a[1] + ")";
-            case EQ -> "(" + a[0] + " == " + a[1] + ")";
-            case NE -> "(" + a[0] + " != " + a[1] + ")";
-            case AND -> "(" + a[0] + " & " + a[1] + ")";
-            case OR -> "(" + a[0] + " | " + a[1] + ")";
-            case WHERE -> "(" + a[0] + " ? " + a[1] + " : " + a[2] + ")";
             case CLIP -> "Math.min(Math.max(" + a[0] + ", " + a[1] + "), " + a[2] + ")";
             default -> throw new IllegalStateException(n.op() + " is not element-wise");
         };

@@ -449,13 +449,15 @@ public final class CTarget extends Renderer {
         for (int k = 0; k < a.length; k++) {
             a[k] = v[k].expr();
         }
+        String common = infix(n.op(), a);
+        if (common != null) {
+            return common;
+        }
         DType d = n.type().dtype();
         DType in = n.inputs().isEmpty() ? d : n.in(0).type().dtype();
         String s = in == DType.F32 ? "_f" : "_d";
         String cast = d == DType.F32 ? "(float) " : "";
         return switch (n.op()) {
-            case NEG -> "-" + a[0];
-            case NOT -> "!" + a[0];
             case ABS -> in == DType.I32 ? "abs(" + a[0] + ")" : math("fabs", d) + "(" + a[0] + ")";
             case SIGN -> in == DType.I32 ? "(" + a[0] + " > 0) - (" + a[0] + " < 0)" : "rlo_sign" + s + "(" + a[0] + ")";
             case EXP -> math("exp", d) + "(" + a[0] + ")";
@@ -473,22 +475,9 @@ public final class CTarget extends Renderer {
             case LGAMMA -> cast + "lgamma((double) " + a[0] + ")";
             case POLYGAMMA -> cast + "rlo_polygamma(" + n.attrs(Attrs.Order.class).n() + ", (double) " + a[0] + ")";
             case CAST -> cast(a[0], in, d);
-            case ADD -> "(" + a[0] + " + " + a[1] + ")";
-            case SUB -> "(" + a[0] + " - " + a[1] + ")";
-            case MUL -> "(" + a[0] + " * " + a[1] + ")";
-            case DIV -> "(" + a[0] + " / " + a[1] + ")";
             case POW -> math("pow", d) + "(" + a[0] + ", " + a[1] + ")";
             case MIN -> minMax("min", in, s, a[0], a[1]);
             case MAX -> minMax("max", in, s, a[0], a[1]);
-            case LT -> "(" + a[0] + " < " + a[1] + ")";
-            case LE -> "(" + a[0] + " <= " + a[1] + ")";
-            case GT -> "(" + a[0] + " > " + a[1] + ")";
-            case GE -> "(" + a[0] + " >= " + a[1] + ")";
-            case EQ -> "(" + a[0] + " == " + a[1] + ")";
-            case NE -> "(" + a[0] + " != " + a[1] + ")";
-            case AND -> "(" + a[0] + " & " + a[1] + ")";
-            case OR -> "(" + a[0] + " | " + a[1] + ")";
-            case WHERE -> "(" + a[0] + " ? " + a[1] + " : " + a[2] + ")";
             case CLIP -> minMax("min", in, s, minMax("max", in, s, a[0], a[1]), a[2]);
             default -> throw new IllegalStateException(n.op() + " is not element-wise");
         };
