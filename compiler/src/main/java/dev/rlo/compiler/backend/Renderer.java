@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
  * time-major scan, a sweep of rows per step), a sort's lanes, a scatter. A target is a subclass
  * that supplies spellings and syntax only: the types, literals, loads and stores, element-wise
  * ops ({@link Values.Spelling}), the reduction text's names ({@link Reduction.Spelling}), loop
- * headers, and how a launch becomes a method or a kernel.
+ * headers, and how a launch becomes a method or a kernel. (tinygrad's {@code renderer/cstyle.py}
+ * is the model. The Python dialects, backend/python, write whole arrays rather than loops and are
+ * not targets of this core yet.)
  */
 public abstract class Renderer implements Values.Spelling, Reduction.Spelling {
 
