@@ -179,8 +179,7 @@ final class VectorTarget extends JavaTarget {
         String indent = outer + "    ";
         accumulators(p, indent);
         String i = index(dim);
-        line(indent, "final long lo_" + dim + " = " + (split ? "Kernels.vectorSplit(" + size(dim) + ", part, parts, F.length())" : "0") + ";");
-        line(indent, "final long hi_" + dim + " = " + (split ? "Kernels.vectorSplit(" + size(dim) + ", part + 1, parts, F.length())" : size(dim)) + ";");
+        range(dim, split, indent);
 
         /*
          * Whole vectors only, no masks. After the vectors that fit, one more starts at hi − L and
@@ -229,6 +228,12 @@ final class VectorTarget extends JavaTarget {
         close(indent);
         foldLocals(p, indent);
         close(outer);
+    }
+
+    /** Declares a row's range along {@code dim}, [lo, hi): this part's share, on a vector boundary, if split. */
+    private void range(String dim, boolean split, String indent) {
+        line(indent, "final long lo_" + dim + " = " + (split ? "Kernels.vectorSplit(" + size(dim) + ", part, parts, F.length())" : "0") + ";");
+        line(indent, "final long hi_" + dim + " = " + (split ? "Kernels.vectorSplit(" + size(dim) + ", part + 1, parts, F.length())" : size(dim)) + ";");
     }
 
     /** One vector step of phase {@code p} in {@code vector}; reductions take only the lanes of {@code fresh} (a mask variable, or null for all). */
@@ -322,8 +327,7 @@ final class VectorTarget extends JavaTarget {
         String indent = outer + "    ";
         String i = index(dim);
         String at = "at_" + dim;
-        line(indent, "final long lo_" + dim + " = " + (split ? "Kernels.vectorSplit(" + size(dim) + ", part, parts, F.length())" : "0") + ";");
-        line(indent, "final long hi_" + dim + " = " + (split ? "Kernels.vectorSplit(" + size(dim) + ", part + 1, parts, F.length())" : size(dim)) + ";");
+        range(dim, split, indent);
         line(indent, "long " + i + " = lo_" + dim + ";");
         StringBuilder rowCode = new StringBuilder();
         Lanes vector = new Lanes(new Values(plan, this, rowCode, indent + "    ", "r", new int[1]), at, indent + "        ", Set.of());
