@@ -118,8 +118,27 @@ public abstract class Renderer implements Values.Spelling, Reduction.Spelling {
         return offset(b.type().dims(), ix);
     }
 
+    /** An element-wise op: as every C-like target spells it ({@link #infix}), or as this one does ({@link #function}). */
+    @Override
+    public final String op(Node n, Values.Value[] v) {
+        String[] a = new String[v.length];
+        for (int k = 0; k < a.length; k++) {
+            a[k] = v[k].expr();
+        }
+        String common = infix(n.op(), a);
+        return common != null ? common : function(n, a);
+    }
+
+    /** Element-wise op {@code n} on operand expressions {@code a}, other than the {@link #infix} ones: functions, casts. */
+    protected abstract String function(Node n, String[] a);
+
+    @Override
+    public String iota(String index) {
+        return "(int) " + index;
+    }
+
     /** Op {@code op} on operands {@code a} where every C-like target spells it alike (operators, the conditional), or null. */
-    protected static String infix(Op op, String[] a) {
+    private static String infix(Op op, String[] a) {
         return switch (op) {
             case NEG -> "-" + a[0];
             case NOT -> "!" + a[0];

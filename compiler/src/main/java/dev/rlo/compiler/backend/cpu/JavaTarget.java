@@ -299,20 +299,7 @@ class JavaTarget extends Renderer {
     }
 
     @Override
-    public String iota(String index) {
-        return "(int) " + index;
-    }
-
-    @Override
-    public String op(Node n, Values.Value[] v) {
-        String[] a = new String[v.length];
-        for (int k = 0; k < a.length; k++) {
-            a[k] = v[k].expr();
-        }
-        String common = infix(n.op(), a);
-        if (common != null) {
-            return common;
-        }
+    protected String function(Node n, String[] a) {
         DType d = n.type().dtype();
         DType in = n.inputs().isEmpty() ? d : n.in(0).type().dtype();
         String f = d == DType.F32 ? "(float) " : "";
