@@ -27,7 +27,7 @@ public class CompileMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.basedir}/src/main/rlo", property = "rlo.sourceDirectory")
     File sourceDirectory;
 
-    /** What to write, as {@code rlo compile --emit}: ir, plan, java, opencl, cuda, or a Python module per file (torch, jax, numpy). */
+    /** What to write, as {@code rlo compile --emit}: ir, plan, schedule, java, opencl, cuda, or a Python module per file (torch, jax, numpy). */
     @Parameter(defaultValue = "plan", property = "rlo.emit")
     String emit;
 

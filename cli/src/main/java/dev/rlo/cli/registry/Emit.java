@@ -7,6 +7,8 @@ import dev.rlo.compiler.backend.python.PythonModule;
 import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.fuse.FusePass;
 import dev.rlo.compiler.fuse.PlanPrinter;
+import dev.rlo.compiler.fuse.Schedule;
+import dev.rlo.compiler.fuse.SchedulePrinter;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.IrPrinter;
 import java.util.Arrays;
@@ -23,6 +25,7 @@ import java.util.function.Function;
 public enum Emit {
     ir("ir", IrPrinter::print, false),
     plan("plan", g -> PlanPrinter.print(FusePass.plan(g)), false),
+    schedule("schedule", g -> SchedulePrinter.print(Schedule.of(FusePass.plan(g))), false),
     java("java", CpuBackend::source, true),
     opencl(Dialect.OPENCL.extension(), g -> GpuBackend.program(g, Dialect.OPENCL).source(), true),
     cuda(Dialect.CUDA.extension(), g -> GpuBackend.program(g, Dialect.CUDA).source(), true),

@@ -6,7 +6,7 @@ package dev.rlo.compiler.numerics;
  * s + c, and a mean divides s + c by the count with one correction step, so that n equal values
  * have exactly that value as their mean. Once s is not finite, c is ignored (TwoSum's ∞ − ∞ makes
  * it NaN), and the result is what plain f64 addition gives. The generated kernels spell the same
- * steps as Java or C text (backend/cpu/Reduction, backend/gpu/CReduction).
+ * steps as Java or C text (fuse/Reduction).
  */
 public final class Sums {
 
@@ -21,10 +21,13 @@ public final class Sums {
         p[i] = t;
     }
 
-    /** Adds the pair (s, c) of another partial sum to the pair at {@code p[i]}. */
+    /** Adds the pair (s, c) of another partial sum to the pair at {@code p[i]}: s by TwoSum, its error and c together. */
     public static void merge(double[] p, int i, double s, double c) {
-        add(p, i, s);
-        p[i + 1] += c;
+        double a = p[i];
+        double t = a + s;
+        double z = t - a;
+        p[i + 1] += (a - (t - z)) + (s - z) + c;
+        p[i] = t;
     }
 
     /** The sum a pair stands for. */

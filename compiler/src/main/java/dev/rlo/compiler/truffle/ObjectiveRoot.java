@@ -15,9 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The root node of one objective: binds the inputs, launches each kernel of its plan in order
- * (one {@link Launch} child per kernel, the loop unrolled when Graal compiles the root), and returns
- * the outputs. A host names outputs by their text ({@code loss}, {@code report:NAME}, {@code grad:INPUT}:
+ * The root node of one objective: binds the inputs, runs each step of its plan's schedule in order
+ * (one {@link Step} child per step: a kernel launch or a finishing step, the loop unrolled when
+ * Graal compiles the root), and returns the outputs. A host names outputs by their text ({@code loss}, {@code report:NAME}, {@code grad:INPUT}:
  * {@link Output#toString}), in the map of arrays it gives and in the map it gets. The kernels themselves are generated Java that C2 compiles and vectorises: each launch
  * sits behind a {@link TruffleBoundary}, because Graal CE partially evaluating Vector API code runs
  * it about 12× slower (../shared/toolchain/cpu-kernels-vector-api.md).
@@ -28,16 +28,16 @@ final class ObjectiveRoot extends RootNode {
     private final CpuPlan plan;
     /** The graph's outputs by their text. */
     private final Map<String, Output> byText = new LinkedHashMap<>();
-    @Children private final Launch[] launches;
+    @Children private final Step[] steps;
 
     private ObjectiveRoot(RloLanguage language, String name, Graph graph) {
         super(language);
         this.name = name;
         this.plan = CpuPlan.of(graph);
         graph.outputs().keySet().forEach(o -> byText.put(o.toString(), o));
-        this.launches = new Launch[plan.kernels()];
-        for (int k = 0; k < launches.length; k++) {
-            launches[k] = new Launch(k);
+        this.steps = new Step[plan.steps()];
+        for (int k = 0; k < steps.length; k++) {
+            steps[k] = new Step(k);
         }
     }
 
@@ -63,8 +63,8 @@ final class ObjectiveRoot extends RootNode {
     public Object execute(VirtualFrame frame) {
         CpuPlan.Run run = start(frame.getArguments());
         try {
-            for (Launch launch : launches) {
-                launch.execute(run);
+            for (Step step : steps) {
+                step.execute(run);
             }
             return outputs(run);
         } finally {
@@ -116,22 +116,22 @@ final class ObjectiveRoot extends RootNode {
         run.close();
     }
 
-    /** Launches one kernel of the plan. */
-    static final class Launch extends Node {
-        private final int kernel;
+    /** Runs one step of the schedule. */
+    static final class Step extends Node {
+        private final int index;
 
-        Launch(int kernel) {
-            this.kernel = kernel;
+        Step(int index) {
+            this.index = index;
         }
 
         void execute(CpuPlan.Run run) {
-            launch(run, kernel);
+            run(run, index);
         }
 
         @TruffleBoundary
-        private static void launch(CpuPlan.Run run, int kernel) {
+        private static void run(CpuPlan.Run run, int index) {
             try {
-                run.kernel(kernel);
+                run.step(index);
             } catch (UserError e) {
                 throw new RloException(e.getMessage());
             }

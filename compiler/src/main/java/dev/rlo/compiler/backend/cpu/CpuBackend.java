@@ -2,6 +2,7 @@ package dev.rlo.compiler.backend.cpu;
 
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.fuse.FusePass;
+import dev.rlo.compiler.fuse.Schedule;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.tensor.Tensor;
@@ -39,7 +40,7 @@ public final class CpuBackend implements Backend {
      * objective (or variant) costs the first time ({@code rlo bench --compile}). Returns the class.
      */
     public static Object compileFresh(Graph graph) {
-        String body = PlanSource.body(FusePass.plan(graph), CpuPlan.vectorApi());
+        String body = JavaTarget.body(Schedule.of(FusePass.plan(graph)), CpuPlan.vectorApi());
         return KernelCompiler.compileFresh(body);
     }
 
@@ -50,7 +51,7 @@ public final class CpuBackend implements Backend {
 
     /** The Java source with Vector API kernels or with scalar loops ({@code -Drlo.vector=false}). */
     public static String source(Graph graph, boolean vector) {
-        String body = PlanSource.body(FusePass.plan(graph), vector);
-        return PlanSource.render(KernelCompiler.className(body), body);
+        String body = JavaTarget.body(Schedule.of(FusePass.plan(graph)), vector);
+        return JavaTarget.source(KernelCompiler.className(body), body);
     }
 }

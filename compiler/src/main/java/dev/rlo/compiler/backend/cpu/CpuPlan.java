@@ -7,8 +7,9 @@ import dev.rlo.compiler.backend.HostArrays;
 import dev.rlo.compiler.backend.Inputs;
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.FusePass;
-import dev.rlo.compiler.fuse.Kernel;
 import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.fuse.Reduction;
+import dev.rlo.compiler.fuse.Schedule;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Node;
@@ -17,7 +18,6 @@ import dev.rlo.compiler.tensor.Tensor;
 import dev.rlo.compiler.types.DType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +32,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class CpuPlan {
 
     final KernelPlan plan;
+    private final Schedule schedule;
     final String body;
     private final PlanCode code;
     private final List<String> dims;
@@ -56,20 +57,15 @@ public final class CpuPlan {
     CpuPlan(KernelPlan plan, boolean vector) {
         this.plan = plan;
         this.binder = new Inputs.Binder(plan.graph());
+        this.schedule = Schedule.of(plan);
         this.dims = dims(plan);
-        this.body = PlanSource.body(plan, vector);
+        this.body = JavaTarget.body(schedule, vector);
         this.code = KernelCompiler.load(body);
     }
 
     /** Every dimension the plan mentions, in a fixed order: the generated code's {@code n[i]}. */
     static List<String> dims(KernelPlan plan) {
         return plan.dims();
-    }
-
-    /** True for a reduction a Loop finishes itself, per outer index (a later phase reads it). */
-    static boolean finishedInKernel(Kernel.Loop k, Buffer b) {
-        return k.outer() > 0 && b.node().op().isReduction() && !Reduction.of(b).isArg()
-                && k.innerDims().containsAll(b.node().reduced());
     }
 
     Map<Output, Tensor> run(Map<String, Tensor> given) {
@@ -79,20 +75,20 @@ public final class CpuPlan {
     /** Runs the plan, writing each output {@code into} has there and allocating the others. */
     public Map<Output, Tensor> run(Map<String, Tensor> given, Map<Output, Tensor> into) {
         try (Run run = start(given, into)) {
-            for (int k = 0; k < plan.kernels().size(); k++) {
+            for (int k = 0; k < schedule.steps().size(); k++) {
                 Backend.checkInterrupt();
-                run.kernel(k);
+                run.step(k);
             }
             return run.outputs();
         }
     }
 
-    /** The number of kernels, each launched by {@link Run#kernel}. */
-    public int kernels() {
-        return plan.kernels().size();
+    /** The number of steps of the schedule, each run by {@link Run#step}. */
+    public int steps() {
+        return schedule.steps().size();
     }
 
-    /** Binds inputs and outputs for one run, and takes a workspace: then launch each kernel in order. */
+    /** Binds inputs and outputs for one run, and takes a workspace: then run each step in order. */
     public Run start(Map<String, Tensor> given, Map<Output, Tensor> into) {
         return new Run(given, into);
     }
@@ -132,10 +128,13 @@ public final class CpuPlan {
             }
         }
 
-        /** Launches kernel {@code index} (on as many threads as it is worth), and finishes its reductions. */
-        public void kernel(int index) {
+        /** Runs step {@code index} of the schedule: a launch (on as many threads as it is worth) or a finishing step. */
+        public void step(int index) {
             try {
-                CpuPlan.this.run(plan.kernels().get(index), b, aux, n, sizes, work);
+                switch (schedule.steps().get(index)) {
+                    case Schedule.Launch l -> launch(l, b, aux, n, sizes, work);
+                    case Schedule.Finish f -> finish(f.reduce(), b, aux, sizes);
+                }
             } catch (Kernels.NonFinite e) {
                 Node input = all[e.buffer].node();
                 Graph.Input in = plan.graph().input(input.attrs(Attrs.Input.class).name());
@@ -168,118 +167,59 @@ public final class CpuPlan {
         return t == null ? HostArrays.allocate(buf.type(), shape) : HostArrays.output(o.toString(), t, buf.type(), shape);
     }
 
-    private void run(Kernel k, MemorySegment[] b, MemorySegment[] aux, long[] n, Map<String, Long> sizes, Workspace work) {
-        List<Buffer> reductions = k.writes().stream()
-                .filter(w -> w.node().op().isReduction() || w.node().op() == dev.rlo.compiler.ir.Op.SCATTER_ADD).toList();
-        for (Buffer r : reductions) {
-            if (k instanceof Kernel.Loop l && LoopSource.finishedInRow(l, r)) {
-                continue;
-            }
-            aux[r.id()] = scratch(r, sizes, work, 0);
-            if (r.node().op().isReduction() && Reduction.of(r).isArg()) {
-                b[r.id()].fill((byte) 0);
-            }
-        }
-        switch (k) {
-            case Kernel.Loop l -> {
-                String split = l.space().isEmpty() ? null : l.space().getFirst();
-                int parts = Parts.count(split == null ? 1 : sizes.get(split), volume(l.space(), sizes));
-                List<Buffer> partial = reductions.stream().filter(r -> parts > 1 && !r.type().has(split)).toList();
-                if (l.outer() == 0) {
-                    for (int p = 0; p < l.phases().size(); p++) {
-                        launch(k.id(), p, b, aux, n, parts, partial, sizes, work);
-                        for (Buffer r : l.phases().get(p).outputs()) {
-                            if (r.node().op().isReduction() && !LoopSource.finishedInRow(l, r)) {
-                                finish(r, b, aux, sizes);
-                            }
-                        }
-                    }
-                } else {
-                    launch(k.id(), -1, b, aux, n, parts, partial, sizes, work);
-                    reductions.stream().filter(r -> !finishedInKernel(l, r)).forEach(r -> finish(r, b, aux, sizes));
-                }
-            }
-            case Kernel.Scan s -> launch(k.id(), 0, b, aux, n, Parts.count(outerLanes(s.output(),
-                    s.output().node().attrs(Attrs.Scan.class).dim(), sizes), volume(s.output(), sizes)), List.of(), sizes, work);
-            case Kernel.Argsort a -> launch(k.id(), 0, b, aux, n, Parts.count(outerLanes(a.input(),
-                    a.output().node().attrs(Attrs.Argsort.class).dim(), sizes), volume(a.input(), sizes)), List.of(), sizes, work);
-            case Kernel.Scatter s -> {
-                launch(k.id(), 0, b, aux, n, 1, List.of(), sizes, work);
-                finish(s.output(), b, aux, sizes);
-            }
-        }
-    }
-
     /**
-     * Runs {@code parts} parts of a kernel. Reductions in {@code partial} get per-part scratch (and
-     * an argmax a per-part index buffer), merged into part 0's in part order afterwards, so that ties
-     * keep the first index.
+     * Runs a launch in as many parts as it is worth, its scratch filled first. A partial reduction
+     * gets a slice of scratch per part, merged into part 0's in part order afterwards, so that the
+     * result does not depend on the thread count's timing.
      */
-    private void launch(int kernel, int phase, MemorySegment[] b, MemorySegment[] aux, long[] n, int parts,
-                        List<Buffer> partial, Map<String, Long> sizes, Workspace work) {
+    private void launch(Schedule.Launch l, MemorySegment[] b, MemorySegment[] aux, long[] n, Map<String, Long> sizes, Workspace work) {
+        int parts = Parts.count(l.lanes().isEmpty() ? 1 : sizes.get(l.lanes().getFirst()), volume(l.points(), sizes));
+        List<Schedule.Reduce> partial = l.scratch().stream().filter(r -> parts > 1 && r.partial()).toList();
+        for (Schedule.Reduce r : l.scratch()) {
+            aux[r.buffer().id()] = scratch(r, sizes, work, 0);
+        }
         MemorySegment[][] auxOf = new MemorySegment[parts][];
-        MemorySegment[][] bOf = new MemorySegment[parts][];
         for (int p = 0; p < parts; p++) {
             auxOf[p] = p == 0 || partial.isEmpty() ? aux : aux.clone();
-            bOf[p] = p == 0 || partial.isEmpty() ? b : b.clone();
-            for (Buffer r : partial) {
-                if (p > 0) {
-                    auxOf[p][r.id()] = scratch(r, sizes, work, p);
-                    if (Reduction.of(r).isArg()) {
-                        bOf[p][r.id()] = work.get(((long) p << 32) + r.id(), volume(r, sizes) * 4).fill((byte) 0);
-                    }
-                }
+            for (Schedule.Reduce r : p == 0 ? List.<Schedule.Reduce>of() : partial) {
+                auxOf[p][r.buffer().id()] = scratch(r, sizes, work, p);
             }
         }
-        Parts.run(parts, p -> code.run(kernel, phase, bOf[p], auxOf[p], n, p, parts));
+        int kernel = l.kernel().id();
+        int phase = l.phase();
+        Parts.run(parts, p -> code.run(kernel, phase, b, auxOf[p], n, p, parts));
         for (int p = 1; p < parts; p++) {
-            for (Buffer r : partial) {
-                mergeInto(r, volume(r, sizes), aux[r.id()], auxOf[p][r.id()], b[r.id()], bOf[p][r.id()]);
+            for (Schedule.Reduce r : partial) {
+                mergeInto(r.reduction(), volume(r.buffer(), sizes), aux[r.buffer().id()], auxOf[p][r.buffer().id()]);
             }
         }
     }
 
-    /** Merges a part's partial reduction {@code from} (with its indices, for an argmax) into {@code into}. */
-    private static void mergeInto(Buffer r, long count, MemorySegment into, MemorySegment from, MemorySegment intoIndex,
-                                  MemorySegment fromIndex) {
-        Reduction red = Reduction.of(r);
+    /** Merges a part's partial reduction {@code from} into {@code into}. */
+    private static void mergeInto(Reduction red, long count, MemorySegment into, MemorySegment from) {
         int slots = red.slots();
+        double[] p = new double[slots];
+        double[] q = new double[slots];
         for (long i = 0; i < count; i++) {
-            double[] p = new double[slots];
-            double[] q = new double[slots];
             for (int s = 0; s < slots; s++) {
                 p[s] = into.getAtIndex(JAVA_DOUBLE, i * slots + s);
                 q[s] = from.getAtIndex(JAVA_DOUBLE, i * slots + s);
             }
-            if (red.isArg()) {
-                int[] pi = {intoIndex.getAtIndex(ValueLayout.JAVA_INT, i)};
-                red.merge(p, q, pi, fromIndex.getAtIndex(ValueLayout.JAVA_INT, i));
-                intoIndex.setAtIndex(ValueLayout.JAVA_INT, i, pi[0]);
-            } else {
-                red.merge(p, q, null, 0);
-            }
+            red.merge(p, q);
             for (int s = 0; s < slots; s++) {
                 into.setAtIndex(JAVA_DOUBLE, i * slots + s, p[s]);
             }
         }
     }
 
-    /** Writes a reduction's (or scatter's) result from its scratch slots into its buffer. */
-    private static void finish(Buffer r, MemorySegment[] b, MemorySegment[] aux, Map<String, Long> sizes) {
-        Reduction red = r.node().op() == dev.rlo.compiler.ir.Op.SCATTER_ADD ? Reduction.SUM : Reduction.of(r);
-        if (red.isArg()) {
-            return;
-        }
-        double reduced = 1;
-        if (r.node().op().isReduction()) {
-            for (String d : r.node().reduced()) {
-                reduced *= sizes.get(d);
-            }
-        }
-        DType d = r.type().dtype();
-        long count = volume(r, sizes);
-        MemorySegment from = aux[r.id()];
-        MemorySegment to = b[r.id()];
+    /** Writes a reduction's (or scatter's) result from its scratch slots (merged into part 0's) into its buffer. */
+    private static void finish(Schedule.Reduce r, MemorySegment[] b, MemorySegment[] aux, Map<String, Long> sizes) {
+        Reduction red = r.reduction();
+        double reduced = volume(r.reduced(), sizes);
+        DType d = r.buffer().type().dtype();
+        long count = volume(r.buffer(), sizes);
+        MemorySegment from = aux[r.buffer().id()];
+        MemorySegment to = b[r.buffer().id()];
         if (red.slots() == 1 && d == DType.F32) {
             /* max and min in f32, without a switch per element */
             for (long i = 0; i < count; i++) {
@@ -305,12 +245,11 @@ public final class CpuPlan {
         }
     }
 
-    /** Scratch for a reduction in part {@code part}: its identity in every slot (an argmax's index starts at 0). */
-    private MemorySegment scratch(Buffer r, Map<String, Long> sizes, Workspace work, int part) {
-        Reduction red = r.node().op() == dev.rlo.compiler.ir.Op.SCATTER_ADD ? Reduction.SUM : Reduction.of(r);
-        long count = volume(r, sizes);
-        MemorySegment s = work.get(-1 - ((long) part * plan.buffers().size() + r.id()), count * red.slots() * 8);
-        double[] id = red.identity();
+    /** Scratch for a reduction in part {@code part}: its identity in every slot. */
+    private MemorySegment scratch(Schedule.Reduce r, Map<String, Long> sizes, Workspace work, int part) {
+        long count = volume(r.buffer(), sizes);
+        double[] id = r.reduction().identity();
+        MemorySegment s = work.get(-1 - ((long) part * plan.buffers().size() + r.buffer().id()), count * id.length * 8);
         for (long i = 0; i < count; i++) {
             for (int k = 0; k < id.length; k++) {
                 s.setAtIndex(JAVA_DOUBLE, i * id.length + k, id[k]);
@@ -329,13 +268,6 @@ public final class CpuPlan {
             v *= sizes.get(d);
         }
         return v;
-    }
-
-    /** The size of the first dimension of {@code b} other than {@code along}: what a lane-wise kernel splits. */
-    private static long outerLanes(Buffer b, String along, Map<String, Long> sizes) {
-        List<String> rest = new ArrayList<>(b.type().dims());
-        rest.remove(along);
-        return rest.isEmpty() ? 1 : sizes.get(rest.getFirst());
     }
 
     Graph graph() {

@@ -55,7 +55,7 @@ final class KernelCompiler {
     /** Compiles {@code body} with javac and loads it, using and filling no cache. */
     static PlanCode compileFresh(String body) {
         String name = className(body);
-        return instantiate(name, javac(name, PlanSource.render(name, body)));
+        return instantiate(name, javac(name, JavaTarget.source(name, body)));
     }
 
     static byte[] cachedOrCompiled(String name, String body) {
@@ -65,7 +65,7 @@ final class KernelCompiler {
         if (cached != null) {
             return cached;
         }
-        byte[] bytes = javac(name, PlanSource.render(name, body));
+        byte[] bytes = javac(name, JavaTarget.source(name, body));
         try {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), name, ".tmp");

@@ -1,9 +1,9 @@
 package dev.rlo.compiler.backend.cpu;
 
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.rlo.compiler.base.UserError;
+import dev.rlo.compiler.fuse.Reduction;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -92,29 +92,16 @@ public final class Kernels {
 
     /** Merges a one-slot (max, min) partial into the slot at {@code base}. */
     public static void merge(int red, MemorySegment aux, long base, double a0) {
-        double p = aux.getAtIndex(JAVA_DOUBLE, base);
-        double v = switch (REDUCTIONS[red]) {
-            case MAX -> Math.max(p, a0);
-            case MIN -> Math.min(p, a0);
-            default -> throw new IllegalArgumentException("one slot for " + REDUCTIONS[red]);
-        };
-        aux.setAtIndex(JAVA_DOUBLE, base, v);
+        double[] p = {aux.getAtIndex(JAVA_DOUBLE, base)};
+        REDUCTIONS[red].merge(p, new double[] {a0});
+        aux.setAtIndex(JAVA_DOUBLE, base, p[0]);
     }
 
-    /** Merges a two-slot (sum, mean, logsumexp) partial into the slots at {@code base}. */
+    /** Merges a two-slot (sum, mean, logsumexp, argmax: value and index) partial into the slots at {@code base}. */
     public static void merge(int red, MemorySegment aux, long base, double a0, double a1) {
         double[] p = {aux.getAtIndex(JAVA_DOUBLE, base), aux.getAtIndex(JAVA_DOUBLE, base + 1)};
-        REDUCTIONS[red].merge(p, new double[] {a0, a1}, null, 0);
+        REDUCTIONS[red].merge(p, new double[] {a0, a1});
         aux.setAtIndex(JAVA_DOUBLE, base, p[0]);
         aux.setAtIndex(JAVA_DOUBLE, base + 1, p[1]);
-    }
-
-    /** Folds a candidate (value, index) into an argmax/argmin: its best value in aux, its index in out. */
-    public static void foldArg(boolean max, MemorySegment aux, MemorySegment out, long off, double v, long index) {
-        double[] p = {aux.getAtIndex(JAVA_DOUBLE, off)};
-        int[] pi = {out.getAtIndex(JAVA_INT, off)};
-        (max ? Reduction.ARGMAX : Reduction.ARGMIN).merge(p, new double[] {v}, pi, (int) index);
-        aux.setAtIndex(JAVA_DOUBLE, off, p[0]);
-        out.setAtIndex(JAVA_INT, off, pi[0]);
     }
 }

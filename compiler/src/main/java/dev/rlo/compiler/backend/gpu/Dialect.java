@@ -5,7 +5,8 @@ import dev.rlo.compiler.types.DType;
 /**
  * The two C dialects a kernel plan renders to. The kernels' bodies are the same C text in both;
  * what differs is spelled here: how a kernel and a global pointer are declared, a work item's
- * index, 64-bit integers, atomics, and the constants NVRTC has no header for.
+ * index, 64-bit integers, atomics, and the constants NVRTC has no header for ({@link CTarget} asks it
+ * whether the f32 math functions take CUDA's f suffix).
  */
 public enum Dialect {
     OPENCL, CUDA;
@@ -32,15 +33,6 @@ public enum Dialect {
             case F64 -> "double";
             case I32 -> "int";
             case BOOL -> "rlo_u8";
-        };
-    }
-
-    /** The C type of a value of {@code d} in registers (booleans are ints, 0 or 1). */
-    static String value(DType d) {
-        return switch (d) {
-            case F32 -> "float";
-            case F64 -> "double";
-            case I32, BOOL -> "int";
         };
     }
 

@@ -2,6 +2,7 @@ package dev.rlo.compiler.backend.gpu;
 
 import dev.rlo.compiler.backend.Backend;
 import dev.rlo.compiler.fuse.FusePass;
+import dev.rlo.compiler.fuse.Schedule;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.tensor.Tensor;
@@ -9,7 +10,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The GPU backends: a graph's kernel plan rendered as OpenCL C or CUDA C ({@link CSource}), built
+ * The GPU backends: a graph's kernel plan rendered as OpenCL C or CUDA C ({@link CTarget}), built
  * on the device, and run by {@link GpuPlan}. The device is opened when the first graph is compiled,
  * so naming a backend whose platform is absent fails there, with one line that says what is missing.
  */
@@ -61,6 +62,6 @@ public final class GpuBackend implements Backend {
 
     /** The program the backend generates for {@code graph} in {@code dialect} ({@code rlo compile --emit opencl|cuda}). */
     public static GpuProgram program(Graph graph, Dialect dialect) {
-        return CSource.render(FusePass.plan(graph), dialect);
+        return CTarget.render(Schedule.of(FusePass.plan(graph)), dialect);
     }
 }

@@ -4,7 +4,9 @@ import dev.rlo.compiler.backend.HostArrays;
 import dev.rlo.compiler.backend.Inputs;
 import dev.rlo.compiler.base.UserError;
 import dev.rlo.compiler.fuse.Buffer;
+import dev.rlo.compiler.fuse.Kernel;
 import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.fuse.Schedule;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Output;
@@ -23,13 +25,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A plan compiled for a device, and how to run it: inputs are checked on the host (NaN and ∞
- * rejected, as every backend does) and copied to device memory, the {@link GpuProgram#schedule()}
- * runs in order, then the outputs come back. Device memory is kept between runs and grown when a
+ * rejected, as every backend does) and copied to device memory, the plan's {@link Schedule} runs
+ * in order, then the outputs come back. Device memory is kept between runs and grown when a
  * run needs more.
  */
 final class GpuPlan {
 
     private final KernelPlan plan;
+    private final Schedule steps;
     private final GpuProgram program;
     private final Device device;
     private final Device.Program built;
@@ -38,7 +41,8 @@ final class GpuPlan {
     GpuPlan(KernelPlan plan, Device device) {
         this.plan = plan;
         this.device = device;
-        this.program = CSource.render(plan, device.dialect());
+        this.steps = Schedule.of(plan);
+        this.program = CTarget.render(steps, device.dialect());
         this.built = device.build(program.source());
     }
 
@@ -81,52 +85,58 @@ final class GpuPlan {
         }
     }
 
+    /** Runs the schedule's steps in order: launches (a scan in chunks when it is long and its lanes few) and finishing steps. */
     private void schedule(Map<String, Long> sizes) {
         Map<Integer, Long> slices = new HashMap<>();
-        for (GpuProgram.Step step : program.schedule()) {
+        for (Schedule.Step step : steps.steps()) {
             dev.rlo.compiler.backend.Backend.checkInterrupt();
             switch (step) {
-                case GpuProgram.Launch l -> {
-                    long items = GpuProgram.items(GpuProgram.volume(l.extent(), sizes), device.maxItems(), l.scratch(), sizes);
-                    for (GpuProgram.Scratch s : l.scratch()) {
-                        long count = (s.partial() ? items : 1) * GpuProgram.volume(s.dims(), sizes);
-                        Device.Memory aux = memory("aux" + s.buffer(), count * s.slots() * 8);
-                        device.fill(built, aux, count, s.slots(), s.v0(), s.v1());
-                        slices.put(s.buffer(), s.partial() ? items : 1);
+                case Schedule.Launch l when l.kernel() instanceof Kernel.Scan s -> scan(l.name(), s, GpuProgram.volume(l.lanes(), sizes), sizes);
+                case Schedule.Launch l -> {
+                    long items = GpuProgram.items(GpuProgram.volume(l.lanes(), sizes), device.maxItems(), l.scratch(), sizes);
+                    for (Schedule.Reduce r : l.scratch()) {
+                        long count = (r.partial() ? items : 1) * GpuProgram.volume(r.buffer().type().dims(), sizes);
+                        double[] id = r.reduction().identity();
+                        Device.Memory aux = memory("aux" + r.buffer().id(), count * id.length * 8);
+                        device.fill(built, aux, count, id.length, id[0], id.length > 1 ? id[1] : 0);
+                        slices.put(r.buffer().id(), r.partial() ? items : 1);
                     }
-                    device.launch(built, l.kernel(), items, args(l.kernel(), items, 0, 1, sizes));
+                    device.launch(built, l.name(), items, args(l.name(), items, 0, 1, sizes));
                 }
-                case GpuProgram.Scan sc -> {
-                    long lanes = GpuProgram.volume(sc.lanes(), sizes);
-                    if (sc.chunked(sizes, device.maxItems())) {
-                        long pairs = lanes * ((sizes.get(sc.dim()) + GpuProgram.SCAN_CHUNK - 1) / GpuProgram.SCAN_CHUNK);
-                        memory("aux" + sc.buffer(), pairs * 16);
-                        long many = Math.max(1, Math.min(pairs, device.maxItems()));
-                        long few = Math.max(1, Math.min(lanes, device.maxItems()));
-                        device.launch(built, sc.kernel() + "_c0", many, args(sc.kernel() + "_c0", many, 0, 1, sizes));
-                        device.launch(built, sc.kernel() + "_c1", few, args(sc.kernel() + "_c1", few, 0, 1, sizes));
-                        device.launch(built, sc.kernel() + "_c2", many, args(sc.kernel() + "_c2", many, 0, 1, sizes));
-                    } else {
-                        long items = Math.max(1, Math.min(lanes, device.maxItems()));
-                        device.launch(built, sc.kernel(), items, args(sc.kernel(), items, 0, 1, sizes));
-                    }
-                }
-                case GpuProgram.Finish f -> {
-                    long count = GpuProgram.volume(f.dims(), sizes);
-                    long n = slices.get(f.buffer());
+                case Schedule.Finish f -> {
+                    int id = f.reduce().buffer().id();
+                    long count = GpuProgram.volume(f.reduce().buffer().type().dims(), sizes);
+                    long n = slices.get(id);
                     long stride = 1;
                     while ((n + stride - 1) / stride > GpuProgram.FAN) {
                         long groups = (n + stride * GpuProgram.FAN - 1) / (stride * GpuProgram.FAN);
                         long items = Math.max(1, Math.min(count * groups, device.maxItems()));
-                        device.launch(built, "m" + f.buffer(), items, args("m" + f.buffer(), items, n, stride, sizes));
+                        device.launch(built, "m" + id, items, args("m" + id, items, n, stride, sizes));
                         stride *= GpuProgram.FAN;
                     }
                     long items = Math.max(1, Math.min(count, device.maxItems()));
-                    device.launch(built, f.kernel(), items, args(f.kernel(), items, n, stride, sizes));
+                    device.launch(built, f.name(), items, args(f.name(), items, n, stride, sizes));
                 }
             }
         }
         device.finish();
+    }
+
+    /** A scan: one work item per lane, or in chunks ({@link ScanChunks}) when the scanned dimension is long and the lanes few. */
+    private void scan(String kernel, Kernel.Scan s, long lanes, Map<String, Long> sizes) {
+        long steps = sizes.get(s.output().node().attrs(Attrs.Scan.class).dim());
+        if (GpuProgram.chunked(steps, lanes, device.maxItems())) {
+            long pairs = lanes * ((steps + GpuProgram.SCAN_CHUNK - 1) / GpuProgram.SCAN_CHUNK);
+            memory("aux" + s.output().id(), pairs * 16);
+            long many = Math.max(1, Math.min(pairs, device.maxItems()));
+            long few = Math.max(1, Math.min(lanes, device.maxItems()));
+            device.launch(built, kernel + "_c0", many, args(kernel + "_c0", many, 0, 1, sizes));
+            device.launch(built, kernel + "_c1", few, args(kernel + "_c1", few, 0, 1, sizes));
+            device.launch(built, kernel + "_c2", many, args(kernel + "_c2", many, 0, 1, sizes));
+        } else {
+            long items = Math.max(1, Math.min(lanes, device.maxItems()));
+            device.launch(built, kernel, items, args(kernel, items, 0, 1, sizes));
+        }
     }
 
     /** The arguments of {@code kernel}, by its parameter names; buffers are allocated as first named. */

@@ -1,11 +1,12 @@
 package dev.rlo.compiler.backend.gpu;
 
+import dev.rlo.compiler.fuse.Schedule;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A kernel plan rendered for a device ({@code rlo compile --emit opencl|cuda}): the program's
- * source, each kernel's parameters by name, and the schedule that runs it.
+ * source and each kernel's parameters by name; {@link GpuPlan} runs it by the plan's {@link Schedule}.
  * <p>
  * Parameters, in order: {@code bK} buffer K of the plan (its dtype, row-major), {@code auxK} its
  * f64 reduction scratch, {@code tmpK} an argsort's int scratch (as large as buffer K), {@code n}
@@ -15,7 +16,7 @@ import java.util.Map;
  * {@code items} the number of work items launched. Each kernel strides
  * over its work by {@code items}, so any launch size is correct; {@link #items} is the one rlo uses.
  */
-public record GpuProgram(Dialect dialect, String source, List<String> dims, Map<String, List<String>> params, List<Step> schedule) {
+public record GpuProgram(Dialect dialect, String source, List<String> dims, Map<String, List<String>> params) {
 
     /**
      * Partial slices merged per work item and level: a reduction split over more slices than this is
@@ -27,51 +28,21 @@ public record GpuProgram(Dialect dialect, String source, List<String> dims, Map<
     /** Steps per chunk of a scan run in chunks ({@link ScanChunks}). */
     public static final int SCAN_CHUNK = 256;
 
-    /**
-     * Launch scan {@code kernel} (one work item per lane) — or, when the scanned dimension is long
-     * and the lanes few ({@link #chunked}), its three chunked kernels {@code kernel_c0..c2}, with
-     * {@code aux<buffer>} of lanes × chunks × 2 f64.
-     */
-    public record Scan(String kernel, int buffer, List<String> lanes, String dim) implements Step {
-
-        /** Whether to scan in chunks: at least 8 chunks of steps, and lanes that leave most of the device idle. */
-        public boolean chunked(Map<String, Long> sizes, long maxItems) {
-            return sizes.get(dim) >= 8L * SCAN_CHUNK && volume(lanes, sizes) * 8 <= maxItems;
-        }
+    /** Whether to scan in chunks ({@link ScanChunks}): at least 8 chunks of steps, and lanes that leave most of the device idle. */
+    public static boolean chunked(long steps, long lanes, long maxItems) {
+        return steps >= 8L * SCAN_CHUNK && lanes * 8 <= maxItems;
     }
 
     /** At most this many f64 slots of partial scratch per launch (128 MiB): launches shrink to fit. */
     public static final long SCRATCH_SLOTS = 1L << 24;
 
-    /** One step of the schedule, in order. */
-    public sealed interface Step { }
-
-    /**
-     * Launch {@code kernel} over {@code extent} (dimensions whose product bounds the useful work
-     * items), after filling each of its {@code scratch} buffers with their identity.
-     */
-    public record Launch(String kernel, List<String> extent, List<Scratch> scratch) implements Step { }
-
-    /**
-     * Reduction scratch {@code auxK} over {@code dims}, {@code slots} f64 per element: one slice, or
-     * (if {@code partial}) one per work item of its launch, each starting at (v0, v1).
-     */
-    public record Scratch(int buffer, List<String> dims, int slots, double v0, double v1, boolean partial) { }
-
-    /**
-     * Finish buffer {@code buffer}: while more than {@link #FAN} of its slices are left (every
-     * stride-th, stride starting at 1), launch {@code m<buffer>} over count × ⌈slices / (stride·FAN)⌉
-     * work items and multiply stride by FAN; then launch {@code kernel} with that stride.
-     */
-    public record Finish(String kernel, int buffer, List<String> dims) implements Step { }
-
     /** The work items to launch for {@code extent} elements, at most {@code max}, fewer if partial scratch would pass its budget. */
-    public static long items(long extent, long max, List<Scratch> scratch, Map<String, Long> sizes) {
+    public static long items(long extent, long max, List<Schedule.Reduce> scratch, Map<String, Long> sizes) {
         long items = Math.max(1, Math.min(extent, max));
         long slots = 0;
-        for (Scratch s : scratch) {
+        for (Schedule.Reduce s : scratch) {
             if (s.partial()) {
-                slots += volume(s.dims(), sizes) * s.slots();
+                slots += volume(s.buffer().type().dims(), sizes) * s.reduction().slots();
             }
         }
         return slots == 0 ? items : Math.max(1, Math.min(items, SCRATCH_SLOTS / slots));

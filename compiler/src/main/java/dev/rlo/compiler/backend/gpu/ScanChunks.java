@@ -1,8 +1,8 @@
 package dev.rlo.compiler.backend.gpu;
 
+import dev.rlo.compiler.backend.Values;
 import dev.rlo.compiler.fuse.Buffer;
 import dev.rlo.compiler.fuse.Kernel;
-import dev.rlo.compiler.fuse.KernelPlan;
 import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.types.TensorType;
@@ -25,16 +25,14 @@ import java.util.Set;
  */
 final class ScanChunks {
 
-    private final KernelPlan plan;
-    private final Dialect dialect;
+    private final CTarget c;
     private final Buffer b;
     private final Node n;
     private final Attrs.Scan s;
     private final List<String> lanes;
 
-    ScanChunks(KernelPlan plan, Dialect dialect, Kernel.Scan k) {
-        this.plan = plan;
-        this.dialect = dialect;
+    ScanChunks(CTarget c, Kernel.Scan k) {
+        this.c = c;
         this.b = k.output();
         this.n = b.node();
         this.s = n.attrs(Attrs.Scan.class);
@@ -44,8 +42,8 @@ final class ScanChunks {
     /** Opens the loop over (lane, chunk) pairs, declaring the lane's indices, the chunk and its steps' range. */
     private StringBuilder pairs(boolean skipFirst) {
         StringBuilder out = new StringBuilder();
-        String size = CEmitter.size(s.dim());
-        out.append("    const rlo_i64 lanes = ").append(CSource.volume(lanes)).append(";\n");
+        String size = c.size(s.dim());
+        out.append("    const rlo_i64 lanes = ").append(c.volume(lanes)).append(";\n");
         out.append("    const rlo_i64 chunks = (").append(size).append(" + ").append(GpuProgram.SCAN_CHUNK - 1).append(") / ")
                 .append(GpuProgram.SCAN_CHUNK).append(";\n");
         out.append("    for (rlo_i64 w = part; w < lanes * chunks; w += items) {\n");
@@ -54,7 +52,7 @@ final class ScanChunks {
         if (skipFirst) {
             out.append("        if (chunk == 0) {\n            continue;\n        }\n");
         }
-        CSource.decompose(out, lanes, "lane", "        ");
+        c.decompose(out, lanes, "lane", "        ");
         out.append("        const rlo_i64 from = chunk * ").append(GpuProgram.SCAN_CHUNK).append(";\n");
         out.append("        const rlo_i64 to = from + ").append(GpuProgram.SCAN_CHUNK).append(" < ").append(size).append(" ? from + ")
                 .append(GpuProgram.SCAN_CHUNK).append(" : ").append(size).append(";\n");
@@ -63,26 +61,25 @@ final class ScanChunks {
 
     /** Inside a pair's loop: the step u's position along the scanned dimension. */
     private void step(StringBuilder out) {
-        String size = CEmitter.size(s.dim());
+        String size = c.size(s.dim());
         out.append("        for (rlo_i64 u = from; u < to; u++) {\n");
-        out.append("            const rlo_i64 ").append(CEmitter.index(s.dim())).append(" = ").append(s.reverse() ? size + " - 1 - u" : "u")
+        out.append("            const rlo_i64 ").append(CTarget.index(s.dim())).append(" = ").append(s.reverse() ? size + " - 1 - u" : "u")
                 .append(";\n");
     }
 
     String local() {
         StringBuilder out = pairs(false);
-        CEmitter emit = new CEmitter(plan, dialect, out);
-        emit.computeInline(Set.of(n));
-        out.append("        ").append(Dialect.value(b.type().dtype())).append(" a = 0;\n");
+        out.append("        ").append(c.type(b.type().dtype())).append(" a = 0;\n");
         out.append("        double prod = 1.0;\n");
         step(out);
-        Map<String, String> ix = CSource.indexOf(n.type().dims());
+        Map<String, String> ix = CTarget.indexOf(n.type().dims());
         String in = "            ";
-        String x = emit.value(n.in(0), ix, in);
-        String c = emit.value(n.in(1), ix, in);
-        out.append(in).append("a = ").append(x).append(" + ").append(c).append(" * a;\n");
-        out.append(in).append("prod *= (double) ").append(c).append(";\n");
-        out.append(in).append(emit.store(b, "a", emit.offset(b, ix))).append('\n');
+        Values memo = c.values(out, in).computeInline(Set.of(n));
+        String x = memo.value(n.in(0), ix).expr();
+        String coef = memo.value(n.in(1), ix).expr();
+        out.append(in).append("a = ").append(x).append(" + ").append(coef).append(" * a;\n");
+        out.append(in).append("prod *= (double) ").append(coef).append(";\n");
+        out.append(in).append(c.store(b, c.offset(b.type().dims(), ix), "a")).append('\n');
         out.append("        }\n");
         out.append("        aux").append(b.id()).append("[w * 2] = prod;\n");
         out.append("        aux").append(b.id()).append("[w * 2 + 1] = (double) a;\n");
@@ -92,8 +89,8 @@ final class ScanChunks {
 
     String carries() {
         String aux = "aux" + b.id();
-        return "    const rlo_i64 lanes = " + CSource.volume(lanes) + ";\n"
-                + "    const rlo_i64 chunks = (" + CEmitter.size(s.dim()) + " + " + (GpuProgram.SCAN_CHUNK - 1) + ") / " + GpuProgram.SCAN_CHUNK + ";\n"
+        return "    const rlo_i64 lanes = " + c.volume(lanes) + ";\n"
+                + "    const rlo_i64 chunks = (" + c.size(s.dim()) + " + " + (GpuProgram.SCAN_CHUNK - 1) + ") / " + GpuProgram.SCAN_CHUNK + ";\n"
                 + "    for (rlo_i64 lane = part; lane < lanes; lane += items) {\n"
                 + "        double carry = 0.0;\n"
                 + "        for (rlo_i64 w = lane * chunks; w < (lane + 1) * chunks; w++) {\n"
@@ -107,17 +104,15 @@ final class ScanChunks {
 
     String apply() {
         StringBuilder out = pairs(true);
-        CEmitter emit = new CEmitter(plan, dialect, out);
-        emit.computeInline(Set.of(n));
         out.append("        const double carry = aux").append(b.id()).append("[w * 2];\n");
         out.append("        double prod = 1.0;\n");
         step(out);
-        Map<String, String> ix = CSource.indexOf(n.type().dims());
+        Map<String, String> ix = CTarget.indexOf(n.type().dims());
         String in = "            ";
-        String c = emit.value(n.in(1), ix, in);
-        String at = "b" + b.id() + "[" + emit.offset(b, ix) + "]";
-        out.append(in).append("prod *= (double) ").append(c).append(";\n");
-        out.append(in).append(at).append(" = (").append(Dialect.value(b.type().dtype())).append(") ((double) ").append(at)
+        String coef = c.values(out, in).computeInline(Set.of(n)).value(n.in(1), ix).expr();
+        String at = "b" + b.id() + "[" + c.offset(b.type().dims(), ix) + "]";
+        out.append(in).append("prod *= (double) ").append(coef).append(";\n");
+        out.append(in).append(at).append(" = (").append(c.type(b.type().dtype())).append(") ((double) ").append(at)
                 .append(" + prod * carry);\n");
         out.append("        }\n");
         out.append("    }\n");

@@ -1,0 +1,192 @@
+package dev.rlo.compiler.backend;
+
+import dev.rlo.compiler.fuse.Buffer;
+import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.ir.Attrs;
+import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.types.DType;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The element-wise memo of every target: the value of an IR node at a point of a loop nest, as a
+ * chain of local constants written to {@code out}, each (node, index mapping) computed once per
+ * loop body. A buffer is read, through the views over it (renames change which index a dimension
+ * reads, so a node is keyed by its index mapping too); any other node is computed from its inputs.
+ * A {@link Spelling} writes the locals: scalar Java, C, or the Vector API's lanes. A memo of lanes
+ * takes each value that does not vary along its vector's index from its {@code row} memo, which
+ * declares it once per row.
+ */
+public final class Values {
+
+    /** A value: its expression (a local's name), its dtype, and whether it is a vector of lanes. */
+    public record Value(String expr, DType dtype, boolean vector) { }
+
+    /** How a target spells values. */
+    public interface Spelling {
+
+        /** The type of a local holding a value of {@code d}. */
+        String type(DType d);
+
+        /** The type of a local holding an index into a buffer. */
+        String indexType();
+
+        /** The statement declaring local {@code name} of {@code type} as {@code expr}, without indent or newline. */
+        String declare(String type, String name, String expr);
+
+        /** A literal of dtype {@code d}, exact. */
+        String literal(double v, DType d);
+
+        /** The size of dimension {@code dim}, as its local. */
+        String size(String dim);
+
+        /** The value of iota along a dimension at loop index {@code index}. */
+        String iota(String index);
+
+        /** Reads {@code b} at {@code ix} into a local of {@code memo} (and checks what the target checks as it reads). */
+        Value load(Values memo, Buffer b, Map<String, String> ix);
+
+        /** A gather's index {@code index} along {@code dim}, checked: an offset, or the kernel reports gather {@code gather}. */
+        String checkGather(String index, String dim, int gather);
+
+        /** Element-wise op {@code n} on its operands' values. */
+        String op(Node n, Value[] a);
+    }
+
+    private final KernelPlan plan;
+    private final Spelling spell;
+    private final StringBuilder out;
+    private final String indent;
+    private final String prefix;
+    private final int[] next;
+    private final Values row;
+    private final String lanes;
+    private final Map<String, Value> locals = new HashMap<>();
+    private Set<Node> inline = Set.of();
+
+    /**
+     * A memo of scalars, writing declarations at {@code indent} and naming them {@code prefix} and
+     * a number from {@code next} (shared by the memos of one kernel, so that names never clash).
+     */
+    public Values(KernelPlan plan, Spelling spell, StringBuilder out, String indent, String prefix, int[] next) {
+        this(plan, spell, out, indent, prefix, next, null, null);
+    }
+
+    /** A memo of vectors along loop index {@code lanes}, taking the values that do not vary along it from {@code row}. */
+    public Values(KernelPlan plan, Spelling spell, StringBuilder out, String indent, String prefix, int[] next, Values row, String lanes) {
+        this.plan = plan;
+        this.spell = spell;
+        this.out = out;
+        this.indent = indent;
+        this.prefix = prefix;
+        this.next = next;
+        this.row = row;
+        this.lanes = lanes;
+    }
+
+    /**
+     * Buffers to compute rather than read: the ones the current loop body itself writes, whose
+     * values are not in memory yet (the body stores them after computing them).
+     */
+    public Values computeInline(Set<Node> nodes) {
+        inline = nodes;
+        if (row != null) {
+            row.computeInline(nodes);
+        }
+        return this;
+    }
+
+    /**
+     * The local holding {@code n}'s value where each dimension {@code d} of {@code n} is at index
+     * {@code ix.get(d)}; declares it (and what it needs) first if this body has not.
+     */
+    public Value value(Node n, Map<String, String> ix) {
+        if (row != null && !varies(n, ix)) {
+            return row.value(n, ix);
+        }
+        Map<String, String> mine = new LinkedHashMap<>();
+        n.type().dims().forEach(d -> mine.put(d, ix.get(d)));
+        String key = n.id() + "@" + mine;
+        Value done = locals.get(key);
+        if (done == null) {
+            done = compute(n, mine);
+            locals.put(key, done);
+        }
+        return done;
+    }
+
+    /** Whether {@code n} at {@code ix} varies along this memo's lanes. */
+    private boolean varies(Node n, Map<String, String> ix) {
+        return lanes != null && n.type().dims().stream().anyMatch(d -> lanes.equals(ix.get(d)));
+    }
+
+    private Value compute(Node n, Map<String, String> ix) {
+        DType d = n.type().dtype();
+        if (plan.isBuffer(n) && !inline.contains(n)) {
+            return spell.load(this, plan.buffer(n), ix);
+        }
+        return switch (n.op()) {
+            case RENAME -> {
+                Attrs.Rename r = n.attrs(Attrs.Rename.class);
+                Map<String, String> inner = new LinkedHashMap<>(ix);
+                inner.put(r.from(), ix.get(r.to()));
+                inner.remove(r.to());
+                yield value(n.in(0), inner);
+            }
+            case STOP_GRADIENT, EXPAND -> value(n.in(0), ix);
+            /* a memo of lanes gathers only along indices that are the same for the whole row */
+            case GATHER -> value(n.in(0), (row != null ? row : this).gathered(n, ix));
+            case SHIFT -> shift(n, ix);
+            case CONST -> declare(d, spell.literal(n.constValue(), d));
+            case SIZE -> declare(d, "(int) " + spell.size(n.attrs(Attrs.Dim.class).dim()));
+            case IOTA -> declare(d, spell.iota(ix.get(n.attrs(Attrs.Dim.class).dim())));
+            default -> {
+                Value[] a = new Value[n.inputs().size()];
+                for (int k = 0; k < a.length; k++) {
+                    a[k] = value(n.in(k), ix);
+                }
+                yield declare(d, spell.op(n, a));
+            }
+        };
+    }
+
+    /** Where a gather reads: {@code ix} with the gathered dimension at the (checked) index's value. */
+    private Map<String, String> gathered(Node n, Map<String, String> ix) {
+        String dim = n.attrs(Attrs.Dim.class).dim();
+        String index = value(n.in(1), ix).expr();
+        Map<String, String> src = new LinkedHashMap<>(ix);
+        src.put(dim, declare(spell.indexType(), spell.checkGather(index, dim, plan.gathers().indexOf(n))));
+        return src;
+    }
+
+    /** A shift: its source's value one step along, or the fill where that falls outside. */
+    private Value shift(Node n, Map<String, String> ix) {
+        Attrs.Shift s = n.attrs(Attrs.Shift.class);
+        String from = declare(spell.indexType(), ix.get(s.dim()) + " - (" + s.by() + ")");
+        String inside = declare(spell.type(DType.BOOL), from + " >= 0 && " + from + " < " + spell.size(s.dim()));
+        Map<String, String> src = new LinkedHashMap<>(ix);
+        src.put(s.dim(), declare(spell.indexType(), inside + " ? " + from + " : 0"));
+        String x = value(n.in(0), src).expr();
+        String fill = value(n.in(1), ix).expr();
+        return declare(n.type().dtype(), inside + " ? " + x + " : " + fill);
+    }
+
+    /** Declares a new local holding {@code expr}, a value of {@code d}. */
+    public Value declare(DType d, String expr) {
+        return new Value(declare(spell.type(d), expr), d, lanes != null);
+    }
+
+    /** Declares a new local of type {@code type} holding {@code expr}; returns its name. */
+    public String declare(String type, String expr) {
+        String name = prefix + next[0]++;
+        statement(spell.declare(type, name, expr));
+        return name;
+    }
+
+    /** Writes a statement where this memo's declarations go. */
+    public void statement(String text) {
+        out.append(indent).append(text).append('\n');
+    }
+}

@@ -1,0 +1,567 @@
+package dev.rlo.compiler.backend.cpu;
+
+import dev.rlo.compiler.backend.Values;
+import dev.rlo.compiler.fuse.Buffer;
+import dev.rlo.compiler.fuse.Kernel;
+import dev.rlo.compiler.fuse.KernelPlan;
+import dev.rlo.compiler.fuse.Reduction;
+import dev.rlo.compiler.fuse.Schedule;
+import dev.rlo.compiler.ir.Attrs;
+import dev.rlo.compiler.ir.Node;
+import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.types.DType;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Java Vector API target: the scalar Java target ({@link JavaTarget}) whose innermost loops, and
+ * the rows a time-major scan sweeps, step a vector of points at a time (the preferred species,
+ * e.g. 8 or 16 f32 lanes). Values that do not vary along the vector are computed once per row by a
+ * scalar memo; reductions accumulate in vector registers (sums in f64 lanes, each f32 vector
+ * converted in two halves) flushed into their scalar slots every block, and a scalar loop finishes
+ * rows shorter than a vector. Kernels it cannot handle ({@link #supports}: f64 work, logsumexp and
+ * argmax reductions, strided or data-dependent access along the innermost dimension, special
+ * functions there) stay scalar.
+ */
+final class VectorTarget extends JavaTarget {
+
+    /** Element-wise ops with a Vector API form. */
+    static final Set<Op> VECTOR_OPS = EnumSet.of(Op.NEG, Op.NOT, Op.ABS, Op.SIGN, Op.EXP, Op.LOG, Op.LOG1P, Op.EXPM1, Op.SQRT,
+            Op.TANH, Op.SIGMOID, Op.SOFTPLUS, Op.CAST, Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.POW, Op.MIN, Op.MAX, Op.LT,
+            Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE, Op.AND, Op.OR, Op.WHERE, Op.CLIP, Op.IOTA, Op.RENAME, Op.EXPAND,
+            Op.STOP_GRADIENT);
+    /** Vectors per block: the accumulators are flushed and the non-finite probe checked after each. */
+    static final int BLOCK = 1024;
+    /** The vector every f32 input vector is folded into (as x·0): NaN if any lane of any was NaN or ±∞. */
+    static final String PROBE = "probe";
+
+    /** Per kernel, the input reads probed for NaN and ∞ by earlier phases: later phases read the same values. */
+    private final Map<Integer, Set<String>> checked = new HashMap<>();
+    private final Map<Integer, Boolean> supported = new HashMap<>();
+
+    VectorTarget(Schedule schedule) {
+        super(schedule);
+    }
+
+    @Override
+    void preamble(StringBuilder s) {
+        /* the species this machine prefers (16 f32 lanes with AVX-512, 8 with AVX2), and lanes of the same count */
+        s.append("    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;\n")
+                .append("    static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;\n")
+                .append("    static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;\n")
+                .append("    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8));\n")
+                .append("    static final IntVector IOTA = IntVector.zero(I).addIndex(1);\n")
+                .append("    static final ByteOrder ORDER = ByteOrder.nativeOrder();\n\n")
+                /* reduceLanes(ADD) may add lanes in any order, so results would depend on whether C2 had
+                   compiled the kernel yet; summing in lane order keeps a run bit-reproducible */
+                .append("    static double sumLanes(DoubleVector v) {\n")
+                .append("        double s = 0;\n")
+                .append("        for (double x : v.toArray()) {\n            s += x;\n        }\n")
+                .append("        return s;\n    }\n\n");
+    }
+
+    // ---- which kernels ----------------------------------------------------------------------------
+
+    /** Whether every phase of {@code k} can be vectorised along its innermost dimension. */
+    static boolean supports(KernelPlan plan, Kernel.Loop k) {
+        if (k.space().isEmpty()) {
+            return false;
+        }
+        String dim = k.space().getLast();
+        Map<String, String> ix = indexOf(k.space());
+        for (Kernel.Phase p : k.phases()) {
+            Set<Node> own = new HashSet<>();
+            p.outputs().stream().map(Buffer::node).filter(n -> !n.op().isReduction()).forEach(own::add);
+            for (Buffer b : p.outputs()) {
+                Node n = b.node();
+                if (n.op().isReduction()) {
+                    Node in = accumulated(plan, n);
+                    boolean ok = EnumSet.of(Op.SUM, Op.MEAN, Op.REDUCE_MAX, Op.REDUCE_MIN).contains(n.op()) && !b.type().has(dim)
+                            && in.type().dtype() != DType.F64 && in.type().dtype() != DType.BOOL
+                            && vectorisable(plan, in, ix, index(dim), own);
+                    if (!ok) {
+                        return false;
+                    }
+                } else if (b.type().dtype() == DType.F64 || !b.type().dims().isEmpty() && !b.type().dims().getLast().equals(dim)
+                        || !vectorisable(plan, n, ix, index(dim), own) || !b.type().has(dim)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The value a reduction folds in: its input, or for a sum of an f32 value cast to f64 (how
+     * lowering keeps a masked mean exact) that f32 value, since sums accumulate in f64 anyway.
+     */
+    static Node accumulated(KernelPlan plan, Node reduction) {
+        Node in = reduction.in(0);
+        boolean widened = in.op() == Op.CAST && in.type().dtype() == DType.F64 && in.in(0).type().dtype() == DType.F32
+                && !plan.isBuffer(in);
+        return widened && reduction.op() == Op.SUM ? in.in(0) : in;
+    }
+
+    /** Whether {@code n} at {@code ix} can be computed in lanes along loop index {@code inner} (or is per-row). */
+    static boolean vectorisable(KernelPlan plan, Node n, Map<String, String> ix, String inner, Set<Node> own) {
+        return vectorisable(plan, n, ix, inner, own, new HashMap<>());
+    }
+
+    /** The same, remembering each (node, index) answered in {@code seen}: a shared value is asked once, not once per path to it. */
+    private static boolean vectorisable(KernelPlan plan, Node n, Map<String, String> ix, String inner, Set<Node> own,
+                                        Map<String, Boolean> seen) {
+        String key = n.id() + "@" + ix;
+        Boolean known = seen.get(key);
+        if (known == null) {
+            known = decide(plan, n, ix, inner, own, seen);
+            seen.put(key, known);
+        }
+        return known;
+    }
+
+    private static boolean decide(KernelPlan plan, Node n, Map<String, String> ix, String inner, Set<Node> own,
+                                  Map<String, Boolean> seen) {
+        if (n.type().dims().stream().noneMatch(d -> inner.equals(ix.get(d)))) {
+            return true;
+        }
+        if (n.type().dtype() == DType.F64) {
+            return false;
+        }
+        if (plan.isBuffer(n) && !own.contains(n)) {
+            List<String> dims = n.type().dims();
+            long atInner = dims.stream().filter(d -> inner.equals(ix.get(d))).count();
+            return atInner == 1 && inner.equals(ix.get(dims.getLast()));
+        }
+        if (n.op() == Op.GATHER) {
+            /* a gather whose index is the same along the row reads a contiguous row of its source */
+            Map<String, String> at = new LinkedHashMap<>(ix);
+            at.put(n.attrs(Attrs.Dim.class).dim(), "gathered");
+            return n.in(1).type().dims().stream().noneMatch(d -> inner.equals(ix.get(d))) && vectorisable(plan, n.in(0), at, inner, own, seen);
+        }
+        if (!VECTOR_OPS.contains(n.op())) {
+            return false;
+        }
+        Map<String, String> inputs = ix;
+        if (n.op() == Op.RENAME) {
+            Attrs.Rename r = n.attrs(Attrs.Rename.class);
+            inputs = new LinkedHashMap<>(ix);
+            inputs.put(r.from(), ix.get(r.to()));
+        }
+        for (Node in : n.inputs()) {
+            if (!vectorisable(plan, in, inputs, inner, own, seen)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean vectorised(Schedule.Launch l) {
+        return l.kernel() instanceof Kernel.Loop k && supported.computeIfAbsent(k.id(), id -> supports(plan, k));
+    }
+
+    // ---- a Loop's innermost loop ------------------------------------------------------------------
+
+    @Override
+    protected void innermost(Schedule.Launch l, Schedule.Phase p, boolean split, String outer) {
+        if (!vectorised(l)) {
+            super.innermost(l, p, split, outer);
+            return;
+        }
+        String dim = l.nest().innermost();
+        List<Schedule.Reduce> local = locals(p);
+        /* a block of its own: several phases may share the enclosing scope */
+        line(outer, "{");
+        String indent = outer + "    ";
+        accumulators(p, indent);
+        String i = index(dim);
+        range(dim, split, indent);
+
+        /*
+         * Whole vectors only, no masks. After the vectors that fit, one more starts at hi − L and
+         * overlaps the one before: its stores rewrite the same values, its reductions blend the
+         * lanes done already to the identity. (Masked arithmetic fell back to slow scalar code under
+         * C2 on JDK 25, and blending in every step cost 10% on PPO: both measured.) Rows shorter than
+         * a vector run the scalar body.
+         */
+        String at = "at_" + dim;
+        StringBuilder rowCode = new StringBuilder();
+        Values row = new Values(plan, this, rowCode, indent + "    ", "r", new int[1]);
+        String in = indent + "        ";
+        Set<String> done = checked.computeIfAbsent(l.kernel().id(), k -> new HashSet<>());
+        Lanes whole = new Lanes(row, i, in + "    ", Set.copyOf(done));
+        vectorBody(l, p, whole, null);
+        Lanes last = new Lanes(row, at, in, Set.copyOf(done));
+        vectorBody(l, p, last, local.isEmpty() ? null : "fresh");
+        done.addAll(whole.probed.keySet());
+
+        line(indent, "long " + i + " = lo_" + dim + ";");
+        line(indent, "if (hi_" + dim + " - lo_" + dim + " >= F.length()) {");
+        out.append(rowCode);
+        String block = indent + "    ";
+        line(block, "final long up_" + dim + " = lo_" + dim + " + (hi_" + dim + " - lo_" + dim + ") / F.length() * F.length();");
+        line(block, "while (" + i + " < up_" + dim + ") {");
+        line(in, "final long end_" + dim + " = Math.min(up_" + dim + ", " + i + " + " + BLOCK + "L * F.length());");
+        blockStart(local, whole, dim, in);
+        line(in, "for (; " + i + " < end_" + dim + "; " + i + " += F.length()) {");
+        out.append(whole.code);
+        close(in);
+        blockEnd(local, whole, dim, i + " - start_" + dim, in);
+        close(block);
+        line(block, "if (" + i + " < hi_" + dim + ") {");
+        line(in, "final long " + at + " = hi_" + dim + " - F.length();");
+        if (!local.isEmpty()) {
+            line(in, "final VectorMask<Float> fresh = IOTA.compare(VectorOperators.GE, (int) (" + i + " - " + at + ")).cast(F);");
+        }
+        blockStart(local, last, dim, in);
+        out.append(last.code);
+        blockEnd(local, last, dim, "hi_" + dim + " - start_" + dim, in);
+        close(block);
+        line(indent, "} else {");
+        line(block, "for (; " + i + " < hi_" + dim + "; " + i + "++) {");
+        body(l, p, block + "    ");
+        close(block);
+        close(indent);
+        foldLocals(p, indent);
+        close(outer);
+    }
+
+    /** Declares a row's range along {@code dim}, [lo, hi): this part's share, on a vector boundary, if split. */
+    private void range(String dim, boolean split, String indent) {
+        line(indent, "final long lo_" + dim + " = " + (split ? "Kernels.vectorSplit(" + size(dim) + ", part, parts, F.length())" : "0") + ";");
+        line(indent, "final long hi_" + dim + " = " + (split ? "Kernels.vectorSplit(" + size(dim) + ", part + 1, parts, F.length())" : size(dim)) + ";");
+    }
+
+    /** One vector step of phase {@code p} in {@code vector}; reductions take only the lanes of {@code fresh} (a mask variable, or null for all). */
+    private void vectorBody(Schedule.Launch l, Schedule.Phase p, Lanes vector, String fresh) {
+        Values memo = vector.memo.computeInline(stored(p));
+        Map<String, String> ix = indexOf(l.points());
+        ix.put(l.nest().innermost(), vector.index);
+        for (Schedule.Output o : p.outputs()) {
+            Node n = o.buffer().node();
+            if (o instanceof Schedule.Reduce r) {
+                Values.Value v = memo.value(accumulated(plan, n), ix);
+                vector.statement(accumulate(vacc(r), v, r.reduction(), fresh));
+            } else {
+                vector.store(o.buffer(), memo.value(n, ix), ix);
+            }
+        }
+    }
+
+    /** Before a block of vectors: fresh vector accumulators and probe. */
+    private void blockStart(List<Schedule.Reduce> local, Lanes vector, String dim, String indent) {
+        for (Schedule.Reduce r : local) {
+            line(indent, switch (r.reduction()) {
+                case MAX -> "FloatVector " + vacc(r) + " = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);";
+                case MIN -> "FloatVector " + vacc(r) + " = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);";
+                default -> "DoubleVector " + vacc(r) + "_0 = DoubleVector.zero(D), " + vacc(r) + "_1 = DoubleVector.zero(D);";
+            });
+        }
+        if (!vector.probed.isEmpty()) {
+            line(indent, "final long start_" + dim + " = " + index(dim) + ";");
+            line(indent, "FloatVector " + PROBE + " = FloatVector.zero(F);");
+        }
+    }
+
+    /** After a block of {@code count} points: the probe checked, the accumulators flushed into f64. */
+    private void blockEnd(List<Schedule.Reduce> local, Lanes vector, String dim, String count, String indent) {
+        if (!vector.probed.isEmpty()) {
+            line(indent, "if (Float.isNaN(" + PROBE + ".reduceLanes(VectorOperators.ADD))) { " + vector.rescan("start_" + dim, count) + "}");
+        }
+        for (Schedule.Reduce r : local) {
+            /* a sum's lanes in lane order */
+            String lanes = switch (r.reduction()) {
+                case MAX, MIN -> vacc(r) + ".reduceLanes(VectorOperators." + r.reduction() + ")";
+                default -> "sumLanes(" + vacc(r) + "_0) + sumLanes(" + vacc(r) + "_1)";
+            };
+            line(indent, r.reduction().fold(this, acc(r, 0), acc(r, 1), lanes, null));
+        }
+    }
+
+    private static String vacc(Schedule.Reduce r) {
+        return "vacc" + r.buffer().id();
+    }
+
+    /**
+     * {@code acc} updated with {@code v} by reduction {@code red} (sum, mean, max or min), only the
+     * lanes of mask {@code fresh} if not null: the others are replaced by the reduction's identity
+     * (a blend, then an unmasked op; masked arithmetic falls back to scalar code in C2 on JDK 25).
+     */
+    private static String accumulate(String acc, Values.Value v, Reduction red, String fresh) {
+        boolean sum = red != Reduction.MAX && red != Reduction.MIN;
+        String f = v.dtype() == DType.I32 ? "((FloatVector) " + vec(v) + ".convert(VectorOperators.I2F, 0))"
+                : v.vector() ? v.expr() : "FloatVector.broadcast(F, (float) " + v.expr() + ")";
+        String identity = switch (red) {
+            case MAX -> "Float.NEGATIVE_INFINITY";
+            case MIN -> "Float.POSITIVE_INFINITY";
+            default -> "0f";
+        };
+        if (fresh != null) {
+            f = "FloatVector.broadcast(F, " + identity + ").blend(" + f + ", " + fresh + ")";
+        }
+        if (sum) {
+            /* in f64 lanes: the f32 vector's two halves, converted exactly */
+            return "{ final FloatVector f_ = " + f + "; " + acc + "_0 = " + acc + "_0.add((DoubleVector) f_.convertShape(VectorOperators.F2D, D, 0)); "
+                    + acc + "_1 = " + acc + "_1.add((DoubleVector) f_.convertShape(VectorOperators.F2D, D, 1)); }";
+        }
+        return acc + " = " + acc + (red == Reduction.MAX ? ".max(" : ".min(") + f + ");";
+    }
+
+    // ---- a time-major scan's rows -----------------------------------------------------------------
+
+    /** A row of a sweep, a vector of points at a time where x and c allow; the last vector overlaps the one before. */
+    @Override
+    protected void sweepRow(Kernel.Scan s, String dim, boolean split, boolean first, String outer) {
+        Node n = s.output().node();
+        Map<String, String> ix = indexOf(n.type().dims());
+        if (s.output().type().dtype() != DType.F32 || !vectorisable(plan, n.in(0), ix, index(dim), Set.of())
+                || !vectorisable(plan, n.in(1), ix, index(dim), Set.of())) {
+            super.sweepRow(s, dim, split, first, outer);
+            return;
+        }
+        line(outer, "{");
+        String indent = outer + "    ";
+        String i = index(dim);
+        String at = "at_" + dim;
+        range(dim, split, indent);
+        line(indent, "long " + i + " = lo_" + dim + ";");
+        StringBuilder rowCode = new StringBuilder();
+        Lanes vector = new Lanes(new Values(plan, this, rowCode, indent + "    ", "r", new int[1]), at, indent + "        ", Set.of());
+        Values memo = vector.memo.computeInline(Set.of(n));
+        ix.put(dim, at);
+        Values.Value x = memo.value(n.in(0), ix);
+        Values.Value c = memo.value(n.in(1), ix);
+        String prev = first ? "0f" : vector.load(memo, s.output(), previous(s, ix)).expr();
+        vector.store(s.output(), memo.declare(DType.F32, vec(x) + ".add(" + vec(c) + ".mul(" + prev + "))"), ix);
+        line(indent, "if (hi_" + dim + " - lo_" + dim + " >= F.length()) {");
+        out.append(rowCode);
+        if (!vector.probed.isEmpty()) {
+            line(indent + "    ", "FloatVector " + PROBE + " = FloatVector.zero(F);");
+        }
+        line(indent + "    ", "for (; " + i + " < hi_" + dim + "; " + i + " += F.length()) {");
+        line(indent + "        ", "final long " + at + " = Math.min(" + i + ", hi_" + dim + " - F.length());");
+        out.append(vector.code);
+        close(indent + "    ");
+        if (!vector.probed.isEmpty()) {
+            line(indent + "    ", "if (Float.isNaN(" + PROBE + ".reduceLanes(VectorOperators.ADD))) { "
+                    + vector.rescan("lo_" + dim, "hi_" + dim + " - lo_" + dim) + "}");
+        }
+        line(indent, "} else {");
+        line(indent + "    ", "for (; " + i + " < hi_" + dim + "; " + i + "++) {");
+        sweepPoint(s, first, indent + "        ");
+        close(indent + "    ");
+        close(indent);
+        close(outer);
+    }
+
+    // ---- lanes ------------------------------------------------------------------------------------
+
+    /**
+     * A vector of points along loop index {@code index}: a memo of lanes writing to {@link #code}
+     * (values that do not vary along it from {@code row}), and how it spells them: f32 values as
+     * {@code FloatVector}, i32 as {@code IntVector} (the same lane count), bools as
+     * {@code VectorMask<Float>}; loads and stores contiguous, f32 input vectors probed for NaN and ∞.
+     */
+    private final class Lanes implements Values.Spelling {
+
+        final StringBuilder code = new StringBuilder();
+        final String index;
+        final Values memo;
+        /** The f32 input reads probed, by key (buffer and where): the block's probe covers them. */
+        final Map<String, Probe> probed = new LinkedHashMap<>();
+        /** Reads an earlier phase probed already: the same points of the same inputs. */
+        private final Set<String> checked;
+
+        Lanes(Values row, String index, String indent, Set<String> checked) {
+            this.index = index;
+            this.checked = checked;
+            this.memo = new Values(plan, this, code, indent, "w", new int[1], row, index);
+        }
+
+        void statement(String text) {
+            memo.statement(text);
+        }
+
+        @Override
+        public String type(DType d) {
+            return switch (d) {
+                case F32 -> "FloatVector";
+                case I32 -> "IntVector";
+                case BOOL -> "VectorMask<Float>";
+                case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
+            };
+        }
+
+        @Override
+        public String indexType() {
+            return VectorTarget.this.indexType();
+        }
+
+        @Override
+        public String declare(String type, String name, String expr) {
+            return VectorTarget.this.declare(type, name, expr);
+        }
+
+        @Override
+        public String literal(double v, DType d) {
+            return VectorTarget.this.literal(v, d);
+        }
+
+        @Override
+        public String size(String dim) {
+            return VectorTarget.this.size(dim);
+        }
+
+        @Override
+        public String iota(String at) {
+            return "IntVector.broadcast(I, (int) " + at + ").add(IOTA)";
+        }
+
+        @Override
+        public String checkGather(String at, String dim, int gather) {
+            return VectorTarget.this.checkGather(at, dim, gather);
+        }
+
+        /** A contiguous vector load (the buffer's last dimension is the vector's). */
+        @Override
+        public Values.Value load(Values m, Buffer b, Map<String, String> ix) {
+            String off = offset(b.type().dims(), ix);
+            String seg = "b" + b.id();
+            Values.Value v = m.declare(b.type().dtype(), switch (b.type().dtype()) {
+                case F32 -> "FloatVector.fromMemorySegment(F, " + seg + ", (" + off + ") * 4L, ORDER)";
+                case I32 -> "IntVector.fromMemorySegment(I, " + seg + ", (" + off + ") * 4L, ORDER)";
+                case BOOL -> "ByteVector.fromMemorySegment(B, " + seg + ", (" + off + "), ORDER).compare(VectorOperators.NE, (byte) 0).cast(F)";
+                case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
+            });
+            Probe probe = new Probe(b, ix);
+            if (b.node().op() == Op.INPUT && b.type().dtype() == DType.F32 && !checked.contains(probe.key())) {
+                /* x·0 is NaN exactly when x is NaN or ±∞: one fused multiply-add per input vector */
+                statement(PROBE + " = " + v.expr() + ".fma(FloatVector.zero(F), " + PROBE + ");");
+                probed.put(probe.key(), probe);
+            }
+            return v;
+        }
+
+        /** A store of {@code v} into {@code b} at {@code ix}. */
+        void store(Buffer b, Values.Value v, Map<String, String> ix) {
+            String off = offset(b.type().dims(), ix);
+            String seg = "b" + b.id();
+            String w = vec(v);
+            statement(switch (b.type().dtype()) {
+                case F32, I32 -> w + ".intoMemorySegment(" + seg + ", (" + off + ") * 4L, ORDER);";
+                case BOOL -> "ByteVector.zero(B).blend((byte) 1, " + w + ".cast(B)).intoMemorySegment(" + seg + ", (" + off + "), ORDER);";
+                case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
+            });
+        }
+
+        /**
+         * After a block whose probe is NaN: a scan of each input's block (whose vector index starts
+         * at {@code start} and runs {@code count} points) that throws at the first NaN or ±∞.
+         */
+        String rescan(String start, String count) {
+            StringBuilder s = new StringBuilder();
+            for (Probe p : probed.values()) {
+                Map<String, String> at = new LinkedHashMap<>(p.at());
+                at.replaceAll((d, i) -> i.equals(index) ? start : i);
+                s.append("Kernels.nonFiniteIn(b").append(p.buffer().id()).append(", ").append(p.buffer().id()).append(", ")
+                        .append(offset(p.buffer().type().dims(), at)).append(", ").append(count).append("); ");
+            }
+            return s.toString();
+        }
+
+        @Override
+        public String op(Node n, Values.Value[] a) {
+            DType in = a.length == 0 ? n.type().dtype() : n.in(0).type().dtype();
+            return switch (n.op()) {
+                case NEG -> vec(a[0]) + ".neg()";
+                case ABS -> vec(a[0]) + ".abs()";
+                /* x itself where it is ±0 or NaN, as Math.signum */
+                case SIGN -> in == DType.I32
+                        ? vec(a[0]) + ".blend(1, " + vec(a[0]) + ".compare(VectorOperators.GT, 0)).blend(-1, " + vec(a[0]) + ".compare(VectorOperators.LT, 0))"
+                        : vec(a[0]) + ".blend(1f, " + vec(a[0]) + ".compare(VectorOperators.GT, 0f)).blend(-1f, " + vec(a[0]) + ".compare(VectorOperators.LT, 0f))";
+                case NOT -> vec(a[0]) + ".not()";
+                case EXP -> vec(a[0]) + ".lanewise(VectorOperators.EXP)";
+                case LOG -> vec(a[0]) + ".lanewise(VectorOperators.LOG)";
+                case LOG1P -> vec(a[0]) + ".lanewise(VectorOperators.LOG1P)";
+                case EXPM1 -> vec(a[0]) + ".lanewise(VectorOperators.EXPM1)";
+                case SQRT -> vec(a[0]) + ".sqrt()";
+                case TANH -> vec(a[0]) + ".lanewise(VectorOperators.TANH)";
+                case SIGMOID -> "FloatVector.broadcast(F, 1f).div(" + vec(a[0]) + ".neg().lanewise(VectorOperators.EXP).add(1f))";
+                case SOFTPLUS -> vec(a[0]) + ".max(0f).add(" + vec(a[0]) + ".abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P))";
+                case CAST -> cast(a[0], in, n.type().dtype());
+                /* a vector method takes a per-row scalar as its second operand directly */
+                case ADD -> vec(a[0]) + ".add(" + a[1].expr() + ")";
+                case SUB -> vec(a[0]) + ".sub(" + a[1].expr() + ")";
+                case MUL -> vec(a[0]) + ".mul(" + a[1].expr() + ")";
+                case DIV -> vec(a[0]) + ".div(" + a[1].expr() + ")";
+                case POW -> vec(a[0]) + ".pow(" + a[1].expr() + ")";
+                case MIN -> vec(a[0]) + ".min(" + a[1].expr() + ")";
+                case MAX -> vec(a[0]) + ".max(" + a[1].expr() + ")";
+                case LT, LE, GT, GE, EQ, NE -> compare(n, a, in);
+                case AND -> vec(a[0]) + ".and(" + vec(a[1]) + ")";
+                case OR -> vec(a[0]) + ".or(" + vec(a[1]) + ")";
+                case WHERE -> a[1].dtype() == DType.BOOL
+                        ? vec(a[1]) + ".and(" + vec(a[0]) + ").or(" + vec(a[2]) + ".andNot(" + vec(a[0]) + "))"
+                        : vec(a[2]) + ".blend(" + vec(a[1]) + ", " + (a[1].dtype() == DType.I32 ? vec(a[0]) + ".cast(I)" : vec(a[0])) + ")";
+                case CLIP -> vec(a[0]) + ".max(" + a[1].expr() + ").min(" + a[2].expr() + ")";
+                default -> throw new IllegalStateException(n.op() + " is not vectorised");
+            };
+        }
+
+        private static String compare(Node n, Values.Value[] a, DType in) {
+            if (in == DType.BOOL) {
+                /* == and != on masks: equal lanes are where both or neither is set */
+                String same = vec(a[0]) + ".eq(" + vec(a[1]) + ")";
+                return n.op() == Op.EQ ? same : same + ".not()";
+            }
+            String m = vec(a[0]) + ".compare(VectorOperators." + n.op().name() + ", " + a[1].expr() + ")";
+            return in == DType.I32 ? m + ".cast(F)" : m;
+        }
+
+        private static String cast(Values.Value a, DType from, DType to) {
+            if (from == to) {
+                return vec(a);
+            }
+            return switch (from) {
+                case BOOL -> to == DType.F32 ? "FloatVector.zero(F).blend(1f, " + vec(a) + ")" : "IntVector.zero(I).blend(1, " + vec(a) + ".cast(I))";
+                case I32 -> to == DType.F32 ? "((FloatVector) " + vec(a) + ".convert(VectorOperators.I2F, 0))"
+                        : vec(a) + ".compare(VectorOperators.NE, 0).cast(F)";
+                case F32 -> to == DType.I32 ? "((IntVector) " + vec(a) + ".convert(VectorOperators.F2I, 0))"
+                        : vec(a) + ".compare(VectorOperators.NE, 0f)";
+                case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
+            };
+        }
+    }
+
+    /** An input read, and where (its dimensions' indices). */
+    private record Probe(Buffer buffer, Map<String, String> at) {
+        Probe {
+            Map<String, String> mine = new LinkedHashMap<>();
+            for (String d : buffer.type().dims()) {
+                mine.put(d, at.get(d));
+            }
+            at = mine;
+        }
+
+        String key() {
+            return buffer.id() + "@" + at;
+        }
+    }
+
+    /** A value as a vector: itself, or a per-row scalar broadcast to every lane. */
+    private static String vec(Values.Value v) {
+        if (v.vector()) {
+            return v.expr();
+        }
+        return switch (v.dtype()) {
+            case F32 -> "FloatVector.broadcast(F, " + v.expr() + ")";
+            case I32 -> "IntVector.broadcast(I, " + v.expr() + ")";
+            case BOOL -> "F.maskAll(" + v.expr() + ")";
+            case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
+        };
+    }
+}
