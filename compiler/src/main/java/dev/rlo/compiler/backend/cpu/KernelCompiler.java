@@ -114,6 +114,7 @@ final class KernelCompiler {
     }
 
     private static PlanCode instantiate(String name, byte[] bytes) {
+        C2Only.install();
         ClassLoader loader = new ClassLoader(PlanCode.class.getClassLoader()) {
             @Override
             protected Class<?> findClass(String n) throws ClassNotFoundException {
