@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * 2·10⁶ points of [0, 10] and 2·10⁴ of [10⁻³⁰, 1] by {@code TanhTest}), in f32 arithmetic only —
  * every step a correctly rounded add, multiply or divide — so the vector lanes and the scalar tail
  * give the same bits on every machine and every vector width. It replaces a scalar loop over
- * {@code Math.exp} that took a third of a PPO CartPole run (docs/benchmarks.md#training-loop).
+ * {@code Math.exp} that took a third of a PPO CartPole run (docs/benchmarks.md, "The training loop").
  * It computes tanh |x| and gives it the sign of x:
  * <ul>
  *   <li>|x| &lt; 0.625: {@code x + x³ q(x²)}, q of degree 4, whose coefficients minimise the
