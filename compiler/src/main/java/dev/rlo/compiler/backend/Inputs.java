@@ -27,18 +27,10 @@ public final class Inputs {
 
     private Inputs() { }
 
-    public static Bound bind(Graph g, Map<String, Tensor> given) {
-        return new Binder(g).bind(given, true);
-    }
-
-    /** Like {@link Binder#bind}, for a graph bound once. */
-    public static Bound bind(Graph g, Map<String, Tensor> given, boolean checkValues) {
-        return new Binder(g).bind(given, checkValues);
-    }
-
     /**
      * Binds inputs to one graph, call after call: what depends on the graph alone (which inputs index
-     * which dimensions) is worked out once, so that a training-size call pays only for its tensors.
+     * which dimensions) is worked out once, when a backend compiles the graph, so that a training-size
+     * call pays only for its tensors.
      */
     public static final class Binder {
         private final Graph g;

@@ -37,9 +37,11 @@ final class GpuPlan {
     private final Device device;
     private final Device.Program built;
     private final Map<String, Device.Memory> memory = new HashMap<>();
+    private final Inputs.Binder binder;
 
     GpuPlan(KernelPlan plan, Device device) {
         this.plan = plan;
+        this.binder = new Inputs.Binder(plan.graph());
         this.device = device;
         this.steps = Schedule.of(plan);
         this.program = CTarget.render(steps, device.dialect());
@@ -47,7 +49,7 @@ final class GpuPlan {
     }
 
     synchronized Map<Output, Tensor> run(Map<String, Tensor> given, Map<Output, Tensor> into) {
-        Inputs.Bound bound = Inputs.bind(plan.graph(), given, false);
+        Inputs.Bound bound = binder.bind(given, false);
         for (Output o : into.keySet()) {
             if (!plan.graph().outputs().containsKey(o)) {
                 throw new UserError("no output `" + o + "`; the outputs are " + plan.graph().outputs().keySet());

@@ -42,8 +42,9 @@ public final class ReferenceBackend implements Backend {
             }
         }
         graph.outputs().values().forEach(n -> lastUse.put(n, Integer.MAX_VALUE));
+        Inputs.Binder binder = new Inputs.Binder(graph);
         return inputs -> {
-            Inputs.Bound bound = Inputs.bind(graph, inputs);
+            Inputs.Bound bound = binder.bind(inputs, true);
             Map<Node, Tensor> values = new IdentityHashMap<>();
             for (int i = 0; i < order.size(); i++) {
                 Backend.checkInterrupt();
