@@ -238,37 +238,30 @@ extern "C" __global__ void k0(float* __restrict__ b0,
             const float v5 = b0[(i_G) * n_K + i_K];
             const float v6 = (v5 - v5);
             const float v7 = expf(v6);
-            const int v8 = (int) n_K;
-            const int v9 = 1;
-            const int v10 = (v8 == v9);
-            const int v11 = 0;
-            const int v12 = (v10 & v11);
-            const float v13 = b1[(i_G) * n_K + i_K];
-            const float v14 = 1.0001f;
-            const float v15 = (v13 / v14);
-            const float v16 = b2[i_G];
-            const float v17 = (v13 - v16);
-            const float v18 = b3[i_G];
-            const float v19 = (float) v8;
-            const float v20 = 1.0f;
-            const float v21 = (v19 - v20);
-            const float v22 = rlo_max_f(v21, v20);
-            const float v23 = (v18 / v22);
-            const float v24 = sqrtf(v23);
-            const float v25 = 1.0E-4f;
-            const float v26 = (v24 + v25);
-            const float v27 = (v17 / v26);
-            const float v28 = (v12 ? v15 : v27);
-            const float v29 = (v7 * v28);
-            { const double v_ = (double) v29, t_ = acc4_0 + v_, z_ = t_ - acc4_0; acc4_1 += (acc4_0 - (t_ - z_)) + (v_ - z_); acc4_0 = t_; }
-            const float v30 = -1.0f;
-            const int v31 = (int) n_G;
-            const int v32 = (v31 * v8);
-            const float v33 = (float) v32;
-            const float v34 = (v30 / v33);
-            const float v35 = (v34 * v28);
-            const float v36 = (v35 * v7);
-            b6[(i_G) * n_K + i_K] = v36;
+            const float v8 = b1[(i_G) * n_K + i_K];
+            const float v9 = b2[i_G];
+            const float v10 = (v8 - v9);
+            const float v11 = b3[i_G];
+            const int v12 = (int) n_K;
+            const float v13 = (float) v12;
+            const float v14 = 1.0f;
+            const float v15 = (v13 - v14);
+            const float v16 = rlo_max_f(v15, v14);
+            const float v17 = (v11 / v16);
+            const float v18 = sqrtf(v17);
+            const float v19 = 1.0E-4f;
+            const float v20 = (v18 + v19);
+            const float v21 = (v10 / v20);
+            const float v22 = (v7 * v21);
+            { const double v_ = (double) v22, t_ = acc4_0 + v_, z_ = t_ - acc4_0; acc4_1 += (acc4_0 - (t_ - z_)) + (v_ - z_); acc4_0 = t_; }
+            const float v23 = -1.0f;
+            const int v24 = (int) n_G;
+            const int v25 = (v24 * v12);
+            const float v26 = (float) v25;
+            const float v27 = (v23 / v26);
+            const float v28 = (v27 * v21);
+            const float v29 = (v28 * v7);
+            b6[(i_G) * n_K + i_K] = v29;
         }
         { const double v_ = acc4_0, t_ = aux4[(part * 1 + 0) * 2 + 0] + v_, z_ = t_ - aux4[(part * 1 + 0) * 2 + 0]; aux4[(part * 1 + 0) * 2 + 1] += (aux4[(part * 1 + 0) * 2 + 0] - (t_ - z_)) + (v_ - z_) + acc4_1; aux4[(part * 1 + 0) * 2 + 0] = t_; }
     }

@@ -206,7 +206,7 @@ public abstract class Renderer implements Values.Spelling, Reduction.Spelling {
                 if (l.nest().outer().isEmpty()) {
                     phase(l, l.nest().phases().getFirst(), indent);
                 } else {
-                    outer(l, 0, indent);
+                    outer(l, indent);
                 }
             }
             case Kernel.Scan s -> scan(l, s, indent);
@@ -220,7 +220,12 @@ public abstract class Renderer implements Values.Spelling, Reduction.Spelling {
         nest(l, 0, p, indent);
     }
 
-    /** The outer loops from {@code at}; inside them every phase, then what it finishes per outer index. */
+    /** A Loop with outer dimensions: its outer loops; inside them every phase, then what it finishes per outer index. */
+    protected void outer(Schedule.Launch l, String indent) {
+        outer(l, 0, indent);
+    }
+
+    /** The outer loops from {@code at}. */
     private void outer(Schedule.Launch l, int at, String indent) {
         if (at == l.nest().outer().size()) {
             for (Schedule.Phase p : l.nest().phases()) {

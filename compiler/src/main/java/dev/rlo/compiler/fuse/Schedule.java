@@ -61,6 +61,27 @@ public record Schedule(KernelPlan plan, List<Step> steps) {
         public String innermost() {
             return inner.isEmpty() ? null : inner.getLast();
         }
+
+        /**
+         * Whether short rows may run across lanes (spec/ir.md#short-rows): one inner dimension,
+         * every reduction accumulated in locals (finished in the row, or merged into scratch row
+         * by row), every store over the last outer dimension then the inner one. A vector then
+         * holds that many rows, one per lane, and steps along the rows together, so reductions
+         * need no flush per row.
+         */
+        public boolean rowsAcross() {
+            if (outer.isEmpty() || inner.size() != 1) {
+                return false;
+            }
+            List<String> tail = List.of(outer.getLast(), inner.getFirst());
+            return phases.stream().flatMap(p -> p.outputs().stream()).allMatch(o -> switch (o) {
+                case Reduce r -> r.local() && r.finished() != Finished.KERNEL;
+                case Store s -> {
+                    List<String> dims = s.buffer().type().dims();
+                    yield dims.size() >= 2 && dims.subList(dims.size() - 2, dims.size()).equals(tail);
+                }
+            });
+        }
     }
 
     /** Phase {@code index} of a Loop: what each point stores or accumulates. */

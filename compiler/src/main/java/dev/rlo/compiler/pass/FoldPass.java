@@ -11,7 +11,8 @@ import java.util.List;
  * Constant folding and algebraic identities that hold for every value, NaN and ∞ included:
  * an element-wise op on constants is its value; x + 0, x − 0, x · 1, x / 1, x¹, −(−x), a
  * stop-gradient of a constant and an expand to a node's own layout are the node itself; x² is x · x;
- * a where on a constant condition is the branch it picks. (x · 0 is not 0 when x is NaN or ∞, so it
+ * x and false, x or true are the constant, x and true, x or false are x; a where on a constant
+ * condition is the branch it picks. (x · 0 is not 0 when x is NaN or ∞, so it
  * stays.)
  */
 public final class FoldPass implements Pass {
@@ -35,6 +36,9 @@ public final class FoldPass implements Pass {
             case SUB -> isConst(in.get(1), 0) ? in.get(0) : null;
             case MUL -> isConst(in.get(1), 1) ? in.get(0) : isConst(in.get(0), 1) ? in.get(1) : null;
             case DIV -> isConst(in.get(1), 1) ? in.get(0) : null;
+            /* x and false is false, x and true is x; x or true is true, x or false is x */
+            case AND -> isConst(in.get(1), 0) || isConst(in.get(0), 1) ? in.get(1) : isConst(in.get(0), 0) || isConst(in.get(1), 1) ? in.get(0) : null;
+            case OR -> isConst(in.get(1), 1) || isConst(in.get(0), 0) ? in.get(1) : isConst(in.get(0), 1) || isConst(in.get(1), 0) ? in.get(0) : null;
             case NEG -> in.get(0).op() == Op.NEG ? in.get(0).in(0) : null;
             case STOP_GRADIENT -> in.get(0).isConst() ? in.get(0) : null;
             case EXPAND -> in.get(0).type().dims().equals(n.attrs(Attrs.Dims.class).dims()) ? in.get(0) : null;

@@ -39,10 +39,14 @@ final class VectorTarget extends JavaTarget {
     static final int BLOCK = 1024;
     /** The vector every f32 input vector is folded into (as x·0): NaN if any lane of any was NaN or ±∞. */
     static final String PROBE = "probe";
+    /** Rows this short or shorter run across lanes where the schedule allows ({@link Schedule.Nest#rowsAcross}). */
+    static final int SHORT = 32;
 
     /** Per kernel, the input reads probed for NaN and ∞ by earlier phases: later phases read the same values. */
     private final Map<Integer, Set<String>> checked = new HashMap<>();
     private final Map<Integer, Boolean> supported = new HashMap<>();
+    /** Whether a launch runs rows across lanes: the class then declares the tile helpers. */
+    private boolean usesTiles;
 
     VectorTarget(Schedule schedule) {
         super(schedule);
@@ -63,7 +67,132 @@ final class VectorTarget extends JavaTarget {
                 .append("        double s = 0;\n")
                 .append("        for (double x : v.toArray()) {\n            s += x;\n        }\n")
                 .append("        return s;\n    }\n\n");
+        if (usesTiles) {
+            s.append(TILE_HELPERS);
+            for (int lanes : new int[] {8, 16}) {
+                transpose(s, lanes, true);
+                transpose(s, lanes, false);
+            }
+        }
     }
+
+    /**
+     * A block's square of {@code lanes} rows by {@code lanes} columns (from column c) transposed in
+     * registers, for a machine whose f32 vectors have that many lanes: into the tile ({@code in},
+     * returning whether an element was NaN or ±∞) or back. Each of log₂(lanes) stages swaps the
+     * off-diagonal blocks of each pair of vectors by two two-vector permutes (4× faster than
+     * gathers where measured, 16 lanes).
+     */
+    private static void transpose(StringBuilder s, int lanes, boolean in) {
+        s.append(in ? "    static boolean in" + lanes + "(MemorySegment seg, long offset, long k, int c, float[] tile) {\n"
+                : "    static void out" + lanes + "(float[] tile, int c, MemorySegment seg, long offset, long k) {\n");
+        for (int l = 0; l < lanes; l++) {
+            s.append("        FloatVector x").append(l).append(" = ").append(in
+                    ? "FloatVector.fromMemorySegment(F, seg, (offset + " + l + " * k + c) * 4L, ORDER);\n"
+                    : "FloatVector.fromArray(F, tile, (c + " + l + ") * " + lanes + ");\n");
+        }
+        if (in) {
+            s.append("        FloatVector probe = FloatVector.zero(F);\n");
+            for (int l = 0; l < lanes; l++) {
+                s.append("        probe = x").append(l).append(".fma(FloatVector.zero(F), probe);\n");
+            }
+        }
+        int stage = 0;
+        for (int half = lanes / 2; half >= 1; half /= 2, stage++) {
+            for (int i = 0; i < lanes; i++) {
+                if ((i & half) == 0) {
+                    s.append("        { final FloatVector a = x").append(i).append(", b = x").append(i + half).append("; x").append(i)
+                            .append(" = LOW[").append(stage).append("].selectFrom(a, b); x").append(i + half).append(" = HIGH[")
+                            .append(stage).append("].selectFrom(a, b); }\n");
+                }
+            }
+        }
+        for (int l = 0; l < lanes; l++) {
+            s.append("        x").append(l).append(in ? ".intoArray(tile, (c + " + l + ") * " + lanes + ");\n"
+                    : ".intoMemorySegment(seg, (offset + " + l + " * k + c) * 4L, ORDER);\n");
+        }
+        s.append(in ? "        return Float.isNaN(probe.reduceLanes(VectorOperators.ADD));\n    }\n\n" : "    }\n\n");
+    }
+
+    /** What a class with rows across lanes declares: transposing a block of rows into a tile and back, by gathers and scatters. */
+    private static final String TILE_HELPERS = """
+                /* lane l's row starts at l·k in a block of rows of k */
+                static int[] rowOffsets(long k) {
+                    final int[] rows = new int[F.length()];
+                    for (int l = 0; l < rows.length; l++) {
+                        rows[l] = (int) (l * k);
+                    }
+                    return rows;
+                }
+
+                /* the permutes of each stage of a square transpose: lane j of the pair's first vector, then of its second */
+                static final FloatVector[] LOW = new FloatVector[5], HIGH = new FloatVector[5];
+                static {
+                    int stage = 0;
+                    for (int half = F.length() / 2; half >= 1; half /= 2, stage++) {
+                        final float[] low = new float[F.length()], high = new float[F.length()];
+                        for (int j = 0; j < F.length(); j++) {
+                            low[j] = (j & half) == 0 ? j : F.length() + j - half;
+                            high[j] = (j & half) == 0 ? j + half : F.length() + j;
+                        }
+                        LOW[stage] = FloatVector.fromArray(F, low, 0);
+                        HIGH[stage] = FloatVector.fromArray(F, high, 0);
+                    }
+                }
+
+                /* whether rows of k are transposed square by square in registers: k a multiple of the lanes, 8 or 16 of them */
+                static boolean squares(long k) {
+                    return k % F.length() == 0 && (F.length() == 8 || F.length() == 16);
+                }
+
+                /* the F.length() rows of k values at element offset of seg into tile, column c at c·F.length(); an input is checked for NaN and ∞ */
+                static void tileIn(MemorySegment seg, int buffer, boolean input, long offset, long k, float[] stage, int[] rows, float[] tile) {
+                    final int n = (int) k * F.length();
+                    boolean bad = false;
+                    if (squares(k)) {
+                        for (int c = 0; c < k; c += F.length()) {
+                            bad |= F.length() == 16 ? in16(seg, offset, k, c, tile) : in8(seg, offset, k, c, tile);
+                        }
+                    } else {
+                        MemorySegment.copy(seg, JAVA_FLOAT, offset * 4L, stage, 0, n);
+                        FloatVector probe = FloatVector.zero(F);
+                        for (int c = 0; c < k; c++) {
+                            final FloatVector v = FloatVector.fromArray(F, stage, c, rows, 0);
+                            probe = v.fma(FloatVector.zero(F), probe);
+                            v.intoArray(tile, c * F.length());
+                        }
+                        bad = Float.isNaN(probe.reduceLanes(VectorOperators.ADD));
+                    }
+                    if (input && bad) {
+                        Kernels.nonFiniteIn(seg, buffer, offset, n);
+                    }
+                }
+
+                /* tile back into the F.length() rows of k values at element offset of seg */
+                static void tileOut(float[] tile, long k, float[] stage, int[] rows, MemorySegment seg, long offset) {
+                    if (squares(k)) {
+                        for (int c = 0; c < k; c += F.length()) {
+                            if (F.length() == 16) {
+                                out16(tile, c, seg, offset, k);
+                            } else {
+                                out8(tile, c, seg, offset, k);
+                            }
+                        }
+                        return;
+                    }
+                    for (int c = 0; c < k; c++) {
+                        FloatVector.fromArray(F, tile, c * F.length()).intoArray(stage, c, rows, 0);
+                    }
+                    MemorySegment.copy(stage, 0, seg, JAVA_FLOAT, offset * 4L, (int) k * F.length());
+                }
+
+                /* two f64 vectors of half as many lanes, rounded into one f32 vector */
+                static FloatVector halves(DoubleVector lo, DoubleVector hi) {
+                    return ((FloatVector) lo.convertShape(VectorOperators.D2F, F, 0))
+                            .blend((FloatVector) hi.convertShape(VectorOperators.D2F, F, -1), IOTA.compare(VectorOperators.GE, F.length() / 2).cast(F));
+                }
+
+            """;
 
     // ---- which kernels ----------------------------------------------------------------------------
 
@@ -109,39 +238,50 @@ final class VectorTarget extends JavaTarget {
 
     /** Whether {@code n} at {@code ix} can be computed in lanes along loop index {@code inner} (or is per-row). */
     static boolean vectorisable(KernelPlan plan, Node n, Map<String, String> ix, String inner, Set<Node> own) {
-        return vectorisable(plan, n, ix, inner, own, new HashMap<>());
+        return vectorisable(plan, n, ix, inner, null, own, new HashMap<>());
     }
 
-    /** The same, remembering each (node, index) answered in {@code seen}: a shared value is asked once, not once per path to it. */
-    private static boolean vectorisable(KernelPlan plan, Node n, Map<String, String> ix, String inner, Set<Node> own,
+    /**
+     * The same, remembering each (node, index) answered in {@code seen}: a shared value is asked
+     * once, not once per path to it. With a {@code tile} dimension (rows across lanes, whose loop
+     * steps along it), a buffer may also be read from a block's tile: over the lanes' dimension
+     * then the tile's, last, in f32.
+     */
+    private static boolean vectorisable(KernelPlan plan, Node n, Map<String, String> ix, String inner, String tile, Set<Node> own,
                                         Map<String, Boolean> seen) {
         String key = n.id() + "@" + ix;
         Boolean known = seen.get(key);
         if (known == null) {
-            known = decide(plan, n, ix, inner, own, seen);
+            known = decide(plan, n, ix, inner, tile, own, seen);
             seen.put(key, known);
         }
         return known;
     }
 
-    private static boolean decide(KernelPlan plan, Node n, Map<String, String> ix, String inner, Set<Node> own,
+    private static boolean decide(KernelPlan plan, Node n, Map<String, String> ix, String inner, String tile, Set<Node> own,
                                   Map<String, Boolean> seen) {
-        if (n.type().dims().stream().noneMatch(d -> inner.equals(ix.get(d)))) {
+        List<String> dims = n.type().dims();
+        boolean lanes = dims.stream().anyMatch(d -> inner.equals(ix.get(d)));
+        boolean column = tile != null && dims.stream().anyMatch(d -> index(tile).equals(ix.get(d)));
+        if (!lanes && !column) {
             return true;
         }
         if (n.type().dtype() == DType.F64) {
             return false;
         }
         if (plan.isBuffer(n) && !own.contains(n)) {
-            List<String> dims = n.type().dims();
             long atInner = dims.stream().filter(d -> inner.equals(ix.get(d))).count();
-            return atInner == 1 && inner.equals(ix.get(dims.getLast()));
+            boolean contiguous = atInner == 1 && inner.equals(ix.get(dims.getLast()));
+            boolean tiled = tile != null && atInner == 1 && dims.size() >= 2 && dims.getLast().equals(tile)
+                    && inner.equals(ix.get(dims.get(dims.size() - 2))) && n.type().dtype() == DType.F32;
+            return contiguous && !column || tiled;
         }
         if (n.op() == Op.GATHER) {
             /* a gather whose index is the same along the row reads a contiguous row of its source */
             Map<String, String> at = new LinkedHashMap<>(ix);
             at.put(n.attrs(Attrs.Dim.class).dim(), "gathered");
-            return n.in(1).type().dims().stream().noneMatch(d -> inner.equals(ix.get(d))) && vectorisable(plan, n.in(0), at, inner, own, seen);
+            return n.in(1).type().dims().stream().noneMatch(d -> inner.equals(ix.get(d)) || tile != null && index(tile).equals(ix.get(d)))
+                    && vectorisable(plan, n.in(0), at, inner, tile, own, seen);
         }
         if (!VECTOR_OPS.contains(n.op())) {
             return false;
@@ -153,7 +293,7 @@ final class VectorTarget extends JavaTarget {
             inputs.put(r.from(), ix.get(r.to()));
         }
         for (Node in : n.inputs()) {
-            if (!vectorisable(plan, in, inputs, inner, own, seen)) {
+            if (!vectorisable(plan, in, inputs, inner, tile, own, seen)) {
                 return false;
             }
         }
@@ -162,6 +302,230 @@ final class VectorTarget extends JavaTarget {
 
     private boolean vectorised(Schedule.Launch l) {
         return l.kernel() instanceof Kernel.Loop k && supported.computeIfAbsent(k.id(), id -> supports(plan, k));
+    }
+
+    /**
+     * Whether launch {@code l}, whose short rows may run across lanes ({@link Schedule.Nest#rowsAcross}),
+     * can: its stores and sums, maxima and minima of f32 values, computed in lanes along the last
+     * outer dimension, reading along it contiguously or from the block's tiles.
+     */
+    static boolean supportsAcross(KernelPlan plan, Schedule.Launch l) {
+        String lanes = index(l.nest().outer().getLast());
+        String tile = l.nest().inner().getFirst();
+        Map<String, String> ix = indexOf(l.points());
+        for (Schedule.Phase p : l.nest().phases()) {
+            Set<Node> own = stored(p);
+            for (Schedule.Output o : p.outputs()) {
+                Node n = o.buffer().node();
+                boolean ok = switch (o) {
+                    case Schedule.Reduce r -> (r.finished() != Schedule.Finished.ROW || o.buffer().type().dtype() == DType.F32)
+                            && EnumSet.of(Reduction.SUM, Reduction.MEAN, Reduction.MAX, Reduction.MIN).contains(r.reduction())
+                            && accumulated(plan, n).type().dtype() != DType.BOOL
+                            && vectorisable(plan, accumulated(plan, n), ix, lanes, tile, own, new HashMap<>());
+                    case Schedule.Store st -> o.buffer().type().dtype() == DType.F32 && vectorisable(plan, n, ix, lanes, tile, own, new HashMap<>());
+                };
+                if (!ok) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    // ---- short rows across lanes -------------------------------------------------------------------
+
+    /**
+     * A Loop over [.., G] then [K] whose rows may run across lanes: where K is short
+     * ({@value #SHORT} or less) and there are at least a vector of rows, a vector holds the rows of
+     * a block, one per lane. The block's f32 rows are transposed into tiles (a column of K per
+     * vector), each phase steps along K with whole-vector arithmetic (a reduction accumulates per
+     * lane in K's order, no flush per row, and is stored for the block at once), and the tiles
+     * written are transposed back. The last block overlaps the one before, rewriting the same
+     * values. Other sizes run the rows as {@link #innermost} does.
+     */
+    @Override
+    protected void outer(Schedule.Launch l, String indent) {
+        if (!l.nest().rowsAcross() || !vectorised(l) || !supportsAcross(plan, l)) {
+            super.outer(l, indent);
+            return;
+        }
+        String g = l.nest().outer().getLast();
+        String k = size(l.nest().inner().getFirst());
+        line(indent, "if (" + k + " >= 1 && " + k + " <= " + SHORT + " && " + size(g) + " >= F.length()) {");
+        rowsAcross(l, indent + "    ");
+        line(indent, "} else {");
+        super.outer(l, indent + "    ");
+        close(indent);
+    }
+
+    private void rowsAcross(Schedule.Launch l, String indent) {
+        List<String> outer = l.nest().outer();
+        String g = outer.getLast();
+        String k = l.nest().inner().getFirst();
+        Tiles tiles = new Tiles(g, k);
+        String block = indent + "    ".repeat(outer.size());
+        StringBuilder enclosing = out;
+        out = new StringBuilder();
+        Set<String> done = new HashSet<>();
+        Map<String, Probe> probes = new LinkedHashMap<>();
+        for (Schedule.Phase p : l.nest().phases()) {
+            acrossPhase(l, p, tiles, done, probes, block);
+        }
+        String phases = out.toString();
+        out = enclosing;
+        usesTiles = true;
+
+        String n = "(int) " + size(k) + " * F.length()";
+        for (Buffer b : tiles.all()) {
+            line(indent, "final float[] " + tiles.name(b) + " = new float[" + n + "];");
+        }
+        line(indent, "final float[] stage = new float[" + n + "];");
+        line(indent, "final int[] rows = rowOffsets(" + size(k) + ");");
+        String in = indent;
+        for (int i = 0; i < outer.size() - 1; i++) {
+            in = open(outer.get(i), i == 0, in);
+        }
+        boolean split = outer.size() == 1;
+        line(in, "final long lo_" + g + " = " + (split ? "Kernels.vectorSplit(" + size(g) + ", part, parts, F.length())" : "0") + ";");
+        line(in, "final long hi_" + g + " = " + (split ? "Kernels.vectorSplit(" + size(g) + ", part + 1, parts, F.length())" : size(g)) + ";");
+        line(in, "for (long g_" + g + " = lo_" + g + "; g_" + g + " < hi_" + g + "; g_" + g + " += F.length()) {");
+        String gi = index(g);
+        line(block, "final long " + gi + " = Math.max(0L, Math.min(g_" + g + ", hi_" + g + " - F.length()));");
+        if (!probes.isEmpty()) {
+            line(block, "FloatVector " + PROBE + " = FloatVector.zero(F);");
+        }
+        Map<String, String> first = indexOf(l.points());
+        first.put(k, "0");
+        for (Buffer b : tiles.filled) {
+            line(block, "tileIn(b" + b.id() + ", " + b.id() + ", " + (b.node().op() == Op.INPUT) + ", " + offset(b, first) + ", "
+                    + size(k) + ", stage, rows, " + tiles.name(b) + ");");
+        }
+        out.append(phases);
+        for (Buffer b : tiles.written) {
+            line(block, "tileOut(" + tiles.name(b) + ", " + size(k) + ", stage, rows, b" + b.id() + ", " + offset(b, first) + ");");
+        }
+        if (!probes.isEmpty()) {
+            StringBuilder rescan = new StringBuilder();
+            for (Probe p : probes.values()) {
+                rescan.append("Kernels.nonFiniteIn(b").append(p.buffer().id()).append(", ").append(p.buffer().id()).append(", ")
+                        .append(offset(p.buffer().type().dims(), p.at())).append(", F.length()); ");
+            }
+            line(block, "if (Float.isNaN(" + PROBE + ".reduceLanes(VectorOperators.ADD))) { " + rescan + "}");
+        }
+        for (int i = outer.size() - 1; i >= 0; i--) {
+            close(indent + "    ".repeat(i));
+        }
+    }
+
+    /**
+     * One phase of a block of rows across lanes: per-block scalars and vectors first, then the loop
+     * along the rows with each reduction's accumulators, then the reductions stored for the block.
+     */
+    private void acrossPhase(Schedule.Launch l, Schedule.Phase p, Tiles tiles, Set<String> done, Map<String, Probe> probes, String block) {
+        String gi = index(tiles.lanes);
+        String ki = index(tiles.column);
+        String in = block + "    ";
+        StringBuilder scalarCode = new StringBuilder();
+        Values scalar = new Values(plan, this, scalarCode, in, "r", new int[1]);
+        Lanes perBlock = new Lanes(scalar, gi, gi, "u", in, Set.copyOf(done), tiles);
+        Lanes perColumn = new Lanes(perBlock.memo, gi, ki, "w", in + "    ", Set.copyOf(done), tiles);
+        Values memo = perColumn.memo.computeInline(stored(p));
+        Map<String, String> ix = indexOf(l.points());
+        List<Schedule.Reduce> reduces = new java.util.ArrayList<>();
+        for (Schedule.Output o : p.outputs()) {
+            Node n = o.buffer().node();
+            if (o instanceof Schedule.Reduce r) {
+                reduces.add(r);
+                perColumn.statement(accumulate(vacc(r), memo.value(accumulated(plan, n), ix), r.reduction(), null));
+            } else {
+                perColumn.store(o.buffer(), memo.value(n, ix), ix);
+            }
+        }
+        for (Lanes lanes : List.of(perBlock, perColumn)) {
+            probes.putAll(lanes.probed);
+            done.addAll(lanes.probed.keySet());
+        }
+        line(block, "{");
+        out.append(scalarCode).append(perBlock.code);
+        vectorAccumulators(reduces, in);
+        line(in, loop(ki, "0", size(tiles.column), false));
+        out.append(perColumn.code);
+        close(in);
+        for (Schedule.Reduce r : reduces) {
+            if (r.finished() != Schedule.Finished.ROW) {
+                mergeLanes(r, tiles.lanes, ix, in);
+                continue;
+            }
+            String v = switch (r.reduction()) {
+                case MAX, MIN -> vacc(r);
+                case MEAN -> "halves(" + vacc(r) + "_0.div((double) " + size(tiles.column) + "), " + vacc(r) + "_1.div((double) " + size(tiles.column) + "))";
+                default -> "halves(" + vacc(r) + "_0, " + vacc(r) + "_1)";
+            };
+            line(in, v + ".intoMemorySegment(b" + r.buffer().id() + ", (" + offset(r.buffer(), ix) + ") * 4L, ORDER);");
+        }
+        close(block);
+    }
+
+    /**
+     * Merges a reduction's per-row partials into its scratch, row by row as the rows' own loops
+     * would: only the lanes this block is first to reach (the last block overlaps the one before).
+     */
+    private void mergeLanes(Schedule.Reduce r, String g, Map<String, String> ix, String indent) {
+        String gi = index(g);
+        boolean sum = r.reduction() != Reduction.MAX && r.reduction() != Reduction.MIN;
+        String in = indent + "    ";
+        line(indent, "{");
+        line(in, sum ? "final double[] low = " + vacc(r) + "_0.toArray(), high = " + vacc(r) + "_1.toArray();"
+                : "final float[] lanes = " + vacc(r) + ".toArray();");
+        line(in, "for (int l = (int) (g_" + g + " - " + gi + "); l < F.length(); l++) {");
+        Map<String, String> at = new LinkedHashMap<>(ix);
+        at.put(g, gi + " + l");
+        String v = sum ? "l < D.length() ? low[l] : high[l - D.length()], 0.0" : "(double) lanes[l]";
+        line(in + "    ", "Kernels.merge(" + r.reduction().ordinal() + ", aux" + r.buffer().id() + ", (" + offset(r.buffer(), at) + ") * "
+                + r.reduction().slots() + ", " + v + ");");
+        close(in);
+        close(indent);
+    }
+
+    /** The buffers a block of rows across lanes reads and writes through tiles: over [.., G, K], in f32. */
+    private static final class Tiles {
+        final String lanes;
+        final String column;
+        /** Read before this launch writes them: filled from memory at each block's start. */
+        final Set<Buffer> filled = new java.util.LinkedHashSet<>();
+        /** Written: transposed back at each block's end. */
+        final Set<Buffer> written = new java.util.LinkedHashSet<>();
+
+        Tiles(String lanes, String column) {
+            this.lanes = lanes;
+            this.column = column;
+        }
+
+        boolean holds(Buffer b) {
+            List<String> dims = b.type().dims();
+            return dims.size() >= 2 && dims.getLast().equals(column) && dims.get(dims.size() - 2).equals(lanes);
+        }
+
+        void read(Buffer b) {
+            if (!written.contains(b)) {
+                filled.add(b);
+            }
+        }
+
+        Set<Buffer> all() {
+            Set<Buffer> all = new java.util.LinkedHashSet<>(filled);
+            all.addAll(written);
+            return all;
+        }
+
+        String name(Buffer b) {
+            return "t" + b.id();
+        }
+
+        /** Where column {@code ix}'s point along K starts in a tile. */
+        String column(Map<String, String> ix) {
+            return "(int) (" + ix.get(column) + ") * F.length()";
+        }
     }
 
     // ---- a Loop's innermost loop ------------------------------------------------------------------
@@ -254,16 +618,21 @@ final class VectorTarget extends JavaTarget {
 
     /** Before a block of vectors: fresh vector accumulators and probe. */
     private void blockStart(List<Schedule.Reduce> local, Lanes vector, String dim, String indent) {
+        vectorAccumulators(local, indent);
+        if (!vector.probed.isEmpty()) {
+            line(indent, "final long start_" + dim + " = " + index(dim) + ";");
+            line(indent, "FloatVector " + PROBE + " = FloatVector.zero(F);");
+        }
+    }
+
+    /** Each reduction's vector accumulators, at its identity: sums in f64 halves. */
+    private void vectorAccumulators(List<Schedule.Reduce> local, String indent) {
         for (Schedule.Reduce r : local) {
             line(indent, switch (r.reduction()) {
                 case MAX -> "FloatVector " + vacc(r) + " = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);";
                 case MIN -> "FloatVector " + vacc(r) + " = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);";
                 default -> "DoubleVector " + vacc(r) + "_0 = DoubleVector.zero(D), " + vacc(r) + "_1 = DoubleVector.zero(D);";
             });
-        }
-        if (!vector.probed.isEmpty()) {
-            line(indent, "final long start_" + dim + " = " + index(dim) + ";");
-            line(indent, "FloatVector " + PROBE + " = FloatVector.zero(F);");
         }
     }
 
@@ -375,11 +744,23 @@ final class VectorTarget extends JavaTarget {
         final Map<String, Probe> probed = new LinkedHashMap<>();
         /** Reads an earlier phase probed already: the same points of the same inputs. */
         private final Set<String> checked;
+        /** With rows across lanes, the block's tiles; else null. */
+        private final Tiles tiles;
 
         Lanes(Values row, String index, String indent, Set<String> checked) {
+            this(row, index, index, "w", indent, checked, null);
+        }
+
+        /**
+         * Lanes along {@code index} in a memo of the values that vary along {@code along} (the
+         * same index, or with rows across lanes the loop along the rows), named {@code prefix} and
+         * a number.
+         */
+        Lanes(Values row, String index, String along, String prefix, String indent, Set<String> checked, Tiles tiles) {
             this.index = index;
             this.checked = checked;
-            this.memo = new Values(plan, this, code, indent, "w", new int[1], row, index);
+            this.tiles = tiles;
+            this.memo = new Values(plan, this, code, indent, prefix, new int[1], row, along);
         }
 
         void statement(String text) {
@@ -418,7 +799,7 @@ final class VectorTarget extends JavaTarget {
 
         @Override
         public String iota(String at) {
-            return "IntVector.broadcast(I, (int) " + at + ").add(IOTA)";
+            return "IntVector.broadcast(I, (int) " + at + ")" + (at.equals(index) ? ".add(IOTA)" : "");
         }
 
         @Override
@@ -426,9 +807,13 @@ final class VectorTarget extends JavaTarget {
             return VectorTarget.this.checkGather(at, dim, gather);
         }
 
-        /** A contiguous vector load (the buffer's last dimension is the vector's). */
+        /** A contiguous vector load (the buffer's last dimension is the vector's), or a tile's column. */
         @Override
         public Values.Value load(Values m, Buffer b, Map<String, String> ix) {
+            if (tiles != null && tiles.holds(b)) {
+                tiles.read(b);
+                return m.declare(DType.F32, "FloatVector.fromArray(F, " + tiles.name(b) + ", " + tiles.column(ix) + ")");
+            }
             String off = offset(b.type().dims(), ix);
             String seg = "b" + b.id();
             Values.Value v = m.declare(b.type().dtype(), switch (b.type().dtype()) {
@@ -446,8 +831,13 @@ final class VectorTarget extends JavaTarget {
             return v;
         }
 
-        /** A store of {@code v} into {@code b} at {@code ix}. */
+        /** A store of {@code v} into {@code b} at {@code ix}, or into its tile. */
         void store(Buffer b, Values.Value v, Map<String, String> ix) {
+            if (tiles != null && tiles.holds(b)) {
+                tiles.written.add(b);
+                statement(vec(v) + ".intoArray(" + tiles.name(b) + ", " + tiles.column(ix) + ");");
+                return;
+            }
             String off = offset(b.type().dims(), ix);
             String seg = "b" + b.id();
             String w = vec(v);

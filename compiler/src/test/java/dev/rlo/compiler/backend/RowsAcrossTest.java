@@ -1,0 +1,78 @@
+package dev.rlo.compiler.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.rlo.compiler.CompiledObjective;
+import dev.rlo.compiler.Compiler;
+import dev.rlo.compiler.Rlo;
+import dev.rlo.compiler.backend.cpu.CpuBackend;
+import dev.rlo.compiler.base.UserError;
+import dev.rlo.compiler.tensor.Tensor;
+import dev.rlo.compiler.types.DType;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Short rows across vector lanes (spec/ir.md#short-rows): a group norm, a max − min, a dot per row
+ * and their gradients against the reference, at sizes around the vector length (rows of 1 to 33,
+ * 16 to 40 of them, blocks that overlap at the end, square and gathered transposes, the fallback
+ * above 32), whole and split among threads; and a NaN in such a row reported where it is.
+ */
+class RowsAcrossTest {
+
+    static final String GROUPS = """
+            objective groups(x: f32[B,G,K] grad, y: f32[G,K], s: f32[G]) {
+              let z = (x - mean(x, over: K)) / (std(x, over: K, ddof: 1) + 1e-4)
+              report spread = max(x, over: K) - min(x, over: K)
+              report dot = sum(x * y, over: K) + s
+              sum(z * y)
+            }
+            """;
+
+    @Test
+    void shortRowsAgreeWithTheReference() {
+        agree();
+    }
+
+    @Test
+    void shortRowsAgreeWhenSplitIntoParts() {
+        System.setProperty("rlo.parts.min", "0");
+        try {
+            agree();
+        } finally {
+            System.clearProperty("rlo.parts.min");
+        }
+    }
+
+    private static void agree() {
+        long seed = 7;
+        for (long b : new long[] {1, 2}) {
+            for (long g : new long[] {16, 23, 40}) {
+                for (long k : new long[] {1, 7, 8, 16, 32, 33}) {
+                    CpuMatchesReferenceTest.compare(new CpuBackend(), Rlo.source(GROUPS), "groups", Map.of("B", b, "G", g, "K", k),
+                            false, seed++, 1e-4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aNanInAShortRowIsReportedWhereItIs() {
+        Compiler c = Rlo.source(GROUPS);
+        CompiledObjective o = c.compile(c.objective(null), Map.of(), false, new CpuBackend());
+        long g = 23;
+        long k = 16;
+        double[] v = new double[(int) (2 * g * k)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.sin(i);
+        }
+        v[(int) ((g + 19) * k + 5)] = Double.NaN;
+        Tensor x = Tensor.of(DType.F32, List.of("B", "G", "K"), new long[] {2, g, k}, v);
+        Tensor y = Tensor.of(DType.F32, List.of("G", "K"), new long[] {g, k}, new double[(int) (g * k)]);
+        Tensor s = Tensor.of(DType.F32, List.of("G"), new long[] {g}, new double[(int) g]);
+        UserError e = assertThrows(UserError.class, () -> o.run(Map.of("x", x, "y", y, "s", s)));
+        assertEquals("input `x` has a non-finite value (NaN) at [B=1, G=19, K=5]; expected f32[B,G,K]", e.getMessage());
+    }
+}
