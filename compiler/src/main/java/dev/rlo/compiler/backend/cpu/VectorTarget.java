@@ -47,6 +47,8 @@ final class VectorTarget extends JavaTarget {
     private final Map<Integer, Boolean> supported = new HashMap<>();
     /** Whether a launch runs rows across lanes: the class then declares the tile helpers. */
     private boolean usesTiles;
+    /** Whether an argsort runs across lanes: the class then declares the comparator network and the column sort. */
+    private boolean usesSort;
 
     VectorTarget(Schedule schedule) {
         super(schedule);
@@ -67,6 +69,9 @@ final class VectorTarget extends JavaTarget {
                 .append("        double s = 0;\n")
                 .append("        for (double x : v.toArray()) {\n            s += x;\n        }\n")
                 .append("        return s;\n    }\n\n");
+        if (usesSort) {
+            s.append(SORT_HELPERS);
+        }
         if (usesTiles) {
             s.append(TILE_HELPERS);
             for (int lanes : new int[] {8, 16}) {
@@ -113,6 +118,71 @@ final class VectorTarget extends JavaTarget {
         }
         s.append(in ? "        return Float.isNaN(probe.reduceLanes(VectorOperators.ADD));\n    }\n\n" : "    }\n\n");
     }
+
+    /** What a class with a sort across lanes declares: the network, and the sort of a tile's columns. */
+    private static final String SORT_HELPERS = """
+                /* Batcher's merge exchange for n keys (Knuth, TAOCP 3, 5.2.2, Algorithm M): its comparators (i, j), i < j, in order */
+                static int[] network(long n) {
+                    int[] pairs = new int[0];
+                    int t = 0;
+                    while ((1L << t) < n) {
+                        t++;
+                    }
+                    int count = 0;
+                    for (int p = t == 0 ? 0 : 1 << (t - 1); p > 0; p >>= 1) {
+                        int q = 1 << (t - 1), r = 0, d = p;
+                        while (true) {
+                            for (int i = 0; i + d < n; i++) {
+                                if ((i & p) == r) {
+                                    if (count + 2 > pairs.length) {
+                                        pairs = java.util.Arrays.copyOf(pairs, Math.max(16, 2 * pairs.length));
+                                    }
+                                    pairs[count++] = i;
+                                    pairs[count++] = i + d;
+                                }
+                            }
+                            if (q == p) {
+                                break;
+                            }
+                            d = q - p;
+                            q >>= 1;
+                            r = p;
+                        }
+                    }
+                    return java.util.Arrays.copyOf(pairs, count);
+                }
+
+                /*
+                 * Each lane's column of k values sorted stably, NaN last, −0 equal to 0; order gets the permutation (i32
+                 * bits in f32 lanes, for tileOut). Keys are the values' bits made to order as signed ints (−0 as 0, any
+                 * NaN above +∞); the network compares (key, index), so no two compare equal and its order is the stable one.
+                 */
+                static void sortColumns(float[] values, long k, int[] network, boolean descending, int[] keys, int[] indices, float[] order) {
+                    final int L = F.length();
+                    for (int c = 0; c < k; c++) {
+                        FloatVector v = FloatVector.fromArray(F, values, c * L);
+                        v = (descending ? v.neg() : v).add(0f);
+                        final IntVector bits = v.reinterpretAsInts();
+                        bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).and(0x7FFFFFFF))
+                                .blend(Integer.MAX_VALUE, v.test(VectorOperators.IS_NAN).cast(I)).intoArray(keys, c * L);
+                        IntVector.broadcast(I, c).intoArray(indices, c * L);
+                    }
+                    for (int p = 0; p < network.length; p += 2) {
+                        final int a = network[p] * L, b = network[p + 1] * L;
+                        final IntVector ka = IntVector.fromArray(I, keys, a), kb = IntVector.fromArray(I, keys, b);
+                        final IntVector ia = IntVector.fromArray(I, indices, a), ib = IntVector.fromArray(I, indices, b);
+                        final VectorMask<Integer> swap = ka.compare(VectorOperators.GT, kb).or(ka.compare(VectorOperators.EQ, kb).and(ia.compare(VectorOperators.GT, ib)));
+                        ka.blend(kb, swap).intoArray(keys, a);
+                        kb.blend(ka, swap).intoArray(keys, b);
+                        ia.blend(ib, swap).intoArray(indices, a);
+                        ib.blend(ia, swap).intoArray(indices, b);
+                    }
+                    for (int c = 0; c < k; c++) {
+                        IntVector.fromArray(I, indices, c * L).reinterpretAsFloats().intoArray(order, c * L);
+                    }
+                }
+
+            """;
 
     /** What a class with rows across lanes declares: transposing a block of rows into a tile and back, by gathers and scatters. */
     private static final String TILE_HELPERS = """
@@ -375,22 +445,8 @@ final class VectorTarget extends JavaTarget {
         out = enclosing;
         usesTiles = true;
 
-        String n = "(int) " + size(k) + " * F.length()";
-        for (Buffer b : tiles.all()) {
-            line(indent, "final float[] " + tiles.name(b) + " = new float[" + n + "];");
-        }
-        line(indent, "final float[] stage = new float[" + n + "];");
-        line(indent, "final int[] rows = rowOffsets(" + size(k) + ");");
-        String in = indent;
-        for (int i = 0; i < outer.size() - 1; i++) {
-            in = open(outer.get(i), i == 0, in);
-        }
-        boolean split = outer.size() == 1;
-        line(in, "final long lo_" + g + " = " + (split ? "Kernels.vectorSplit(" + size(g) + ", part, parts, F.length())" : "0") + ";");
-        line(in, "final long hi_" + g + " = " + (split ? "Kernels.vectorSplit(" + size(g) + ", part + 1, parts, F.length())" : size(g)) + ";");
-        line(in, "for (long g_" + g + " = lo_" + g + "; g_" + g + " < hi_" + g + "; g_" + g + " += F.length()) {");
-        String gi = index(g);
-        line(block, "final long " + gi + " = Math.max(0L, Math.min(g_" + g + ", hi_" + g + " - F.length()));");
+        tiles(tiles.all().stream().map(tiles::name).toList(), k, indent);
+        openBlocks(outer, indent);
         if (!probes.isEmpty()) {
             line(block, "FloatVector " + PROBE + " = FloatVector.zero(F);");
         }
@@ -412,9 +468,79 @@ final class VectorTarget extends JavaTarget {
             }
             line(block, "if (Float.isNaN(" + PROBE + ".reduceLanes(VectorOperators.ADD))) { " + rescan + "}");
         }
+        closeBlocks(outer, indent);
+    }
+
+    /** Declares the f32 tiles {@code names} of a vector of rows of {@code k}, the stage and the rows' offsets of a transpose. */
+    private void tiles(List<String> names, String k, String indent) {
+        String n = "(int) " + size(k) + " * F.length()";
+        for (String t : names) {
+            line(indent, "final float[] " + t + " = new float[" + n + "];");
+        }
+        line(indent, "final float[] stage = new float[" + n + "];");
+        line(indent, "final int[] rows = rowOffsets(" + size(k) + ");");
+    }
+
+    /**
+     * Opens the loops over {@code outer} but its last, G (the first split among parts), then over
+     * G a vector of rows at a time ({@code i_G} the block's first row; the last block overlaps the
+     * one before, {@code g_G} where it would have started); returns the indent inside.
+     */
+    private String openBlocks(List<String> outer, String indent) {
+        String g = outer.getLast();
+        String in = indent;
+        for (int i = 0; i < outer.size() - 1; i++) {
+            in = open(outer.get(i), i == 0, in);
+        }
+        boolean split = outer.size() == 1;
+        line(in, "final long lo_" + g + " = " + (split ? "Kernels.vectorSplit(" + size(g) + ", part, parts, F.length())" : "0") + ";");
+        line(in, "final long hi_" + g + " = " + (split ? "Kernels.vectorSplit(" + size(g) + ", part + 1, parts, F.length())" : size(g)) + ";");
+        line(in, "for (long g_" + g + " = lo_" + g + "; g_" + g + " < hi_" + g + "; g_" + g + " += F.length()) {");
+        line(in + "    ", "final long " + index(g) + " = Math.max(0L, Math.min(g_" + g + ", hi_" + g + " - F.length()));");
+        return in + "    ";
+    }
+
+    private void closeBlocks(List<String> outer, String indent) {
         for (int i = outer.size() - 1; i >= 0; i--) {
             close(indent + "    ".repeat(i));
         }
+    }
+
+    // ---- short sorts across lanes -----------------------------------------------------------------
+
+    /**
+     * An argsort of f32 rows over [.., G, K] along K: where K is short ({@value #SHORT} or less)
+     * and there are at least a vector of rows, a block of rows sorted at once, one per lane — each
+     * block transposed into a tile, sorted by a comparator network (Batcher's merge exchange) on
+     * whole columns, its permutation transposed back. Other sizes sort row by row.
+     */
+    @Override
+    protected void sort(Schedule.Launch l, Kernel.Argsort k, String indent) {
+        Attrs.Argsort a = k.output().node().attrs(Attrs.Argsort.class);
+        List<String> dims = k.input().type().dims();
+        if (k.input().type().dtype() != DType.F32 || dims.size() < 2 || !dims.getLast().equals(a.dim())) {
+            super.sort(l, k, indent);
+            return;
+        }
+        usesTiles = true;
+        usesSort = true;
+        String n = size(a.dim());
+        line(indent, "if (" + n + " >= 1 && " + n + " <= " + SHORT + " && " + size(dims.get(dims.size() - 2)) + " >= F.length()) {");
+        String in = indent + "    ";
+        tiles(List.of("values", "order"), a.dim(), in);
+        line(in, "final int[] keys = new int[(int) " + n + " * F.length()], indices = new int[(int) " + n + " * F.length()];");
+        line(in, "final int[] network = network(" + n + ");");
+        String block = openBlocks(l.lanes(), in);
+        Map<String, String> first = indexOf(dims);
+        first.put(a.dim(), "0");
+        line(block, "tileIn(b" + k.input().id() + ", " + k.input().id() + ", " + (k.input().node().op() == Op.INPUT) + ", "
+                + offset(dims, first) + ", " + n + ", stage, rows, values);");
+        line(block, "sortColumns(values, " + n + ", network, " + a.descending() + ", keys, indices, order);");
+        line(block, "tileOut(order, " + n + ", stage, rows, b" + k.output().id() + ", " + offset(dims, first) + ");");
+        closeBlocks(l.lanes(), in);
+        line(indent, "} else {");
+        super.sort(l, k, indent + "    ");
+        close(indent);
     }
 
     /**
