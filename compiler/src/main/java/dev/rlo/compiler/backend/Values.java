@@ -51,6 +51,15 @@ public final class Values {
         /** A gather's index {@code index} along {@code dim}, checked: an offset, or the kernel reports gather {@code gather}. */
         String checkGather(String index, String dim, int gather);
 
+        /**
+         * Gather {@code n} at {@code ix} read lane by lane, where this spelling's lanes each gather
+         * at an index of their own; null (the default) where its index is the same for every lane
+         * and the memo reads the gathered point itself.
+         */
+        default Value gather(Values memo, Node n, Map<String, String> ix) {
+            return null;
+        }
+
         /** Element-wise op {@code n} on its operands' values. */
         String op(Node n, Value[] a);
     }
@@ -137,7 +146,10 @@ public final class Values {
             }
             case STOP_GRADIENT, EXPAND -> value(n.in(0), ix);
             /* a memo of lanes gathers only along indices that are the same for the whole row */
-            case GATHER -> value(n.in(0), (row != null ? row : this).gathered(n, ix));
+            case GATHER -> {
+                Value lanewise = spell.gather(this, n, ix);
+                yield lanewise != null ? lanewise : value(n.in(0), (row != null ? row : this).gathered(n, ix));
+            }
             case SHIFT -> shift(n, ix);
             case CONST -> declare(d, spell.literal(n.constValue(), d));
             case SIZE -> declare(d, "(int) " + spell.size(n.attrs(Attrs.Dim.class).dim()));

@@ -57,24 +57,32 @@ public record Schedule(KernelPlan plan, List<Step> steps) {
             return !outer.isEmpty() ? outer.getFirst() : inner.isEmpty() ? null : inner.getFirst();
         }
 
+        /** The dimensions of the nest but the innermost: the rows the innermost loop runs along. */
+        public List<String> rows() {
+            List<String> all = new ArrayList<>(outer);
+            all.addAll(inner);
+            return all.isEmpty() ? all : List.copyOf(all.subList(0, all.size() - 1));
+        }
+
         /** The innermost loop's dimension, or null. */
         public String innermost() {
             return inner.isEmpty() ? null : inner.getLast();
         }
 
         /**
-         * Whether short rows may run across lanes (spec/ir.md#short-rows): one inner dimension,
-         * every reduction accumulated in locals (finished in the row, or merged into scratch row
+         * Whether short rows may run across lanes (spec/ir.md#short-rows): rows of the innermost
+         * dimension (the only inner one where there are outer ones), every reduction accumulated in locals (finished in the row, or merged into scratch row
          * by row), every store over the last outer dimension then the inner one. A vector then
          * holds that many rows, one per lane, and steps along the rows together, so reductions
          * need no flush per row.
          */
         public boolean rowsAcross() {
-            if (outer.isEmpty() || inner.size() != 1) {
+            if (inner.isEmpty() || rows().isEmpty() || !outer.isEmpty() && inner.size() != 1) {
                 return false;
             }
-            List<String> tail = List.of(outer.getLast(), inner.getFirst());
-            return phases.stream().flatMap(p -> p.outputs().stream()).allMatch(o -> switch (o) {
+            List<String> tail = List.of(rows().getLast(), innermost());
+            boolean reduces = phases.stream().anyMatch(p -> !p.elementwise());
+            return reduces && phases.stream().flatMap(p -> p.outputs().stream()).allMatch(o -> switch (o) {
                 case Reduce r -> r.local() && r.finished() != Finished.KERNEL;
                 case Store s -> {
                     List<String> dims = s.buffer().type().dims();

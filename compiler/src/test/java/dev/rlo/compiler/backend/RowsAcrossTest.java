@@ -58,6 +58,46 @@ class RowsAcrossTest {
         }
     }
 
+    static final String PICKS = """
+            objective picks(x: f32[G,K] grad, at: i32[G,K]) {
+              let y = x[K = at]
+              report total = sum(y, over: K)
+              sum(y * y)
+            }
+            """;
+
+    /** A gather along K whose index differs from row to row: each lane reads its own row's tile; an index out of range is reported as the reference reports it. */
+    @Test
+    void eachRowGathersAtItsOwnIndex() {
+        Compiler c = Rlo.source(PICKS);
+        dev.rlo.compiler.ir.Graph graph = c.graph("picks", Map.of(), false, true);
+        for (long k : new long[] {5, 16}) {
+            long g = 37;
+            double[] x = new double[(int) (g * k)];
+            double[] at = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Math.sin(i);
+                at[i] = (i * 7 + i / k) % k;
+            }
+            Map<String, Tensor> in = Map.of("x", Tensor.of(DType.F32, List.of("G", "K"), new long[] {g, k}, x),
+                    "at", Tensor.of(DType.I32, List.of("G", "K"), new long[] {g, k}, at));
+            var want = new dev.rlo.compiler.backend.reference.ReferenceBackend().compile(graph).run(in);
+            var got = new CpuBackend().compile(graph).run(in);
+            want.forEach((o, t) -> {
+                double[] a = t.values();
+                double[] b = got.get(o).values();
+                for (int i = 0; i < a.length; i++) {
+                    assertEquals(a[i], b[i], 1e-5 * Math.max(1, Math.abs(a[i])), o + "[" + i + "], K = " + k);
+                }
+            });
+            at[(int) (30 * k + 2)] = k;
+            Map<String, Tensor> bad = Map.of("x", in.get("x"), "at", Tensor.of(DType.I32, List.of("G", "K"), new long[] {g, k}, at));
+            UserError expected = assertThrows(UserError.class, () -> new dev.rlo.compiler.backend.reference.ReferenceBackend().compile(graph).run(bad));
+            UserError e = assertThrows(UserError.class, () -> new CpuBackend().compile(graph).run(bad));
+            assertEquals(expected.getMessage(), e.getMessage());
+        }
+    }
+
     @Test
     void aNanInAShortRowIsReportedWhereItIs() {
         Compiler c = Rlo.source(GROUPS);

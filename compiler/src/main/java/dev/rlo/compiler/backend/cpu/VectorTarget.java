@@ -83,24 +83,29 @@ final class VectorTarget extends JavaTarget {
 
     /**
      * A block's square of {@code lanes} rows by {@code lanes} columns (from column c) transposed in
-     * registers, for a machine whose f32 vectors have that many lanes: into the tile ({@code in},
-     * returning whether an element was NaN or ±∞) or back. Each of log₂(lanes) stages swaps the
+     * registers, for a machine whose f32 vectors have that many lanes: from the rows copied out of
+     * memory into the tile ({@code in}, returning whether an element was NaN or ±∞, if asked), or
+     * back. (Reading memory segments in the same method made it too large for C2 to inline every
+     * vector op.) Each of log₂(lanes) stages swaps the
      * off-diagonal blocks of each pair of vectors by two two-vector permutes (4× faster than
      * gathers where measured, 16 lanes).
      */
     private static void transpose(StringBuilder s, int lanes, boolean in) {
-        s.append(in ? "    static boolean in" + lanes + "(MemorySegment seg, long offset, long k, int c, float[] tile) {\n"
-                : "    static void out" + lanes + "(float[] tile, int c, MemorySegment seg, long offset, long k) {\n");
+        s.append(in ? "    static boolean in" + lanes + "(float[] rows, int k, int c, float[] tile, boolean check) {\n"
+                : "    static void out" + lanes + "(float[] tile, int c, float[] rows, int k) {\n");
         for (int l = 0; l < lanes; l++) {
             s.append("        FloatVector x").append(l).append(" = ").append(in
-                    ? "FloatVector.fromMemorySegment(F, seg, (offset + " + l + " * k + c) * 4L, ORDER);\n"
+                    ? "FloatVector.fromArray(F, rows, " + l + " * k + c);\n"
                     : "FloatVector.fromArray(F, tile, (c + " + l + ") * " + lanes + ");\n");
         }
         if (in) {
+            /* only where asked: an i32 tile's bits may be subnormal floats, which slow the arithmetic down */
             s.append("        FloatVector probe = FloatVector.zero(F);\n");
+            s.append("        if (check) {\n");
             for (int l = 0; l < lanes; l++) {
-                s.append("        probe = x").append(l).append(".fma(FloatVector.zero(F), probe);\n");
+                s.append("            probe = x").append(l).append(".fma(FloatVector.zero(F), probe);\n");
             }
+            s.append("        }\n");
         }
         int stage = 0;
         for (int half = lanes / 2; half >= 1; half /= 2, stage++) {
@@ -114,7 +119,7 @@ final class VectorTarget extends JavaTarget {
         }
         for (int l = 0; l < lanes; l++) {
             s.append("        x").append(l).append(in ? ".intoArray(tile, (c + " + l + ") * " + lanes + ");\n"
-                    : ".intoMemorySegment(seg, (offset + " + l + " * k + c) * 4L, ORDER);\n");
+                    : ".intoArray(rows, " + l + " * k + c);\n");
         }
         s.append(in ? "        return Float.isNaN(probe.reduceLanes(VectorOperators.ADD));\n    }\n\n" : "    }\n\n");
     }
@@ -219,16 +224,18 @@ final class VectorTarget extends JavaTarget {
                 static void tileIn(MemorySegment seg, int buffer, boolean input, long offset, long k, float[] stage, int[] rows, float[] tile) {
                     final int n = (int) k * F.length();
                     boolean bad = false;
+                    MemorySegment.copy(seg, JAVA_FLOAT, offset * 4L, stage, 0, n);
                     if (squares(k)) {
                         for (int c = 0; c < k; c += F.length()) {
-                            bad |= F.length() == 16 ? in16(seg, offset, k, c, tile) : in8(seg, offset, k, c, tile);
+                            bad |= F.length() == 16 ? in16(stage, (int) k, c, tile, input) : in8(stage, (int) k, c, tile, input);
                         }
                     } else {
-                        MemorySegment.copy(seg, JAVA_FLOAT, offset * 4L, stage, 0, n);
                         FloatVector probe = FloatVector.zero(F);
                         for (int c = 0; c < k; c++) {
                             final FloatVector v = FloatVector.fromArray(F, stage, c, rows, 0);
-                            probe = v.fma(FloatVector.zero(F), probe);
+                            if (input) {
+                                probe = v.fma(FloatVector.zero(F), probe);
+                            }
                             v.intoArray(tile, c * F.length());
                         }
                         bad = Float.isNaN(probe.reduceLanes(VectorOperators.ADD));
@@ -243,17 +250,24 @@ final class VectorTarget extends JavaTarget {
                     if (squares(k)) {
                         for (int c = 0; c < k; c += F.length()) {
                             if (F.length() == 16) {
-                                out16(tile, c, seg, offset, k);
+                                out16(tile, c, stage, (int) k);
                             } else {
-                                out8(tile, c, seg, offset, k);
+                                out8(tile, c, stage, (int) k);
                             }
                         }
-                        return;
-                    }
-                    for (int c = 0; c < k; c++) {
-                        FloatVector.fromArray(F, tile, c * F.length()).intoArray(stage, c, rows, 0);
+                    } else {
+                        for (int c = 0; c < k; c++) {
+                            FloatVector.fromArray(F, tile, c * F.length()).intoArray(stage, c, rows, 0);
+                        }
                     }
                     MemorySegment.copy(stage, 0, seg, JAVA_FLOAT, offset * 4L, (int) k * F.length());
+                }
+
+                /* a lane's gather index out of [0, n): the first such lane's, reported as a scalar gather would */
+                static void badGather(IntVector at, long n, int gather) {
+                    for (int i : at.toArray()) {
+                        Kernels.checkGather(i, n, gather);
+                    }
                 }
 
                 /* two f64 vectors of half as many lanes, rounded into one f32 vector */
@@ -342,9 +356,15 @@ final class VectorTarget extends JavaTarget {
         if (plan.isBuffer(n) && !own.contains(n)) {
             long atInner = dims.stream().filter(d -> inner.equals(ix.get(d))).count();
             boolean contiguous = atInner == 1 && inner.equals(ix.get(dims.getLast()));
-            boolean tiled = tile != null && atInner == 1 && dims.size() >= 2 && dims.getLast().equals(tile)
-                    && inner.equals(ix.get(dims.get(dims.size() - 2))) && n.type().dtype() == DType.F32;
-            return contiguous && !column || tiled;
+            return contiguous && !column || tiled(n, ix, inner, tile);
+        }
+        if (n.op() == Op.GATHER && tile != null && n.attrs(Attrs.Dim.class).dim().equals(tile) && plan.isBuffer(n.in(0))
+                && !own.contains(n.in(0)) && n.in(0).type().dtype() == DType.F32
+                && n.in(1).type().dims().stream().anyMatch(d -> inner.equals(ix.get(d)))) {
+            /* each lane gathers at its own index from its row of the source's tile */
+            Map<String, String> at = new LinkedHashMap<>(ix);
+            at.put(tile, "gathered");
+            return tiled(n.in(0), at, inner, tile) && vectorisable(plan, n.in(1), ix, inner, tile, own, seen);
         }
         if (n.op() == Op.GATHER) {
             /* a gather whose index is the same along the row reads a contiguous row of its source */
@@ -370,6 +390,14 @@ final class VectorTarget extends JavaTarget {
         return true;
     }
 
+    /** Whether buffer {@code n} at {@code ix} is read from a tile: over the lanes' dimension then the tile's, last, in f32 or i32. */
+    private static boolean tiled(Node n, Map<String, String> ix, String inner, String tile) {
+        List<String> dims = n.type().dims();
+        return tile != null && dims.size() >= 2 && dims.getLast().equals(tile) && inner.equals(ix.get(dims.get(dims.size() - 2)))
+                && dims.stream().filter(d -> inner.equals(ix.get(d))).count() == 1
+                && (n.type().dtype() == DType.F32 || n.type().dtype() == DType.I32);
+    }
+
     private boolean vectorised(Schedule.Launch l) {
         return l.kernel() instanceof Kernel.Loop k && supported.computeIfAbsent(k.id(), id -> supports(plan, k));
     }
@@ -380,8 +408,8 @@ final class VectorTarget extends JavaTarget {
      * outer dimension, reading along it contiguously or from the block's tiles.
      */
     static boolean supportsAcross(KernelPlan plan, Schedule.Launch l) {
-        String lanes = index(l.nest().outer().getLast());
-        String tile = l.nest().inner().getFirst();
+        String lanes = index(l.nest().rows().getLast());
+        String tile = l.nest().innermost();
         Map<String, String> ix = indexOf(l.points());
         for (Schedule.Phase p : l.nest().phases()) {
             Set<Node> own = stored(p);
@@ -415,23 +443,42 @@ final class VectorTarget extends JavaTarget {
      */
     @Override
     protected void outer(Schedule.Launch l, String indent) {
-        if (!l.nest().rowsAcross() || !vectorised(l) || !supportsAcross(plan, l)) {
+        if (!orRowsAcross(l, indent)) {
             super.outer(l, indent);
-            return;
+        } else {
+            super.outer(l, indent + "    ");
+            close(indent);
         }
-        String g = l.nest().outer().getLast();
-        String k = size(l.nest().inner().getFirst());
+    }
+
+    /** The same for a Loop with no outer dimensions, one phase per launch. */
+    @Override
+    protected void phase(Schedule.Launch l, Schedule.Phase p, String indent) {
+        if (!orRowsAcross(l, indent)) {
+            super.phase(l, p, indent);
+        } else {
+            super.phase(l, p, indent + "    ");
+            close(indent);
+        }
+    }
+
+    /** Whether {@code l} runs short rows across lanes: then its code for them is written, up to the else that runs other sizes. */
+    private boolean orRowsAcross(Schedule.Launch l, String indent) {
+        if (!l.nest().rowsAcross() || !supportsAcross(plan, l)) {
+            return false;
+        }
+        String g = l.nest().rows().getLast();
+        String k = size(l.nest().innermost());
         line(indent, "if (" + k + " >= 1 && " + k + " <= " + SHORT + " && " + size(g) + " >= F.length()) {");
         rowsAcross(l, indent + "    ");
         line(indent, "} else {");
-        super.outer(l, indent + "    ");
-        close(indent);
+        return true;
     }
 
     private void rowsAcross(Schedule.Launch l, String indent) {
-        List<String> outer = l.nest().outer();
+        List<String> outer = l.nest().rows();
         String g = outer.getLast();
-        String k = l.nest().inner().getFirst();
+        String k = l.nest().innermost();
         Tiles tiles = new Tiles(g, k);
         String block = indent + "    ".repeat(outer.size());
         StringBuilder enclosing = out;
@@ -453,7 +500,9 @@ final class VectorTarget extends JavaTarget {
         Map<String, String> first = indexOf(l.points());
         first.put(k, "0");
         for (Buffer b : tiles.filled) {
-            line(block, "tileIn(b" + b.id() + ", " + b.id() + ", " + (b.node().op() == Op.INPUT) + ", " + offset(b, first) + ", "
+            /* an i32 tile moves bits: only f32 inputs are checked for NaN and ∞ */
+            boolean check = b.node().op() == Op.INPUT && b.type().dtype() == DType.F32;
+            line(block, "tileIn(b" + b.id() + ", " + b.id() + ", " + check + ", " + offset(b, first) + ", "
                     + size(k) + ", stage, rows, " + tiles.name(b) + ");");
         }
         out.append(phases);
@@ -478,7 +527,7 @@ final class VectorTarget extends JavaTarget {
             line(indent, "final float[] " + t + " = new float[" + n + "];");
         }
         line(indent, "final float[] stage = new float[" + n + "];");
-        line(indent, "final int[] rows = rowOffsets(" + size(k) + ");");
+        line(indent, "final int[] rows = rowOffsets(" + size(k) + "), lanesAt = new int[F.length()];");
     }
 
     /**
@@ -938,7 +987,8 @@ final class VectorTarget extends JavaTarget {
         public Values.Value load(Values m, Buffer b, Map<String, String> ix) {
             if (tiles != null && tiles.holds(b)) {
                 tiles.read(b);
-                return m.declare(DType.F32, "FloatVector.fromArray(F, " + tiles.name(b) + ", " + tiles.column(ix) + ")");
+                String column = "FloatVector.fromArray(F, " + tiles.name(b) + ", " + tiles.column(ix) + ")";
+                return b.type().dtype() == DType.I32 ? m.declare(DType.I32, column + ".reinterpretAsInts()") : m.declare(DType.F32, column);
             }
             String off = offset(b.type().dims(), ix);
             String seg = "b" + b.id();
@@ -955,6 +1005,26 @@ final class VectorTarget extends JavaTarget {
                 probed.put(probe.key(), probe);
             }
             return v;
+        }
+
+        /**
+         * With rows across lanes, a gather along the tile's dimension whose index differs from row
+         * to row: each lane reads its own row of the source's tile at its index, checked first.
+         */
+        @Override
+        public Values.Value gather(Values m, Node n, Map<String, String> ix) {
+            boolean lanewise = tiles != null && n.in(1).type().dims().stream().anyMatch(d -> index.equals(ix.get(d)));
+            if (!lanewise) {
+                return null;
+            }
+            Buffer source = plan.buffer(n.in(0));
+            tiles.read(source);
+            String at = vec(m.value(n.in(1), ix));
+            int gather = plan.gathers().indexOf(n);
+            statement("if (" + at + ".compare(VectorOperators.UGE, (int) " + size(tiles.column) + ").anyTrue()) { badGather(" + at + ", "
+                    + size(tiles.column) + ", " + gather + "); }");
+            statement(at + ".mul(F.length()).add(IOTA).intoArray(lanesAt, 0);");
+            return m.declare(DType.F32, "FloatVector.fromArray(F, " + tiles.name(source) + ", 0, lanesAt, 0)");
         }
 
         /** A store of {@code v} into {@code b} at {@code ix}, or into its tile. */
