@@ -64,11 +64,18 @@ final class VectorTarget extends JavaTarget {
                 .append("    static final IntVector IOTA = IntVector.zero(I).addIndex(1);\n")
                 .append("    static final ByteOrder ORDER = ByteOrder.nativeOrder();\n\n")
                 /* reduceLanes(ADD) may add lanes in any order, so results would depend on whether C2 had
-                   compiled the kernel yet; summing in lane order keeps a run bit-reproducible */
+                   compiled the kernel yet; folding the upper half of the lanes onto the lower one, then
+                   again, is one fixed order, kept in registers (a sum in lane order through toArray took a
+                   quarter of QR-DQN's time, whose rows of 200 each flush their sums) */
+                /* (straight-line, with each shuffle a constant: in a loop over an array of them, C2 left the adds to their Java fallback) */
+                .append("    static final VectorShuffle<Double> FOLD4 = fold(4), FOLD2 = fold(2), FOLD1 = fold(1);\n\n")
+                .append("    static VectorShuffle<Double> fold(int half) {\n")
+                .append("        return VectorShuffle.fromOp(D, i -> i < half && i + half < D.length() ? i + half : i);\n    }\n\n")
                 .append("    static double sumLanes(DoubleVector v) {\n")
-                .append("        double s = 0;\n")
-                .append("        for (double x : v.toArray()) {\n            s += x;\n        }\n")
-                .append("        return s;\n    }\n\n");
+                .append("        if (D.length() >= 8) {\n            v = v.add(v.rearrange(FOLD4));\n        }\n")
+                .append("        if (D.length() >= 4) {\n            v = v.add(v.rearrange(FOLD2));\n        }\n")
+                .append("        if (D.length() >= 2) {\n            v = v.add(v.rearrange(FOLD1));\n        }\n")
+                .append("        return v.lane(0);\n    }\n\n");
         if (usesSort) {
             s.append(SORT_HELPERS);
         }
@@ -820,7 +827,7 @@ final class VectorTarget extends JavaTarget {
             /* a sum's lanes in lane order */
             String lanes = switch (r.reduction()) {
                 case MAX, MIN -> vacc(r) + ".reduceLanes(VectorOperators." + r.reduction() + ")";
-                default -> "sumLanes(" + vacc(r) + "_0) + sumLanes(" + vacc(r) + "_1)";
+                default -> "sumLanes(" + vacc(r) + "_0.add(" + vacc(r) + "_1))";
             };
             line(indent, r.reduction().fold(this, acc(r, 0), acc(r, 1), lanes, null));
         }
