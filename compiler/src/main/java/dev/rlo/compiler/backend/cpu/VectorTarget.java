@@ -32,7 +32,7 @@ final class VectorTarget extends JavaTarget {
 
     /** Element-wise ops with a Vector API form. */
     static final Set<Op> VECTOR_OPS = EnumSet.of(Op.NEG, Op.NOT, Op.ABS, Op.SIGN, Op.EXP, Op.LOG, Op.LOG1P, Op.EXPM1, Op.SQRT,
-            Op.TANH, Op.SIGMOID, Op.SOFTPLUS, Op.CAST, Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.POW, Op.MIN, Op.MAX, Op.LT,
+            Op.TANH, Op.SIGMOID, Op.SOFTPLUS, Op.CAST, Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.MIN, Op.MAX, Op.LT,
             Op.LE, Op.GT, Op.GE, Op.EQ, Op.NE, Op.AND, Op.OR, Op.WHERE, Op.CLIP, Op.IOTA, Op.RENAME, Op.EXPAND,
             Op.STOP_GRADIENT);
     /** Vectors per block: the accumulators are flushed and the non-finite probe checked after each. */
@@ -47,6 +47,8 @@ final class VectorTarget extends JavaTarget {
     private final Map<Integer, Boolean> supported = new HashMap<>();
     /** Whether a launch runs rows across lanes: the class then declares the tile helpers. */
     private boolean usesTiles;
+    /** Whether a kernel computes exp, log and kin on vectors: the class then declares {@link VectorMath}'s. */
+    private boolean usesMath;
     /** Whether an argsort runs across lanes: the class then declares the comparator network and the column sort. */
     private boolean usesSort;
 
@@ -76,6 +78,9 @@ final class VectorTarget extends JavaTarget {
                 .append("        if (D.length() >= 4) {\n            v = v.add(v.rearrange(FOLD2));\n        }\n")
                 .append("        if (D.length() >= 2) {\n            v = v.add(v.rearrange(FOLD1));\n        }\n")
                 .append("        return v.lane(0);\n    }\n\n");
+        if (usesMath) {
+            s.append(VectorMath.SOURCE);
+        }
         if (usesSort) {
             s.append(SORT_HELPERS);
         }
@@ -1077,21 +1082,15 @@ final class VectorTarget extends JavaTarget {
                         ? vec(a[0]) + ".blend(1, " + vec(a[0]) + ".compare(VectorOperators.GT, 0)).blend(-1, " + vec(a[0]) + ".compare(VectorOperators.LT, 0))"
                         : vec(a[0]) + ".blend(1f, " + vec(a[0]) + ".compare(VectorOperators.GT, 0f)).blend(-1f, " + vec(a[0]) + ".compare(VectorOperators.LT, 0f))";
                 case NOT -> vec(a[0]) + ".not()";
-                case EXP -> vec(a[0]) + ".lanewise(VectorOperators.EXP)";
-                case LOG -> vec(a[0]) + ".lanewise(VectorOperators.LOG)";
-                case LOG1P -> vec(a[0]) + ".lanewise(VectorOperators.LOG1P)";
-                case EXPM1 -> vec(a[0]) + ".lanewise(VectorOperators.EXPM1)";
+                /* VectorMath's, not lanewise(EXP) and kin: the same bits before and after C2 compiles the kernel */
+                case EXP, LOG, LOG1P, EXPM1, TANH, SIGMOID, SOFTPLUS -> math(n.op(), vec(a[0]));
                 case SQRT -> vec(a[0]) + ".sqrt()";
-                case TANH -> vec(a[0]) + ".lanewise(VectorOperators.TANH)";
-                case SIGMOID -> "FloatVector.broadcast(F, 1f).div(" + vec(a[0]) + ".neg().lanewise(VectorOperators.EXP).add(1f))";
-                case SOFTPLUS -> vec(a[0]) + ".max(0f).add(" + vec(a[0]) + ".abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P))";
                 case CAST -> cast(a[0], in, n.type().dtype());
                 /* a vector method takes a per-row scalar as its second operand directly */
                 case ADD -> vec(a[0]) + ".add(" + a[1].expr() + ")";
                 case SUB -> vec(a[0]) + ".sub(" + a[1].expr() + ")";
                 case MUL -> vec(a[0]) + ".mul(" + a[1].expr() + ")";
                 case DIV -> vec(a[0]) + ".div(" + a[1].expr() + ")";
-                case POW -> vec(a[0]) + ".pow(" + a[1].expr() + ")";
                 case MIN -> vec(a[0]) + ".min(" + a[1].expr() + ")";
                 case MAX -> vec(a[0]) + ".max(" + a[1].expr() + ")";
                 case LT, LE, GT, GE, EQ, NE -> compare(n, a, in);
@@ -1102,6 +1101,20 @@ final class VectorTarget extends JavaTarget {
                         : vec(a[2]) + ".blend(" + vec(a[1]) + ", " + (a[1].dtype() == DType.I32 ? vec(a[0]) + ".cast(I)" : vec(a[0])) + ")";
                 case CLIP -> vec(a[0]) + ".max(" + a[1].expr() + ").min(" + a[2].expr() + ")";
                 default -> throw new IllegalStateException(n.op() + " is not vectorised");
+            };
+        }
+
+        private String math(Op op, String x) {
+            usesMath = true;
+            return switch (op) {
+                case EXP -> "vexp(" + x + ")";
+                case LOG -> "vlog(" + x + ")";
+                case LOG1P -> "vlog1p(" + x + ")";
+                case EXPM1 -> "vexpm1(" + x + ")";
+                case TANH -> "vtanh(" + x + ")";
+                case SIGMOID -> "FloatVector.broadcast(F, 1f).div(vexp(" + x + ".neg()).add(1f))";
+                case SOFTPLUS -> x + ".max(0f).add(vlog1p(vexp(" + x + ".abs().neg())))";
+                default -> throw new IllegalStateException(op + " is not a function of VectorMath");
             };
         }
 
