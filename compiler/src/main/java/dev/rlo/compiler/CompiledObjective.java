@@ -60,6 +60,26 @@ public final class CompiledObjective {
         return result(executable.run(inputs, into));
     }
 
+    /** The inputs' shapes and the outputs of the last {@link #runReusing}, whose arrays the next one writes into. */
+    private Map<String, List<Long>> reusedShapes = Map.of();
+    private Map<Output, Tensor> reused = Map.of();
+
+    /**
+     * Like {@link #run(Map)}, writing every output (the loss and reports too) into the arrays of
+     * the previous reusing run where the inputs have the same shapes, and allocating them only on
+     * the first run or when a size changes: a training loop's minibatch with no allocation for its
+     * outputs (allocating an output array cost more than PPO's whole kernel at 256 samples). The
+     * result's tensors are overwritten by the next reusing run: read them before it.
+     */
+    public synchronized Result runReusing(Map<String, Tensor> inputs) {
+        Map<String, List<Long>> shapes = new LinkedHashMap<>();
+        inputs.forEach((name, t) -> shapes.put(name, java.util.Arrays.stream(t.shape()).boxed().toList()));
+        Map<Output, Tensor> out = shapes.equals(reusedShapes) ? executable.run(inputs, reused) : executable.run(inputs);
+        reusedShapes = shapes;
+        reused = out;
+        return result(out);
+    }
+
     private static Result result(Map<Output, Tensor> out) {
         Map<String, Tensor> reports = new LinkedHashMap<>();
         Map<String, Tensor> grads = new LinkedHashMap<>();

@@ -67,7 +67,13 @@ public record Graph(String name, List<Input> inputs, Map<Output, Node> outputs, 
     }
 
     public Input input(String inputName) {
-        return inputs.stream().filter(i -> i.name().equals(inputName)).findFirst().orElse(null);
+        /* a loop, not a stream: binding asks once per input per call */
+        for (Input i : inputs) {
+            if (i.name().equals(inputName)) {
+                return i;
+            }
+        }
+        return null;
     }
 
     /** Every node the outputs depend on, inputs before users (a topological order). */

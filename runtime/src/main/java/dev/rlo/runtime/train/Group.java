@@ -112,7 +112,7 @@ final class Group extends CountingLoop {
         StepMetrics metrics = new StepMetrics(contract.reports());
         for (int epoch = 0; epoch < s.epochs(); epoch++) {
             float[] logits = actor.net.forward(x, n * len);
-            CompiledObjective.Result r = contract.loss().run(LOSS.inputs(contract.loss(), new Batch(this, logits, tokens, oldLogp, refLogp, reward)));
+            CompiledObjective.Result r = contract.loss().runReusing(LOSS.inputs(contract.loss(), new Batch(this, logits, tokens, oldLogp, refLogp, reward)));
             if (!Double.isFinite(r.loss().item())) {
                 throw new NonFiniteLoss(r.loss().item(), steps);
             }

@@ -249,7 +249,7 @@ final class OffPolicy extends CountingLoop {
             float[] nextOnline = Contract.has(contract.loss(), "q_next_online") ? online.forward(x2, idx.length) : null;
             float[] tau = levels(online, s.atoms());
             float[] head = online.forward(x, idx.length);
-            CompiledObjective.Result r = contract.loss().run(LOSS.inputs(contract.loss(), new Sample(this, idx, head, next, nextOnline, tau)));
+            CompiledObjective.Result r = contract.loss().runReusing(LOSS.inputs(contract.loss(), new Sample(this, idx, head, next, nextOnline, tau)));
             if (!Double.isFinite(r.loss().item())) {
                 throw new NonFiniteLoss(r.loss().item(), steps);
             }

@@ -278,7 +278,7 @@ final class OnPolicy extends CountingLoop {
                 float[] x = Data.gather(obs, idx, obsSize);
                 float[] lg = actor.forward(x, size);
                 float[] v = contract.hasCritic() ? critic.forward(x, size) : null;
-                CompiledObjective.Result r = loss.run((continuous ? CONTINUOUS_LOSS : LOSS).inputs(loss, new Minibatch(this, idx, lg, v, adv, ret)));
+                CompiledObjective.Result r = loss.runReusing((continuous ? CONTINUOUS_LOSS : LOSS).inputs(loss, new Minibatch(this, idx, lg, v, adv, ret)));
                 if (!Double.isFinite(r.loss().item())) {
                     throw new NonFiniteLoss(r.loss().item(), steps);
                 }

@@ -178,7 +178,7 @@ final class Preference extends CountingLoop {
             seqW[i] = sum(tokenLogp, i * len);
             seqL[i] = sum(tokenLogp, (p + i) * len);
         }
-        CompiledObjective.Result r = loss.run(LOSS.inputs(loss, new Pairs(this, idx, seqW, seqL)));
+        CompiledObjective.Result r = loss.runReusing(LOSS.inputs(loss, new Pairs(this, idx, seqW, seqL)));
         if (!Double.isFinite(r.loss().item())) {
             throw new NonFiniteLoss(r.loss().item(), steps);
         }

@@ -33,6 +33,8 @@ public final class CpuPlan {
 
     final KernelPlan plan;
     private final Schedule schedule;
+    /** Each output node's first output name (a node may be several outputs). */
+    private final Map<Node, Output> outputOf = new LinkedHashMap<>();
     final String body;
     private final PlanCode code;
     private final List<String> dims;
@@ -58,6 +60,7 @@ public final class CpuPlan {
         this.plan = plan;
         this.binder = new Inputs.Binder(plan.graph());
         this.schedule = Schedule.of(plan);
+        plan.graph().outputs().forEach((o, node) -> outputOf.putIfAbsent(node, o));
         this.dims = dims(plan);
         this.body = JavaTarget.body(schedule, vector);
         this.code = KernelCompiler.load(body);
@@ -112,16 +115,17 @@ public final class CpuPlan {
                 }
             }
             sizes = bound.sizes();
-            n = dims.stream().mapToLong(d -> sizes.getOrDefault(d, 0L)).toArray();
-            Map<Node, Output> outputs = new LinkedHashMap<>();
-            plan.graph().outputs().forEach((o, node) -> outputs.putIfAbsent(node, o));
+            n = new long[dims.size()];
+            for (int i = 0; i < n.length; i++) {
+                n[i] = sizes.getOrDefault(dims.get(i), 0L);
+            }
             work = pool.take();
             for (Buffer buf : all) {
                 Node node = buf.node();
                 if (node.op() == dev.rlo.compiler.ir.Op.INPUT) {
                     arrays[buf.id()] = HostArrays.contiguous(bound.tensors().get(node.attrs(Attrs.Input.class).name()).data());
-                } else if (outputs.containsKey(node)) {
-                    arrays[buf.id()] = output(outputs.get(node), buf, into, sizes);
+                } else if (outputOf.containsKey(node)) {
+                    arrays[buf.id()] = output(outputOf.get(node), buf, into, sizes);
                 }
                 b[buf.id()] = arrays[buf.id()] != null ? HostArrays.segment(arrays[buf.id()], buf.type().dtype())
                         : work.get(buf.id(), volume(buf, sizes) * HostArrays.bytes(buf.type().dtype()));
@@ -162,7 +166,11 @@ public final class CpuPlan {
 
     /** The array output {@code o} is written to: the caller's, checked, or a new one. */
     private static INDArray output(Output o, Buffer buf, Map<Output, Tensor> into, Map<String, Long> sizes) {
-        long[] shape = buf.type().dims().stream().mapToLong(sizes::get).toArray();
+        List<String> dims = buf.type().dims();
+        long[] shape = new long[dims.size()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = sizes.get(dims.get(i));
+        }
         Tensor t = into.get(o);
         return t == null ? HostArrays.allocate(buf.type(), shape) : HostArrays.output(o.toString(), t, buf.type(), shape);
     }
@@ -174,7 +182,7 @@ public final class CpuPlan {
      */
     private void launch(Schedule.Launch l, MemorySegment[] b, MemorySegment[] aux, long[] n, Map<String, Long> sizes, Workspace work) {
         int parts = Parts.count(l.lanes().isEmpty() ? 1 : sizes.get(l.lanes().getFirst()), volume(l.points(), sizes));
-        List<Schedule.Reduce> partial = l.scratch().stream().filter(r -> parts > 1 && r.partial()).toList();
+        List<Schedule.Reduce> partial = parts == 1 ? List.of() : l.scratch().stream().filter(Schedule.Reduce::partial).toList();
         for (Schedule.Reduce r : l.scratch()) {
             aux[r.buffer().id()] = scratch(r, sizes, work, 0);
         }
