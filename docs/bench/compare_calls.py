@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """rlo's training-size calls next to the hand-fused C anchors, alternately in one run (issue 19).
 
-    /usr/bin/python3 docs/bench/compare_calls.py [--anchors ../shared/anchors] [--runs 2] [--repeat 15]
+    /usr/bin/python3 docs/bench/compare_calls.py [--anchors ../shared/anchors] [--runs 2] [--repeat 15] [--warmup 2]
 
 Run from the project root. Alternates `./rlo bench --calls --no-reference --format json` with the
 anchors' C kernels timed at the same training sizes (anchors.py's kernels, checks and timing, imported
@@ -42,6 +42,9 @@ def main():
     ap.add_argument("--anchors", default="../shared/anchors", help="the anchors' directory (anchors.py)")
     ap.add_argument("--runs", type=int, default=2, help="rlo and C runs, alternated (default 2)")
     ap.add_argument("--repeat", type=int, default=15, help="timed samples per entry (default 15)")
+    ap.add_argument("--warmup", type=float, default=2.0,
+                    help="rlo's warm-up seconds per measurement (default 2, rlo bench's: a kernel the calls alone "
+                         "reach may still be interpreted then; C2 takes it within about 8)")
     args = ap.parse_args()
     if not os.access("./rlo", os.X_OK):
         sys.exit("compare_calls.py: no ./rlo here; run it from the rlo project root")
@@ -53,7 +56,7 @@ def main():
         rlo = os.path.join(out, f"rlo{run}.json")
         with open(rlo, "w") as f:
             subprocess.run(["./rlo", "bench", "--calls", "--no-reference", "--format", "json",
-                            "--repeat", str(args.repeat)], stdout=f, check=True)
+                            "--repeat", str(args.repeat), "--warmup", str(args.warmup)], stdout=f, check=True)
         with open(rlo) as f:
             threads = json.loads([line for line in f if line.startswith("{")][-1])["threads"]
         c = os.path.join(out, f"c{run}.json")
