@@ -91,7 +91,11 @@ class CpuMatchesReferenceTest {
         } catch (dev.rlo.compiler.base.UserError e) {
             return; /* e.g. an index out of range: the same error is checked elsewhere */
         }
-        Map<Output, Tensor> got = fused.compile(g).run(inputs);
+        agree(objective, want, fused.compile(g).run(inputs), rtol);
+    }
+
+    /** Every output of {@code got} as the reference's {@code want}: NaN where it is NaN, else within {@code rtol} (relative, absolute below 1). */
+    static void agree(String objective, Map<Output, Tensor> want, Map<Output, Tensor> got, double rtol) {
         assertEquals(want.keySet(), got.keySet());
         want.forEach((name, w) -> {
             Tensor h = got.get(name);

@@ -81,15 +81,8 @@ class RowsAcrossTest {
             }
             Map<String, Tensor> in = Map.of("x", Tensor.of(DType.F32, List.of("G", "K"), new long[] {g, k}, x),
                     "at", Tensor.of(DType.I32, List.of("G", "K"), new long[] {g, k}, at));
-            var want = new dev.rlo.compiler.backend.reference.ReferenceBackend().compile(graph).run(in);
-            var got = new CpuBackend().compile(graph).run(in);
-            want.forEach((o, t) -> {
-                double[] a = t.values();
-                double[] b = got.get(o).values();
-                for (int i = 0; i < a.length; i++) {
-                    assertEquals(a[i], b[i], 1e-5 * Math.max(1, Math.abs(a[i])), o + "[" + i + "], K = " + k);
-                }
-            });
+            CpuMatchesReferenceTest.agree("picks, K = " + k, new dev.rlo.compiler.backend.reference.ReferenceBackend().compile(graph).run(in),
+                    new CpuBackend().compile(graph).run(in), 1e-5);
             at[(int) (30 * k + 2)] = k;
             Map<String, Tensor> bad = Map.of("x", in.get("x"), "at", Tensor.of(DType.I32, List.of("G", "K"), new long[] {g, k}, at));
             UserError expected = assertThrows(UserError.class, () -> new dev.rlo.compiler.backend.reference.ReferenceBackend().compile(graph).run(bad));

@@ -1,13 +1,10 @@
 package dev.rlo.compiler.backend;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.Rlo;
 import dev.rlo.compiler.backend.cpu.CpuBackend;
 import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import dev.rlo.compiler.ir.Graph;
-import dev.rlo.compiler.ir.Output;
 import dev.rlo.compiler.tensor.Tensor;
 import dev.rlo.compiler.types.DType;
 import java.util.List;
@@ -57,15 +54,8 @@ class SortsAcrossTest {
             }
             Map<String, Tensor> in = Map.of("x", Tensor.of(DType.F32, List.of("B", "G", "K"), new long[] {2, g, k}, x),
                     "w", Tensor.of(DType.F32, List.of("B", "G", "K"), new long[] {2, g, k}, w));
-            Map<Output, Tensor> want = new ReferenceBackend().compile(graph).run(in);
-            Map<Output, Tensor> got = new CpuBackend().compile(graph).run(in);
-            want.forEach((o, t) -> {
-                double[] a = t.values();
-                double[] b = got.get(o).values();
-                for (int i = 0; i < a.length; i++) {
-                    assertEquals(a[i], b[i], 1e-6 * Math.max(1, Math.abs(a[i])), o + "[" + i + "], K = " + k);
-                }
-            });
+            CpuMatchesReferenceTest.agree("sorts, K = " + k, new ReferenceBackend().compile(graph).run(in),
+                    new CpuBackend().compile(graph).run(in), 1e-6);
         }
     }
 }
