@@ -218,16 +218,13 @@ __kernel void k0_0(__global rlo_u8* b1,
         const rlo_i64 i_E = rest % n_E;
         rest /= n_E;
         const rlo_i64 i_T = rest;
-        const float v0 = 0.9405f;
-        const int v1 = 1;
-        const int v2 = (int) b1[(i_T) * n_E + i_E];
-        const int v3 = (int) b4[(i_T) * n_E + i_E];
-        const int v4 = (v2 | v3);
-        const int v5 = (int) v4;
-        const int v6 = (v1 - v5);
-        const float v7 = (float) v6;
-        const float v8 = (v0 * v7);
-        b5[(i_T) * n_E + i_E] = v8;
+        const int v0 = (int) b1[(i_T) * n_E + i_E];
+        const int v1 = (int) b4[(i_T) * n_E + i_E];
+        const int v2 = (v0 | v1);
+        const float v3 = 0.0f;
+        const float v4 = 0.9405f;
+        const float v5 = (v2 ? v3 : v4);
+        b5[(i_T) * n_E + i_E] = v5;
     }
 }
 
@@ -254,20 +251,17 @@ __kernel void k1(__global float* b0,
         for (rlo_i64 t = 0; t < n_T; t++) {
             const rlo_i64 i_T = n_T - 1 - t;
             const float v0 = b0[(i_T) * n_E + i_E];
-            const float v1 = 0.99f;
-            const int v2 = 1;
-            const int v3 = (int) b1[(i_T) * n_E + i_E];
-            const int v4 = (int) v3;
-            const int v5 = (v2 - v4);
-            const float v6 = (float) v5;
-            const float v7 = (v1 * v6);
-            const float v8 = b2[(i_T) * n_E + i_E];
-            const float v9 = (v7 * v8);
-            const float v10 = (v0 + v9);
-            const float v11 = b3[(i_T) * n_E + i_E];
-            const float v12 = (v10 - v11);
-            const float v13 = b5[(i_T) * n_E + i_E];
-            a = v12 + v13 * a;
+            const int v1 = (int) b1[(i_T) * n_E + i_E];
+            const float v2 = 0.0f;
+            const float v3 = 0.99f;
+            const float v4 = (v1 ? v2 : v3);
+            const float v5 = b2[(i_T) * n_E + i_E];
+            const float v6 = (v4 * v5);
+            const float v7 = (v0 + v6);
+            const float v8 = b3[(i_T) * n_E + i_E];
+            const float v9 = (v7 - v8);
+            const float v10 = b5[(i_T) * n_E + i_E];
+            a = v9 + v10 * a;
             b6[(i_T) * n_E + i_E] = a;
         }
     }
@@ -303,21 +297,18 @@ __kernel void k1_c0(__global float* b0,
         for (rlo_i64 u = from; u < to; u++) {
             const rlo_i64 i_T = n_T - 1 - u;
             const float v0 = b0[(i_T) * n_E + i_E];
-            const float v1 = 0.99f;
-            const int v2 = 1;
-            const int v3 = (int) b1[(i_T) * n_E + i_E];
-            const int v4 = (int) v3;
-            const int v5 = (v2 - v4);
-            const float v6 = (float) v5;
-            const float v7 = (v1 * v6);
-            const float v8 = b2[(i_T) * n_E + i_E];
-            const float v9 = (v7 * v8);
-            const float v10 = (v0 + v9);
-            const float v11 = b3[(i_T) * n_E + i_E];
-            const float v12 = (v10 - v11);
-            const float v13 = b5[(i_T) * n_E + i_E];
-            a = v12 + v13 * a;
-            prod *= (double) v13;
+            const int v1 = (int) b1[(i_T) * n_E + i_E];
+            const float v2 = 0.0f;
+            const float v3 = 0.99f;
+            const float v4 = (v1 ? v2 : v3);
+            const float v5 = b2[(i_T) * n_E + i_E];
+            const float v6 = (v4 * v5);
+            const float v7 = (v0 + v6);
+            const float v8 = b3[(i_T) * n_E + i_E];
+            const float v9 = (v7 - v8);
+            const float v10 = b5[(i_T) * n_E + i_E];
+            a = v9 + v10 * a;
+            prod *= (double) v10;
             b6[(i_T) * n_E + i_E] = a;
         }
         aux6[w * 2] = prod;

@@ -272,61 +272,59 @@ extern "C" __global__ void k2_0(float* __restrict__ b0,
             double acc10_0 = 0.0;
             double acc10_1 = 0.0;
             for (rlo_i64 i_M = 0; i_M < n_M; i_M++) {
-                const int v0 = (int) i_N;
-                const float v1 = (float) v0;
-                const float v2 = 0.5f;
-                const float v3 = (v1 + v2);
-                const int v4 = (int) n_N;
-                const float v5 = (float) v4;
-                const float v6 = (v3 / v5);
-                const float v7 = b0[i_B];
-                const float v8 = 0.99f;
-                const int v9 = 1;
-                const int v10 = (int) b1[i_B];
-                const int v11 = (int) v10;
-                const int v12 = (v9 - v11);
-                const float v13 = (float) v12;
-                const float v14 = (v8 * v13);
-                const int v15 = b4[i_B];
-                const rlo_i64 v16 = rlo_check(v15, n_A, 1, err);
-                const float v17 = b2[((i_B) * n_A + v16) * n_N + i_M];
-                const float v18 = (v14 * v17);
-                const float v19 = (v7 + v18);
-                const int v20 = b6[i_B];
-                const rlo_i64 v21 = rlo_check(v20, n_A, 2, err);
-                const float v22 = b5[((i_B) * n_A + v21) * n_N + i_N];
-                const float v23 = (v19 - v22);
-                const float v24 = 0.0f;
-                const int v25 = (v23 < v24);
-                const float v26 = (float) v25;
-                const float v27 = (v6 - v26);
-                const float v28 = fabsf(v27);
-                const float v29 = fabsf(v23);
-                const float v30 = 1.0f;
-                const int v31 = (v29 <= v30);
-                const float v32 = (v23 * v23);
-                const float v33 = (v2 * v32);
-                const float v34 = (v29 - v2);
-                const float v35 = (v31 ? v33 : v34);
-                const float v36 = (v28 * v35);
-                { const double v_ = (double) v36, t_ = acc7_0 + v_, z_ = t_ - acc7_0; acc7_1 += (acc7_0 - (t_ - z_)) + (v_ - z_); acc7_0 = t_; }
-                const int v37 = (int) n_B;
+                const float v0 = b0[i_B];
+                const int v1 = (int) b1[i_B];
+                const float v2 = 0.0f;
+                const float v3 = 0.99f;
+                const float v4 = (v1 ? v2 : v3);
+                const int v5 = b4[i_B];
+                const rlo_i64 v6 = rlo_check(v5, n_A, 1, err);
+                const float v7 = b2[((i_B) * n_A + v6) * n_N + i_M];
+                const float v8 = (v4 * v7);
+                const float v9 = (v0 + v8);
+                const int v10 = b6[i_B];
+                const rlo_i64 v11 = rlo_check(v10, n_A, 2, err);
+                const float v12 = b5[((i_B) * n_A + v11) * n_N + i_N];
+                const float v13 = (v9 - v12);
+                const int v14 = (v13 < v2);
+                const int v15 = (int) i_N;
+                const float v16 = (float) v15;
+                const float v17 = 0.5f;
+                const float v18 = (v16 + v17);
+                const int v19 = (int) n_N;
+                const float v20 = (float) v19;
+                const float v21 = (v18 / v20);
+                const float v22 = 1.0f;
+                const float v23 = (v21 - v22);
+                const float v24 = fabsf(v23);
+                const float v25 = fabsf(v21);
+                const float v26 = (v14 ? v24 : v25);
+                const float v27 = fabsf(v13);
+                const int v28 = (v27 <= v22);
+                const float v29 = (v13 * v13);
+                const float v30 = (v17 * v29);
+                const float v31 = (v27 - v17);
+                const float v32 = (v28 ? v30 : v31);
+                const float v33 = (v26 * v32);
+                { const double v_ = (double) v33, t_ = acc7_0 + v_, z_ = t_ - acc7_0; acc7_1 += (acc7_0 - (t_ - z_)) + (v_ - z_); acc7_0 = t_; }
+                const int v34 = (int) n_B;
+                const float v35 = (float) v34;
+                const float v36 = (v22 / v35);
+                const int v37 = (int) n_M;
                 const float v38 = (float) v37;
-                const float v39 = (v30 / v38);
-                const int v40 = (int) n_M;
-                const float v41 = (float) v40;
-                const float v42 = (v39 / v41);
-                const float v43 = (v42 * v28);
-                const float v44 = (v31 ? v43 : v24);
-                const float v45 = (v44 * v2);
-                const float v46 = (v45 * v23);
-                const float v47 = (v46 + v46);
-                const float v48 = (v31 ? v24 : v43);
-                const float v49 = rlo_sign_f(v23);
-                const float v50 = (v48 * v49);
-                const float v51 = (v47 + v50);
-                const float v52 = -v51;
-                { const double v_ = (double) v52, t_ = acc10_0 + v_, z_ = t_ - acc10_0; acc10_1 += (acc10_0 - (t_ - z_)) + (v_ - z_); acc10_0 = t_; }
+                const float v39 = (v36 / v38);
+                const float v40 = (v39 * v24);
+                const float v41 = (v39 * v25);
+                const float v42 = (v14 ? v40 : v41);
+                const float v43 = (v28 ? v42 : v2);
+                const float v44 = (v43 * v17);
+                const float v45 = (v44 * v13);
+                const float v46 = (v45 + v45);
+                const float v47 = (v28 ? v2 : v42);
+                const float v48 = rlo_sign_f(v13);
+                const float v49 = (v47 * v48);
+                const float v50 = (v46 + v49);
+                { const double v_ = (double) v50, t_ = acc10_0 + v_, z_ = t_ - acc10_0; acc10_1 += (acc10_0 - (t_ - z_)) + (v_ - z_); acc10_0 = t_; }
             }
             b7[(i_N) * n_B + i_B] = (float) (rlo_mean(acc7_0, acc7_1, (double) (n_M)));
             b10[(i_B) * n_N + i_N] = (float) (rlo_total(acc10_0, acc10_1));
@@ -498,10 +496,11 @@ extern "C" __global__ void k5(int* __restrict__ b6,
     for (rlo_i64 i_B = 0; i_B < n_B; i_B++) {
         for (rlo_i64 i_N = 0; i_N < n_N; i_N++) {
             const float v0 = b10[(i_B) * n_N + i_N];
-            const int v1 = b6[i_B];
-            const rlo_i64 v2 = rlo_check(v1, n_A, -2, err);
-            const rlo_i64 v3 = 2 * (((i_B) * n_A + v2) * n_N + i_N);
-            { const double v_ = (double) v0, t_ = aux11[v3] + v_, z_ = t_ - aux11[v3]; aux11[v3 + 1] += (aux11[v3] - (t_ - z_)) + (v_ - z_); aux11[v3] = t_; }
+            const float v1 = -v0;
+            const int v2 = b6[i_B];
+            const rlo_i64 v3 = rlo_check(v2, n_A, -2, err);
+            const rlo_i64 v4 = 2 * (((i_B) * n_A + v3) * n_N + i_N);
+            { const double v_ = (double) v1, t_ = aux11[v4] + v_, z_ = t_ - aux11[v4]; aux11[v4 + 1] += (aux11[v4] - (t_ - z_)) + (v_ - z_); aux11[v4] = t_; }
         }
     }
 }

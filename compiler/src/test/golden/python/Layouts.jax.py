@@ -328,17 +328,20 @@ def _layouts_body(x, y, m, pair, boot, check):
     _v23 = (_v21 * _v22)  # []
     _v24 = _v23.astype(_F)  # []
     _v25 = (1.0 / _v24)  # []
-    _v26 = jnp.broadcast_to(_v25, (_n["B"], _n["A"], _n["C"]))  # [B, A, C]
-    _v27 = (_v26 * _v6[:, :, None])  # [B, A, C]
-    _v28 = jnp.sum(_v27, axis=(0,)).astype(_F)  # [A, C]
-    _v30 = (_v26 * _v3)  # [B, A, C]
-    _v31 = jnp.sum(_v30, axis=(2,)).astype(_F)  # [B, A]
-    _v32 = jnp.where(_i2[:, None], _v31, 0.0)  # [B, A]
-    _v33 = _shift(_v32, jnp.asarray(0.0, dtype=_F), 0, -1)  # [B, A]
-    _v34 = (_v28 + _v33.transpose(1, 0))  # [A, B]
-    _v35 = (_v34 * _i1.transpose(1, 0))  # [A, B]
+    _v26 = (_v25 * _v5)  # [A, B]
+    _v27 = (_v25 * 0.0)  # []
+    _v28 = jnp.where(_i2[:, None], _v26.transpose(1, 0), _v27)  # [B, A]
+    _v29 = jnp.broadcast_to(_v28[:, :, None], (_n["B"], _n["A"], _n["C"]))  # [B, A, C]
+    _v30 = jnp.sum(_v29, axis=(0,)).astype(_F)  # [A, C]
+    _v32 = jnp.broadcast_to(_v25, (_n["B"], _n["A"], _n["C"]))  # [B, A, C]
+    _v33 = (_v32 * _v3)  # [B, A, C]
+    _v34 = jnp.sum(_v33, axis=(2,)).astype(_F)  # [B, A]
+    _v35 = jnp.where(_i2[:, None], _v34, 0.0)  # [B, A]
+    _v36 = _shift(_v35, jnp.asarray(0.0, dtype=_F), 0, -1)  # [B, A]
+    _v37 = (_v30 + _v36.transpose(1, 0))  # [A, B]
+    _v38 = (_v37 * _i1.transpose(1, 0))  # [A, B]
     _done(_err)
-    return _v15, {"best": _out(_v17)}, {"x": _grad(_v35, x)}
+    return _v15, {"best": _out(_v17)}, {"x": _grad(_v38, x)}
 
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(0,))

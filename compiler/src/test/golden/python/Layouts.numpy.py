@@ -354,17 +354,20 @@ def _layouts_body(x, y, m, pair, boot, check):
     _v23 = (_v21 * _v22)  # []
     _v24 = _v23.astype(_F)  # []
     _v25 = (_F(1.0) / _v24)  # []
-    _v26 = np.broadcast_to(_v25, (_n["B"], _n["A"], _n["C"]))  # [B, A, C]
-    _v27 = (_v26 * _v6[:, :, None])  # [B, A, C]
-    _v28 = np.sum(_v27, axis=(0,), dtype=np.float64).astype(_F)  # [A, C]
-    _v30 = (_v26 * _v3)  # [B, A, C]
-    _v31 = np.sum(_v30, axis=(2,), dtype=np.float64).astype(_F)  # [B, A]
-    _v32 = np.where(_i2[:, None], _v31, _F(0.0))  # [B, A]
-    _v33 = _shift(_v32, np.asarray(0.0, dtype=_F), 0, -1)  # [B, A]
-    _v34 = (_v28 + _v33.transpose(1, 0))  # [A, B]
-    _v35 = (_v34 * _i1.transpose(1, 0))  # [A, B]
+    _v26 = (_v25 * _v5)  # [A, B]
+    _v27 = (_v25 * _F(0.0))  # []
+    _v28 = np.where(_i2[:, None], _v26.transpose(1, 0), _v27)  # [B, A]
+    _v29 = np.broadcast_to(_v28[:, :, None], (_n["B"], _n["A"], _n["C"]))  # [B, A, C]
+    _v30 = np.sum(_v29, axis=(0,), dtype=np.float64).astype(_F)  # [A, C]
+    _v32 = np.broadcast_to(_v25, (_n["B"], _n["A"], _n["C"]))  # [B, A, C]
+    _v33 = (_v32 * _v3)  # [B, A, C]
+    _v34 = np.sum(_v33, axis=(2,), dtype=np.float64).astype(_F)  # [B, A]
+    _v35 = np.where(_i2[:, None], _v34, _F(0.0))  # [B, A]
+    _v36 = _shift(_v35, np.asarray(0.0, dtype=_F), 0, -1)  # [B, A]
+    _v37 = (_v30 + _v36.transpose(1, 0))  # [A, B]
+    _v38 = (_v37 * _i1.transpose(1, 0))  # [A, B]
     _done(_err)
-    return _v15, {"best": _out(_v17)}, {"x": _grad(_v35, x)}
+    return _v15, {"best": _out(_v17)}, {"x": _grad(_v38, x)}
 
 
 def layouts(x, y, m, pair, boot, *, by=1, check=True):

@@ -340,17 +340,20 @@ def _layouts_body(x, y, m, pair, boot, check):
     _v23 = (_v21 * _v22)  # []
     _v24 = _v23.to(_F)  # []
     _v25 = (1.0 / _v24)  # []
-    _v26 = _v25.expand(_n["B"], _n["A"], _n["C"])  # [B, A, C]
-    _v27 = (_v26 * _v6[:, :, None])  # [B, A, C]
-    _v28 = torch.sum(_v27, dim=(0,), dtype=torch.float64).to(_F)  # [A, C]
-    _v30 = (_v26 * _v3)  # [B, A, C]
-    _v31 = torch.sum(_v30, dim=(2,), dtype=torch.float64).to(_F)  # [B, A]
-    _v32 = torch.where(_i2[:, None], _v31, 0.0)  # [B, A]
-    _v33 = _shift(_v32, torch.full((), 0.0, dtype=_F, device=_dev), 0, -1)  # [B, A]
-    _v34 = (_v28 + _v33.permute(1, 0))  # [A, B]
-    _v35 = (_v34 * _i1.permute(1, 0))  # [A, B]
+    _v26 = (_v25 * _v5)  # [A, B]
+    _v27 = (_v25 * 0.0)  # []
+    _v28 = torch.where(_i2[:, None], _v26.permute(1, 0), _v27)  # [B, A]
+    _v29 = _v28[:, :, None].expand(_n["B"], _n["A"], _n["C"])  # [B, A, C]
+    _v30 = torch.sum(_v29, dim=(0,), dtype=torch.float64).to(_F)  # [A, C]
+    _v32 = _v25.expand(_n["B"], _n["A"], _n["C"])  # [B, A, C]
+    _v33 = (_v32 * _v3)  # [B, A, C]
+    _v34 = torch.sum(_v33, dim=(2,), dtype=torch.float64).to(_F)  # [B, A]
+    _v35 = torch.where(_i2[:, None], _v34, 0.0)  # [B, A]
+    _v36 = _shift(_v35, torch.full((), 0.0, dtype=_F, device=_dev), 0, -1)  # [B, A]
+    _v37 = (_v30 + _v36.permute(1, 0))  # [A, B]
+    _v38 = (_v37 * _i1.permute(1, 0))  # [A, B]
     _done(_err)
-    return _v15, {"best": _out(_v17)}, {"x": _grad(_v35, x)}
+    return _v15, {"best": _out(_v17)}, {"x": _grad(_v38, x)}
 
 
 class _layouts_function(torch.autograd.Function):

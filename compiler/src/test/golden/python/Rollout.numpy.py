@@ -350,22 +350,18 @@ def advantages(reward, value, next_value, terminated, truncated, *, gamma=0.99, 
     returns f32[T,E]
     """
     _F, _dev, _n, _err, (_i0, _i1, _i2, _i3, _i4, _i5, _i6) = _bind("advantages", _advantages_inputs, (reward, value, next_value, terminated, truncated, gamma, lambda_), (), check)
-    _v4 = _i3.astype(np.int32)  # [T, E]
-    _v5 = (np.int32(1) - _v4)  # [T, E]
-    _v6 = _v5.astype(_F)  # [T, E]
-    _v7 = (_i5 * _v6)  # [T, E]
-    _v9 = (_v7 * _i2)  # [T, E]
-    _v10 = (_i0 + _v9)  # [T, E]
-    _v12 = (_v10 - _i1)  # [T, E]
+    _v4 = (_i5 * _F(0.0))  # []
+    _v5 = np.where(_i3, _v4, _i5)  # [T, E]
+    _v7 = (_v5 * _i2)  # [T, E]
+    _v8 = (_i0 + _v7)  # [T, E]
+    _v10 = (_v8 - _i1)  # [T, E]
+    _v12 = (_i3 | _i4)  # [T, E]
     _v14 = (_i5 * _i6)  # []
-    _v16 = (_i3 | _i4)  # [T, E]
-    _v17 = _v16.astype(np.int32)  # [T, E]
-    _v18 = (np.int32(1) - _v17)  # [T, E]
-    _v19 = _v18.astype(_F)  # [T, E]
-    _v20 = (_v14 * _v19)  # [T, E]
-    _v21 = _scan(_v12, _v20, 0, True)  # [T, E]
+    _v15 = (_v14 * _F(0.0))  # []
+    _v16 = np.where(_v12, _v15, _v14)  # [T, E]
+    _v17 = _scan(_v10, _v16, 0, True)  # [T, E]
     _done(_err)
-    return _out(_v21)
+    return _out(_v17)
 
 
 # ---- quantile_pg: objective -------------------------------------------------------------------------------
@@ -424,8 +420,8 @@ def _quantile_pg_body(logits, action, reward, q, check):
     _v49 = np.broadcast_to(_v48, (_n["G"], _n["K"]))  # [G, K]
     _v50 = (_v49 * _v39)  # [G, K]
     _v51 = _scatter_add(_v50, _i1, 2, _n["A"], "A", _err)  # [G, K, A]
-    _v52 = -_v51  # [G, K, A]
-    _v53 = np.sum(_v52, axis=(2,), dtype=np.float64).astype(_F)  # [G, K]
+    _v52 = np.sum(_v51, axis=(2,), dtype=np.float64).astype(_F)  # [G, K]
+    _v53 = -_v52  # [G, K]
     _v54 = np.broadcast_to(_v53[:, :, None], (_n["G"], _n["K"], _n["A"]))  # [G, K, A]
     _v55 = np.broadcast_to(_v1[:, :, None], (_n["G"], _n["K"], _n["A"]))  # [G, K, A]
     _v56 = (_i0 - _v55)  # [G, K, A]

@@ -1,12 +1,16 @@
 package dev.rlo.compiler.pass;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.Rlo;
+import dev.rlo.compiler.backend.Backend;
+import dev.rlo.compiler.backend.cpu.CpuBackend;
 import dev.rlo.compiler.backend.reference.ReferenceBackend;
 import dev.rlo.compiler.ir.Graph;
+import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
 import dev.rlo.compiler.tensor.Tensor;
 import dev.rlo.compiler.types.DType;
@@ -15,9 +19,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fold pass's boolean identities (spec/ir.md#passes): x and false, x or true are the constant,
- * x and true, x or false are x; a where on a constant condition then is the branch it picks, and
- * the other branch (GRPO's singleton division) is gone. The value is checked by hand: x = [1, 2].
+ * The fold pass (spec/ir.md#passes). Its boolean identities: x and false, x or true are the
+ * constant, x and true, x or false are x; a where on a constant condition then is the branch it
+ * picks, and the other branch (GRPO's singleton division) is gone. Selects moving outwards, and
+ * the negation of a sum's terms moving out of the sum. Values are worked out by hand.
  */
 class FoldPassTest {
 
@@ -42,5 +47,42 @@ class FoldPassTest {
         Tensor x = Tensor.of(DType.F32, List.of("K"), new long[] {2}, new double[] {1, 2});
         /* a = x, b = x, c = 4x (K is 2), d = x: 7 · (1 + 2) */
         assertEquals(21.0, o.run(Map.of("x", x)).loss().item());
+    }
+
+    static final String SELECTS = """
+            objective selects(terminated: bool[T], v: f32[T], tau: f32[N], u: f32[N,M], gamma = 0.5) {
+              sum(gamma * (1 - terminated) * v) + sum(abs(tau - (u < 0)) * u) + sum(-(u * u)) + sum(where(u > 0, u, 0) * u)
+            }
+            """;
+
+    @Test
+    void selectsMoveOutwardsAndNegationsOutOfSums() {
+        Compiler compiler = Rlo.source(SELECTS);
+        Graph g = compiler.graph("selects", Map.of(), false, false);
+        List<Node> nodes = g.nodes();
+        /* γ·(1 − terminated) is where(terminated, 0, γ): no bool is cast to a number any more */
+        assertTrue(nodes.stream().noneMatch(n -> n.op() == Op.CAST && n.in(0).type().dtype() == DType.BOOL), nodes.toString());
+        assertTrue(nodes.stream().anyMatch(n -> n.op() == Op.WHERE && n.in(1).isConst() && n.in(2).isConst()), nodes.toString());
+        /* |τ − 1{u < 0}| selects between two values computed over N alone */
+        assertTrue(nodes.stream().anyMatch(n -> n.op() == Op.WHERE && n.in(1).type().dims().equals(List.of("N"))
+                && n.in(2).type().dims().equals(List.of("N"))), nodes.toString());
+        /* Σ(−u·u) is −Σ(u·u) */
+        assertTrue(nodes.stream().anyMatch(n -> n.op() == Op.NEG && n.in(0).op() == Op.SUM), nodes.toString());
+        /* where(u > 0, u, 0)·u keeps its product: the branch u·u would run over all of [N, M] as well */
+        assertTrue(nodes.stream().anyMatch(n -> n.op() == Op.MUL && n.in(0).op() == Op.WHERE && n.type().dims().size() == 2), nodes.toString());
+
+        Map<String, Tensor> in = Map.of(
+                "terminated", Tensor.of(DType.BOOL, List.of("T"), new long[] {3}, new double[] {1, 0, 0}),
+                "v", Tensor.of(DType.F32, List.of("T"), new long[] {3}, new double[] {1, 2, 3}),
+                "tau", Tensor.of(DType.F32, List.of("N"), new long[] {2}, new double[] {0.25, 0.75}),
+                "u", Tensor.of(DType.F32, List.of("N", "M"), new long[] {2, 2}, new double[] {1, -2, -3, 4}));
+        /*   0.5·(0·1 + 1·2 + 1·3)                                  =   2.5
+         * + |.25|·1 + |.25 − 1|·(−2) + |.75 − 1|·(−3) + |.75|·4    =   1.0
+         * − (1 + 4 + 9 + 16)                                       = −30
+         * + 1·1 + 4·4                                              =  17    */
+        for (Backend backend : List.of(new ReferenceBackend(), new CpuBackend())) {
+            CompiledObjective o = compiler.compile(compiler.objective(null), Map.of(), false, backend);
+            assertEquals(-9.5, o.run(in).loss().item(), backend.toString());
+        }
     }
 }

@@ -14,6 +14,7 @@ import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Output;
+import dev.rlo.compiler.numerics.Sums;
 import dev.rlo.compiler.tensor.Tensor;
 import dev.rlo.compiler.types.DType;
 import java.lang.foreign.MemorySegment;
@@ -232,6 +233,16 @@ public final class CpuPlan {
             /* max and min in f32, without a switch per element */
             for (long i = 0; i < count; i++) {
                 to.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) from.getAtIndex(JAVA_DOUBLE, i));
+            }
+            return;
+        }
+        if ((red == Reduction.SUM || red == Reduction.MEAN) && d == DType.F32) {
+            /* the common case (sums, means, scatter-adds into f32), without an array or a switch per element */
+            boolean sum = red == Reduction.SUM;
+            for (long i = 0; i < count; i++) {
+                double s = from.getAtIndex(JAVA_DOUBLE, 2 * i);
+                double c = from.getAtIndex(JAVA_DOUBLE, 2 * i + 1);
+                to.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (sum ? Sums.total(s, c) : Sums.mean(s, c, reduced)));
             }
             return;
         }

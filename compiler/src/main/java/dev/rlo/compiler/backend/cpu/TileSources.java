@@ -38,10 +38,10 @@ final class TileSources {
         }
         if (in) {
             /* only where asked: an i32 tile's bits may be subnormal floats, which slow the arithmetic down */
-            s.append("        FloatVector probe = FloatVector.zero(F);\n");
+            s.append("        FloatVector probe0 = FloatVector.zero(F), probe1 = FloatVector.zero(F), probe2 = FloatVector.zero(F), probe3 = FloatVector.zero(F);\n");
             s.append("        if (check) {\n");
             for (int l = 0; l < lanes; l++) {
-                s.append("            probe = x").append(l).append(".fma(FloatVector.zero(F), probe);\n");
+                s.append("            probe").append(l % 4).append(" = x").append(l).append(".fma(FloatVector.zero(F), probe").append(l % 4).append(");\n");
             }
             s.append("        }\n");
         }
@@ -59,7 +59,7 @@ final class TileSources {
             s.append("        x").append(l).append(in ? ".intoArray(tile, (c + " + l + ") * " + lanes + ");\n"
                     : ".intoArray(rows, " + l + " * k + c);\n");
         }
-        s.append(in ? "        return Float.isNaN(probe.reduceLanes(VectorOperators.ADD));\n    }\n\n" : "    }\n\n");
+        s.append(in ? "        return Float.isNaN(probe0.add(probe1).add(probe2).add(probe3).reduceLanes(VectorOperators.ADD));\n    }\n\n" : "    }\n\n");
     }
 
     /** What a class with a sort across lanes declares: the network, and the sort of a tile's columns. */

@@ -38,8 +38,13 @@ final class VectorTarget extends JavaTarget {
             Op.STOP_GRADIENT);
     /** Vectors per block: the accumulators are flushed and the non-finite probe checked after each. */
     static final int BLOCK = 1024;
-    /** The vector every f32 input vector is folded into (as x·0): NaN if any lane of any was NaN or ±∞. */
+    /**
+     * The vectors every f32 input vector is folded into (as x·0), round robin: NaN if any lane of
+     * any was NaN or ±∞. Several, so that a loop reading many inputs does not wait on one chain of
+     * fused multiply-adds (four cycles each) per vector.
+     */
     static final String PROBE = "probe";
+    static final int PROBES = 4;
     /** Rows this short or shorter run across lanes where the schedule allows ({@link Schedule.Nest#rowsAcross}). */
     static final int SHORT = 32;
 
@@ -73,12 +78,7 @@ final class VectorTarget extends JavaTarget {
                 /* (straight-line, with each shuffle a constant: in a loop over an array of them, C2 left the adds to their Java fallback) */
                 .append("    static final VectorShuffle<Double> FOLD4 = fold(4), FOLD2 = fold(2), FOLD1 = fold(1);\n\n")
                 .append("    static VectorShuffle<Double> fold(int half) {\n")
-                .append("        return VectorShuffle.fromOp(D, i -> i < half && i + half < D.length() ? i + half : i);\n    }\n\n")
-                .append("    static double sumLanes(DoubleVector v) {\n")
-                .append("        if (D.length() >= 8) {\n            v = v.add(v.rearrange(FOLD4));\n        }\n")
-                .append("        if (D.length() >= 4) {\n            v = v.add(v.rearrange(FOLD2));\n        }\n")
-                .append("        if (D.length() >= 2) {\n            v = v.add(v.rearrange(FOLD1));\n        }\n")
-                .append("        return v.lane(0);\n    }\n\n");
+                .append("        return VectorShuffle.fromOp(D, i -> i < half && i + half < D.length() ? i + half : i);\n    }\n\n");
         if (usesMath) {
             s.append(VectorMath.SOURCE);
         }
@@ -307,7 +307,7 @@ final class VectorTarget extends JavaTarget {
         tiles(tiles.all().stream().map(tiles::name).toList(), k, indent);
         openBlocks(outer, indent);
         if (!probes.isEmpty()) {
-            line(block, "FloatVector " + PROBE + " = FloatVector.zero(F);");
+            line(block, declareProbes(probes.size()));
         }
         Map<String, String> first = indexOf(l.points());
         first.put(k, "0");
@@ -327,7 +327,7 @@ final class VectorTarget extends JavaTarget {
                 rescan.append("Kernels.nonFiniteIn(b").append(p.buffer().id()).append(", ").append(p.buffer().id()).append(", ")
                         .append(offset(p.buffer().type().dims(), p.at())).append(", F.length()); ");
             }
-            line(block, "if (Float.isNaN(" + PROBE + ".reduceLanes(VectorOperators.ADD))) { " + rescan + "}");
+            line(block, "if (" + probeIsNaN(probes.size()) + ") { " + rescan + "}");
         }
         closeBlocks(outer, indent);
     }
@@ -608,7 +608,7 @@ final class VectorTarget extends JavaTarget {
         vectorAccumulators(local, indent);
         if (!vector.probed.isEmpty()) {
             line(indent, "final long start_" + dim + " = " + index(dim) + ";");
-            line(indent, "FloatVector " + PROBE + " = FloatVector.zero(F);");
+            line(indent, declareProbes(vector.probed.size()));
         }
     }
 
@@ -626,16 +626,47 @@ final class VectorTarget extends JavaTarget {
     /** After a block of {@code count} points: the probe checked, the accumulators flushed into f64. */
     private void blockEnd(List<Schedule.Reduce> local, Lanes vector, String dim, String count, String indent) {
         if (!vector.probed.isEmpty()) {
-            line(indent, "if (Float.isNaN(" + PROBE + ".reduceLanes(VectorOperators.ADD))) { " + vector.rescan("start_" + dim, count) + "}");
+            line(indent, "if (" + probeIsNaN(vector.probed.size()) + ") { " + vector.rescan("start_" + dim, count) + "}");
         }
         for (Schedule.Reduce r : local) {
-            /* a sum's lanes in lane order */
-            String lanes = switch (r.reduction()) {
-                case MAX, MIN -> vacc(r) + ".reduceLanes(VectorOperators." + r.reduction() + ")";
-                default -> "sumLanes(" + vacc(r) + "_0.add(" + vacc(r) + "_1))";
+            String fold = switch (r.reduction()) {
+                case MAX, MIN -> r.reduction().fold(this, acc(r, 0), acc(r, 1), vacc(r) + ".reduceLanes(VectorOperators." + r.reduction() + ")", null);
+                default -> sumLanes(vacc(r)) + r.reduction().fold(this, acc(r, 0), acc(r, 1), "lanes_.lane(0)", null) + " }";
             };
-            line(indent, r.reduction().fold(this, acc(r, 0), acc(r, 1), lanes, null));
+            line(indent, fold);
         }
+    }
+
+    /**
+     * Opens a block whose {@code lanes_} holds the sum of a sum's f64 accumulators {@code vacc}, in
+     * lane 0: the upper half of the lanes folded onto the lower, then again (the shuffles and lane
+     * counts are constants, which C2 folds). Written out at each flush rather than called: a big
+     * kernel reaches C2's node-count cutoff for inlining, and a call then boxed the vector, a
+     * quarter of QR-DQN's samples (rows of 200 flush twice each).
+     */
+    private static String sumLanes(String vacc) {
+        return "{ DoubleVector lanes_ = " + vacc + "_0.add(" + vacc + "_1); "
+                + "if (D.length() >= 8) { lanes_ = lanes_.add(lanes_.rearrange(FOLD4)); } "
+                + "if (D.length() >= 4) { lanes_ = lanes_.add(lanes_.rearrange(FOLD2)); } "
+                + "if (D.length() >= 2) { lanes_ = lanes_.add(lanes_.rearrange(FOLD1)); } ";
+    }
+
+    /** The probe chains of a block that probes {@code reads} input vectors, at zero. */
+    private static String declareProbes(int reads) {
+        StringBuilder s = new StringBuilder("FloatVector ");
+        for (int c = 0; c < Math.min(reads, PROBES); c++) {
+            s.append(c == 0 ? "" : ", ").append(PROBE).append(c).append(" = FloatVector.zero(F)");
+        }
+        return s.append(';').toString();
+    }
+
+    /** Whether any of the probe chains of a block that probed {@code reads} input vectors met NaN or ±∞. */
+    private static String probeIsNaN(int reads) {
+        StringBuilder s = new StringBuilder(PROBE + "0");
+        for (int c = 1; c < Math.min(reads, PROBES); c++) {
+            s.append(".add(").append(PROBE).append(c).append(')');
+        }
+        return "Float.isNaN(" + s + ".reduceLanes(VectorOperators.ADD))";
     }
 
     private static String vacc(Schedule.Reduce r) {
@@ -696,14 +727,14 @@ final class VectorTarget extends JavaTarget {
         line(indent, "if (hi_" + dim + " - lo_" + dim + " >= F.length()) {");
         out.append(rowCode);
         if (!vector.probed.isEmpty()) {
-            line(indent + "    ", "FloatVector " + PROBE + " = FloatVector.zero(F);");
+            line(indent + "    ", declareProbes(vector.probed.size()));
         }
         line(indent + "    ", "for (; " + i + " < hi_" + dim + "; " + i + " += F.length()) {");
         line(indent + "        ", "final long " + at + " = Math.min(" + i + ", hi_" + dim + " - F.length());");
         out.append(vector.code);
         close(indent + "    ");
         if (!vector.probed.isEmpty()) {
-            line(indent + "    ", "if (Float.isNaN(" + PROBE + ".reduceLanes(VectorOperators.ADD))) { "
+            line(indent + "    ", "if (" + probeIsNaN(vector.probed.size()) + ") { "
                     + vector.rescan("lo_" + dim, "hi_" + dim + " - lo_" + dim) + "}");
         }
         line(indent, "} else {");
@@ -813,7 +844,8 @@ final class VectorTarget extends JavaTarget {
             Probe probe = new Probe(b, ix);
             if (b.node().op() == Op.INPUT && b.type().dtype() == DType.F32 && !checked.contains(probe.key())) {
                 /* x·0 is NaN exactly when x is NaN or ±∞: one fused multiply-add per input vector */
-                statement(PROBE + " = " + v.expr() + ".fma(FloatVector.zero(F), " + PROBE + ");");
+                String chain = PROBE + probed.size() % PROBES;
+                statement(chain + " = " + v.expr() + ".fma(FloatVector.zero(F), " + chain + ");");
                 probed.put(probe.key(), probe);
             }
             return v;
