@@ -367,13 +367,16 @@ class JavaTarget extends Renderer {
         return "Math.log(" + x + ")";
     }
 
+    /* Sums.total and Sums.mean written out: in a big kernel C2 stops inlining calls (its node-count cutoff), and a row's call then cost as much as its work */
+
     @Override
     public String total(String s, String c) {
-        return "Sums.total(" + s + ", " + c + ")";
+        return "(Double.isFinite(" + s + ") ? " + s + " + " + c + " : " + s + ")";
     }
 
     @Override
     public String mean(String s, String c, String n) {
-        return "Sums.mean(" + s + ", " + c + ", " + n + ")";
+        String q = "(" + s + " / " + n + ")";
+        return "(Double.isFinite(" + q + ") ? " + q + " + (Math.fma(-" + q + ", " + n + ", " + s + ") + " + c + ") / " + n + " : " + q + ")";
     }
 }

@@ -208,11 +208,8 @@ final class TileSources {
                     }
                 }
 
-                /* two f64 vectors of half as many lanes, rounded into one f32 vector */
-                static FloatVector halves(DoubleVector lo, DoubleVector hi) {
-                    return ((FloatVector) lo.convertShape(VectorOperators.D2F, F, 0))
-                            .blend((FloatVector) hi.convertShape(VectorOperators.D2F, F, -1), IOTA.compare(VectorOperators.GE, F.length() / 2).cast(F));
-                }
+                /* the upper half of a vector's lanes */
+                static final VectorMask<Float> UPPER = IOTA.compare(VectorOperators.GE, F.length() / 2).cast(F);
 
             """;
 }

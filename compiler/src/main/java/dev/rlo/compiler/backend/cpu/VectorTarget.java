@@ -445,12 +445,22 @@ final class VectorTarget extends JavaTarget {
             }
             String v = switch (r.reduction()) {
                 case MAX, MIN -> vacc(r);
-                case MEAN -> "halves(" + vacc(r) + "_0.div((double) " + size(tiles.column) + "), " + vacc(r) + "_1.div((double) " + size(tiles.column) + "))";
-                default -> "halves(" + vacc(r) + "_0, " + vacc(r) + "_1)";
+                case MEAN -> halves(vacc(r) + "_0.div((double) " + size(tiles.column) + ")", vacc(r) + "_1.div((double) " + size(tiles.column) + ")");
+                default -> halves(vacc(r) + "_0", vacc(r) + "_1");
             };
             line(in, v + ".intoMemorySegment(b" + r.buffer().id() + ", (" + offset(r.buffer(), ix) + ") * 4L, ORDER);");
         }
         close(block);
+    }
+
+    /**
+     * Two f64 vectors of half as many lanes, rounded into one f32 vector: written out where it is
+     * used, since a call that C2 does not inline (a big kernel reaches its node-count cutoff) boxes
+     * its vectors.
+     */
+    private static String halves(String lo, String hi) {
+        return "((FloatVector) " + lo + ".convertShape(VectorOperators.D2F, F, 0)).blend((FloatVector) " + hi
+                + ".convertShape(VectorOperators.D2F, F, -1), UPPER)";
     }
 
     /**
