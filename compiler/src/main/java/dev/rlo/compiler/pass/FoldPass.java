@@ -117,9 +117,6 @@ public final class FoldPass implements Pass {
 
     /** {@code n}'s op on {@code in}, folded and rewritten as any node is. */
     private static Node simplified(IrBuilder b, Node n, List<Node> in) {
-        if (in.stream().allMatch(Node::isConst)) {
-            return b.fold(n.op(), in, n.attrs());
-        }
         Node made = b.node(n.op(), n.attrs(), in.toArray(Node[]::new));
         Node r = rewrite(b, made, in);
         return r != null ? r : made;
