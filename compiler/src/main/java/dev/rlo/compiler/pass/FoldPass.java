@@ -24,6 +24,10 @@ import java.util.List;
  * dimensions than f (or fold to a constant or to a node that exists), so that f runs on the
  * branches' few values and the full loop keeps one select. It holds value for value: QR-DQN's
  * |τ − 1{u < 0}| over [N, B, M] becomes a select between |τ − 1| and |τ| over [N].
+ * <p>
+ * An element picked from a sorted row is read through the permutation:
+ * (x[D = argsort(y)])[D = i] = x[D = argsort(y)[D = i]], so a quantile reads two elements per row
+ * and the sorted row is not written.
  */
 public final class FoldPass implements Pass {
 
@@ -44,6 +48,10 @@ public final class FoldPass implements Pass {
         Node hoisted = hoistSelect(b, n, in);
         if (hoisted != null) {
             return hoisted;
+        }
+        Node picked = pickFromSorted(b, n, in);
+        if (picked != null) {
+            return picked;
         }
         Node same = switch (n.op()) {
             case ADD -> isConst(in.get(1), 0) ? in.get(0) : isConst(in.get(0), 0) ? in.get(1) : null;
@@ -113,6 +121,29 @@ public final class FoldPass implements Pass {
             return w.type().equals(n.type()) ? w : null;
         }
         return null;
+    }
+
+    /**
+     * (x[D = argsort(..)])[D = i] as x[D = argsort(..)[D = i]]: the elements a quantile picks from a
+     * sorted row are read through the permutation, so the sorted row itself need not be written.
+     * An argsort's values are always in range, so no out-of-range error is lost; i is checked
+     * against the same size as before.
+     */
+    private static Node pickFromSorted(IrBuilder b, Node n, List<Node> in) {
+        if (n.op() != Op.GATHER) {
+            return null;
+        }
+        Node sorted = in.get(0);
+        if (sorted.op() != Op.GATHER || sorted.in(1).op() != Op.ARGSORT) {
+            return null;
+        }
+        String d = n.attrs(Attrs.Dim.class).dim();
+        if (!sorted.attrs(Attrs.Dim.class).dim().equals(d) || !sorted.in(1).type().has(d)) {
+            return null;
+        }
+        Node at = b.node(Op.GATHER, n.attrs(), sorted.in(1), in.get(1));
+        Node picked = b.node(Op.GATHER, sorted.attrs(), sorted.in(0), at);
+        return picked.type().equals(n.type()) ? picked : null;
     }
 
     /** {@code n}'s op on {@code in}, folded and rewritten as any node is. */

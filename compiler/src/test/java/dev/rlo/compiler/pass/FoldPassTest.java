@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * The fold pass (spec/ir.md#passes). Its boolean identities: x and false, x or true are the
  * constant, x and true, x or false are x; a where on a constant condition then is the branch it
  * picks, and the other branch (GRPO's singleton division) is gone. Selects moving outwards, and
- * the negation of a sum's terms moving out of the sum. Values are worked out by hand.
+ * the negation of a sum's terms moving out of the sum; elements picked from a sorted row read
+ * through the permutation. Values are worked out by hand, or by a plain sort in the test.
  */
 class FoldPassTest {
 
@@ -83,6 +84,72 @@ class FoldPassTest {
         for (Backend backend : List.of(new ReferenceBackend(), new CpuBackend())) {
             CompiledObjective o = compiler.compile(compiler.objective(null), Map.of(), false, backend);
             assertEquals(-9.5, o.run(in).loss().item(), backend.toString());
+        }
+    }
+
+    static final String PICKS = """
+            objective picks(x: f32[G,K] grad) {
+              report q = quantile(x, 0.4, over: K)
+              sum(quantile(x, 0.75, over: K))
+            }
+            """;
+
+    @Test
+    void aQuantileReadsItsTwoElementsThroughThePermutation() {
+        Compiler compiler = Rlo.source(PICKS);
+        Graph g = compiler.graph("picks", Map.of(), false, false);
+        /* no gather takes a whole argsort as its index: the sorted rows are never made */
+        assertTrue(g.nodes().stream().noneMatch(n -> n.op() == Op.GATHER && n.in(1).op() == Op.ARGSORT), g.nodes().toString());
+        assertTrue(g.nodes().stream().anyMatch(n -> n.op() == Op.GATHER && n.in(1).op() == Op.GATHER && n.in(1).in(0).op() == Op.ARGSORT),
+                g.nodes().toString());
+
+        /* 17 rows of 5 (a whole vector of rows and one more on the cpu backend), with ties, −0 and negatives */
+        int rows = 17, k = 5;
+        double[] x = new double[rows * k];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 7 == 3 ? -0.0 : ((i * 37) % 11) - 5 + (i % 3) * 0.25;
+        }
+        Map<String, Tensor> in = Map.of("x", Tensor.of(DType.F32, List.of("G", "K"), new long[] {rows, k}, x));
+        /* numpy's "linear" quantile in f32, from a plain sort of each row: p = q·(n − 1), i = ⌊p⌋, s[i] + (p − i)(s[i + 1] − s[i]) */
+        float[] q40 = new float[rows];
+        double loss = 0;
+        int[] rank3 = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            float[] s = new float[k];
+            for (int j = 0; j < k; j++) {
+                s[j] = (float) x[r * k + j];
+            }
+            float[] sorted = s.clone();
+            java.util.Arrays.sort(sorted);
+            float p40 = 0.4f * (k - 1), p75 = 0.75f * (k - 1);
+            q40[r] = sorted[(int) p40] + (p40 - (int) p40) * (sorted[(int) p40 + 1] - sorted[(int) p40]);
+            loss += sorted[(int) p75] + (p75 - (int) p75) * (sorted[(int) p75 + 1] - sorted[(int) p75]);
+            /* the stable order, −0 equal to 0: an element's rank counts the smaller ones and the equal ones before it */
+            for (int j = 0; j < k; j++) {
+                int rank = 0;
+                for (int m = 0; m < k; m++) {
+                    rank += s[m] < s[j] || s[m] == s[j] && m < j ? 1 : 0;
+                }
+                if (rank == 3) {
+                    rank3[r] = j;
+                }
+            }
+        }
+        for (Backend backend : List.of(new ReferenceBackend(), new CpuBackend())) {
+            CompiledObjective o = compiler.compile(compiler.objective(null), Map.of(), false, backend);
+            CompiledObjective.Result result = o.run(in);
+            double[] got = result.reports().get("q").values();
+            for (int r = 0; r < rows; r++) {
+                assertEquals(q40[r], got[r], 0.0, backend + " row " + r);
+            }
+            assertEquals((float) loss, result.loss().item(), 1e-5, backend.toString());
+            /* p = 0.75·4 = 3 exactly: the gradient is 1 at each row's element of rank 3 (its stable position), 0 elsewhere */
+            double[] dx = result.grads().get("x").values();
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < k; j++) {
+                    assertEquals(j == rank3[r] ? 1.0 : 0.0, dx[r * k + j], 0.0, backend + " row " + r + " column " + j);
+                }
+            }
         }
     }
 }
