@@ -13,6 +13,41 @@ public final class Sorting {
 
     private Sorting() { }
 
+    /**
+     * Batcher's merge exchange for n keys (Knuth, TAOCP 3, 5.2.2, Algorithm M): its comparators (i, j),
+     * i < j, in order, as pairs (63 for n = 16). Sorts a tile's columns across lanes
+     * ({@code TileSources}).
+     */
+    public static int[] network(int n) {
+        int[] pairs = new int[0];
+        int t = 0;
+        while ((1L << t) < n) {
+            t++;
+        }
+        int count = 0;
+        for (int p = t == 0 ? 0 : 1 << (t - 1); p > 0; p >>= 1) {
+            int q = 1 << (t - 1), r = 0, d = p;
+            while (true) {
+                for (int i = 0; i + d < n; i++) {
+                    if ((i & p) == r) {
+                        if (count + 2 > pairs.length) {
+                            pairs = java.util.Arrays.copyOf(pairs, Math.max(16, 2 * pairs.length));
+                        }
+                        pairs[count++] = i;
+                        pairs[count++] = i + d;
+                    }
+                }
+                if (q == p) {
+                    break;
+                }
+                d = q - p;
+                q >>= 1;
+                r = p;
+            }
+        }
+        return java.util.Arrays.copyOf(pairs, count);
+    }
+
     /** Writes into {@code order[0, n)} the indices of {@code v[0, n)} in sorted order; {@code tmp} is scratch of n. */
     public static void argsort(double[] v, int n, int[] order, int[] tmp, boolean descending) {
         for (int i = 0; i < n; i++) {

@@ -83,7 +83,7 @@ final class VectorTarget extends JavaTarget {
             s.append(VectorMath.SOURCE);
         }
         if (usesSort) {
-            s.append(TileSources.SORT);
+            TileSources.sort(s);
         }
         if (usesTiles) {
             TileSources.tiles(s);
@@ -389,14 +389,14 @@ final class VectorTarget extends JavaTarget {
         line(indent, "if (" + n + " >= 1 && " + n + " <= " + SHORT + " && " + size(dims.get(dims.size() - 2)) + " >= F.length()) {");
         String in = indent + "    ";
         tiles(List.of("values", "order"), a.dim(), in);
-        line(in, "final int[] keys = new int[(int) " + n + " * F.length()], indices = new int[(int) " + n + " * F.length()];");
-        line(in, "final int[] network = network(" + n + ");");
+        line(in, "final long[] keys = new long[(int) " + n + " * F.length()];");
+        line(in, "final int[] network = Sorting.network((int) " + n + ");");
         String block = openBlocks(l.lanes(), in);
         Map<String, String> first = indexOf(dims);
         first.put(a.dim(), "0");
         line(block, "tileIn(b" + k.input().id() + ", " + k.input().id() + ", " + (k.input().node().op() == Op.INPUT) + ", "
                 + offset(dims, first) + ", " + n + ", stage, rows, values);");
-        line(block, "sortColumns(values, " + n + ", network, " + a.descending() + ", keys, indices, order);");
+        line(block, "sortColumns(values, " + n + ", network, " + a.descending() + ", keys, order);");
         line(block, "tileOut(order, " + n + ", stage, rows, b" + k.output().id() + ", " + offset(dims, first) + ");");
         closeBlocks(l.lanes(), in);
         line(indent, "} else {");
