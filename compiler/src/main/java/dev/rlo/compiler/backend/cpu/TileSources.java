@@ -72,8 +72,8 @@ final class TileSources {
      * (−0 as 0, any NaN above +∞), shifted above its column index in a long: no two keys are equal,
      * so a comparator is a min and a max, and the order is the stable one. Batcher's merge exchange
      * ({@link Sorting#network}) runs from its pairs for any k up to 32, and written out, its keys in
-     * locals, for k = {@link #UNROLLED} (2.9× faster at 16 where measured: the pairs loop loads and
-     * stores every comparator's keys).
+     * locals, for k = {@link #UNROLLED} (the pairs loop loads and stores every comparator's keys;
+     * docs/benchmarks.md has the measurement).
      */
     static void sort(StringBuilder s) {
         s.append("""
