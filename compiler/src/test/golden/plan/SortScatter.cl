@@ -216,46 +216,48 @@ __kernel void k0(__global float* b0,
     for (rlo_i64 lane = part; lane < lanes; lane += items) {
         rlo_i64 rest = lane;
         const rlo_i64 i_B = rest;
-        for (rlo_i64 j = 0; j < n_N; j++) {
-            b1[(i_B) * n_N + j] = (int) j;
-        }
-        for (rlo_i64 lo = 0; lo < n_N; lo += 32) {
-            const rlo_i64 hi = lo + 32 < n_N ? lo + 32 : n_N;
-            for (rlo_i64 i = lo + 1; i < hi; i++) {
-                const int x = b1[(i_B) * n_N + i];
-                const double xv = (double) b0[(i_B) * n_N + x];
-                rlo_i64 j = i - 1;
-                while (j >= lo && rlo_before(xv, (double) b0[(i_B) * n_N + b1[(i_B) * n_N + j]], 0)) {
-                    b1[(i_B) * n_N + j + 1] = b1[(i_B) * n_N + j];
-                    j--;
-                }
-                b1[(i_B) * n_N + j + 1] = x;
+        {
+            for (rlo_i64 j = 0; j < n_N; j++) {
+                b1[(i_B) * n_N + j] = (int) j;
             }
-        }
-        int inTmp = 0;
-        for (rlo_i64 w = 32; w < n_N; w *= 2) {
-            __global int* from = inTmp ? tmp1 : b1;
-            __global int* to = inTmp ? b1 : tmp1;
-            for (rlo_i64 lo = 0; lo < n_N; lo += 2 * w) {
-                const rlo_i64 mid = lo + w < n_N ? lo + w : n_N;
-                const rlo_i64 hi = lo + 2 * w < n_N ? lo + 2 * w : n_N;
-                rlo_i64 i = lo;
-                rlo_i64 j = mid;
-                for (rlo_i64 q = lo; q < hi; q++) {
-                    if (j < hi && (i >= mid || rlo_before((double) b0[(i_B) * n_N + from[(i_B) * n_N + j]], (double) b0[(i_B) * n_N + from[(i_B) * n_N + i]], 0))) {
-                        to[(i_B) * n_N + q] = from[(i_B) * n_N + j];
-                        j++;
-                    } else {
-                        to[(i_B) * n_N + q] = from[(i_B) * n_N + i];
-                        i++;
+            for (rlo_i64 lo = 0; lo < n_N; lo += 32) {
+                const rlo_i64 hi = lo + 32 < n_N ? lo + 32 : n_N;
+                for (rlo_i64 i = lo + 1; i < hi; i++) {
+                    const int x = b1[(i_B) * n_N + i];
+                    const double xv = (double) b0[(i_B) * n_N + x];
+                    rlo_i64 j = i - 1;
+                    while (j >= lo && rlo_before(xv, (double) b0[(i_B) * n_N + b1[(i_B) * n_N + j]], 0)) {
+                        b1[(i_B) * n_N + j + 1] = b1[(i_B) * n_N + j];
+                        j--;
+                    }
+                    b1[(i_B) * n_N + j + 1] = x;
+                }
+            }
+            int inTmp = 0;
+            for (rlo_i64 w = 32; w < n_N; w *= 2) {
+                __global int* from = inTmp ? tmp1 : b1;
+                __global int* to = inTmp ? b1 : tmp1;
+                for (rlo_i64 lo = 0; lo < n_N; lo += 2 * w) {
+                    const rlo_i64 mid = lo + w < n_N ? lo + w : n_N;
+                    const rlo_i64 hi = lo + 2 * w < n_N ? lo + 2 * w : n_N;
+                    rlo_i64 i = lo;
+                    rlo_i64 j = mid;
+                    for (rlo_i64 q = lo; q < hi; q++) {
+                        if (j < hi && (i >= mid || rlo_before((double) b0[(i_B) * n_N + from[(i_B) * n_N + j]], (double) b0[(i_B) * n_N + from[(i_B) * n_N + i]], 0))) {
+                            to[(i_B) * n_N + q] = from[(i_B) * n_N + j];
+                            j++;
+                        } else {
+                            to[(i_B) * n_N + q] = from[(i_B) * n_N + i];
+                            i++;
+                        }
                     }
                 }
+                inTmp = !inTmp;
             }
-            inTmp = !inTmp;
-        }
-        if (inTmp) {
-            for (rlo_i64 j = 0; j < n_N; j++) {
-                b1[(i_B) * n_N + j] = tmp1[(i_B) * n_N + j];
+            if (inTmp) {
+                for (rlo_i64 j = 0; j < n_N; j++) {
+                    b1[(i_B) * n_N + j] = tmp1[(i_B) * n_N + j];
+                }
             }
         }
     }

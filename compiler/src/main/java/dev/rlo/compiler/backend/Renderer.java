@@ -18,8 +18,8 @@ import java.util.stream.Collectors;
 /**
  * The renderer core (spec/ir.md#schedule): walks a {@link Schedule} and writes each launch's code —
  * a Loop's outer loops, each phase's loops and body (stores, and reductions folded into locals or
- * scratch, finished in the row or in the kernel), a scan's lanes carrying in a local (or, for a
- * time-major scan, a sweep of rows per step), a sort's lanes, a scatter. A target is a subclass
+ * scratch, finished in the row or in the kernel; or each row sorted), a scan's lanes carrying in a
+ * local (or, for a time-major scan, a sweep of rows per step), a sort's lanes, a scatter. A target is a subclass
  * that supplies spellings and syntax only: the types, literals, loads and stores, element-wise
  * ops ({@link Values.Spelling}), the reduction text's names ({@link Reduction.Spelling}), loop
  * headers, and how a launch becomes a method or a kernel. (tinygrad's {@code renderer/cstyle.py}
@@ -90,8 +90,11 @@ public abstract class Renderer implements Values.Spelling, Reduction.Spelling {
     /** A scatter's index {@code index} along {@code dim}, checked: an offset, or the kernel reports it. */
     protected abstract String checkScatter(String index, String dim);
 
-    /** An argsort: each lane of its input (see {@link #openLanes}) sorted stably, NaN last, its permutation written. */
-    protected abstract void sort(Schedule.Launch l, Kernel.Argsort k, String indent);
+    /** Declares, once per launch, what sorting rows of {@code s} needs. */
+    protected abstract void sortScratch(Schedule.Sort s, String indent);
+
+    /** Sorts one row of {@code s} along its dimension (its other indices declared around it) stably, NaN last, writing its permutation. */
+    protected abstract void sortRow(Schedule.Sort s, String indent);
 
     /** Whether scans whose lanes are contiguous rows step the scanned dimension outermost, sweeping rows, rather than lane by lane. */
     protected abstract boolean sweeps();
@@ -220,8 +223,21 @@ public abstract class Renderer implements Values.Spelling, Reduction.Spelling {
         nest(l, 0, p, indent);
     }
 
-    /** A Loop with outer dimensions: its outer loops; inside them every phase, then what it finishes per outer index. */
+    /** An argsort: each lane of its input (see {@link #openLanes}) sorted as a row. */
+    protected void sort(Schedule.Launch l, Kernel.Argsort k, String indent) {
+        Schedule.Sort s = new Schedule.Sort(k.output(), k.input());
+        sortScratch(s, indent);
+        sortRow(s, openLanes(l.lanes(), indent));
+        closeLanes(l.lanes(), indent);
+    }
+
+    /** A Loop with outer dimensions: its outer loops; inside them every phase (a sort phase sorts the row), then what it finishes per outer index. */
     protected void outer(Schedule.Launch l, String indent) {
+        for (Schedule.Phase p : l.nest().phases()) {
+            if (p.sort() != null) {
+                sortScratch(p.sort(), indent);
+            }
+        }
         outer(l, 0, indent);
     }
 
@@ -229,6 +245,10 @@ public abstract class Renderer implements Values.Spelling, Reduction.Spelling {
     private void outer(Schedule.Launch l, int at, String indent) {
         if (at == l.nest().outer().size()) {
             for (Schedule.Phase p : l.nest().phases()) {
+                if (p.sort() != null) {
+                    sortRow(p.sort(), indent);
+                    continue;
+                }
                 nest(l, 0, p, indent);
                 finishInKernel(l, p, indent);
             }

@@ -32,6 +32,8 @@ import java.util.Set;
  *       its generated code within a JVM method's 64 KB. The nodes are cut into runs of
  *       {@link #RUN} in topological order, and a value one run computes that a later run reads is
  *       buffered; a kernel whose nodes would outgrow the limit is not joined.</li>
+ *   <li>An argsort along K whose first reader is a Loop over [.., G] then [K], reading it only in
+ *       the row it visits, becomes that Loop's first phase.</li>
  * </ol>
  */
 public final class FusePass {
@@ -91,7 +93,75 @@ public final class FusePass {
         for (KernelBuilder k : kernels) {
             out.add(k.fixed != null ? k.fixed : finish(k));
         }
-        return new KernelPlan(graph, List.copyOf(buffers.values()), new IdentityHashMap<>(buffers), out);
+        return new KernelPlan(graph, List.copyOf(buffers.values()), new IdentityHashMap<>(buffers), sortsIntoRows(out));
+    }
+
+    // ---- 5. sorts as the first phase of the Loop that reads them --------------------------------
+
+    /**
+     * Each argsort along K whose first reader is a Loop over [.., G] then [K] becomes that Loop's
+     * first phase, when no kernel between them reads it and the Loop reads it only within the row
+     * it visits: the rows are sorted while they are in cache (or in a block's tile), and the
+     * permutation is not read back from memory.
+     */
+    private List<Kernel> sortsIntoRows(List<Kernel> kernels) {
+        List<Kernel> out = new ArrayList<>(kernels);
+        for (int i = 0; i < out.size(); i++) {
+            if (!(out.get(i) instanceof Kernel.Argsort a)) {
+                continue;
+            }
+            for (int j = i + 1; j < out.size(); j++) {
+                Kernel k = out.get(j);
+                if (!reads(k, a.output())) {
+                    continue;
+                }
+                if (k instanceof Kernel.Loop l && sortsInto(a, l)) {
+                    List<Kernel.Phase> phases = new ArrayList<>(List.of(new Kernel.Phase(List.of(a.output()))));
+                    phases.addAll(l.phases());
+                    out.set(j, new Kernel.Loop(l.id(), l.space(), l.outer(), List.copyOf(phases)));
+                    out.remove(i);
+                    i--;
+                }
+                break;
+            }
+        }
+        List<Kernel> numbered = new ArrayList<>();
+        for (Kernel k : out) {
+            numbered.add(Kernel.numbered(k, numbered.size()));
+        }
+        return numbered;
+    }
+
+    /** Whether kernel {@code k} reads buffer {@code b}. */
+    private boolean reads(Kernel k, Buffer b) {
+        return k.writes().stream().anyMatch(w -> reads(w.node()).contains(b));
+    }
+
+    /** Whether {@code a} can be the first phase of {@code l}: l loops over its lanes then its dimension, and reads it only in the row. */
+    private boolean sortsInto(Kernel.Argsort a, Kernel.Loop l) {
+        Node sort = a.output().node();
+        String dim = sort.attrs(Attrs.Argsort.class).dim();
+        if (l.outer() == 0 || !l.innerDims().equals(List.of(dim)) || !Set.copyOf(l.space()).equals(Set.copyOf(sort.type().dims()))) {
+            return false;
+        }
+        for (Buffer w : l.writes()) {
+            for (Node m : cone(w.node())) {
+                for (int i = 0; i < m.inputs().size(); i++) {
+                    if (m.in(i) == sort && !inTheRow(m, i, dim)) {
+                        return false;
+                    }
+                    if (m.in(i) != sort && m.in(i).underlying() == sort) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code m} reads its input {@code i}, a row's permutation along {@code dim}, only within the row: at the point itself, or along dim. */
+    private static boolean inTheRow(Node m, int i, String dim) {
+        return m.op() == Op.GATHER ? m.attrs(Attrs.Dim.class).dim().equals(dim) : m.op().isElementwise();
     }
 
     // ---- 1. buffers -----------------------------------------------------------------------------

@@ -36,7 +36,10 @@ public sealed interface Kernel {
         }
     }
 
-    /** One loop over a Loop's inner dimensions: the buffers it stores (element-wise) or reduces into. */
+    /**
+     * One loop over a Loop's inner dimensions: the buffers it stores (element-wise) or reduces into;
+     * or the sort of each row, an argsort's buffer alone.
+     */
     record Phase(List<Buffer> outputs) { }
 
     /** A SCAN node: sequential along its dimension, parallel over the others; x and decay fused in. */
@@ -61,6 +64,16 @@ public sealed interface Kernel {
         public List<Buffer> writes() {
             return List.of(output);
         }
+    }
+
+    /** {@code k} as kernel {@code id}. */
+    static Kernel numbered(Kernel k, int id) {
+        return switch (k) {
+            case Loop l -> new Loop(id, l.space(), l.outer(), l.phases());
+            case Scan s -> new Scan(id, s.output());
+            case Argsort a -> new Argsort(id, a.output(), a.input());
+            case Scatter s -> new Scatter(id, s.output());
+        };
     }
 
     /** The IR node a single-output kernel computes. */

@@ -1,6 +1,7 @@
 package dev.rlo.compiler.fuse;
 
 import dev.rlo.compiler.ir.Attrs;
+import dev.rlo.compiler.ir.Op;
 import dev.rlo.compiler.types.TensorType;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,11 +85,14 @@ public record Schedule(KernelPlan plan, List<Step> steps) {
             boolean reduces = phases.stream().anyMatch(p -> !p.elementwise());
             return reduces && phases.stream().flatMap(p -> p.outputs().stream()).allMatch(o -> switch (o) {
                 case Reduce r -> r.local() && r.finished() != Finished.KERNEL;
-                case Store s -> {
-                    List<String> dims = s.buffer().type().dims();
-                    yield dims.size() >= 2 && dims.subList(dims.size() - 2, dims.size()).equals(tail);
-                }
+                case Store s -> endsWith(s.buffer(), tail);
+                case Sort s -> endsWith(s.buffer(), tail) && endsWith(s.input(), tail);
             });
+        }
+
+        private static boolean endsWith(Buffer b, List<String> tail) {
+            List<String> dims = b.type().dims();
+            return dims.size() >= 2 && dims.subList(dims.size() - 2, dims.size()).equals(tail);
         }
     }
 
@@ -98,15 +102,27 @@ public record Schedule(KernelPlan plan, List<Step> steps) {
         public boolean elementwise() {
             return outputs.stream().allMatch(o -> o instanceof Store);
         }
+
+        /** The phase's sort, or null: a sort phase sorts each row and does nothing else. */
+        public Sort sort() {
+            return outputs.getFirst() instanceof Sort s ? s : null;
+        }
     }
 
     /** What a phase (or a scatter) writes. */
-    public sealed interface Output permits Store, Reduce {
+    public sealed interface Output permits Store, Reduce, Sort {
         Buffer buffer();
     }
 
     /** An element-wise value stored at every point. */
     public record Store(Buffer buffer) implements Output { }
+
+    /** An argsort of each row of {@code input} (the Loop's outer index) along the innermost dimension, written to {@code buffer}. */
+    public record Sort(Buffer buffer, Buffer input) implements Output {
+        public Attrs.Argsort attrs() {
+            return buffer.node().attrs(Attrs.Argsort.class);
+        }
+    }
 
     /**
      * A reduction (or a scatter-add) and its schedule.
@@ -140,7 +156,7 @@ public record Schedule(KernelPlan plan, List<Step> steps) {
         List<Step> steps = new ArrayList<>();
         for (Kernel k : plan.kernels()) {
             switch (k) {
-                case Kernel.Loop l -> loop(l, steps);
+                case Kernel.Loop l -> loop(plan, l, steps);
                 case Kernel.Scan s -> steps.add(lanes(s, s.output().type().dims(), s.output().node().attrs(Attrs.Scan.class).dim()));
                 case Kernel.Argsort a -> steps.add(lanes(a, a.input().type().dims(), a.output().node().attrs(Attrs.Argsort.class).dim()));
                 case Kernel.Scatter s -> {
@@ -162,14 +178,15 @@ public record Schedule(KernelPlan plan, List<Step> steps) {
      * A Loop: with outer dimensions one launch that runs every phase per outer index; without, a
      * launch per phase. Each launch is followed by the finishing steps of its reductions.
      */
-    private static void loop(Kernel.Loop l, List<Step> steps) {
+    private static void loop(KernelPlan plan, Kernel.Loop l, List<Step> steps) {
         List<String> space = l.space();
         String split = space.isEmpty() ? null : space.getFirst();
         List<Phase> phases = new ArrayList<>();
         for (int p = 0; p < l.phases().size(); p++) {
             List<Output> outputs = new ArrayList<>();
             for (Buffer b : l.phases().get(p).outputs()) {
-                outputs.add(b.node().op().isReduction() ? reduce(l, b, split) : new Store(b));
+                outputs.add(b.node().op() == Op.ARGSORT ? new Sort(b, plan.buffer(b.node().in(0).underlying()))
+                        : b.node().op().isReduction() ? reduce(l, b, split) : new Store(b));
             }
             phases.add(new Phase(p, List.copyOf(outputs)));
         }

@@ -52,6 +52,15 @@ class OpenClMatchesReferenceTest {
         CpuMatchesReferenceTest.compare(Devices.opencl(), Rlo.source(src), "long_gae", Map.of("T", 20_000L, "E", 1L), true, 5, 1e-9);
     }
 
+    /** A sort that is the first phase of its loop (SortsAcrossTest.IN_THE_LOOP): rows of 5 and of 40, which merge runs of 32. */
+    @Test
+    void aSortInTheLoopThatReadsItAgrees() {
+        for (long k : new long[] {5, 40}) {
+            CpuMatchesReferenceTest.compare(Devices.opencl(), Rlo.source(SortsAcrossTest.IN_THE_LOOP), "in_the_loop", Map.of("G", 21L, "K", k),
+                    false, 9, 1e-5);
+        }
+    }
+
     @Test
     void randomProgramsAgree() {
         CpuMatchesReferenceTest.randomProgramsAgree(Devices.opencl(), RANDOM_PROGRAMS);

@@ -1,5 +1,7 @@
 package dev.rlo.compiler.backend;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.rlo.compiler.Compiler;
 import dev.rlo.compiler.Rlo;
 import dev.rlo.compiler.backend.cpu.CpuBackend;
@@ -55,6 +57,46 @@ class SortsAcrossTest {
             Map<String, Tensor> in = Map.of("x", Tensor.of(DType.F32, List.of("B", "G", "K"), new long[] {2, g, k}, x),
                     "w", Tensor.of(DType.F32, List.of("B", "G", "K"), new long[] {2, g, k}, w));
             CpuMatchesReferenceTest.agree("sorts, K = " + k, new ReferenceBackend().compile(graph).run(in),
+                    new CpuBackend().compile(graph).run(in), 1e-6);
+        }
+    }
+
+    /**
+     * QAE's advantage, whose argsort is the first phase of the loop that reads it (spec/ir.md#fusion):
+     * every reader of the argsort is over [G, K].
+     */
+    static final String IN_THE_LOOP = """
+            objective in_the_loop(x: f32[G,K] grad, w: f32[G,K]) {
+              report below = x - quantile(x, 0.4, over: K)
+              let adv = (x - quantile(x, 0.4, over: K)) / (std(x, over: K) + 1e-4)
+              sum(adv * w) + sum(quantile(x, 0.75, over: K, method: "nearest") * w)
+            }
+            """;
+
+    @Test
+    void aSortInTheLoopThatReadsItAgreesWithTheReference() {
+        Compiler c = Rlo.source(IN_THE_LOOP);
+        Graph graph = c.graph("in_the_loop", Map.of(), false, true);
+        dev.rlo.compiler.fuse.Schedule schedule = dev.rlo.compiler.fuse.Schedule.of(dev.rlo.compiler.fuse.FusePass.plan(graph));
+        assertTrue(schedule.steps().stream().anyMatch(s -> s instanceof dev.rlo.compiler.fuse.Schedule.Launch l && l.nest() != null
+                && l.nest().phases().stream().anyMatch(p -> p.sort() != null)), "the argsort is a phase of a loop");
+        long seed = 5;
+        for (long g : new long[] {3, 16, 21, 40}) {
+            for (long k : new long[] {1, 2, 4, 5, 8, 16, 17, 32, 33}) {
+                CpuMatchesReferenceTest.compare(new CpuBackend(), c, "in_the_loop", Map.of("G", g, "K", k), false, seed++, 1e-5);
+            }
+        }
+        for (long k : new long[] {4, 16, 24}) {
+            long g = 19;
+            double[] x = new double[(int) (g * k)];
+            double[] w = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i % 7 == 0 ? -0.0 : Math.round(Math.sin(i) * 2) / 2.0;
+                w[i] = Math.cos(i);
+            }
+            Map<String, Tensor> in = Map.of("x", Tensor.of(DType.F32, List.of("G", "K"), new long[] {g, k}, x),
+                    "w", Tensor.of(DType.F32, List.of("G", "K"), new long[] {g, k}, w));
+            CpuMatchesReferenceTest.agree("in the loop, ties, K = " + k, new ReferenceBackend().compile(graph).run(in),
                     new CpuBackend().compile(graph).run(in), 1e-6);
         }
     }

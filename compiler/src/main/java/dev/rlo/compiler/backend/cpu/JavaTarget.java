@@ -241,27 +241,34 @@ class JavaTarget extends Renderer {
         return "Kernels.checkGather(" + index + ", " + size(dim) + ", " + gather + ")";
     }
 
-    /** Each lane copied into a row, sorted by {@link Sorting} (stable, NaN last), its permutation written. */
+    /** A row's values and permutation, allocated once per part. */
     @Override
-    protected void sort(Schedule.Launch l, Kernel.Argsort k, String indent) {
-        Attrs.Argsort a = k.output().node().attrs(Attrs.Argsort.class);
-        Buffer in = k.input();
+    protected void sortScratch(Schedule.Sort s, String indent) {
+        String n = size(s.attrs().dim());
+        int id = s.buffer().id();
+        line(indent, "final double[] row" + id + " = new double[(int) " + n + "];");
+        line(indent, "final int[] order" + id + " = new int[(int) " + n + "], tmp" + id + " = new int[(int) " + n + "];");
+    }
+
+    /** The row copied out, sorted by {@link Sorting} (stable, NaN last), its permutation written. */
+    @Override
+    protected void sortRow(Schedule.Sort s, String indent) {
+        Attrs.Argsort a = s.attrs();
+        Buffer in = s.input();
         String n = size(a.dim());
-        /* one lane's values and permutation, allocated once per part */
-        line(indent, "final double[] row = new double[(int) " + n + "];");
-        line(indent, "final int[] order = new int[(int) " + n + "];");
-        line(indent, "final int[] tmp = new int[(int) " + n + "];");
-        String lane = openLanes(l.lanes(), indent);
+        int id = s.buffer().id();
         Map<String, String> ix = indexOf(in.type().dims());
         ix.put(a.dim(), "j");
-        line(lane, loop("j", "0", n, false));
-        line(lane + "    ", "row[(int) j] = " + load(values(lane + "    "), in, ix).expr() + ";");
-        close(lane);
-        line(lane, "Sorting.argsort(row, (int) " + n + ", order, tmp, " + a.descending() + ");");
-        line(lane, loop("j", "0", n, false));
-        line(lane + "    ", store(k.output(), offset(k.output().type().dims(), ix), "order[(int) j]"));
-        close(lane);
-        closeLanes(l.lanes(), indent);
+        line(indent, "{");
+        String body = indent + "    ";
+        line(body, loop("j", "0", n, false));
+        line(body + "    ", "row" + id + "[(int) j] = " + load(values(body + "    "), in, ix).expr() + ";");
+        close(body);
+        line(body, "Sorting.argsort(row" + id + ", (int) " + n + ", order" + id + ", tmp" + id + ", " + a.descending() + ");");
+        line(body, loop("j", "0", n, false));
+        line(body + "    ", store(s.buffer(), offset(s.buffer().type().dims(), ix), "order" + id + "[(int) j]"));
+        close(body);
+        close(indent);
     }
 
     // ---- spellings --------------------------------------------------------------------------------

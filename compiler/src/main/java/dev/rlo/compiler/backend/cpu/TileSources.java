@@ -79,18 +79,20 @@ final class TileSources {
         s.append("""
                     static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
                     static final VectorMask<Integer> UPPER_INTS = IOTA.compare(VectorOperators.GE, I.length() / 2);
+                    static final VectorMask<Float> LOWER_HALF = UPPER_INTS.not().cast(F);
 
                     static void sortColumns(float[] values, long k, int[] network, boolean descending, long[] keys, float[] order) {
                 """);
         for (int n : UNROLLED) {
-            s.append("        if (k == ").append(n).append(") {\n            sort").append(n).append("(values, descending, order);\n            return;\n        }\n");
+            s.append("        if (k == ").append(n).append(") {\n            sort").append(n).append("(values, descending, order, 0);\n            sort")
+                    .append(n).append("(values, descending, order, 1);\n            return;\n        }\n");
         }
         s.append("""
                         final int L = F.length(), H = LS.length();
                         for (int c = 0; c < k; c++) {
                             final LongVector lo, hi;
                 """);
-        keys(s, "c", "lo", "hi", "            ");
+        keys(s, "c", "            ", new String[] {"lo", "0"}, new String[] {"hi", "1"});
         s.append("""
                             lo.intoArray(keys, 2 * c * H);
                             hi.intoArray(keys, (2 * c + 1) * H);
@@ -109,39 +111,40 @@ final class TileSources {
         s.append("            ").append(indices("LongVector.fromArray(LS, keys, 2 * c * H)", "LongVector.fromArray(LS, keys, (2 * c + 1) * H)", "c")).append("\n");
         s.append("        }\n    }\n\n");
         for (int n : UNROLLED) {
-            s.append("    static void sort").append(n).append("(float[] values, boolean descending, float[] order) {\n");
+            /* half of the lanes at a time: 16 columns of keys fill 16 registers, not 32 (C2 took 2.3× as long to compile the whole) */
+            s.append("    static void sort").append(n).append("(float[] values, boolean descending, float[] order, int half) {\n");
             s.append("        final int L = F.length();\n");
             for (int c = 0; c < n; c++) {
-                s.append("        LongVector lo").append(c).append(", hi").append(c).append(";\n");
-                keys(s, String.valueOf(c), "lo" + c, "hi" + c, "        ");
+                s.append("        LongVector k").append(c).append(";\n");
+                keys(s, String.valueOf(c), "        ", new String[] {"k" + c, "half"});
             }
             int[] pairs = Sorting.network(n);
             for (int p = 0; p < pairs.length; p += 2) {
                 int a = pairs[p], b = pairs[p + 1];
-                s.append("        { final LongVector x = lo").append(a).append(".min(lo").append(b).append("), y = hi").append(a).append(".min(hi").append(b)
-                        .append("); lo").append(b).append(" = lo").append(a).append(".max(lo").append(b).append("); hi").append(b).append(" = hi")
-                        .append(a).append(".max(hi").append(b).append("); lo").append(a).append(" = x; hi").append(a).append(" = y; }\n");
+                s.append("        { final LongVector x = k").append(a).append(".min(k").append(b).append("); k").append(b).append(" = k").append(a)
+                        .append(".max(k").append(b).append("); k").append(a).append(" = x; }\n");
             }
             for (int c = 0; c < n; c++) {
-                s.append("        ").append(indices("lo" + c, "hi" + c, String.valueOf(c))).append("\n");
+                s.append("        ((IntVector) k").append(c).append(".convertShape(VectorOperators.L2I, I, 0)).reinterpretAsFloats().intoArray(order, ")
+                        .append(c).append(" * L + half * LS.length(), LOWER_HALF);\n");
             }
             s.append("    }\n\n");
         }
     }
 
-    /** Column {@code c}'s keys, (key << 32) | c, its lanes' lower half into {@code lo}, upper into {@code hi}. */
-    private static void keys(StringBuilder s, String c, String lo, String hi, String indent) {
+    /** Column {@code c}'s keys, (key << 32) | c, into each of {@code into}: a local's name and the part of the lanes it takes (0 lower, 1 upper). */
+    private static void keys(StringBuilder s, String c, String indent, String[]... into) {
         s.append(indent).append("{\n")
                 .append(indent).append("    final FloatVector v = FloatVector.fromArray(F, values, ").append(c).append(" * L);\n")
                 .append(indent).append("    final FloatVector w = (descending ? v.neg() : v).add(0f);\n")
                 .append(indent).append("    final IntVector bits = w.reinterpretAsInts();\n")
                 .append(indent).append("    final IntVector key = bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).and(0x7FFFFFFF))\n")
-                .append(indent).append("            .blend(Integer.MAX_VALUE, w.test(VectorOperators.IS_NAN).cast(I));\n")
-                .append(indent).append("    ").append(lo).append(" = ((LongVector) key.convertShape(VectorOperators.I2L, LS, 0)).lanewise(VectorOperators.LSHL, 32).or(")
-                .append(c).append(");\n")
-                .append(indent).append("    ").append(hi).append(" = ((LongVector) key.convertShape(VectorOperators.I2L, LS, 1)).lanewise(VectorOperators.LSHL, 32).or(")
-                .append(c).append(");\n")
-                .append(indent).append("}\n");
+                .append(indent).append("            .blend(Integer.MAX_VALUE, w.test(VectorOperators.IS_NAN).cast(I));\n");
+        for (String[] local : into) {
+            s.append(indent).append("    ").append(local[0]).append(" = ((LongVector) key.convertShape(VectorOperators.I2L, LS, ").append(local[1])
+                    .append(")).lanewise(VectorOperators.LSHL, 32).or(").append(c).append(");\n");
+        }
+        s.append(indent).append("}\n");
     }
 
     /** The statement writing column {@code c}'s indices, the low halves of its sorted keys, into order. */

@@ -104,6 +104,9 @@ final class VectorTarget extends JavaTarget {
             p.outputs().stream().map(Buffer::node).filter(n -> !n.op().isReduction()).forEach(own::add);
             for (Buffer b : p.outputs()) {
                 Node n = b.node();
+                if (n.op() == Op.ARGSORT) {
+                    continue;
+                }
                 if (n.op().isReduction()) {
                     Node in = accumulated(plan, n);
                     boolean ok = EnumSet.of(Op.SUM, Op.MEAN, Op.REDUCE_MAX, Op.REDUCE_MIN).contains(n.op()) && !b.type().has(dim)
@@ -233,6 +236,7 @@ final class VectorTarget extends JavaTarget {
                             && accumulated(plan, n).type().dtype() != DType.BOOL
                             && vectorisable(plan, accumulated(plan, n), ix, lanes, tile, own, new HashMap<>());
                     case Schedule.Store st -> o.buffer().type().dtype() == DType.F32 && vectorisable(plan, n, ix, lanes, tile, own, new HashMap<>());
+                    case Schedule.Sort st -> st.input().type().dtype() == DType.F32;
                 };
                 if (!ok) {
                     return false;
@@ -305,6 +309,10 @@ final class VectorTarget extends JavaTarget {
         usesTiles = true;
 
         tiles(tiles.all().stream().map(tiles::name).toList(), k, indent);
+        if (l.nest().phases().stream().anyMatch(p -> p.sort() != null)) {
+            usesSort = true;
+            tileSortScratch(size(k), indent);
+        }
         openBlocks(outer, indent);
         if (!probes.isEmpty()) {
             line(block, declareProbes(probes.size()));
@@ -340,6 +348,12 @@ final class VectorTarget extends JavaTarget {
         }
         line(indent, "final float[] stage = new float[" + n + "];");
         line(indent, "final int[] rows = rowOffsets(" + size(k) + "), lanesAt = new int[F.length()];");
+    }
+
+    /** Declares a tile sort's keys and comparator network for columns of {@code n}. */
+    private void tileSortScratch(String n, String indent) {
+        line(indent, "final long[] keys = new long[(int) " + n + " * F.length()];");
+        line(indent, "final int[] network = Sorting.network((int) " + n + ");");
     }
 
     /**
@@ -389,8 +403,7 @@ final class VectorTarget extends JavaTarget {
         line(indent, "if (" + n + " >= 1 && " + n + " <= " + SHORT + " && " + size(dims.get(dims.size() - 2)) + " >= F.length()) {");
         String in = indent + "    ";
         tiles(List.of("values", "order"), a.dim(), in);
-        line(in, "final long[] keys = new long[(int) " + n + " * F.length()];");
-        line(in, "final int[] network = Sorting.network((int) " + n + ");");
+        tileSortScratch(n, in);
         String block = openBlocks(l.lanes(), in);
         Map<String, String> first = indexOf(dims);
         first.put(a.dim(), "0");
@@ -409,6 +422,14 @@ final class VectorTarget extends JavaTarget {
      * along the rows with each reduction's accumulators, then the reductions stored for the block.
      */
     private void acrossPhase(Schedule.Launch l, Schedule.Phase p, Tiles tiles, Set<String> done, Map<String, Probe> probes, String block) {
+        if (p.sort() != null) {
+            Schedule.Sort s = p.sort();
+            tiles.read(s.input());
+            tiles.written.add(s.buffer());
+            line(block, "sortColumns(" + tiles.name(s.input()) + ", " + size(tiles.column) + ", network, " + s.attrs().descending() + ", keys, "
+                    + tiles.name(s.buffer()) + ");");
+            return;
+        }
         String gi = index(tiles.lanes);
         String ki = index(tiles.column);
         String in = block + "    ";

@@ -328,19 +328,26 @@ public final class CTarget extends Renderer {
 
     // ---- argsort ----------------------------------------------------------------------------------
 
+    /** Nothing: the merges' scratch is the device buffer tmp&lt;id&gt;, a parameter of the kernel. */
+    @Override
+    protected void sortScratch(Schedule.Sort s, String indent) {
+    }
+
     /**
-     * An argsort, one lane per work item: stable, NaN last, in place in the output — insertion sort
-     * of runs of 32, then bottom-up merges through {@code tmp} (as {@link dev.rlo.compiler.backend.cpu.Sorting}).
+     * A row of an argsort (a lane of a work item, or a Loop's outer index): stable, NaN last, in
+     * place in the output — insertion sort of runs of 32, then bottom-up merges through {@code tmp}
+     * (as {@link dev.rlo.compiler.backend.cpu.Sorting}).
      */
     @Override
-    protected void sort(Schedule.Launch l, Kernel.Argsort k, String indent) {
-        Attrs.Argsort a = k.output().node().attrs(Attrs.Argsort.class);
-        Buffer in = k.input();
-        String ind = openLanes(l.lanes(), indent);
+    protected void sortRow(Schedule.Sort s, String indent) {
+        Attrs.Argsort a = s.attrs();
+        Buffer in = s.input();
+        line(indent, "{");
+        String ind = indent + "    ";
         String len = size(a.dim());
         String desc = a.descending() ? "1" : "0";
-        String ob = "b" + k.output().id();
-        String tb = "tmp" + k.output().id();
+        String ob = "b" + s.buffer().id();
+        String tb = "tmp" + s.buffer().id();
         Function<String, String> at = j -> {
             Map<String, String> ix = indexOf(in.type().dims());
             ix.put(a.dim(), j);
@@ -402,7 +409,7 @@ public final class CTarget extends Renderer {
         for (String t : merges) {
             line(ind, t);
         }
-        closeLanes(l.lanes(), indent);
+        close(indent);
     }
 
     // ---- spellings --------------------------------------------------------------------------------
