@@ -225,7 +225,7 @@ public abstract class Renderer implements Values.Spelling, Reduction.Spelling {
 
     /** An argsort: each lane of its input (see {@link #openLanes}) sorted as a row. */
     protected void sort(Schedule.Launch l, Kernel.Argsort k, String indent) {
-        Schedule.Sort s = new Schedule.Sort(k.output(), k.input());
+        Schedule.Sort s = new Schedule.Sort(k.output(), k.input(), true);
         sortScratch(s, indent);
         sortRow(s, openLanes(l.lanes(), indent));
         closeLanes(l.lanes(), indent);

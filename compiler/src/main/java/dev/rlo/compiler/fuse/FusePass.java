@@ -323,8 +323,13 @@ public final class FusePass {
         return out;
     }
 
-    /** The buffers {@code n}'s value reads, found by walking its inputs down to buffers. */
+    /** The buffers {@code n}'s value reads. */
     Set<Buffer> reads(Node n) {
+        return reads(buffers, n);
+    }
+
+    /** The buffers of {@code buffers} that {@code n}'s value reads, found by walking its inputs down to buffers. */
+    static Set<Buffer> reads(Map<Node, Buffer> buffers, Node n) {
         Set<Buffer> out = new LinkedHashSet<>();
         Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         List<Node> stack = new ArrayList<>(n.inputs());

@@ -20,6 +20,12 @@ public record KernelPlan(Graph graph, List<Buffer> buffers, Map<Node, Buffer> bu
         return bufferOf.containsKey(n);
     }
 
+    /** Whether {@code b} is read from memory after kernel {@code k} has written it: by another kernel, or as an output. */
+    public boolean readBeyond(Buffer b, Kernel k) {
+        return graph.outputs().containsValue(b.node()) || kernels.stream().anyMatch(
+                other -> other != k && other.writes().stream().anyMatch(w -> FusePass.reads(bufferOf, w.node()).contains(b)));
+    }
+
     /** Every dimension the plan mentions, in a fixed order: how generated code numbers them. */
     public List<String> dims() {
         java.util.Set<String> out = new java.util.LinkedHashSet<>();

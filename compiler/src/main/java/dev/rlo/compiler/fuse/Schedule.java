@@ -117,8 +117,11 @@ public record Schedule(KernelPlan plan, List<Step> steps) {
     /** An element-wise value stored at every point. */
     public record Store(Buffer buffer) implements Output { }
 
-    /** An argsort of each row of {@code input} (the Loop's outer index) along the innermost dimension, written to {@code buffer}. */
-    public record Sort(Buffer buffer, Buffer input) implements Output {
+    /**
+     * An argsort of each row of {@code input} (the Loop's outer index) along the innermost
+     * dimension into {@code buffer}; {@code kept} when something after the Loop reads it from memory.
+     */
+    public record Sort(Buffer buffer, Buffer input, boolean kept) implements Output {
         public Attrs.Argsort attrs() {
             return buffer.node().attrs(Attrs.Argsort.class);
         }
@@ -185,7 +188,7 @@ public record Schedule(KernelPlan plan, List<Step> steps) {
         for (int p = 0; p < l.phases().size(); p++) {
             List<Output> outputs = new ArrayList<>();
             for (Buffer b : l.phases().get(p).outputs()) {
-                outputs.add(b.node().op() == Op.ARGSORT ? new Sort(b, plan.buffer(b.node().in(0).underlying()))
+                outputs.add(b.node().op() == Op.ARGSORT ? new Sort(b, plan.buffer(b.node().in(0).underlying()), plan.readBeyond(b, l))
                         : b.node().op().isReduction() ? reduce(l, b, split) : new Store(b));
             }
             phases.add(new Phase(p, List.copyOf(outputs)));

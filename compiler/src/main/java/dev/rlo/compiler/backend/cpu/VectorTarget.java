@@ -425,7 +425,7 @@ final class VectorTarget extends JavaTarget {
         if (p.sort() != null) {
             Schedule.Sort s = p.sort();
             tiles.read(s.input());
-            tiles.written.add(s.buffer());
+            (s.kept() ? tiles.written : tiles.kept).add(s.buffer());
             line(block, "sortColumns(" + tiles.name(s.input()) + ", " + size(tiles.column) + ", network, " + s.attrs().descending() + ", keys, "
                     + tiles.name(s.buffer()) + ");");
             return;
@@ -513,6 +513,8 @@ final class VectorTarget extends JavaTarget {
         final Set<Buffer> filled = new java.util.LinkedHashSet<>();
         /** Written: transposed back at each block's end. */
         final Set<Buffer> written = new java.util.LinkedHashSet<>();
+        /** Written and read in the tile alone: a sort's permutation that nothing after the launch reads. */
+        final Set<Buffer> kept = new java.util.LinkedHashSet<>();
 
         Tiles(String lanes, String column) {
             this.lanes = lanes;
@@ -525,7 +527,7 @@ final class VectorTarget extends JavaTarget {
         }
 
         void read(Buffer b) {
-            if (!written.contains(b)) {
+            if (!written.contains(b) && !kept.contains(b)) {
                 filled.add(b);
             }
         }
@@ -533,6 +535,7 @@ final class VectorTarget extends JavaTarget {
         Set<Buffer> all() {
             Set<Buffer> all = new java.util.LinkedHashSet<>(filled);
             all.addAll(written);
+            all.addAll(kept);
             return all;
         }
 
