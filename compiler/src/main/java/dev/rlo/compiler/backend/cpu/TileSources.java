@@ -79,7 +79,6 @@ final class TileSources {
         s.append("""
                     static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
                     static final VectorMask<Integer> UPPER_INTS = IOTA.compare(VectorOperators.GE, I.length() / 2);
-                    static final VectorMask<Float> LOWER_HALF = UPPER_INTS.not().cast(F);
 
                     static void sortColumns(float[] values, long k, int[] network, boolean descending, long[] keys, float[] order) {
                 """);
@@ -124,15 +123,23 @@ final class TileSources {
                 s.append("        { final LongVector x = k").append(a).append(".min(k").append(b).append("); k").append(b).append(" = k").append(a)
                         .append(".max(k").append(b).append("); k").append(a).append(" = x; }\n");
             }
+            /* the lower half's indices written whole (upper lanes 0), then the upper half's blended in */
+            s.append("        if (half == 0) {\n");
             for (int c = 0; c < n; c++) {
-                s.append("        ((IntVector) k").append(c).append(".convertShape(VectorOperators.L2I, I, 0)).reinterpretAsFloats().intoArray(order, ")
-                        .append(c).append(" * L + half * LS.length(), LOWER_HALF);\n");
+                s.append("            ((IntVector) k").append(c).append(".convertShape(VectorOperators.L2I, I, 0)).reinterpretAsFloats().intoArray(order, ")
+                        .append(c).append(" * L);\n");
             }
+            s.append("        } else {\n");
+            for (int c = 0; c < n; c++) {
+                s.append("            FloatVector.fromArray(F, order, ").append(c).append(" * L).reinterpretAsInts().blend((IntVector) k").append(c)
+                        .append(".convertShape(VectorOperators.L2I, I, -1), UPPER_INTS).reinterpretAsFloats().intoArray(order, ").append(c).append(" * L);\n");
+            }
+            s.append("        }\n");
             s.append("    }\n\n");
         }
     }
 
-    /** Column {@code c}'s keys, (key << 32) | c, into each of {@code into}: a local's name and the part of the lanes it takes (0 lower, 1 upper). */
+    /** Column {@code c}'s keys, (key << 32) | c, into each of {@code into}: a local's name and the part of the lanes it takes (0 lower, 1 upper, or a variable holding one of them). */
     private static void keys(StringBuilder s, String c, String indent, String[]... into) {
         s.append(indent).append("{\n")
                 .append(indent).append("    final FloatVector v = FloatVector.fromArray(F, values, ").append(c).append(" * L);\n")
@@ -141,8 +148,11 @@ final class TileSources {
                 .append(indent).append("    final IntVector key = bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).and(0x7FFFFFFF))\n")
                 .append(indent).append("            .blend(Integer.MAX_VALUE, w.test(VectorOperators.IS_NAN).cast(I));\n");
         for (String[] local : into) {
-            s.append(indent).append("    ").append(local[0]).append(" = ((LongVector) key.convertShape(VectorOperators.I2L, LS, ").append(local[1])
-                    .append(")).lanewise(VectorOperators.LSHL, 32).or(").append(c).append(");\n");
+            /* the part a constant in each branch: with a variable part the Vector API slices by a shuffle it builds per call */
+            String widened = local[1].equals("0") || local[1].equals("1") ? "key.convertShape(VectorOperators.I2L, LS, " + local[1] + ")"
+                    : "(" + local[1] + " == 0 ? key.convertShape(VectorOperators.I2L, LS, 0) : key.convertShape(VectorOperators.I2L, LS, 1))";
+            s.append(indent).append("    ").append(local[0]).append(" = ((LongVector) ").append(widened)
+                    .append(").lanewise(VectorOperators.LSHL, 32).or(").append(c).append(");\n");
         }
         s.append(indent).append("}\n");
     }
