@@ -1,7 +1,11 @@
 package dev.rlo.cli.bench;
 
+import java.io.File;
+import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -20,33 +24,43 @@ final class Timing {
     static final double QUIET = 0.5;
     /** The longest warm-up, in seconds, however busy the JIT. */
     static final double MAX_WARMUP = 20;
+    /** How often warm-up looks at the JIT, in seconds. */
+    static final double CHECK = 0.01;
 
     private Timing() { }
 
-    /** Seconds per call: the median of {@code repeats} samples, after {@code warmup} seconds of calls and a quiet JIT (above). */
+    /** Seconds per call: the median of {@code repeats} samples, after {@code warmup} seconds of calls and an idle JIT (above). */
     static double median(Runnable run, double warmup, int repeats) {
         long start = System.nanoTime();
-        /* since: when the JIT last finished a compilation (or warm-up began); calls: the calls since then */
+        /* since: when the JIT was last seen working (or warm-up began); calls and their time since then */
         long since = start;
-        long compiled = compilationMillis();
+        long checked = start;
+        long work = jitWork();
         int calls = 0;
+        long callNanos = 0;
         while (true) {
+            long t0 = System.nanoTime();
             run.run();
-            calls++;
             long now = System.nanoTime();
-            long c = compilationMillis();
+            calls++;
+            callNanos += now - t0;
             /* --warmup 0 asks for none: two calls */
             boolean capped = warmup == 0 || now - start >= MAX_WARMUP * 1e9;
-            if (c != compiled && !capped) {
-                compiled = c;
-                since = now;
-                calls = 0;
+            if (!capped && now - checked >= CHECK * 1e9) {
+                checked = now;
+                long w = jitWork();
+                if (w != work) {
+                    work = w;
+                    since = now;
+                    calls = 0;
+                    callNanos = 0;
+                }
             }
             if (calls >= 2 && now - start >= warmup * 1e9 && (now - since >= QUIET * 1e9 || capped)) {
                 break;
             }
         }
-        double perCall = (System.nanoTime() - since) / 1e9 / calls;
+        double perCall = callNanos / 1e9 / calls;
         int inner = (int) Math.max(1, Math.ceil(SAMPLE / perCall));
         double[] t = new double[repeats];
         for (int i = 0; i < repeats; i++) {
@@ -60,9 +74,28 @@ final class Timing {
         return t[repeats / 2];
     }
 
-    /** The JIT's total compilation time so far, in ms; constant where the JVM does not monitor it. */
-    private static long compilationMillis() {
+    /** A count that grows while the JIT works: its finished compilations' time, in ms, and its threads' CPU time, in ticks. */
+    private static long jitWork() {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+        long finished = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+        return finished + compilerTicks();
+    }
+
+    /** The CPU time of this process's compiler threads so far (utime + stime, in clock ticks), or 0 without /proc. */
+    private static long compilerTicks() {
+        File[] tasks = new File("/proc/self/task").listFiles();
+        long ticks = 0;
+        for (File t : tasks == null ? new File[0] : tasks) {
+            try {
+                if (Files.readString(Path.of(t.getPath(), "comm")).contains("Compiler")) {
+                    String stat = Files.readString(Path.of(t.getPath(), "stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                }
+            } catch (IOException | RuntimeException e) {
+                /* a thread that ended meanwhile */
+            }
+        }
+        return ticks;
     }
 }
