@@ -21,7 +21,7 @@ final class Timing {
     /** The shortest timed sample, in seconds. */
     static final double SAMPLE = 1e-3;
     /** How long the JIT must have compiled nothing for warm-up to end, in seconds. */
-    static final double QUIET = 0.5;
+    static final double QUIET = 2;
     /** The longest warm-up, in seconds, however busy the JIT. */
     static final double MAX_WARMUP = 20;
     /** How often warm-up looks at the JIT, in seconds. */
