@@ -308,7 +308,7 @@ final class VectorTarget extends JavaTarget {
         out = enclosing;
         usesTiles = true;
 
-        tiles(tiles.all().stream().map(tiles::name).toList(), k, indent);
+        tiles(tiles.all().stream().map(tiles::name).toList(), k, tiles.gathers, indent);
         if (l.nest().phases().stream().anyMatch(p -> p.sort() != null)) {
             usesSort = true;
             tileSortScratch(size(k), indent);
@@ -340,14 +340,14 @@ final class VectorTarget extends JavaTarget {
         closeBlocks(outer, indent);
     }
 
-    /** Declares the f32 tiles {@code names} of a vector of rows of {@code k}, the stage and the rows' offsets of a transpose. */
-    private void tiles(List<String> names, String k, String indent) {
+    /** Declares the f32 tiles {@code names} of a vector of rows of {@code k}, the stage and the rows' offsets of a transpose, and where gathers read each lane's index. */
+    private void tiles(List<String> names, String k, boolean gathers, String indent) {
         String n = "(int) " + size(k) + " * F.length()";
         for (String t : names) {
             line(indent, "final float[] " + t + " = new float[" + n + "];");
         }
         line(indent, "final float[] stage = new float[" + n + "];");
-        line(indent, "final int[] rows = rowOffsets(" + size(k) + "), lanesAt = new int[F.length()];");
+        line(indent, "final int[] rows = rowOffsets(" + size(k) + ")" + (gathers ? ", lanesAt = new int[F.length()]" : "") + ";");
     }
 
     /** Declares a tile sort's keys and comparator network for columns of {@code n}. */
@@ -402,7 +402,7 @@ final class VectorTarget extends JavaTarget {
         String n = size(a.dim());
         line(indent, "if (" + n + " >= 1 && " + n + " <= " + SHORT + " && " + size(dims.get(dims.size() - 2)) + " >= F.length()) {");
         String in = indent + "    ";
-        tiles(List.of("values", "order"), a.dim(), in);
+        tiles(List.of("values", "order"), a.dim(), false, in);
         tileSortScratch(n, in);
         String block = openBlocks(l.lanes(), in);
         Map<String, String> first = indexOf(dims);
@@ -513,6 +513,8 @@ final class VectorTarget extends JavaTarget {
         final Set<Buffer> filled = new java.util.LinkedHashSet<>();
         /** Written: transposed back at each block's end. */
         final Set<Buffer> written = new java.util.LinkedHashSet<>();
+        /** Whether a gather reads a tile at each lane's own index (through {@code lanesAt}). */
+        boolean gathers;
         /** Written and read in the tile alone: a sort's permutation that nothing after the launch reads. */
         final Set<Buffer> kept = new java.util.LinkedHashSet<>();
 
@@ -901,6 +903,7 @@ final class VectorTarget extends JavaTarget {
             int gather = plan.gathers().indexOf(n);
             statement("if (" + at + ".compare(VectorOperators.UGE, (int) " + size(tiles.column) + ").anyTrue()) { badGather(" + at + ", "
                     + size(tiles.column) + ", " + gather + "); }");
+            tiles.gathers = true;
             statement(at + ".mul(F.length()).add(IOTA).intoArray(lanesAt, 0);");
             return m.declare(DType.F32, "FloatVector.fromArray(F, " + tiles.name(source) + ", 0, lanesAt, 0)");
         }
