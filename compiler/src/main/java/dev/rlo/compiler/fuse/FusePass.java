@@ -101,8 +101,8 @@ public final class FusePass {
     /**
      * Each argsort along K whose first reader is a Loop over [.., G] then [K] becomes that Loop's
      * first phase, when no kernel between them reads it and the Loop reads it only within the row
-     * it visits: the rows are sorted while they are in cache (or in a block's tile), and the
-     * permutation is not read back from memory.
+     * it visits: each row is sorted while it is in cache (or in a block's tile, where the permutation
+     * stays unless something after the Loop reads it).
      */
     private List<Kernel> sortsIntoRows(List<Kernel> kernels) {
         List<Kernel> out = new ArrayList<>(kernels);
@@ -141,7 +141,9 @@ public final class FusePass {
     private boolean sortsInto(Kernel.Argsort a, Kernel.Loop l) {
         Node sort = a.output().node();
         String dim = sort.attrs(Attrs.Argsort.class).dim();
-        if (l.outer() == 0 || !l.innerDims().equals(List.of(dim)) || !Set.copyOf(l.space()).equals(Set.copyOf(sort.type().dims()))) {
+        Set<String> dims = Set.copyOf(sort.type().dims());
+        if (l.outer() == 0 || !l.innerDims().equals(List.of(dim)) || !Set.copyOf(l.space()).equals(dims)
+                || !Set.copyOf(a.input().type().dims()).equals(dims)) {
             return false;
         }
         for (Buffer w : l.writes()) {

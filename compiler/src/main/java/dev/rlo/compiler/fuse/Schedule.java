@@ -73,8 +73,8 @@ public record Schedule(KernelPlan plan, List<Step> steps) {
         /**
          * Whether short rows may run across lanes (spec/ir.md#short-rows): rows of the innermost
          * dimension (the only inner one where there are outer ones), every reduction accumulated in locals (finished in the row, or merged into scratch row
-         * by row), every store over the last outer dimension then the inner one. A vector then
-         * holds that many rows, one per lane, and steps along the rows together, so reductions
+         * by row), every store (and sort) over the last outer dimension then the inner one. A vector
+         * then holds that many rows, one per lane, and steps along the rows together, so reductions
          * need no flush per row.
          */
         public boolean rowsAcross() {
@@ -82,6 +82,7 @@ public record Schedule(KernelPlan plan, List<Step> steps) {
                 return false;
             }
             List<String> tail = List.of(rows().getLast(), innermost());
+            /* a phase that reduces or sorts: an element-wise loop gains nothing across lanes */
             boolean reduces = phases.stream().anyMatch(p -> !p.elementwise());
             return reduces && phases.stream().flatMap(p -> p.outputs().stream()).allMatch(o -> switch (o) {
                 case Reduce r -> r.local() && r.finished() != Finished.KERNEL;
@@ -119,9 +120,9 @@ public record Schedule(KernelPlan plan, List<Step> steps) {
 
     /**
      * An argsort of each row of {@code input} (the Loop's outer index) along the innermost
-     * dimension into {@code buffer}; {@code kept} when something after the Loop reads it from memory.
+     * dimension into {@code buffer}; {@code readAfter} when something after the Loop reads it from memory.
      */
-    public record Sort(Buffer buffer, Buffer input, boolean kept) implements Output {
+    public record Sort(Buffer buffer, Buffer input, boolean readAfter) implements Output {
         public Attrs.Argsort attrs() {
             return buffer.node().attrs(Attrs.Argsort.class);
         }

@@ -54,7 +54,7 @@ public final class SchedulePrinter {
             for (Schedule.Output o : p.outputs()) {
                 out.append("      ").append(label(o.buffer()));
                 if (o instanceof Schedule.Sort s) {
-                    out.append(" ").append(s.attrs()).append(" of each row of ").append(s.input()).append(s.kept() ? ", read after the loop" : "");
+                    out.append(" ").append(s.attrs()).append(" of each row of ").append(s.input()).append(s.readAfter() ? ", read after the loop" : "");
                 } else if (o instanceof Schedule.Reduce r) {
                     out.append(" over ").append(dims(r.reduced())).append(": ").append(r.local() ? r.finished() == Schedule.Finished.ROW ? "in locals" : "in locals then scratch" : "in scratch").append(", ")
                             .append(switch (r.finished()) {

@@ -138,7 +138,7 @@ public final class FoldPass implements Pass {
             return null;
         }
         String d = n.attrs(Attrs.Dim.class).dim();
-        if (!sorted.attrs(Attrs.Dim.class).dim().equals(d) || !sorted.in(1).type().has(d)) {
+        if (!sorted.attrs(Attrs.Dim.class).dim().equals(d) || !sorted.in(1).attrs(Attrs.Argsort.class).dim().equals(d)) {
             return null;
         }
         Node at = b.node(Op.GATHER, n.attrs(), sorted.in(1), in.get(1));

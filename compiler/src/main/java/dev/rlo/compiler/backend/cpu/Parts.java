@@ -56,20 +56,27 @@ final class Parts {
             for (int p = 1; p < parts; p++) {
                 w[p - 1].hand(part, p);
             }
-            RuntimeException failure = null;
+            /* the workers are waited for whatever part 0 throws: the next call must find them idle */
+            Throwable failure = null;
             try {
                 part.accept(0);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 failure = e;
             }
             for (int p = 1; p < parts; p++) {
                 Throwable t = w[p - 1].await();
-                if (t != null && failure == null) {
-                    failure = t instanceof RuntimeException r ? r : new IllegalStateException(t);
+                if (failure == null) {
+                    failure = t;
                 }
             }
+            if (failure instanceof RuntimeException r) {
+                throw r;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
             if (failure != null) {
-                throw failure;
+                throw new IllegalStateException(failure);
             }
         } finally {
             TAKEN.unlock();

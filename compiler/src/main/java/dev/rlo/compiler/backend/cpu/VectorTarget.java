@@ -55,7 +55,7 @@ final class VectorTarget extends JavaTarget {
     private boolean usesTiles;
     /** Whether a kernel computes exp, log and kin on vectors: the class then declares {@link VectorMath}'s. */
     private boolean usesMath;
-    /** Whether an argsort runs across lanes: the class then declares the comparator network and the column sort. */
+    /** Whether a sort runs across lanes (an argsort launch or a loop's sort phase): the class then declares the column sort. */
     private boolean usesSort;
 
     VectorTarget(Schedule schedule) {
@@ -425,7 +425,7 @@ final class VectorTarget extends JavaTarget {
         if (p.sort() != null) {
             Schedule.Sort s = p.sort();
             tiles.read(s.input());
-            (s.kept() ? tiles.written : tiles.kept).add(s.buffer());
+            (s.readAfter() ? tiles.written : tiles.tileOnly).add(s.buffer());
             line(block, "sortColumns(" + tiles.name(s.input()) + ", " + size(tiles.column) + ", network, " + s.attrs().descending() + ", keys, "
                     + tiles.name(s.buffer()) + ");");
             return;
@@ -516,7 +516,7 @@ final class VectorTarget extends JavaTarget {
         /** Whether a gather reads a tile at each lane's own index (through {@code lanesAt}). */
         boolean gathers;
         /** Written and read in the tile alone: a sort's permutation that nothing after the launch reads. */
-        final Set<Buffer> kept = new java.util.LinkedHashSet<>();
+        final Set<Buffer> tileOnly = new java.util.LinkedHashSet<>();
 
         Tiles(String lanes, String column) {
             this.lanes = lanes;
@@ -529,7 +529,7 @@ final class VectorTarget extends JavaTarget {
         }
 
         void read(Buffer b) {
-            if (!written.contains(b) && !kept.contains(b)) {
+            if (!written.contains(b) && !tileOnly.contains(b)) {
                 filled.add(b);
             }
         }
@@ -537,7 +537,7 @@ final class VectorTarget extends JavaTarget {
         Set<Buffer> all() {
             Set<Buffer> all = new java.util.LinkedHashSet<>(filled);
             all.addAll(written);
-            all.addAll(kept);
+            all.addAll(tileOnly);
             return all;
         }
 

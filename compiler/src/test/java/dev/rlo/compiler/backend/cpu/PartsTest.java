@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The hand-over of a kernel's parts to spinning workers (spec/ir.md, Threads): every part runs
- * once, part 0 on the caller; a failure in a worker's part reaches the caller; callers on two
- * threads at once, and a call from inside a part, each get all their parts run.
+ * once, part 0 on the caller; a failure in a worker's part reaches the caller, and one in the
+ * caller's part waits for the workers; callers on two threads at once, and a call from inside a
+ * part, each get all their parts run.
  */
 class PartsTest {
 
@@ -42,6 +43,28 @@ class PartsTest {
         }));
         assertEquals("part 1", e.getMessage());
         /* and the workers still run the next call */
+        AtomicIntegerArray count = new AtomicIntegerArray(2);
+        Parts.run(2, count::incrementAndGet);
+        assertEquals(1, count.get(0));
+        assertEquals(1, count.get(1));
+    }
+
+    @Test
+    void anErrorInTheCallersPartWaitsForTheWorkers() {
+        AtomicIntegerArray slow = new AtomicIntegerArray(1);
+        assertThrows(AssertionError.class, () -> Parts.run(2, p -> {
+            if (p == 0) {
+                throw new AssertionError("part 0");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            slow.incrementAndGet(0);
+        }));
+        /* part 1 had finished when run returned, and the next call runs both of its parts */
+        assertEquals(1, slow.get(0));
         AtomicIntegerArray count = new AtomicIntegerArray(2);
         Parts.run(2, count::incrementAndGet);
         assertEquals(1, count.get(0));
