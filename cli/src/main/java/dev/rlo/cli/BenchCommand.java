@@ -22,7 +22,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", paramLabel = "N", description = "Timed runs per measurement, after warm-up (default: ${DEFAULT-VALUE}).")
     int repeat = 9;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up time per measurement (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up time per measurement, at least; it goes on until the JIT has been idle for 2 s, up to 20 s (default: ${DEFAULT-VALUE}; 0: two calls).")
     double warmup = 2;
 
     @Option(names = "--no-reference", description = "Skip the (slow) reference backend.")

@@ -100,4 +100,48 @@ class SortsAcrossTest {
                     new CpuBackend().compile(graph).run(in), 1e-6);
         }
     }
+
+    /**
+     * Sorts by value (spec/ir.md#sort-by-value): no gradient flows through these argsorts and
+     * nothing reads their permutations but picks of the sorted values, so each of the three loops
+     * sorts its block's tile by value — ascending and descending, NaN last (log of negatives), the
+     * two elements of a quantile and a whole sorted row.
+     */
+    static final String PICKS = """
+            objective picks(x: f32[G,K], w: f32[G,K] grad) {
+              report centred = (x - quantile(x, 0.4, over: K)) / (std(x, over: K) + 1e-4)
+              report down = sort(x, over: K, descending: true) - mean(sort(x, over: K, descending: true), over: K)
+              let y = log(x)
+              let q = quantile(y, 0.6, over: K)
+              report logs = (y - q) / (mean((y - q) * (y - q), over: K) + 1)
+              sum(w * (x - quantile(x, 0.75, over: K, method: "nearest") - mean(x, over: K)))
+            }
+            """;
+
+    @Test
+    void aSortByValuePicksWhatThePermutationPicks() {
+        Compiler c = Rlo.source(PICKS);
+        Graph graph = c.graph("picks", Map.of(), false, true);
+        String code = dev.rlo.compiler.backend.cpu.CpuBackend.source(graph, true);
+        assertTrue(code.split("sortValues\\(t", -1).length - 1 == 3, "the three loops sort by value");
+        long seed = 31;
+        for (long g : new long[] {3, 16, 21, 40}) {
+            for (long k : new long[] {1, 2, 4, 5, 8, 16, 17, 32, 33}) {
+                CpuMatchesReferenceTest.compare(new CpuBackend(), c, "picks", Map.of("G", g, "K", k), false, seed++, 1e-5);
+            }
+        }
+        for (long k : new long[] {4, 16, 24}) {
+            long g = 19;
+            double[] x = new double[(int) (g * k)];
+            double[] w = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i % 7 == 0 ? -0.0 : Math.round(Math.sin(i) * 2) / 2.0;
+                w[i] = Math.cos(i);
+            }
+            Map<String, Tensor> in = Map.of("x", Tensor.of(DType.F32, List.of("G", "K"), new long[] {g, k}, x),
+                    "w", Tensor.of(DType.F32, List.of("G", "K"), new long[] {g, k}, w));
+            CpuMatchesReferenceTest.agree("picks, ties, K = " + k, new ReferenceBackend().compile(graph).run(in),
+                    new CpuBackend().compile(graph).run(in), 1e-6);
+        }
+    }
 }

@@ -21,19 +21,20 @@ final class TileSources {
 
     /**
      * A block's square of {@code lanes} rows by {@code lanes} columns (from column c) transposed in
-     * registers, for a machine whose f32 vectors have that many lanes: from the rows copied out of
-     * memory into the tile ({@code in}, returning whether an element was NaN or ±∞, if asked), or
-     * back. (Reading memory segments in the same method made it too large for C2 to inline every
-     * vector op.) Each of log₂(lanes) stages swaps the
+     * registers, for a machine whose f32 vectors have that many lanes: from the rows at byte offset
+     * {@code at} of a memory segment into the tile ({@code in}, returning whether an element was NaN
+     * or ±∞, if asked), or back. (Straight from the segment: copied into an array first, the
+     * transpose's loads waited on the copy's stores, 187 against 135 µs for GRPO's 62,496 rows of 16
+     * in a standalone loop.) Each of log₂(lanes) stages swaps the
      * off-diagonal blocks of each pair of vectors by two two-vector permutes (4× faster than
      * gathers where measured, 16 lanes).
      */
     private static void transpose(StringBuilder s, int lanes, boolean in) {
-        s.append(in ? "    static boolean in" + lanes + "(float[] rows, int k, int c, float[] tile, boolean check) {\n"
-                : "    static void out" + lanes + "(float[] tile, int c, float[] rows, int k) {\n");
+        s.append(in ? "    static boolean in" + lanes + "(MemorySegment seg, long at, int k, int c, float[] tile, boolean check) {\n"
+                : "    static void out" + lanes + "(float[] tile, int c, MemorySegment seg, long at, int k) {\n");
         for (int l = 0; l < lanes; l++) {
             s.append("        FloatVector x").append(l).append(" = ").append(in
-                    ? "FloatVector.fromArray(F, rows, " + l + " * k + c);\n"
+                    ? "FloatVector.fromMemorySegment(F, seg, at + (" + l + "L * k + c) * 4L, ORDER);\n"
                     : "FloatVector.fromArray(F, tile, (c + " + l + ") * " + lanes + ");\n");
         }
         if (in) {
@@ -57,7 +58,7 @@ final class TileSources {
         }
         for (int l = 0; l < lanes; l++) {
             s.append("        x").append(l).append(in ? ".intoArray(tile, (c + " + l + ") * " + lanes + ");\n"
-                    : ".intoArray(rows, " + l + " * k + c);\n");
+                    : ".intoMemorySegment(seg, at + (" + l + "L * k + c) * 4L, ORDER);\n");
         }
         s.append(in ? "        return Float.isNaN(probe0.add(probe1).add(probe2).add(probe3).reduceLanes(VectorOperators.ADD));\n    }\n\n" : "    }\n\n");
     }
@@ -139,13 +140,101 @@ final class TileSources {
         }
     }
 
+    /**
+     * What a class with a sort by value across lanes declares (a sort whose permutation is read only
+     * to pick its input's values, as a quantile does: spec/ir.md#short-rows): each lane's column of k
+     * values sorted into {@code sorted}, NaN last. A value's key is its bits made to order as a
+     * signed int (−0 below 0, any NaN above +∞), so a comparator is one min and one max of int
+     * vectors of all the lanes; the keys are sorted in place in {@code sorted} and turned back into
+     * values. The values come out as the permutation would pick them, but for ties of −0 and 0 (−0
+     * first here, in index order there) and a NaN's payload. Batcher's merge exchange
+     * ({@link Sorting#network}) runs from its pairs for any k up to 32, and written out, its keys in
+     * locals, for k = {@link #UNROLLED}.
+     */
+    static void sortValues(StringBuilder s) {
+        s.append("""
+                    static void sortValues(float[] values, long k, int[] network, boolean descending, float[] sorted) {
+                """);
+        for (int n : UNROLLED) {
+            s.append("        if (k == ").append(n).append(") {\n            sortValues").append(n).append("(values, descending, sorted);\n            return;\n        }\n");
+        }
+        s.append("""
+                        final int L = F.length();
+                        for (int c = 0; c < k; c++) {
+                            final IntVector key;
+                """);
+        valueKey(s, "c", "            ", "key");
+        s.append("""
+                            key.reinterpretAsFloats().intoArray(sorted, c * L);
+                        }
+                        for (int p = 0; p < network.length; p += 2) {
+                            final int a = network[p] * L, b = network[p + 1] * L;
+                            final IntVector x = FloatVector.fromArray(F, sorted, a).reinterpretAsInts(), y = FloatVector.fromArray(F, sorted, b).reinterpretAsInts();
+                            x.min(y).reinterpretAsFloats().intoArray(sorted, a);
+                            x.max(y).reinterpretAsFloats().intoArray(sorted, b);
+                        }
+                        for (int c = 0; c < k; c++) {
+                """);
+        keyValue(s, "FloatVector.fromArray(F, sorted, c * L).reinterpretAsInts()", "c", "            ");
+        s.append("""
+                        }
+                    }
+
+                """);
+        for (int n : UNROLLED) {
+            s.append("    static void sortValues").append(n).append("(float[] values, boolean descending, float[] sorted) {\n");
+            for (int c = 0; c < n; c++) {
+                s.append("        IntVector k").append(c).append(";\n");
+                valueKey(s, String.valueOf(c), "        ", "k" + c);
+            }
+            int[] pairs = Sorting.network(n);
+            for (int p = 0; p < pairs.length; p += 2) {
+                int a = pairs[p], b = pairs[p + 1];
+                s.append("        { final IntVector x = k").append(a).append(".min(k").append(b).append("); k").append(b).append(" = k").append(a)
+                        .append(".max(k").append(b).append("); k").append(a).append(" = x; }\n");
+            }
+            for (int c = 0; c < n; c++) {
+                keyValue(s, "k" + c, String.valueOf(c), "        ");
+            }
+            s.append("    }\n\n");
+        }
+    }
+
+    /**
+     * Column {@code c}'s keys into local {@code into}: its values' bits made to order as a signed int
+     * (written out where used: a helper taking or returning a vector that C2 does not inline boxes it).
+     */
+    private static void valueKey(StringBuilder s, String c, String indent, String into) {
+        s.append(indent).append("{\n")
+                .append(indent).append("    final FloatVector v = FloatVector.fromArray(F, values, ").append(c).append(" * F.length());\n")
+                .append(indent).append("    final FloatVector w = descending ? v.neg() : v;\n")
+                .append(indent).append("    final IntVector bits = w.reinterpretAsInts();\n")
+                .append(indent).append("    ").append(into).append(" = ").append(ordered("bits")).append("\n")
+                .append(indent).append("            .blend(Integer.MAX_VALUE, w.test(VectorOperators.IS_NAN).cast(I));\n")
+                .append(indent).append("}\n");
+    }
+
+    /** Sorted key {@code key} back into its value, into column {@code c} of sorted: the same map undone (a NaN's key gives a NaN). */
+    private static void keyValue(StringBuilder s, String key, String c, String indent) {
+        s.append(indent).append("{\n")
+                .append(indent).append("    final IntVector key = ").append(key).append(";\n")
+                .append(indent).append("    final FloatVector w = ").append(ordered("key")).append(".reinterpretAsFloats();\n")
+                .append(indent).append("    (descending ? w.neg() : w).intoArray(sorted, ").append(c).append(" * F.length());\n")
+                .append(indent).append("}\n");
+    }
+
+    /** f32 bits (an int vector) made to order as signed ints, negatives' magnitudes flipped; its own inverse. */
+    private static String ordered(String bits) {
+        return bits + ".lanewise(VectorOperators.XOR, " + bits + ".lanewise(VectorOperators.ASHR, 31).and(0x7FFFFFFF))";
+    }
+
     /** Column {@code c}'s keys, (key << 32) | c, into each of {@code into}: a local's name and the part of the lanes it takes (0 lower, 1 upper, or a variable holding one of them). */
     private static void keys(StringBuilder s, String c, String indent, String[]... into) {
         s.append(indent).append("{\n")
                 .append(indent).append("    final FloatVector v = FloatVector.fromArray(F, values, ").append(c).append(" * L);\n")
                 .append(indent).append("    final FloatVector w = (descending ? v.neg() : v).add(0f);\n")
                 .append(indent).append("    final IntVector bits = w.reinterpretAsInts();\n")
-                .append(indent).append("    final IntVector key = bits.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31).and(0x7FFFFFFF))\n")
+                .append(indent).append("    final IntVector key = ").append(ordered("bits")).append("\n")
                 .append(indent).append("            .blend(Integer.MAX_VALUE, w.test(VectorOperators.IS_NAN).cast(I));\n");
         for (String[] local : into) {
             /* the part a constant in each branch: with a variable part the Vector API slices by a shuffle it builds per call */
@@ -198,12 +287,12 @@ final class TileSources {
                 static void tileIn(MemorySegment seg, int buffer, boolean input, long offset, long k, float[] stage, int[] rows, float[] tile) {
                     final int n = (int) k * F.length();
                     boolean bad = false;
-                    MemorySegment.copy(seg, JAVA_FLOAT, offset * 4L, stage, 0, n);
                     if (squares(k)) {
                         for (int c = 0; c < k; c += F.length()) {
-                            bad |= F.length() == 16 ? in16(stage, (int) k, c, tile, input) : in8(stage, (int) k, c, tile, input);
+                            bad |= F.length() == 16 ? in16(seg, offset * 4L, (int) k, c, tile, input) : in8(seg, offset * 4L, (int) k, c, tile, input);
                         }
                     } else {
+                        MemorySegment.copy(seg, JAVA_FLOAT, offset * 4L, stage, 0, n);
                         FloatVector probe = FloatVector.zero(F);
                         for (int c = 0; c < k; c++) {
                             final FloatVector v = FloatVector.fromArray(F, stage, c, rows, 0);
@@ -224,15 +313,15 @@ final class TileSources {
                     if (squares(k)) {
                         for (int c = 0; c < k; c += F.length()) {
                             if (F.length() == 16) {
-                                out16(tile, c, stage, (int) k);
+                                out16(tile, c, seg, offset * 4L, (int) k);
                             } else {
-                                out8(tile, c, stage, (int) k);
+                                out8(tile, c, seg, offset * 4L, (int) k);
                             }
                         }
-                    } else {
-                        for (int c = 0; c < k; c++) {
-                            FloatVector.fromArray(F, tile, c * F.length()).intoArray(stage, c, rows, 0);
-                        }
+                        return;
+                    }
+                    for (int c = 0; c < k; c++) {
+                        FloatVector.fromArray(F, tile, c * F.length()).intoArray(stage, c, rows, 0);
                     }
                     MemorySegment.copy(stage, 0, seg, JAVA_FLOAT, offset * 4L, (int) k * F.length());
                 }

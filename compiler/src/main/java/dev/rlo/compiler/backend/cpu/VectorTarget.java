@@ -57,6 +57,8 @@ final class VectorTarget extends JavaTarget {
     private boolean usesMath;
     /** Whether a sort runs across lanes (an argsort launch or a loop's sort phase): the class then declares the column sort. */
     private boolean usesSort;
+    /** Whether a launch sorts a tile by value ({@link TileSources#sortValues}). */
+    private boolean usesValueSort;
 
     VectorTarget(Schedule schedule) {
         super(schedule);
@@ -84,6 +86,9 @@ final class VectorTarget extends JavaTarget {
         }
         if (usesSort) {
             TileSources.sort(s);
+        }
+        if (usesValueSort) {
+            TileSources.sortValues(s);
         }
         if (usesTiles) {
             TileSources.tiles(s);
@@ -296,6 +301,7 @@ final class VectorTarget extends JavaTarget {
         String g = outer.getLast();
         String k = l.nest().innermost();
         Tiles tiles = new Tiles(g, k);
+        tiles.byValue.putAll(byValue(l));
         String block = indent + "    ".repeat(outer.size());
         StringBuilder enclosing = out;
         out = new StringBuilder();
@@ -308,10 +314,13 @@ final class VectorTarget extends JavaTarget {
         out = enclosing;
         usesTiles = true;
 
-        tiles(tiles.all().stream().map(tiles::name).toList(), k, tiles.gathers, indent);
+        List<String> names = new java.util.ArrayList<>(tiles.all().stream().map(tiles::name).toList());
+        tiles.byValue.keySet().forEach(b -> names.add(tiles.sorted(b)));
+        tiles(names, k, tiles.gathers, indent);
         if (l.nest().phases().stream().anyMatch(p -> p.sort() != null)) {
-            usesSort = true;
-            tileSortScratch(size(k), indent);
+            boolean permutes = l.nest().phases().stream().anyMatch(p -> p.sort() != null && !tiles.byValue.containsKey(p.sort().buffer()));
+            usesSort |= permutes;
+            tileSortScratch(size(k), permutes, indent);
         }
         openBlocks(outer, indent);
         if (!probes.isEmpty()) {
@@ -350,9 +359,11 @@ final class VectorTarget extends JavaTarget {
         line(indent, "final int[] rows = rowOffsets(" + size(k) + ")" + (gathers ? ", lanesAt = new int[F.length()]" : "") + ";");
     }
 
-    /** Declares a tile sort's keys and comparator network for columns of {@code n}. */
-    private void tileSortScratch(String n, String indent) {
-        line(indent, "final long[] keys = new long[(int) " + n + " * F.length()];");
+    /** Declares a tile sort's comparator network for columns of {@code n}, and with {@code keys} (a sort that permutes) its keys. */
+    private void tileSortScratch(String n, boolean keys, String indent) {
+        if (keys) {
+            line(indent, "final long[] keys = new long[(int) " + n + " * F.length()];");
+        }
         line(indent, "final int[] network = Sorting.network((int) " + n + ");");
     }
 
@@ -403,7 +414,7 @@ final class VectorTarget extends JavaTarget {
         line(indent, "if (" + n + " >= 1 && " + n + " <= " + SHORT + " && " + size(dims.get(dims.size() - 2)) + " >= F.length()) {");
         String in = indent + "    ";
         tiles(List.of("values", "order"), a.dim(), false, in);
-        tileSortScratch(n, in);
+        tileSortScratch(n, true, in);
         String block = openBlocks(l.lanes(), in);
         Map<String, String> first = indexOf(dims);
         first.put(a.dim(), "0");
@@ -422,6 +433,14 @@ final class VectorTarget extends JavaTarget {
      * along the rows with each reduction's accumulators, then the reductions stored for the block.
      */
     private void acrossPhase(Schedule.Launch l, Schedule.Phase p, Tiles tiles, Set<String> done, Map<String, Probe> probes, String block) {
+        if (p.sort() != null && tiles.byValue.containsKey(p.sort().buffer())) {
+            Schedule.Sort s = p.sort();
+            tiles.read(s.input());
+            usesValueSort = true;
+            line(block, "sortValues(" + tiles.name(s.input()) + ", " + size(tiles.column) + ", network, " + s.attrs().descending() + ", "
+                    + tiles.sorted(s.buffer()) + ");");
+            return;
+        }
         if (p.sort() != null) {
             Schedule.Sort s = p.sort();
             tiles.read(s.input());
@@ -505,6 +524,69 @@ final class VectorTarget extends JavaTarget {
         close(indent);
     }
 
+    /**
+     * The sorts of launch {@code l} (an argsort, the first phase of a loop of rows across lanes)
+     * whose permutation nothing reads but picks of the sorted input's values: x[K = argsort(x)] and
+     * x[K = argsort(x)[K = i]] with i the same for the whole block, as a quantile or a sort reads
+     * it. Such a sort sorts the values themselves ({@link TileSources#sortValues}), and a pick is a
+     * column of the sorted tile: no permutation, no gather. By the argsort's buffer, its input.
+     */
+    private Map<Buffer, Buffer> byValue(Schedule.Launch l) {
+        Map<Buffer, Buffer> byValue = new HashMap<>();
+        List<Schedule.Phase> phases = l.nest().phases();
+        for (int i = 0; i < phases.size(); i++) {
+            Schedule.Sort s = phases.get(i).sort();
+            if (s == null || s.readAfter()) {
+                continue;
+            }
+            boolean picks = true;
+            Set<Node> seen = new HashSet<>();
+            for (Schedule.Phase later : phases.subList(i + 1, phases.size())) {
+                for (Schedule.Output o : later.outputs()) {
+                    for (Node in : o.buffer().node().inputs()) {
+                        picks &= picksOnly(in, s, l.nest().innermost(), l.nest().rows().getLast(), stored(later), seen);
+                    }
+                }
+            }
+            if (picks) {
+                byValue.put(s.buffer(), s.input());
+            }
+        }
+        return byValue;
+    }
+
+    /** Whether {@code n} reads sort {@code s}'s permutation (along {@code k}, rows across {@code g}) only through picks of its input's values. */
+    private boolean picksOnly(Node n, Schedule.Sort s, String k, String g, Set<Node> own, Set<Node> seen) {
+        Node order = s.buffer().node();
+        if (n == order) {
+            return false;
+        }
+        if (!seen.add(n) || plan.isBuffer(n) && !own.contains(n)) {
+            return true;
+        }
+        Node at = pickedAt(n, s, k);
+        if (at == order) {
+            return true;
+        }
+        if (at != null && at.op() == Op.GATHER && at.in(0) == order && at.attrs(Attrs.Dim.class).dim().equals(k)
+                && at.in(1).type().dims().stream().noneMatch(d -> d.equals(k) || d.equals(g))) {
+            return picksOnly(at.in(1), s, k, g, own, seen);
+        }
+        for (Node in : n.inputs()) {
+            if (!picksOnly(in, s, k, g, own, seen)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Where {@code n} picks sort {@code s}'s input along {@code k} (its index), if it is such a gather; else null. */
+    private Node pickedAt(Node n, Schedule.Sort s, String k) {
+        boolean pick = n.op() == Op.GATHER && n.attrs(Attrs.Dim.class).dim().equals(k) && plan.isBuffer(n.in(0))
+                && plan.buffer(n.in(0)).equals(s.input());
+        return pick ? n.in(1) : null;
+    }
+
     /** The buffers a block of rows across lanes reads and writes through tiles: over [.., G, K], in f32. */
     private static final class Tiles {
         final String lanes;
@@ -517,6 +599,8 @@ final class VectorTarget extends JavaTarget {
         boolean gathers;
         /** Written and read in the tile alone: a sort's permutation that nothing after the launch reads. */
         final Set<Buffer> tileOnly = new java.util.LinkedHashSet<>();
+        /** The sorts by value ({@link #byValue}): the argsort's buffer, its input. */
+        final Map<Buffer, Buffer> byValue = new LinkedHashMap<>();
 
         Tiles(String lanes, String column) {
             this.lanes = lanes;
@@ -543,6 +627,11 @@ final class VectorTarget extends JavaTarget {
 
         String name(Buffer b) {
             return "t" + b.id();
+        }
+
+        /** The tile of argsort {@code b}'s input sorted by value. */
+        String sorted(Buffer b) {
+            return "sorted" + b.id();
         }
 
         /** Where column {@code ix}'s point along K starts in a tile. */
@@ -893,6 +982,10 @@ final class VectorTarget extends JavaTarget {
          */
         @Override
         public Values.Value gather(Values m, Node n, Map<String, String> ix) {
+            Values.Value picked = tiles == null ? null : pick(m, n, ix);
+            if (picked != null) {
+                return picked;
+            }
             boolean lanewise = tiles != null && n.in(1).type().dims().stream().anyMatch(d -> index.equals(ix.get(d)));
             if (!lanewise) {
                 return null;
@@ -906,6 +999,30 @@ final class VectorTarget extends JavaTarget {
             tiles.gathers = true;
             statement(at + ".mul(F.length()).add(IOTA).intoArray(lanesAt, 0);");
             return m.declare(DType.F32, "FloatVector.fromArray(F, " + tiles.name(source) + ", 0, lanesAt, 0)");
+        }
+
+        /** A pick of a sort by value's input ({@link #byValue}): a column of its sorted tile; null if {@code n} is none. */
+        private Values.Value pick(Values m, Node n, Map<String, String> ix) {
+            for (Map.Entry<Buffer, Buffer> sort : tiles.byValue.entrySet()) {
+                Node order = sort.getKey().node();
+                boolean ofInput = n.op() == Op.GATHER && n.attrs(Attrs.Dim.class).dim().equals(tiles.column) && plan.isBuffer(n.in(0))
+                        && plan.buffer(n.in(0)).equals(sort.getValue());
+                if (!ofInput) {
+                    continue;
+                }
+                String column;
+                if (n.in(1) == order) {
+                    column = tiles.column(ix);
+                } else if (n.in(1).op() == Op.GATHER && n.in(1).in(0) == order) {
+                    Node i = n.in(1).in(1);
+                    column = "(int) " + m.declare(indexType(), checkGather(m.value(i, ix).expr(), tiles.column, plan.gathers().indexOf(n.in(1))))
+                            + " * F.length()";
+                } else {
+                    continue;
+                }
+                return m.declare(DType.F32, "FloatVector.fromArray(F, " + tiles.sorted(sort.getKey()) + ", " + column + ")");
+            }
+            return null;
         }
 
         /** A store of {@code v} into {@code b} at {@code ix}, or into its tile. */
