@@ -269,6 +269,11 @@ public final class CpuPlan {
         long count = volume(r.buffer(), sizes);
         double[] id = r.reduction().identity();
         MemorySegment s = work.get(-1 - ((long) part * plan.buffers().size() + r.buffer().id()), count * id.length * 8);
+        if (java.util.Arrays.stream(id).allMatch(v -> Double.doubleToRawLongBits(v) == 0)) {
+            /* a sum's (0, 0): +0.0 is all zero bits, so a fill (a slot at a time cost a tenth of QR-DQN's time, its gradient's scatter-add scratch) */
+            s.fill((byte) 0);
+            return s;
+        }
         for (long i = 0; i < count; i++) {
             for (int k = 0; k < id.length; k++) {
                 s.setAtIndex(JAVA_DOUBLE, i * id.length + k, id[k]);
