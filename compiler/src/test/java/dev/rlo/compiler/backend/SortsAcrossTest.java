@@ -105,11 +105,12 @@ class SortsAcrossTest {
      * Sorts by value (spec/ir.md#sort-by-value): no gradient flows through these argsorts and
      * nothing reads their permutations but picks of the sorted values, so each of the three loops
      * sorts its block's tile by value — ascending and descending, NaN last (log of negatives), the
-     * two elements of a quantile and a whole sorted row.
+     * two elements of a quantile, a whole sorted row and a sorted row stored as it is.
      */
     static final String PICKS = """
             objective picks(x: f32[G,K], w: f32[G,K] grad) {
               report centred = (x - quantile(x, 0.4, over: K)) / (std(x, over: K) + 1e-4)
+              report up = sort(x, over: K)
               report down = sort(x, over: K, descending: true) - mean(sort(x, over: K, descending: true), over: K)
               let y = log(x)
               let q = quantile(y, 0.6, over: K)

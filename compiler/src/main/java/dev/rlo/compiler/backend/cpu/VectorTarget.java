@@ -543,9 +543,7 @@ final class VectorTarget extends JavaTarget {
             Set<Node> seen = new HashSet<>();
             for (Schedule.Phase later : phases.subList(i + 1, phases.size())) {
                 for (Schedule.Output o : later.outputs()) {
-                    for (Node in : o.buffer().node().inputs()) {
-                        picks &= picksOnly(in, s, l.nest().innermost(), l.nest().rows().getLast(), stored(later), seen);
-                    }
+                    picks &= picksOnly(o.buffer().node(), true, s, l.nest().innermost(), l.nest().rows().getLast(), stored(later), seen);
                 }
             }
             if (picks) {
@@ -555,13 +553,17 @@ final class VectorTarget extends JavaTarget {
         return byValue;
     }
 
-    /** Whether {@code n} reads sort {@code s}'s permutation (along {@code k}, rows across {@code g}) only through picks of its input's values. */
-    private boolean picksOnly(Node n, Schedule.Sort s, String k, String g, Set<Node> own, Set<Node> seen) {
+    /**
+     * Whether {@code n} (a phase's output, the {@code root}, or what it is computed from) reads sort
+     * {@code s}'s permutation (along {@code k}, rows across {@code g}) only through picks of its
+     * input's values.
+     */
+    private boolean picksOnly(Node n, boolean root, Schedule.Sort s, String k, String g, Set<Node> own, Set<Node> seen) {
         Node order = s.buffer().node();
         if (n == order) {
             return false;
         }
-        if (!seen.add(n) || plan.isBuffer(n) && !own.contains(n)) {
+        if (!seen.add(n) || !root && plan.isBuffer(n) && !own.contains(n)) {
             return true;
         }
         Node at = pickedAt(n, s, k);
@@ -570,10 +572,10 @@ final class VectorTarget extends JavaTarget {
         }
         if (at != null && at.op() == Op.GATHER && at.in(0) == order && at.attrs(Attrs.Dim.class).dim().equals(k)
                 && at.in(1).type().dims().stream().noneMatch(d -> d.equals(k) || d.equals(g))) {
-            return picksOnly(at.in(1), s, k, g, own, seen);
+            return picksOnly(at.in(1), false, s, k, g, own, seen);
         }
         for (Node in : n.inputs()) {
-            if (!picksOnly(in, s, k, g, own, seen)) {
+            if (!picksOnly(in, false, s, k, g, own, seen)) {
                 return false;
             }
         }
