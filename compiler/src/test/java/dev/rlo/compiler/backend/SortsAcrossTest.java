@@ -1,5 +1,6 @@
 package dev.rlo.compiler.backend;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rlo.compiler.Compiler;
@@ -124,7 +125,7 @@ class SortsAcrossTest {
         Compiler c = Rlo.source(PICKS);
         Graph graph = c.graph("picks", Map.of(), false, true);
         String code = dev.rlo.compiler.backend.cpu.CpuBackend.source(graph, true);
-        assertTrue(code.split("sortValues\\(t", -1).length - 1 == 3, "the three loops sort by value");
+        assertEquals(3, code.split("sortValues\\(t", -1).length - 1, "the three loops sort by value");
         long seed = 31;
         for (long g : new long[] {3, 16, 21, 40}) {
             for (long k : new long[] {1, 2, 4, 5, 8, 16, 17, 32, 33}) {

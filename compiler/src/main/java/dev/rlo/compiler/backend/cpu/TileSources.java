@@ -147,7 +147,7 @@ final class TileSources {
      * signed int (−0 below 0, any NaN above +∞), so a comparator is one min and one max of int
      * vectors of all the lanes; the keys are sorted in place in {@code sorted} and turned back into
      * values. The values come out as the permutation would pick them, but for ties of −0 and 0 (−0
-     * first here, in index order there) and a NaN's payload. Batcher's merge exchange
+     * first here, 0 first descending; in index order there) and a NaN's payload. Batcher's merge exchange
      * ({@link Sorting#network}) runs from its pairs for any k up to 32, and written out, its keys in
      * locals, for k = {@link #UNROLLED}.
      */

@@ -566,13 +566,12 @@ final class VectorTarget extends JavaTarget {
         if (!seen.add(n) || !root && plan.isBuffer(n) && !own.contains(n)) {
             return true;
         }
-        Node at = pickedAt(n, s, k);
+        Node at = pickedAt(n, s.buffer(), s.input(), k, g);
         if (at == order) {
             return true;
         }
-        if (at != null && at.op() == Op.GATHER && at.in(0) == order && at.attrs(Attrs.Dim.class).dim().equals(k)
-                && at.in(1).type().dims().stream().noneMatch(d -> d.equals(k) || d.equals(g))) {
-            return picksOnly(at.in(1), false, s, k, g, own, seen);
+        if (at != null) {
+            return picksOnly(at, false, s, k, g, own, seen);
         }
         for (Node in : n.inputs()) {
             if (!picksOnly(in, false, s, k, g, own, seen)) {
@@ -582,11 +581,22 @@ final class VectorTarget extends JavaTarget {
         return true;
     }
 
-    /** Where {@code n} picks sort {@code s}'s input along {@code k} (its index), if it is such a gather; else null. */
-    private Node pickedAt(Node n, Schedule.Sort s, String k) {
-        boolean pick = n.op() == Op.GATHER && n.attrs(Attrs.Dim.class).dim().equals(k) && plan.isBuffer(n.in(0))
-                && plan.buffer(n.in(0)).equals(s.input());
-        return pick ? n.in(1) : null;
+    /**
+     * Where {@code n} picks the sorted values of {@code input} by its argsort {@code order} along
+     * {@code k} (rows across {@code g}): at the permutation itself (then {@code order}'s node), at
+     * its element i, the same for the block (then i), or nowhere, being no such pick (null).
+     */
+    private Node pickedAt(Node n, Buffer order, Buffer input, String k, String g) {
+        if (n.op() != Op.GATHER || !n.attrs(Attrs.Dim.class).dim().equals(k) || !plan.isBuffer(n.in(0)) || !plan.buffer(n.in(0)).equals(input)) {
+            return null;
+        }
+        Node at = n.in(1);
+        if (at == order.node()) {
+            return at;
+        }
+        boolean element = at.op() == Op.GATHER && at.in(0) == order.node() && at.attrs(Attrs.Dim.class).dim().equals(k)
+                && at.in(1).type().dims().stream().noneMatch(d -> d.equals(k) || d.equals(g));
+        return element ? at.in(1) : null;
     }
 
     /** The buffers a block of rows across lanes reads and writes through tiles: over [.., G, K], in f32. */
@@ -615,6 +625,9 @@ final class VectorTarget extends JavaTarget {
         }
 
         void read(Buffer b) {
+            if (byValue.containsKey(b)) {
+                throw new IllegalStateException("a sort by value has no permutation to read: " + b);
+            }
             if (!written.contains(b) && !tileOnly.contains(b)) {
                 filled.add(b);
             }
@@ -1006,22 +1019,13 @@ final class VectorTarget extends JavaTarget {
         /** A pick of a sort by value's input ({@link #byValue}): a column of its sorted tile; null if {@code n} is none. */
         private Values.Value pick(Values m, Node n, Map<String, String> ix) {
             for (Map.Entry<Buffer, Buffer> sort : tiles.byValue.entrySet()) {
-                Node order = sort.getKey().node();
-                boolean ofInput = n.op() == Op.GATHER && n.attrs(Attrs.Dim.class).dim().equals(tiles.column) && plan.isBuffer(n.in(0))
-                        && plan.buffer(n.in(0)).equals(sort.getValue());
-                if (!ofInput) {
+                Node at = pickedAt(n, sort.getKey(), sort.getValue(), tiles.column, tiles.lanes);
+                if (at == null) {
                     continue;
                 }
-                String column;
-                if (n.in(1) == order) {
-                    column = tiles.column(ix);
-                } else if (n.in(1).op() == Op.GATHER && n.in(1).in(0) == order) {
-                    Node i = n.in(1).in(1);
-                    column = "(int) " + m.declare(indexType(), checkGather(m.value(i, ix).expr(), tiles.column, plan.gathers().indexOf(n.in(1))))
-                            + " * F.length()";
-                } else {
-                    continue;
-                }
+                String column = at == sort.getKey().node() ? tiles.column(ix)
+                        : "(int) " + m.declare(indexType(), checkGather(m.value(at, ix).expr(), tiles.column, plan.gathers().indexOf(n.in(1))))
+                        + " * F.length()";
                 return m.declare(DType.F32, "FloatVector.fromArray(F, " + tiles.sorted(sort.getKey()) + ", " + column + ")");
             }
             return null;
