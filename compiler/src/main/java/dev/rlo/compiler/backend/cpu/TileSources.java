@@ -142,7 +142,7 @@ final class TileSources {
 
     /**
      * What a class with a sort by value across lanes declares (a sort whose permutation is read only
-     * to pick its input's values, as a quantile does: spec/ir.md#short-rows): each lane's column of k
+     * to pick its input's values, as a quantile does: spec/ir.md#sort-by-value): each lane's column of k
      * values sorted into {@code sorted}, NaN last. A value's key is its bits made to order as a
      * signed int (−0 below 0, any NaN above +∞), so a comparator is one min and one max of int
      * vectors of all the lanes; the keys are sorted in place in {@code sorted} and turned back into

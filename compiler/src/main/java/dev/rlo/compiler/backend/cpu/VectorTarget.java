@@ -433,17 +433,15 @@ final class VectorTarget extends JavaTarget {
      * along the rows with each reduction's accumulators, then the reductions stored for the block.
      */
     private void acrossPhase(Schedule.Launch l, Schedule.Phase p, Tiles tiles, Set<String> done, Map<String, Probe> probes, String block) {
-        if (p.sort() != null && tiles.byValue.containsKey(p.sort().buffer())) {
-            Schedule.Sort s = p.sort();
-            tiles.read(s.input());
-            usesValueSort = true;
-            line(block, "sortValues(" + tiles.name(s.input()) + ", " + size(tiles.column) + ", network, " + s.attrs().descending() + ", "
-                    + tiles.sorted(s.buffer()) + ");");
-            return;
-        }
         if (p.sort() != null) {
             Schedule.Sort s = p.sort();
             tiles.read(s.input());
+            if (tiles.byValue.containsKey(s.buffer())) {
+                usesValueSort = true;
+                line(block, "sortValues(" + tiles.name(s.input()) + ", " + size(tiles.column) + ", network, " + s.attrs().descending() + ", "
+                        + tiles.sorted(s.buffer()) + ");");
+                return;
+            }
             (s.readAfter() ? tiles.written : tiles.tileOnly).add(s.buffer());
             line(block, "sortColumns(" + tiles.name(s.input()) + ", " + size(tiles.column) + ", network, " + s.attrs().descending() + ", keys, "
                     + tiles.name(s.buffer()) + ");");
