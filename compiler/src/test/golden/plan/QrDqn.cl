@@ -315,16 +315,16 @@ __kernel void k2_0(__global float* b0,
                 const float v38 = (float) v37;
                 const float v39 = (v36 / v38);
                 const float v40 = (v39 * v24);
-                const float v41 = (v39 * v25);
-                const float v42 = (v14 ? v40 : v41);
-                const float v43 = (v28 ? v42 : v2);
-                const float v44 = (v43 * v17);
+                const float v41 = (v40 * v17);
+                const float v42 = (v39 * v25);
+                const float v43 = (v42 * v17);
+                const float v44 = (v14 ? v41 : v43);
                 const float v45 = (v44 * v13);
                 const float v46 = (v45 + v45);
-                const float v47 = (v28 ? v2 : v42);
+                const float v47 = (v14 ? v40 : v42);
                 const float v48 = rlo_sign_f(v13);
                 const float v49 = (v47 * v48);
-                const float v50 = (v46 + v49);
+                const float v50 = (v28 ? v46 : v49);
                 { const double v_ = (double) v50, t_ = acc10_0 + v_, z_ = t_ - acc10_0; acc10_1 += (acc10_0 - (t_ - z_)) + (v_ - z_); acc10_0 = t_; }
             }
             b7[(i_N) * n_B + i_B] = (float) (rlo_mean(acc7_0, acc7_1, (double) (n_M)));
