@@ -684,7 +684,7 @@ final class VectorTarget extends JavaTarget {
         Set<String> done = checked.computeIfAbsent(l.kernel().id(), k -> new HashSet<>());
         Lanes whole = new Lanes(row, i, in + "    ", Set.copyOf(done));
         vectorBody(l, p, whole, null);
-        Lanes last = new Lanes(row, at, in, Set.copyOf(done));
+        Lanes last = new Lanes(row, at, in + "    ", Set.copyOf(done));
         vectorBody(l, p, last, local.isEmpty() ? null : "fresh");
         done.addAll(whole.probed.keySet());
 
@@ -693,22 +693,26 @@ final class VectorTarget extends JavaTarget {
         out.append(rowCode);
         String block = indent + "    ";
         line(block, "final long up_" + dim + " = lo_" + dim + " + (hi_" + dim + " - lo_" + dim + ") / F.length() * F.length();");
+        if (whole.probed.size() != last.probed.size()) {
+            throw new IllegalStateException("a row's last vector probes other reads than the others");
+        }
         line(block, "while (" + i + " < up_" + dim + ") {");
         line(in, "final long end_" + dim + " = Math.min(up_" + dim + ", " + i + " + " + BLOCK + "L * F.length());");
         blockStart(local, whole, dim, in);
         line(in, "for (; " + i + " < end_" + dim + "; " + i + " += F.length()) {");
         out.append(whole.code);
         close(in);
-        blockEnd(local, whole, dim, i + " - start_" + dim, in);
-        close(block);
-        line(block, "if (" + i + " < hi_" + dim + ") {");
-        line(in, "final long " + at + " = hi_" + dim + " - F.length();");
+        /* the row's last vector joins the last block: one flush and one probe check per row, not two */
+        String tail = in + "    ";
+        line(in, "if (" + i + " == up_" + dim + " && " + i + " < hi_" + dim + ") {");
+        line(tail, "final long " + at + " = hi_" + dim + " - F.length();");
         if (!local.isEmpty()) {
-            line(in, "final VectorMask<Float> fresh = IOTA.compare(VectorOperators.GE, (int) (" + i + " - " + at + ")).cast(F);");
+            line(tail, "final VectorMask<Float> fresh = IOTA.compare(VectorOperators.GE, (int) (" + i + " - " + at + ")).cast(F);");
         }
-        blockStart(local, last, dim, in);
         out.append(last.code);
-        blockEnd(local, last, dim, "hi_" + dim + " - start_" + dim, in);
+        line(tail, i + " = hi_" + dim + ";");
+        close(in);
+        blockEnd(local, whole, dim, i + " - start_" + dim, in);
         close(block);
         line(indent, "} else {");
         line(block, "for (; " + i + " < hi_" + dim + "; " + i + "++) {");
@@ -980,11 +984,11 @@ final class VectorTarget extends JavaTarget {
                 case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
             });
             Probe probe = new Probe(b, ix);
-            if (b.node().op() == Op.INPUT && b.type().dtype() == DType.F32 && !checked.contains(probe.key())) {
+            if (b.node().op() == Op.INPUT && b.type().dtype() == DType.F32 && !checked.contains(probe.key(index))) {
                 /* x·0 is NaN exactly when x is NaN or ±∞: one fused multiply-add per input vector */
                 String chain = PROBE + probed.size() % PROBES;
                 statement(chain + " = " + v.expr() + ".fma(FloatVector.zero(F), " + chain + ");");
-                probed.put(probe.key(), probe);
+                probed.put(probe.key(index), probe);
             }
             return v;
         }
@@ -1143,8 +1147,11 @@ final class VectorTarget extends JavaTarget {
             at = mine;
         }
 
-        String key() {
-            return buffer.id() + "@" + at;
+        /** The read's identity, whichever variable, {@code vector}, indexes the vector's points: a row's last vector reads what the others do. */
+        String key(String vector) {
+            Map<String, String> where = new LinkedHashMap<>(at);
+            where.replaceAll((d, i) -> i.equals(vector) ? "·" : i);
+            return buffer.id() + "@" + where;
         }
     }
 
