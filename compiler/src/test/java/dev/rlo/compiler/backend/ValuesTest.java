@@ -331,6 +331,10 @@ abstract class ValuesTest {
         UserError computed = assertThrows(UserError.class, () -> value("q: f64[B,A], a: i32[B]", "q[A = a + 1]", two));
         /* the probe's report is on line 2, from column 14: where the gather was written, and how */
         assertEquals("test.rlo:2:14: index 3 is out of range for dimension A of size 3, in `q[A = a + 1]`", computed.getMessage());
+        /* below the range too: the kernels check an index as unsigned, so −1 must fail as well */
+        Map<String, Tensor> zero = Map.of("q", f64("B,A", shape(1, 3), 1, 2, 3), "a", Rlo.t(DType.I32, "B", shape(1), 0));
+        UserError below = assertThrows(UserError.class, () -> value("q: f64[B,A], a: i32[B]", "q[A = a - 1]", zero));
+        assertEquals("test.rlo:2:14: index -1 is out of range for dimension A of size 3, in `q[A = a - 1]`", below.getMessage());
     }
 
     @Test

@@ -178,7 +178,7 @@ class JavaTarget extends Renderer {
         String elem = "b" + b.id() + ".getAtIndex(" + layout(b.type().dtype()) + ", " + off + ")";
         Values.Value v = memo.declare(b.type().dtype(), b.type().dtype() == DType.BOOL ? elem + " != 0" : elem);
         if (b.node().op() == Op.INPUT && b.type().dtype().isFloat()) {
-            memo.statement("if (!Double.isFinite(" + v.expr() + ")) Kernels.nonFinite(" + b.id() + ", " + off + ");");
+            memo.statement("if (!" + finite(v.expr()) + ") Kernels.nonFinite(" + b.id() + ", " + off + ");");
         }
         return v;
     }
@@ -233,12 +233,28 @@ class JavaTarget extends Renderer {
 
     @Override
     protected String checkScatter(String index, String dim) {
-        return "Kernels.checkIndex(" + index + ", " + size(dim) + ", \"" + dim + "\")";
+        return inRange(index, dim, "Kernels.checkIndex(" + index + ", " + size(dim) + ", \"" + dim + "\")");
     }
 
     @Override
     public String checkGather(String index, String dim, int gather) {
-        return "Kernels.checkGather(" + index + ", " + size(dim) + ", " + gather + ")";
+        return inRange(index, dim, "Kernels.checkGather(" + index + ", " + size(dim) + ", " + gather + ")");
+    }
+
+    /*
+     * Checks spelled out rather than called: past C2's node-count cutoff a big kernel stops inlining
+     * even Double.isFinite, and each row's calls to it and to the index checks cost a tenth of
+     * QR-DQN's kernel (docs/benchmarks.md). Only the failing path, which throws, is a call.
+     */
+
+    /** An i32 index as a long offset along {@code dim} when in range (one unsigned compare), else {@code otherwise}, which throws. */
+    private String inRange(String index, String dim, String otherwise) {
+        return "(((" + index + ") & 0xFFFFFFFFL) < " + size(dim) + " ? (long) (" + index + ") : " + otherwise + ")";
+    }
+
+    /** Whether {@code x} (a float or a double) is neither NaN nor ±∞, as Double.isFinite. */
+    static String finite(String x) {
+        return "(Math.abs((double) " + x + ") <= Double.MAX_VALUE)";
     }
 
     /** A row's values and permutation, allocated once per part. */
@@ -378,12 +394,12 @@ class JavaTarget extends Renderer {
 
     @Override
     public String total(String s, String c) {
-        return "(Double.isFinite(" + s + ") ? " + s + " + " + c + " : " + s + ")";
+        return "(" + finite(s) + " ? " + s + " + " + c + " : " + s + ")";
     }
 
     @Override
     public String mean(String s, String c, String n) {
         String q = "(" + s + " / " + n + ")";
-        return "(Double.isFinite(" + q + ") ? " + q + " + (Math.fma(-" + q + ", " + n + ", " + s + ") + " + c + ") / " + n + " : " + q + ")";
+        return "(" + finite(q) + " ? " + q + " + (Math.fma(-" + q + ", " + n + ", " + s + ") + " + c + ") / " + n + " : " + q + ")";
     }
 }
