@@ -60,7 +60,7 @@ final class TileSources {
             s.append("        x").append(l).append(in ? ".intoArray(tile, (c + " + l + ") * " + lanes + ");\n"
                     : ".intoMemorySegment(seg, at + (" + l + "L * k + c) * 4L, ORDER);\n");
         }
-        s.append(in ? "        return Float.isNaN(probe0.add(probe1).add(probe2).add(probe3).reduceLanes(VectorOperators.ADD));\n    }\n\n" : "    }\n\n");
+        s.append(in ? "        return !(probe0.add(probe1).add(probe2).add(probe3).reduceLanes(VectorOperators.ADD) <= Float.POSITIVE_INFINITY);\n    }\n\n" : "    }\n\n");
     }
 
     /** The column sizes whose sort is written out. */
@@ -301,7 +301,7 @@ final class TileSources {
                             }
                             v.intoArray(tile, c * F.length());
                         }
-                        bad = Float.isNaN(probe.reduceLanes(VectorOperators.ADD));
+                        bad = !(probe.reduceLanes(VectorOperators.ADD) <= Float.POSITIVE_INFINITY); /* NaN, with no call (JavaTarget.finite) */
                     }
                     if (input && bad) {
                         Kernels.nonFiniteIn(seg, buffer, offset, n);
