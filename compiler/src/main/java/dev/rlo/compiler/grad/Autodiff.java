@@ -132,9 +132,9 @@ public final class Autodiff {
             if (!taken && !(isZero(g.in(1)) && sameDims(g.in(2), g))) {
                 break;
             }
-            Node literal = taken ? g.in(0) : not(g.in(0));
-            if (!mask.contains(literal)) {
-                mask.add(literal);
+            Node lit = taken ? literal(g.in(0)) : not(g.in(0));
+            if (!mask.contains(lit)) {
+                mask.add(lit);
             }
             g = g.in(taken ? 1 : 2);
         }
@@ -155,13 +155,14 @@ public final class Autodiff {
             joined = false;
             for (int i = 0; i < groups.size() && !joined; i++) {
                 for (int j = i + 1; j < groups.size() && !joined; j++) {
-                    Node c = complement(groups.get(i).mask(), groups.get(j).mask());
-                    if (c != null) {
+                    Node lx = complement(groups.get(i).mask(), groups.get(j).mask());
+                    if (lx != null) {
                         Masked x = groups.get(i);
                         Masked y = groups.remove(j);
                         groups.remove(i);
-                        boolean xTaken = x.mask().contains(c);
-                        List<Node> rest = x.mask().stream().filter(l -> l != c && l != not(c)).toList();
+                        List<Node> rest = x.mask().stream().filter(l -> l != lx).toList();
+                        boolean xTaken = lx.op() != Op.NOT;
+                        Node c = xTaken ? lx : lx.in(0);
                         add(groups, new Masked(b.where(c, (xTaken ? x : y).value(), (xTaken ? y : x).value()), rest));
                         joined = true;
                     }
@@ -192,7 +193,7 @@ public final class Autodiff {
         groups.add(p);
     }
 
-    /** The literal c (not negated) when masks {@code x} and {@code y} differ only in c and not c; else null. */
+    /** Mask {@code x}'s literal that differs, when masks {@code x} and {@code y} differ only in c and not c; else null. */
     private Node complement(List<Node> x, List<Node> y) {
         if (x.size() != y.size()) {
             return null;
@@ -202,7 +203,7 @@ public final class Autodiff {
         if (onlyX.size() != 1 || onlyY.size() != 1 || not(onlyX.getFirst()) != onlyY.getFirst()) {
             return null;
         }
-        return onlyX.getFirst().op() == Op.NOT ? onlyY.getFirst() : onlyX.getFirst();
+        return onlyX.getFirst();
     }
 
     /** The cotangent as a plain value: its mask applied by one select (on c, not on not c, when all its literals are negated). */
@@ -225,8 +226,17 @@ public final class Autodiff {
         return all;
     }
 
+    /** not c, as a literal: one NOT at most (not not a is a), so that not(not(l)) is l. */
     private Node not(Node c) {
-        return c.op() == Op.NOT ? c.in(0) : b.node(Op.NOT, Attrs.NONE, c);
+        return c.op() == Op.NOT ? literal(c.in(0)) : b.node(Op.NOT, Attrs.NONE, c);
+    }
+
+    /** {@code c} without pairs of NOTs in front. */
+    private static Node literal(Node c) {
+        while (c.op() == Op.NOT && c.in(0).op() == Op.NOT) {
+            c = c.in(0).in(0);
+        }
+        return c;
     }
 
     private static boolean isZero(Node n) {

@@ -85,6 +85,23 @@ class MaskedGradientTest {
         assertArrayEquals(new double[] {Math.exp(-1), 1, 6}, v, 1e-6);
     }
 
+    /**
+     * Conditions negated in the source, once and twice: the branches still join as one select on the
+     * right side. ∂/∂x Σ where(not (x > 0), eˣ, x²) is eˣ where x ≤ 0, 2x where x > 0; the same with
+     * alive = not (x > 0) and where(not alive, x², eˣ), whose condition is not not (x > 0), and with
+     * the branches' contributions met in the other order.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void negatedConditionsJoinOnTheRightSide(Backend backend) {
+        Map<String, Tensor> in = Map.of("x", x(-1, 0.5, 3));
+        double[] want = {Math.exp(-1), 1, 6};
+        assertArrayEquals(want, grad(backend, "x: f32[N] grad", "sum(where(not (x > 0), exp(x), x * x))", in), 1e-6);
+        assertArrayEquals(want, grad(backend, "x: f32[N] grad", "let alive = not (x > 0)\n  sum(where(not alive, x * x, exp(x)))", in), 1e-6);
+        /* eˣ made first (in the condition), so x²'s contribution, under not not c, is met first */
+        assertArrayEquals(want, grad(backend, "x: f32[N] grad", "let alive = not (exp(x) > 1)\n  sum(where(not alive, x * x, exp(x)))", in), 1e-6);
+    }
+
     private static void countOps(Node n, Map<Op, Integer> ops, java.util.Set<Node> seen) {
         if (seen.add(n)) {
             ops.merge(n.op(), 1, Integer::sum);

@@ -301,7 +301,7 @@ final class TileSources {
                             }
                             v.intoArray(tile, c * F.length());
                         }
-                        bad = !(probe.reduceLanes(VectorOperators.ADD) <= Float.POSITIVE_INFINITY); /* NaN, with no call (JavaTarget.finite) */
+                        bad = !(probe.reduceLanes(VectorOperators.ADD) <= Float.POSITIVE_INFINITY); /* NaN, with no call (JavaTarget's note on checks spelled out) */
                     }
                     if (input && bad) {
                         Kernels.nonFiniteIn(seg, buffer, offset, n);

@@ -693,6 +693,7 @@ final class VectorTarget extends JavaTarget {
         out.append(rowCode);
         String block = indent + "    ";
         line(block, "final long up_" + dim + " = lo_" + dim + " + (hi_" + dim + " - lo_" + dim + ") / F.length() * F.length();");
+        /* both are the same phase's body, read for read; their keys may still differ in the name of a row value declared twice */
         if (whole.probed.size() != last.probed.size()) {
             throw new IllegalStateException("a row's last vector probes other reads than the others");
         }
@@ -808,7 +809,7 @@ final class VectorTarget extends JavaTarget {
         for (int c = 1; c < Math.min(reads, PROBES); c++) {
             s.append(".add(").append(PROBE).append(c).append(')');
         }
-        return "!(" + s + ".reduceLanes(VectorOperators.ADD) <= Float.POSITIVE_INFINITY)"; /* NaN, without a call to Float.isNaN (see JavaTarget.finite) */
+        return "!(" + s + ".reduceLanes(VectorOperators.ADD) <= Float.POSITIVE_INFINITY)"; /* NaN, without a call to Float.isNaN (see JavaTarget's note on checks spelled out) */
     }
 
     private static String vacc(Schedule.Reduce r) {
