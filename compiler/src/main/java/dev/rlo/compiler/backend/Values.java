@@ -73,6 +73,8 @@ public final class Values {
     private final Values row;
     private final String lanes;
     private final Map<String, Value> locals = new HashMap<>();
+    /** A gather's checked index, by gather and index expression: declared once. */
+    private final Map<String, String> checked = new HashMap<>();
     private Set<Node> inline = Set.of();
 
     /**
@@ -169,7 +171,9 @@ public final class Values {
         String dim = n.attrs(Attrs.Dim.class).dim();
         String index = value(n.in(1), ix).expr();
         Map<String, String> src = new LinkedHashMap<>(ix);
-        src.put(dim, declare(spell.indexType(), spell.checkGather(index, dim, plan.gathers().indexOf(n))));
+        /* checked once per index: a row's whole vectors and its last one read the same gathered row */
+        src.put(dim, checked.computeIfAbsent(n.id() + "@" + index,
+                k -> declare(spell.indexType(), spell.checkGather(index, dim, plan.gathers().indexOf(n)))));
         return src;
     }
 

@@ -693,8 +693,7 @@ final class VectorTarget extends JavaTarget {
         out.append(rowCode);
         String block = indent + "    ";
         line(block, "final long up_" + dim + " = lo_" + dim + " + (hi_" + dim + " - lo_" + dim + ") / F.length() * F.length();");
-        /* both are the same phase's body, read for read; their keys may still differ in the name of a row value declared twice */
-        if (whole.probed.size() != last.probed.size()) {
+        if (!whole.probed.keySet().equals(last.probed.keySet())) {
             throw new IllegalStateException("a row's last vector probes other reads than the others");
         }
         line(block, "while (" + i + " < up_" + dim + ") {");
