@@ -377,7 +377,7 @@ class JavaTarget extends Renderer {
 
     @Override
     public String isNan(String x) {
-        return "Double.isNaN(" + x + ")";
+        return "!(" + x + " <= Double.POSITIVE_INFINITY)"; /* NaN alone compares false; no call (see the note on checks spelled out) */
     }
 
     @Override

@@ -803,12 +803,12 @@ final class VectorTarget extends JavaTarget {
     }
 
     /** Whether any of the probe chains of a block that probed {@code reads} input vectors met NaN or ±∞. */
-    private static String probeIsNaN(int reads) {
+    private String probeIsNaN(int reads) {
         StringBuilder s = new StringBuilder(PROBE + "0");
         for (int c = 1; c < Math.min(reads, PROBES); c++) {
             s.append(".add(").append(PROBE).append(c).append(')');
         }
-        return "!(" + s + ".reduceLanes(VectorOperators.ADD) <= Float.POSITIVE_INFINITY)"; /* NaN, without a call to Float.isNaN (see JavaTarget's note on checks spelled out) */
+        return isNan(s + ".reduceLanes(VectorOperators.ADD)");
     }
 
     private static String vacc(Schedule.Reduce r) {
