@@ -251,9 +251,41 @@ extern "C" __global__ void k2_0(float* __restrict__ b0,
         float* __restrict__ b2,
         int* __restrict__ b4,
         float* __restrict__ b5,
-        int* __restrict__ b6,
-        float* __restrict__ b7,
-        float* __restrict__ b10,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 n_B = n[0];
+    const rlo_i64 n_A = n[1];
+    const rlo_i64 n_N = n[2];
+    const rlo_i64 total = n_B * n_N;
+    for (rlo_i64 at = part; at < total; at += items) {
+        rlo_i64 rest = at;
+        const rlo_i64 i_N = rest % n_N;
+        rest /= n_N;
+        const rlo_i64 i_B = rest;
+        const float v0 = b0[i_B];
+        const int v1 = (int) b1[i_B];
+        const float v2 = 0.0f;
+        const float v3 = 0.99f;
+        const float v4 = (v1 ? v2 : v3);
+        const int v5 = b4[i_B];
+        const rlo_i64 v6 = rlo_check(v5, n_A, 1, err);
+        const float v7 = b2[((i_B) * n_A + v6) * n_N + i_N];
+        const float v8 = (v4 * v7);
+        const float v9 = (v0 + v8);
+        b5[(i_B) * n_N + i_N] = v9;
+    }
+}
+
+extern "C" __global__ void k3_0(float* __restrict__ b5,
+        float* __restrict__ b6,
+        int* __restrict__ b7,
+        float* __restrict__ b8,
+        float* __restrict__ b11,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 items) {
@@ -267,141 +299,60 @@ extern "C" __global__ void k2_0(float* __restrict__ b0,
     const rlo_i64 n_M = n[3];
     for (rlo_i64 i_N = part; i_N < n_N; i_N += items) {
         for (rlo_i64 i_B = 0; i_B < n_B; i_B++) {
-            double acc7_0 = 0.0;
-            double acc7_1 = 0.0;
-            double acc10_0 = 0.0;
-            double acc10_1 = 0.0;
+            double acc8_0 = 0.0;
+            double acc8_1 = 0.0;
+            double acc11_0 = 0.0;
+            double acc11_1 = 0.0;
             for (rlo_i64 i_M = 0; i_M < n_M; i_M++) {
-                const float v0 = b0[i_B];
-                const int v1 = (int) b1[i_B];
-                const float v2 = 0.0f;
-                const float v3 = 0.99f;
-                const float v4 = (v1 ? v2 : v3);
-                const int v5 = b4[i_B];
-                const rlo_i64 v6 = rlo_check(v5, n_A, 1, err);
-                const float v7 = b2[((i_B) * n_A + v6) * n_N + i_M];
-                const float v8 = (v4 * v7);
-                const float v9 = (v0 + v8);
-                const int v10 = b6[i_B];
-                const rlo_i64 v11 = rlo_check(v10, n_A, 2, err);
-                const float v12 = b5[((i_B) * n_A + v11) * n_N + i_N];
-                const float v13 = (v9 - v12);
-                const int v14 = (v13 < v2);
-                const int v15 = (int) i_N;
-                const float v16 = (float) v15;
-                const float v17 = 0.5f;
-                const float v18 = (v16 + v17);
-                const int v19 = (int) n_N;
-                const float v20 = (float) v19;
-                const float v21 = (v18 / v20);
-                const float v22 = 1.0f;
-                const float v23 = (v21 - v22);
-                const float v24 = fabsf(v23);
-                const float v25 = fabsf(v21);
-                const float v26 = (v14 ? v24 : v25);
-                const float v27 = fabsf(v13);
-                const int v28 = (v27 <= v22);
-                const float v29 = (v13 * v13);
-                const float v30 = (v17 * v29);
-                const float v31 = (v27 - v17);
-                const float v32 = (v28 ? v30 : v31);
-                const float v33 = (v26 * v32);
-                { const double v_ = (double) v33, t_ = acc7_0 + v_, z_ = t_ - acc7_0; acc7_1 += (acc7_0 - (t_ - z_)) + (v_ - z_); acc7_0 = t_; }
-                const int v34 = (int) n_B;
-                const float v35 = (float) v34;
-                const float v36 = (v22 / v35);
-                const int v37 = (int) n_M;
-                const float v38 = (float) v37;
-                const float v39 = (v36 / v38);
-                const float v40 = (v39 * v24);
-                const float v41 = (v40 * v17);
-                const float v42 = (v39 * v25);
-                const float v43 = (v42 * v17);
-                const float v44 = (v14 ? v41 : v43);
-                const float v45 = (v44 * v13);
-                const float v46 = (v45 + v45);
-                const float v47 = (v14 ? v40 : v42);
-                const float v48 = rlo_sign_f(v13);
-                const float v49 = (v47 * v48);
-                const float v50 = (v28 ? v46 : v49);
-                { const double v_ = (double) v50, t_ = acc10_0 + v_, z_ = t_ - acc10_0; acc10_1 += (acc10_0 - (t_ - z_)) + (v_ - z_); acc10_0 = t_; }
+                const float v0 = b5[(i_B) * n_N + i_M];
+                const int v1 = b7[i_B];
+                const rlo_i64 v2 = rlo_check(v1, n_A, 2, err);
+                const float v3 = b6[((i_B) * n_A + v2) * n_N + i_N];
+                const float v4 = (v0 - v3);
+                const float v5 = 0.0f;
+                const int v6 = (v4 < v5);
+                const int v7 = (int) i_N;
+                const float v8 = (float) v7;
+                const float v9 = 0.5f;
+                const float v10 = (v8 + v9);
+                const int v11 = (int) n_N;
+                const float v12 = (float) v11;
+                const float v13 = (v10 / v12);
+                const float v14 = 1.0f;
+                const float v15 = (v13 - v14);
+                const float v16 = fabsf(v15);
+                const float v17 = fabsf(v13);
+                const float v18 = (v6 ? v16 : v17);
+                const float v19 = fabsf(v4);
+                const int v20 = (v19 <= v14);
+                const float v21 = (v4 * v4);
+                const float v22 = (v9 * v21);
+                const float v23 = (v19 - v9);
+                const float v24 = (v20 ? v22 : v23);
+                const float v25 = (v18 * v24);
+                { const double v_ = (double) v25, t_ = acc8_0 + v_, z_ = t_ - acc8_0; acc8_1 += (acc8_0 - (t_ - z_)) + (v_ - z_); acc8_0 = t_; }
+                const int v26 = (int) n_B;
+                const float v27 = (float) v26;
+                const float v28 = (v14 / v27);
+                const int v29 = (int) n_M;
+                const float v30 = (float) v29;
+                const float v31 = (v28 / v30);
+                const float v32 = (v31 * v16);
+                const float v33 = (v32 * v9);
+                const float v34 = (v31 * v17);
+                const float v35 = (v34 * v9);
+                const float v36 = (v6 ? v33 : v35);
+                const float v37 = (v36 * v4);
+                const float v38 = (v37 + v37);
+                const float v39 = (v6 ? v32 : v34);
+                const float v40 = rlo_sign_f(v4);
+                const float v41 = (v39 * v40);
+                const float v42 = (v20 ? v38 : v41);
+                { const double v_ = (double) v42, t_ = acc11_0 + v_, z_ = t_ - acc11_0; acc11_1 += (acc11_0 - (t_ - z_)) + (v_ - z_); acc11_0 = t_; }
             }
-            b7[(i_N) * n_B + i_B] = (float) (rlo_mean(acc7_0, acc7_1, (double) (n_M)));
-            b10[(i_B) * n_N + i_N] = (float) (rlo_total(acc10_0, acc10_1));
+            b8[(i_N) * n_B + i_B] = (float) (rlo_mean(acc8_0, acc8_1, (double) (n_M)));
+            b11[(i_B) * n_N + i_N] = (float) (rlo_total(acc11_0, acc11_1));
         }
-    }
-}
-
-extern "C" __global__ void k3_0(float* __restrict__ b7,
-        double* __restrict__ aux8,
-        const rlo_i64* __restrict__ n,
-        int* __restrict__ err,
-        const rlo_i64 items) {
-    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
-    if (part >= items) {
-        return;
-    }
-    const rlo_i64 n_B = n[0];
-    const rlo_i64 n_N = n[2];
-    for (rlo_i64 i_N = part; i_N < n_N; i_N += items) {
-        for (rlo_i64 i_B = 0; i_B < n_B; i_B++) {
-            const float v0 = b7[(i_N) * n_B + i_B];
-            { const double v_ = (double) v0, t_ = aux8[(part * (n_B) + i_B) * 2 + 0] + v_, z_ = t_ - aux8[(part * (n_B) + i_B) * 2 + 0]; aux8[(part * (n_B) + i_B) * 2 + 1] += (aux8[(part * (n_B) + i_B) * 2 + 0] - (t_ - z_)) + (v_ - z_); aux8[(part * (n_B) + i_B) * 2 + 0] = t_; }
-        }
-    }
-}
-
-extern "C" __global__ void m8(double* __restrict__ aux8,
-        const rlo_i64* __restrict__ n,
-        int* __restrict__ err,
-        const rlo_i64 slices,
-        const rlo_i64 stride,
-        const rlo_i64 items) {
-    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
-    if (part >= items) {
-        return;
-    }
-    const rlo_i64 n_B = n[0];
-    const rlo_i64 count = (n_B);
-    const rlo_i64 span = stride * 256;
-    const rlo_i64 groups = (slices + span - 1) / span;
-    for (rlo_i64 w = part; w < count * groups; w += items) {
-        const rlo_i64 e = w % count;
-        const rlo_i64 first = (w / count) * span;
-        double p0 = aux8[(first * count + e) * 2];
-        double p1 = aux8[(first * count + e) * 2 + 1];
-        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
-            const double q0 = aux8[(s * count + e) * 2];
-            const double q1 = aux8[(s * count + e) * 2 + 1];
-            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
-        }
-        aux8[(first * count + e) * 2] = p0;
-        aux8[(first * count + e) * 2 + 1] = p1;
-    }
-}
-
-extern "C" __global__ void f8(float* __restrict__ b8,
-        double* __restrict__ aux8,
-        const rlo_i64* __restrict__ n,
-        int* __restrict__ err,
-        const rlo_i64 slices,
-        const rlo_i64 stride,
-        const rlo_i64 items) {
-    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
-    if (part >= items) {
-        return;
-    }
-    const rlo_i64 n_B = n[0];
-    const rlo_i64 count = (n_B);
-    for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux8[e * 2];
-        double p1 = aux8[e * 2 + 1];
-        for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux8[(s * count + e) * 2];
-            const double q1 = aux8[(s * count + e) * 2 + 1];
-            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
-        }
-        b8[e] = (float) (rlo_total(p0, p1));
     }
 }
 
@@ -415,13 +366,13 @@ extern "C" __global__ void k4_0(float* __restrict__ b8,
         return;
     }
     const rlo_i64 n_B = n[0];
-    double acc9_0 = 0.0;
-    double acc9_1 = 0.0;
-    for (rlo_i64 i_B = part; i_B < n_B; i_B += items) {
-        const float v0 = b8[i_B];
-        { const double v_ = (double) v0, t_ = acc9_0 + v_, z_ = t_ - acc9_0; acc9_1 += (acc9_0 - (t_ - z_)) + (v_ - z_); acc9_0 = t_; }
+    const rlo_i64 n_N = n[2];
+    for (rlo_i64 i_N = part; i_N < n_N; i_N += items) {
+        for (rlo_i64 i_B = 0; i_B < n_B; i_B++) {
+            const float v0 = b8[(i_N) * n_B + i_B];
+            { const double v_ = (double) v0, t_ = aux9[(part * (n_B) + i_B) * 2 + 0] + v_, z_ = t_ - aux9[(part * (n_B) + i_B) * 2 + 0]; aux9[(part * (n_B) + i_B) * 2 + 1] += (aux9[(part * (n_B) + i_B) * 2 + 0] - (t_ - z_)) + (v_ - z_); aux9[(part * (n_B) + i_B) * 2 + 0] = t_; }
+        }
     }
-    { const double v_ = acc9_0, t_ = aux9[(part * 1 + 0) * 2 + 0] + v_, z_ = t_ - aux9[(part * 1 + 0) * 2 + 0]; aux9[(part * 1 + 0) * 2 + 1] += (aux9[(part * 1 + 0) * 2 + 0] - (t_ - z_)) + (v_ - z_) + acc9_1; aux9[(part * 1 + 0) * 2 + 0] = t_; }
 }
 
 extern "C" __global__ void m9(double* __restrict__ aux9,
@@ -434,7 +385,8 @@ extern "C" __global__ void m9(double* __restrict__ aux9,
     if (part >= items) {
         return;
     }
-    const rlo_i64 count = 1;
+    const rlo_i64 n_B = n[0];
+    const rlo_i64 count = (n_B);
     const rlo_i64 span = stride * 256;
     const rlo_i64 groups = (slices + span - 1) / span;
     for (rlo_i64 w = part; w < count * groups; w += items) {
@@ -464,7 +416,7 @@ extern "C" __global__ void f9(float* __restrict__ b9,
         return;
     }
     const rlo_i64 n_B = n[0];
-    const rlo_i64 count = 1;
+    const rlo_i64 count = (n_B);
     for (rlo_i64 e = part; e < count; e += items) {
         double p0 = aux9[e * 2];
         double p1 = aux9[e * 2 + 1];
@@ -473,13 +425,85 @@ extern "C" __global__ void f9(float* __restrict__ b9,
             const double q1 = aux9[(s * count + e) * 2 + 1];
             { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        b9[e] = (float) (rlo_mean(p0, p1, (double) (n_B)));
+        b9[e] = (float) (rlo_total(p0, p1));
     }
 }
 
-extern "C" __global__ void k5(int* __restrict__ b6,
-        float* __restrict__ b10,
-        double* __restrict__ aux11,
+extern "C" __global__ void k5_0(float* __restrict__ b9,
+        double* __restrict__ aux10,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 n_B = n[0];
+    double acc10_0 = 0.0;
+    double acc10_1 = 0.0;
+    for (rlo_i64 i_B = part; i_B < n_B; i_B += items) {
+        const float v0 = b9[i_B];
+        { const double v_ = (double) v0, t_ = acc10_0 + v_, z_ = t_ - acc10_0; acc10_1 += (acc10_0 - (t_ - z_)) + (v_ - z_); acc10_0 = t_; }
+    }
+    { const double v_ = acc10_0, t_ = aux10[(part * 1 + 0) * 2 + 0] + v_, z_ = t_ - aux10[(part * 1 + 0) * 2 + 0]; aux10[(part * 1 + 0) * 2 + 1] += (aux10[(part * 1 + 0) * 2 + 0] - (t_ - z_)) + (v_ - z_) + acc10_1; aux10[(part * 1 + 0) * 2 + 0] = t_; }
+}
+
+extern "C" __global__ void m10(double* __restrict__ aux10,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 count = 1;
+    const rlo_i64 span = stride * 256;
+    const rlo_i64 groups = (slices + span - 1) / span;
+    for (rlo_i64 w = part; w < count * groups; w += items) {
+        const rlo_i64 e = w % count;
+        const rlo_i64 first = (w / count) * span;
+        double p0 = aux10[(first * count + e) * 2];
+        double p1 = aux10[(first * count + e) * 2 + 1];
+        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
+            const double q0 = aux10[(s * count + e) * 2];
+            const double q1 = aux10[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
+        }
+        aux10[(first * count + e) * 2] = p0;
+        aux10[(first * count + e) * 2 + 1] = p1;
+    }
+}
+
+extern "C" __global__ void f10(float* __restrict__ b10,
+        double* __restrict__ aux10,
+        const rlo_i64* __restrict__ n,
+        int* __restrict__ err,
+        const rlo_i64 slices,
+        const rlo_i64 stride,
+        const rlo_i64 items) {
+    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
+    if (part >= items) {
+        return;
+    }
+    const rlo_i64 n_B = n[0];
+    const rlo_i64 count = 1;
+    for (rlo_i64 e = part; e < count; e += items) {
+        double p0 = aux10[e * 2];
+        double p1 = aux10[e * 2 + 1];
+        for (rlo_i64 s = stride; s < slices; s += stride) {
+            const double q0 = aux10[(s * count + e) * 2];
+            const double q1 = aux10[(s * count + e) * 2 + 1];
+            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
+        }
+        b10[e] = (float) (rlo_mean(p0, p1, (double) (n_B)));
+    }
+}
+
+extern "C" __global__ void k6(int* __restrict__ b7,
+        float* __restrict__ b11,
+        double* __restrict__ aux12,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 items) {
@@ -495,18 +519,18 @@ extern "C" __global__ void k5(int* __restrict__ b6,
     }
     for (rlo_i64 i_B = 0; i_B < n_B; i_B++) {
         for (rlo_i64 i_N = 0; i_N < n_N; i_N++) {
-            const float v0 = b10[(i_B) * n_N + i_N];
+            const float v0 = b11[(i_B) * n_N + i_N];
             const float v1 = -v0;
-            const int v2 = b6[i_B];
+            const int v2 = b7[i_B];
             const rlo_i64 v3 = rlo_check(v2, n_A, -2, err);
             const rlo_i64 v4 = 2 * (((i_B) * n_A + v3) * n_N + i_N);
-            { const double v_ = (double) v1, t_ = aux11[v4] + v_, z_ = t_ - aux11[v4]; aux11[v4 + 1] += (aux11[v4] - (t_ - z_)) + (v_ - z_); aux11[v4] = t_; }
+            { const double v_ = (double) v1, t_ = aux12[v4] + v_, z_ = t_ - aux12[v4]; aux12[v4 + 1] += (aux12[v4] - (t_ - z_)) + (v_ - z_); aux12[v4] = t_; }
         }
     }
 }
 
-extern "C" __global__ void f11(float* __restrict__ b11,
-        double* __restrict__ aux11,
+extern "C" __global__ void f12(float* __restrict__ b12,
+        double* __restrict__ aux12,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 slices,
@@ -521,14 +545,14 @@ extern "C" __global__ void f11(float* __restrict__ b11,
     const rlo_i64 n_N = n[2];
     const rlo_i64 count = (n_B * n_A * n_N);
     for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux11[e * 2];
-        double p1 = aux11[e * 2 + 1];
+        double p0 = aux12[e * 2];
+        double p1 = aux12[e * 2 + 1];
         for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux11[(s * count + e) * 2];
-            const double q1 = aux11[(s * count + e) * 2 + 1];
+            const double q0 = aux12[(s * count + e) * 2];
+            const double q1 = aux12[(s * count + e) * 2 + 1];
             { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
         }
-        b11[e] = (float) (rlo_total(p0, p1));
+        b12[e] = (float) (rlo_total(p0, p1));
     }
 }
 

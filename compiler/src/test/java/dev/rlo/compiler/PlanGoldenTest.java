@@ -1,5 +1,6 @@
 package dev.rlo.compiler;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rlo.compiler.fuse.FusePass;
@@ -36,6 +37,31 @@ class PlanGoldenTest {
         String plan = plans(DIR.resolve("PpoFull.rlo")).findFirst().orElseThrow();
         int passes = Integer.parseInt(plan.lines().findFirst().orElseThrow().replaceAll(".*, (\\d+) passes? over the data", "$1"));
         assertTrue(passes <= 2, plan);
+    }
+
+    /**
+     * spec/ir.md#fusion, values recomputed along a dimension they lack: a row over M computed from
+     * an input and compared with each of N values is buffered once; a value of constants and
+     * indices alone, and one that does not vary along the vector loop's M, stay recomputed.
+     */
+    @Test
+    void aRowComparedWithEveryNIsComputedOnce() {
+        String plan = plan("""
+                objective pairs(x: f32[B,N] grad, y: f32[B,N], w: f32[B]) {
+                  let row  = (2 * y + 1)[N -> M]
+                  let tau  = (iota(N) + 0.5) / size(N)
+                  let u    = row - x
+                  mean(sum(mean(tau * abs(u) * exp(w), over: M), over: N), over: B)
+                }
+                """);
+        assertTrue(plan.contains(" add : f32[B,N]\n"), plan);
+        assertFalse(plan.contains(" div : f32[N]\n"), plan);
+        assertFalse(plan.contains(" exp : f32[B]\n"), plan);
+    }
+
+    private static String plan(String source) {
+        Compiler c = Compiler.fromSource("pairs.rlo", source, Path.of("."), List.of());
+        return PlanPrinter.print(FusePass.plan(c.graph(c.objectives().getFirst(), Map.of(), false, true)));
     }
 
     private static Stream<String> plans(Path file) {

@@ -34,6 +34,8 @@ import java.util.Set;
  *       buffered; a kernel whose nodes would outgrow the limit is not joined.</li>
  *   <li>An argsort along K whose first reader is a Loop over [.., G] then [K], reading it only in
  *       the row it visits, becomes that Loop's first phase.</li>
+ *   <li>A value that a Loop's vector loop would recompute along a dimension it lacks is buffered,
+ *       and the plan made again.</li>
  * </ol>
  */
 public final class FusePass {
@@ -44,6 +46,8 @@ public final class FusePass {
     static final int RUN = 256;
 
     private final Graph graph;
+    /** Computed values buffered because a Loop would otherwise recompute them along a dimension they lack (6). */
+    private final Set<Node> broadcast;
     private final Map<Node, Buffer> buffers = new LinkedHashMap<>();
     private final List<KernelBuilder> kernels = new ArrayList<>();
     private final Map<Buffer, KernelBuilder> producer = new HashMap<>();
@@ -63,12 +67,21 @@ public final class FusePass {
         }
     }
 
-    private FusePass(Graph graph) {
+    private FusePass(Graph graph, Set<Node> broadcast) {
         this.graph = graph;
+        this.broadcast = broadcast;
     }
 
     public static KernelPlan plan(Graph graph) {
-        return new FusePass(graph).run();
+        Set<Node> broadcast = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        while (true) {
+            FusePass pass = new FusePass(graph, broadcast);
+            KernelPlan plan = pass.run();
+            /* each round buffers at least one more node, so this ends */
+            if (!broadcast.addAll(pass.recomputedAlongRows(plan.kernels()))) {
+                return plan;
+            }
+        }
     }
 
     private KernelPlan run() {
@@ -166,6 +179,51 @@ public final class FusePass {
         return m.op() == Op.GATHER ? m.attrs(Attrs.Dim.class).dim().equals(dim) : m.op().isElementwise();
     }
 
+    // ---- 6. values recomputed along a dimension they lack ---------------------------------------
+
+    /**
+     * The computed values each Loop would recompute, a whole row at a time, along a dimension they
+     * lack: an element-wise node broadcasts its input over a dimension of the Loop, and that input
+     * varies along the Loop's innermost dimension (its vector loop), so each of its rows is
+     * computed again for every index of the missing dimension. QR-DQN's target row over M is
+     * recomputed for each of the N quantiles it is compared with; buffered, it is computed once
+     * and loaded. A value that does not vary along the innermost dimension is computed once per
+     * row already, and one computed from constants and indices alone (C51's support) costs less
+     * to recompute than to load; both are left as they are. Nodes are seen in the Loop's own coordinates: the walk
+     * stops at renames and at buffers.
+     */
+    private Set<Node> recomputedAlongRows(List<Kernel> plan) {
+        Set<Node> out = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Kernel k : plan) {
+            if (!(k instanceof Kernel.Loop l) || l.space().isEmpty()) {
+                continue;
+            }
+            String innermost = l.space().getLast();
+            for (Buffer w : l.writes()) {
+                Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+                List<Node> stack = new ArrayList<>(w.node().op().isReduction() ? w.node().inputs() : List.of(w.node()));
+                while (!stack.isEmpty()) {
+                    Node m = stack.removeLast();
+                    if (!seen.add(m) || m.op() == Op.RENAME || m != w.node() && buffers.containsKey(m)) {
+                        continue;
+                    }
+                    if (m.op().isElementwise()) {
+                        for (Node x : m.inputs()) {
+                            List<String> dims = x.type().dims();
+                            Node u = x.underlying();
+                            if (computed(u) && !buffers.containsKey(u) && dims.contains(innermost) && !dims.containsAll(m.type().dims())
+                                    && !reads(u).isEmpty()) {
+                                out.add(u);
+                            }
+                        }
+                    }
+                    stack.addAll(m.inputs());
+                }
+            }
+        }
+        return out;
+    }
+
     // ---- 1. buffers -----------------------------------------------------------------------------
 
     private Set<Node> buffered(List<Node> order) {
@@ -181,6 +239,7 @@ public final class FusePass {
                 out.add(n.in(0).underlying());
             }
         }
+        out.addAll(broadcast);
         cutIntoRuns(order, out);
         return out;
     }
