@@ -515,18 +515,18 @@ __kernel void k6(__global int* b7,
     const rlo_i64 n_B = n[0];
     const rlo_i64 n_A = n[1];
     const rlo_i64 n_N = n[2];
-    if (part != 0) {
-        return;
-    }
-    for (rlo_i64 i_B = 0; i_B < n_B; i_B++) {
-        for (rlo_i64 i_N = 0; i_N < n_N; i_N++) {
-            const float v0 = b11[(i_B) * n_N + i_N];
-            const float v1 = -v0;
-            const int v2 = b7[i_B];
-            const rlo_i64 v3 = rlo_check(v2, n_A, -2, err);
-            const rlo_i64 v4 = 2 * (((i_B) * n_A + v3) * n_N + i_N);
-            { const double v_ = (double) v1, t_ = aux12[v4] + v_, z_ = t_ - aux12[v4]; aux12[v4 + 1] += (aux12[v4] - (t_ - z_)) + (v_ - z_); aux12[v4] = t_; }
-        }
+    const rlo_i64 lanes = (n_B * n_N);
+    for (rlo_i64 lane = part; lane < lanes; lane += items) {
+        rlo_i64 rest = lane;
+        const rlo_i64 i_N = rest % n_N;
+        rest /= n_N;
+        const rlo_i64 i_B = rest;
+        const float v0 = b11[(i_B) * n_N + i_N];
+        const float v1 = -v0;
+        const int v2 = b7[i_B];
+        const rlo_i64 v3 = rlo_check(v2, n_A, -2, err);
+        const rlo_i64 v4 = 2 * (((i_B) * n_A + v3) * n_N + i_N);
+        { const double v_ = (double) v1, t_ = aux12[v4] + v_, z_ = t_ - aux12[v4]; aux12[v4 + 1] += (aux12[v4] - (t_ - z_)) + (v_ - z_); aux12[v4] = t_; }
     }
 }
 

@@ -517,11 +517,11 @@ extern "C" __global__ void k4(int* __restrict__ b1,
     }
     const rlo_i64 n_B = n[0];
     const rlo_i64 n_N = n[1];
-    if (part != 0) {
-        return;
-    }
-    for (rlo_i64 i_N = 0; i_N < n_N; i_N++) {
-        for (rlo_i64 i_B = 0; i_B < n_B; i_B++) {
+    const rlo_i64 lanes = (n_B);
+    for (rlo_i64 lane = part; lane < lanes; lane += items) {
+        rlo_i64 rest = lane;
+        const rlo_i64 i_B = rest;
+        for (rlo_i64 i_N = 0; i_N < n_N; i_N++) {
             const float v0 = 1.0f;
             const int v1 = (int) n_B;
             const float v2 = (float) v1;
@@ -584,18 +584,18 @@ extern "C" __global__ void k5(int* __restrict__ b5,
     }
     const rlo_i64 n_B = n[0];
     const rlo_i64 n_S = n[2];
-    if (part != 0) {
-        return;
-    }
-    for (rlo_i64 i_B = 0; i_B < n_B; i_B++) {
-        const float v0 = 1.0f;
-        const int v1 = (int) n_B;
-        const float v2 = (float) v1;
-        const float v3 = (v0 / v2);
-        const int v4 = b5[i_B];
-        const rlo_i64 v5 = rlo_check(v4, n_S, -3, err);
-        const rlo_i64 v6 = 2 * (v5);
-        { const double v_ = (double) v3, t_ = aux9[v6] + v_, z_ = t_ - aux9[v6]; aux9[v6 + 1] += (aux9[v6] - (t_ - z_)) + (v_ - z_); aux9[v6] = t_; }
+    const rlo_i64 lanes = 1;
+    for (rlo_i64 lane = part; lane < lanes; lane += items) {
+        for (rlo_i64 i_B = 0; i_B < n_B; i_B++) {
+            const float v0 = 1.0f;
+            const int v1 = (int) n_B;
+            const float v2 = (float) v1;
+            const float v3 = (v0 / v2);
+            const int v4 = b5[i_B];
+            const rlo_i64 v5 = rlo_check(v4, n_S, -3, err);
+            const rlo_i64 v6 = 2 * (v5);
+            { const double v_ = (double) v3, t_ = aux9[v6] + v_, z_ = t_ - aux9[v6]; aux9[v6 + 1] += (aux9[v6] - (t_ - z_)) + (v_ - z_); aux9[v6] = t_; }
+        }
     }
 }
 

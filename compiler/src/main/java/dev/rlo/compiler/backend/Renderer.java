@@ -455,16 +455,19 @@ public abstract class Renderer implements Values.Spelling, Reduction.Spelling {
         return p;
     }
 
-    /** A scatter-add: one part, in order (deterministic), its input and index computed in place, summed into scratch. */
+    /**
+     * A scatter-add: its lanes (see {@link #openLanes}) split among parts, the dimensions it sums
+     * over looped in order inside each lane (so every target's terms arrive in the same order as on
+     * one part: deterministic), its input and index computed in place, summed into scratch.
+     */
     private void scatter(Schedule.Launch l, Kernel.Scatter s, String indent) {
         Buffer b = s.output();
         Node n = b.node();
         String dim = n.attrs(Attrs.Scatter.class).dim();
-        line(indent, "if (part != 0) {");
-        line(indent + "    ", "return;");
-        line(indent, "}");
-        String in = indent;
-        for (String d : l.points()) {
+        String lane = openLanes(l.lanes(), indent);
+        List<String> summed = l.points().stream().filter(d -> !l.lanes().contains(d)).toList();
+        String in = lane;
+        for (String d : summed) {
             in = open(d, false, in);
         }
         Values memo = values(in);
@@ -474,8 +477,9 @@ public abstract class Renderer implements Values.Spelling, Reduction.Spelling {
         Map<String, String> target = new LinkedHashMap<>(ix);
         target.put(dim, memo.declare(indexType(), checkScatter(idx, dim)));
         line(in, scatterInto(memo, l.scratch().getFirst(), offset(b, target), "(double) " + g));
-        for (int i = l.points().size() - 1; i >= 0; i--) {
-            close(indent + "    ".repeat(i));
+        for (int i = summed.size() - 1; i >= 0; i--) {
+            close(lane + "    ".repeat(i));
         }
+        closeLanes(l.lanes(), indent);
     }
 }

@@ -165,12 +165,23 @@ public record Schedule(KernelPlan plan, List<Step> steps) {
                 case Kernel.Argsort a -> steps.add(lanes(a, a.input().type().dims(), a.output().node().attrs(Attrs.Argsort.class).dim()));
                 case Kernel.Scatter s -> {
                     Reduce r = new Reduce(s.output(), Reduction.SUM, false, Finished.STEP, false);
-                    steps.add(new Launch(s, -1, null, List.of(), s.output().node().in(0).type().dims(), List.of(r)));
+                    List<String> points = s.output().node().in(0).type().dims();
+                    steps.add(new Launch(s, -1, null, scatterLanes(s, points), points, List.of(r)));
                     steps.add(new Finish(r));
                 }
             }
         }
         return new Schedule(plan, List.copyOf(steps));
+    }
+
+    /**
+     * A scatter-add's lanes: the dimensions of its input that its output has too, but the one it
+     * scatters along. Two points that differ along a lane write different elements, so the lanes
+     * may run on different parts; its other dimensions are summed over, in order, within a lane.
+     */
+    private static List<String> scatterLanes(Kernel.Scatter s, List<String> points) {
+        String along = s.output().node().attrs(Attrs.Scatter.class).dim();
+        return points.stream().filter(d -> !d.equals(along) && s.output().type().has(d)).toList();
     }
 
     /** A scan or sort: each lane (a point of {@code dims} but {@code along}) is walked by one part. */

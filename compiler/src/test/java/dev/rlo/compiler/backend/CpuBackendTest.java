@@ -147,4 +147,35 @@ class CpuBackendTest {
             System.clearProperty("rlo.parts.min");
         }
     }
+    /**
+     * A gather's gradient, a scatter-add of several terms into each row, split among parts by row
+     * (spec/ir.md#schedule, a scatter-add's lanes): each element gets Σ w[b, j] over the j that pick
+     * it. The weights are multiples of 1/8, so the sum is exact in f64 and the golden a plain loop.
+     */
+    @Test
+    void aScatterAddSplitAmongThreadsSumsEachRowsTerms() {
+        System.setProperty("rlo.parts.min", "0");
+        try {
+            CompiledObjective o = cpu("objective sc(x: f32[B,A] grad, idx: i32[B,J], w: f32[B,J]) {\n  sum(x[A = idx] * w)\n}\n");
+            int b = 300, a = 5, j = 7;
+            java.util.Random random = new java.util.Random(19);
+            double[] idx = new double[b * j];
+            double[] w = new double[b * j];
+            double[] expected = new double[b * a];
+            for (int r = 0; r < b; r++) {
+                for (int k = 0; k < j; k++) {
+                    idx[r * j + k] = random.nextInt(a);
+                    w[r * j + k] = (random.nextInt(201) - 100) / 8.0;
+                    expected[r * a + (int) idx[r * j + k]] += w[r * j + k];
+                }
+            }
+            CompiledObjective.Result res = o.run(Map.of(
+                    "x", Tensor.of(DType.F32, List.of("B", "A"), new long[] {b, a}, new double[b * a]),
+                    "idx", Tensor.of(DType.I32, List.of("B", "J"), new long[] {b, j}, idx),
+                    "w", Tensor.of(DType.F32, List.of("B", "J"), new long[] {b, j}, w)));
+            assertArrayEquals(expected, res.grads().get("x").values(), 0);
+        } finally {
+            System.clearProperty("rlo.parts.min");
+        }
+    }
 }

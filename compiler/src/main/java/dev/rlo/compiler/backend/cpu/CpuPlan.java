@@ -223,15 +223,22 @@ public final class CpuPlan {
 
     /** Writes a reduction's (or scatter's) result from its scratch slots (merged into part 0's) into its buffer. */
     private static void finish(Schedule.Reduce r, MemorySegment[] b, MemorySegment[] aux, Map<String, Long> sizes) {
-        Reduction red = r.reduction();
-        double reduced = volume(r.reduced(), sizes);
-        DType d = r.buffer().type().dtype();
         long count = volume(r.buffer(), sizes);
+        double reduced = volume(r.reduced(), sizes);
         MemorySegment from = aux[r.buffer().id()];
         MemorySegment to = b[r.buffer().id()];
+        /* element by element: in parts, each its own range (a scatter-add's result is as big as its target) */
+        int parts = Parts.count(count, count);
+        Parts.run(parts, p -> finish(r, from, to, count * p / parts, count * (p + 1) / parts, reduced));
+    }
+
+    /** {@link #finish}, elements [lo, hi). */
+    private static void finish(Schedule.Reduce r, MemorySegment from, MemorySegment to, long lo, long hi, double reduced) {
+        Reduction red = r.reduction();
+        DType d = r.buffer().type().dtype();
         if (red.slots() == 1 && d == DType.F32) {
             /* max and min in f32, without a switch per element */
-            for (long i = 0; i < count; i++) {
+            for (long i = lo; i < hi; i++) {
                 to.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) from.getAtIndex(JAVA_DOUBLE, i));
             }
             return;
@@ -239,7 +246,7 @@ public final class CpuPlan {
         if ((red == Reduction.SUM || red == Reduction.MEAN) && d == DType.F32) {
             /* the common case (sums, means, scatter-adds into f32), without an array or a switch per element */
             boolean sum = red == Reduction.SUM;
-            for (long i = 0; i < count; i++) {
+            for (long i = lo; i < hi; i++) {
                 double s = from.getAtIndex(JAVA_DOUBLE, 2 * i);
                 double c = from.getAtIndex(JAVA_DOUBLE, 2 * i + 1);
                 to.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (sum ? Sums.total(s, c) : Sums.mean(s, c, reduced)));
@@ -247,7 +254,7 @@ public final class CpuPlan {
             return;
         }
         double[] slots = new double[red.slots()];
-        for (long i = 0; i < count; i++) {
+        for (long i = lo; i < hi; i++) {
             for (int s = 0; s < slots.length; s++) {
                 slots[s] = from.getAtIndex(JAVA_DOUBLE, i * slots.length + s);
             }
@@ -270,8 +277,10 @@ public final class CpuPlan {
         double[] id = r.reduction().identity();
         MemorySegment s = work.get(-1 - ((long) part * plan.buffers().size() + r.buffer().id()), count * id.length * 8);
         if (java.util.Arrays.stream(id).allMatch(v -> Double.doubleToRawLongBits(v) == 0)) {
-            /* a sum's (0, 0): +0.0 is all zero bits, so a fill (a slot at a time cost a tenth of QR-DQN's time, its gradient's scatter-add scratch) */
-            s.fill((byte) 0);
+            /* a sum's (0, 0): +0.0 is all zero bits, so a fill (a slot at a time cost a tenth of QR-DQN's time, its gradient's scatter-add scratch), in parts */
+            long bytes = s.byteSize();
+            int parts = Parts.count(count, count);
+            Parts.run(parts, p -> s.asSlice(bytes * p / parts, bytes * (p + 1) / parts - bytes * p / parts).fill((byte) 0));
             return s;
         }
         for (long i = 0; i < count; i++) {
