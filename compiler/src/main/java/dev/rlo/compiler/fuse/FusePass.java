@@ -4,6 +4,7 @@ import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Graph;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.ir.Op;
+import dev.rlo.compiler.types.DType;
 import dev.rlo.compiler.types.TensorType;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,8 @@ import java.util.Set;
  * <ol>
  *   <li>Buffers: the inputs, the outputs, every reduction, scan, sort and scatter, and every value a
  *       gather or shift reads at other positions (seen through renames and expands, which are
- *       views). Everything else is recomputed where it is used, never written to memory.</li>
+ *       views). Everything else is recomputed where it is used, never written to memory, but for
+ *       the values of 6.</li>
  *   <li>Kernels: scans, sorts and scatters get their own. The other buffers are computed by Loop
  *       kernels, each over an iteration space; a buffer joins a Loop over the same space that
  *       comes after everything it reads, in the first phase after the reductions of that Loop it
@@ -187,10 +189,11 @@ public final class FusePass {
      * varies along the Loop's innermost dimension (its vector loop), so each of its rows is
      * computed again for every index of the missing dimension. QR-DQN's target row over M is
      * recomputed for each of the N quantiles it is compared with; buffered, it is computed once
-     * and loaded. A value that does not vary along the innermost dimension is computed once per
-     * row already, and one computed from constants and indices alone (C51's support) costs less
-     * to recompute than to load; both are left as they are. Nodes are seen in the Loop's own coordinates: the walk
-     * stops at renames and at buffers.
+     * and loaded. Left as they are: a value that does not vary along the innermost dimension
+     * (computed once per row already; an expand adds no dimension a value varies along), one
+     * computed from constants and indices alone (cheaper to recompute than to load), one that
+     * reads an argsort ({@link #worthLoading}), and one not f32 (the vector backend's loops store
+     * f32). Nodes are seen in the Loop's own coordinates: the walk stops at renames and at buffers.
      */
     private Set<Node> recomputedAlongRows(List<Kernel> plan) {
         Set<Node> out = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -209,10 +212,10 @@ public final class FusePass {
                     }
                     if (m.op().isElementwise()) {
                         for (Node x : m.inputs()) {
-                            List<String> dims = x.type().dims();
+                            List<String> dims = varying(x);
                             Node u = x.underlying();
-                            if (computed(u) && !buffers.containsKey(u) && dims.contains(innermost) && !dims.containsAll(m.type().dims())
-                                    && !reads(u).isEmpty()) {
+                            if (computed(u) && !buffers.containsKey(u) && u.type().dtype() == DType.F32
+                                    && dims.contains(innermost) && !dims.containsAll(m.type().dims()) && worthLoading(u)) {
                                 out.add(u);
                             }
                         }
@@ -222,6 +225,28 @@ public final class FusePass {
             }
         }
         return out;
+    }
+
+    /** The dimensions, named as {@code x} names them, that the value under views {@code x} varies along: an expand adds none. */
+    private static List<String> varying(Node x) {
+        return switch (x.op()) {
+            case EXPAND, STOP_GRADIENT -> varying(x.in(0));
+            case RENAME -> {
+                Attrs.Rename r = x.attrs(Attrs.Rename.class);
+                yield varying(x.in(0)).stream().map(d -> d.equals(r.from()) ? r.to() : d).toList();
+            }
+            default -> x.type().dims();
+        };
+    }
+
+    /**
+     * Whether buffering {@code u} saves work: it reads a buffer (values of constants and indices
+     * alone cost less to recompute than to load), and no argsort, whose first reader it would
+     * become, keeping the sort out of the loop that reads it (5).
+     */
+    private boolean worthLoading(Node u) {
+        Set<Buffer> read = reads(u);
+        return !read.isEmpty() && read.stream().noneMatch(b -> b.node().op() == Op.ARGSORT);
     }
 
     // ---- 1. buffers -----------------------------------------------------------------------------

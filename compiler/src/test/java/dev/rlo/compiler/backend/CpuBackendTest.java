@@ -147,6 +147,7 @@ class CpuBackendTest {
             System.clearProperty("rlo.parts.min");
         }
     }
+
     /**
      * A gather's gradient, a scatter-add of several terms into each row, split among parts by row
      * (spec/ir.md#schedule, a scatter-add's lanes): each element gets Σ w[b, j] over the j that pick
@@ -177,5 +178,48 @@ class CpuBackendTest {
         } finally {
             System.clearProperty("rlo.parts.min");
         }
+    }
+    /**
+     * Scatter-adds split among parts add each element's terms in the same order as on one part:
+     * bit for bit the same gradient, with random f32 weights whose sums round. One index picks
+     * along A per (b, j); the other is a permutation-like index over A itself, so A, the dimension
+     * scattered along, is also summed over within the lane.
+     */
+    @Test
+    void aScatterAddGivesTheSameBitsOnOnePartAndOnSeveral() {
+        CompiledObjective o = cpu("objective sc(x: f32[B,A] grad, idx: i32[B,J], w: f32[B,J], perm: i32[B,A], v: f32[B,A]) {\n"
+                + "  sum(x[A = idx] * w) + sum(x[A = perm] * v)\n}\n");
+        int b = 300, a = 5, j = 7;
+        java.util.Random random = new java.util.Random(23);
+        double[] idx = new double[b * j], w = new double[b * j], perm = new double[b * a], v = new double[b * a];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = random.nextInt(a);
+            w[i] = (float) random.nextGaussian();
+        }
+        for (int i = 0; i < perm.length; i++) {
+            perm[i] = random.nextInt(a);
+            v[i] = (float) (1e3 * random.nextGaussian());
+        }
+        Map<String, Tensor> in = Map.of(
+                "x", Tensor.of(DType.F32, List.of("B", "A"), new long[] {b, a}, new double[b * a]),
+                "idx", Tensor.of(DType.I32, List.of("B", "J"), new long[] {b, j}, idx),
+                "w", Tensor.of(DType.F32, List.of("B", "J"), new long[] {b, j}, w),
+                "perm", Tensor.of(DType.I32, List.of("B", "A"), new long[] {b, a}, perm),
+                "v", Tensor.of(DType.F32, List.of("B", "A"), new long[] {b, a}, v));
+        double[] one;
+        double[] several;
+        System.setProperty("rlo.parts.min", String.valueOf(Long.MAX_VALUE));
+        try {
+            one = o.run(in).grads().get("x").values();
+        } finally {
+            System.clearProperty("rlo.parts.min");
+        }
+        System.setProperty("rlo.parts.min", "0");
+        try {
+            several = o.run(in).grads().get("x").values();
+        } finally {
+            System.clearProperty("rlo.parts.min");
+        }
+        assertArrayEquals(one, several, 0);
     }
 }
