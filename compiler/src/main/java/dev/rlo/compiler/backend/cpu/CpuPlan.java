@@ -228,7 +228,7 @@ public final class CpuPlan {
         MemorySegment from = aux[r.buffer().id()];
         MemorySegment to = b[r.buffer().id()];
         /* element by element: in parts, each its own range (a scatter-add's result is as big as its target) */
-        int parts = memoryParts(count, r.reduction().slots());
+        int parts = memoryParts(count);
         Parts.run(parts, p -> finish(r, from, to, count * p / parts, count * (p + 1) / parts, reduced));
     }
 
@@ -279,7 +279,7 @@ public final class CpuPlan {
         if (java.util.Arrays.stream(id).allMatch(v -> Double.doubleToRawLongBits(v) == 0)) {
             /* a sum's (0, 0): +0.0 is all zero bits, so a fill (a slot at a time cost a tenth of QR-DQN's time, its gradient's scatter-add scratch), in parts */
             long slot = id.length * 8L;
-            int parts = memoryParts(count, id.length);
+            int parts = memoryParts(count);
             Parts.run(parts, p -> s.asSlice(count * p / parts * slot, (count * (p + 1) / parts - count * p / parts) * slot).fill((byte) 0));
             return s;
         }
@@ -291,12 +291,13 @@ public final class CpuPlan {
         return s;
     }
 
-    /** Below this many bytes of scratch, a fill or a finishing step stays on one thread: waking a parked worker costs more. */
-    static final long SPLIT_BYTES = 1 << 20;
-
-    /** How many parts fill or finish {@code count} elements of {@code slots} f64 slots each. */
-    private static int memoryParts(long count, int slots) {
-        return count * slots * 8 < SPLIT_BYTES ? 1 : Parts.count(count, count);
+    /**
+     * How many parts fill or finish {@code count} elements: as many as a kernel over that many
+     * points gets ({@link Parts#count}). A finishing step follows its launch, whose workers still
+     * spin for their next part, so a split costs about a µs, not a parked worker's wake-up.
+     */
+    private static int memoryParts(long count) {
+        return Parts.count(count, count);
     }
 
     private static long volume(Buffer b, Map<String, Long> sizes) {
