@@ -227,8 +227,11 @@ public final class CpuPlan {
         double reduced = volume(r.reduced(), sizes);
         MemorySegment from = aux[r.buffer().id()];
         MemorySegment to = b[r.buffer().id()];
-        /* element by element: in parts, each its own range (a scatter-add's result is as big as its target) */
-        int parts = memoryParts(count);
+        /*
+         * element by element, in parts as a kernel over as many points (a scatter-add's result is as
+         * big as its target); the launch's workers still spin, so a split costs about a µs
+         */
+        int parts = Parts.count(count, count);
         Parts.run(parts, p -> finish(r, from, to, count * p / parts, count * (p + 1) / parts, reduced));
     }
 
@@ -279,7 +282,7 @@ public final class CpuPlan {
         if (java.util.Arrays.stream(id).allMatch(v -> Double.doubleToRawLongBits(v) == 0)) {
             /* a sum's (0, 0): +0.0 is all zero bits, so a fill (a slot at a time cost a tenth of QR-DQN's time, its gradient's scatter-add scratch), in parts */
             long slot = id.length * 8L;
-            int parts = memoryParts(count);
+            int parts = Parts.count(count, count);
             Parts.run(parts, p -> s.asSlice(count * p / parts * slot, (count * (p + 1) / parts - count * p / parts) * slot).fill((byte) 0));
             return s;
         }
@@ -289,15 +292,6 @@ public final class CpuPlan {
             }
         }
         return s;
-    }
-
-    /**
-     * How many parts fill or finish {@code count} elements: as many as a kernel over that many
-     * points gets ({@link Parts#count}). A finishing step follows its launch, whose workers still
-     * spin for their next part, so a split costs about a µs, not a parked worker's wake-up.
-     */
-    private static int memoryParts(long count) {
-        return Parts.count(count, count);
     }
 
     private static long volume(Buffer b, Map<String, Long> sizes) {
