@@ -17,7 +17,9 @@ import java.util.Set;
  * reads, so a node is keyed by its index mapping too); any other node is computed from its inputs.
  * A {@link Spelling} writes the locals: scalar Java, C, or the Vector API's lanes. A memo of lanes
  * takes each value that does not vary along its vector's index from its {@code row} memo, which
- * declares it once per row.
+ * declares it once per row; and, where its loop steps along another index than its vector's (a block
+ * of rows across lanes stepping along the rows), each value that varies along the loop but not
+ * along the lanes from its {@code scalars} memo, which declares it once per step.
  */
 public final class Values {
 
@@ -62,6 +64,11 @@ public final class Values {
 
         /** Element-wise op {@code n} on its operands' values. */
         String op(Node n, Value[] a);
+
+        /** Whether its locals are vectors of lanes. */
+        default boolean vectors() {
+            return false;
+        }
     }
 
     private final KernelPlan plan;
@@ -72,6 +79,8 @@ public final class Values {
     private final int[] next;
     private final Values row;
     private final String lanes;
+    private Values scalars;
+    private String vectorIndex;
     private final Map<String, Value> locals = new HashMap<>();
     /** A gather's checked index, by gather and index expression: declared once. */
     private final Map<String, String> checked = new HashMap<>();
@@ -85,7 +94,7 @@ public final class Values {
         this(plan, spell, out, indent, prefix, next, null, null);
     }
 
-    /** A memo of vectors along loop index {@code lanes}, taking the values that do not vary along it from {@code row}. */
+    /** A memo of the values that vary along loop index {@code lanes}, taking the others from {@code row}. */
     public Values(KernelPlan plan, Spelling spell, StringBuilder out, String indent, String prefix, int[] next, Values row, String lanes) {
         this.plan = plan;
         this.spell = spell;
@@ -98,6 +107,16 @@ public final class Values {
     }
 
     /**
+     * Takes each value that varies along this memo's loop but not along {@code vectorIndex}, its
+     * vectors' index, from {@code scalars}: a memo of scalars declared in the same loop.
+     */
+    public Values withScalars(Values scalars, String vectorIndex) {
+        this.scalars = scalars;
+        this.vectorIndex = vectorIndex;
+        return this;
+    }
+
+    /**
      * Buffers to compute rather than read: the ones the current loop body itself writes, whose
      * values are not in memory yet (the body stores them after computing them).
      */
@@ -105,6 +124,9 @@ public final class Values {
         inline = nodes;
         if (row != null) {
             row.computeInline(nodes);
+        }
+        if (scalars != null) {
+            scalars.computeInline(nodes);
         }
         return this;
     }
@@ -116,6 +138,9 @@ public final class Values {
     public Value value(Node n, Map<String, String> ix) {
         if (row != null && !varies(n, ix)) {
             return row.value(n, ix);
+        }
+        if (scalars != null && n.type().dims().stream().noneMatch(d -> vectorIndex.equals(ix.get(d)))) {
+            return scalars.value(n, ix);
         }
         Map<String, String> mine = new LinkedHashMap<>();
         n.type().dims().forEach(d -> mine.put(d, ix.get(d)));
@@ -191,7 +216,7 @@ public final class Values {
 
     /** Declares a new local holding {@code expr}, a value of {@code d}. */
     public Value declare(DType d, String expr) {
-        return new Value(declare(spell.type(d), expr), d, lanes != null);
+        return new Value(declare(spell.type(d), expr), d, spell.vectors());
     }
 
     /** Declares a new local of type {@code type} holding {@code expr}; returns its name. */

@@ -71,24 +71,33 @@ public record Schedule(KernelPlan plan, List<Step> steps) {
         }
 
         /**
-         * Whether short rows may run across lanes (spec/ir.md#short-rows): rows of the innermost
-         * dimension (the only inner one where there are outer ones), every reduction accumulated in locals (finished in the row, or merged into scratch row
-         * by row), every store (and sort) over the last outer dimension then the inner one. A vector
-         * then holds that many rows, one per lane, and steps along the rows together, so reductions
-         * need no flush per row.
+         * The row dimensions whose rows may run across lanes (spec/ir.md#short-rows), in the order
+         * a target tries them. Rows of the innermost dimension (the only inner one where there are
+         * outer ones), every reduction accumulated in locals (finished in the row, or merged into
+         * scratch row by row): the last row dimension where every store (and sort) is over it then
+         * the inner one; then, where every output is such a reduction, the other row dimensions
+         * from the innermost out. A vector then holds that many rows along the dimension, one per
+         * lane, and steps along the rows together, so reductions need no flush per row.
          */
-        public boolean rowsAcross() {
+        public List<String> lanesAcross() {
             if (inner.isEmpty() || rows().isEmpty() || !outer.isEmpty() && inner.size() != 1) {
-                return false;
+                return List.of();
+            }
+            List<Output> outputs = phases.stream().flatMap(p -> p.outputs().stream()).toList();
+            /* a phase that reduces or sorts: an element-wise loop gains nothing across lanes */
+            if (phases.stream().allMatch(Phase::elementwise) || !outputs.stream().allMatch(o -> !(o instanceof Reduce r) || r.local() && r.finished() != Finished.KERNEL)) {
+                return List.of();
             }
             List<String> tail = List.of(rows().getLast(), innermost());
-            /* a phase that reduces or sorts: an element-wise loop gains nothing across lanes */
-            boolean reduces = phases.stream().anyMatch(p -> !p.elementwise());
-            return reduces && phases.stream().flatMap(p -> p.outputs().stream()).allMatch(o -> switch (o) {
-                case Reduce r -> r.local() && r.finished() != Finished.KERNEL;
-                case Store s -> endsWith(s.buffer(), tail);
-                case Sort s -> endsWith(s.buffer(), tail) && endsWith(s.input(), tail);
-            });
+            List<String> lanes = new ArrayList<>();
+            if (outputs.stream().allMatch(o -> o instanceof Reduce || o instanceof Store s && endsWith(s.buffer(), tail)
+                    || o instanceof Sort s && endsWith(s.buffer(), tail) && endsWith(s.input(), tail))) {
+                lanes.add(rows().getLast());
+            }
+            if (outputs.stream().allMatch(o -> o instanceof Reduce)) {
+                lanes.addAll(rows().reversed().subList(1, rows().size()));
+            }
+            return List.copyOf(lanes);
         }
 
         private static boolean endsWith(Buffer b, List<String> tail) {

@@ -75,7 +75,7 @@ public final class SchedulePrinter {
         return switch (l.kernel()) {
             case Kernel.Loop k -> (l.nest().outer().isEmpty() ? "loop " + dims(l.nest().inner())
                     : "loop " + dims(l.nest().outer()) + " then " + dims(l.nest().inner()) + " per phase")
-                    + (l.nest().rowsAcross() ? " (short rows may run across lanes of " + l.nest().rows().getLast() + ")" : "");
+                    + (l.nest().lanesAcross().isEmpty() ? "" : " (short rows may run across lanes of " + String.join(", else of ", l.nest().lanesAcross()) + ")");
             case Kernel.Scan s -> "scan " + n.attrs() + " into " + s.output();
             case Kernel.Argsort a -> "argsort " + n.attrs() + " of " + a.input() + " into " + a.output();
             case Kernel.Scatter s -> "scatter_add " + dims(l.points()) + " along " + n.attrs(Attrs.Scatter.class).dim()

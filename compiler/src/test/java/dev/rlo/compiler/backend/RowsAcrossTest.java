@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
  * Short rows across vector lanes (spec/ir.md#short-rows): a group norm, a max − min, a dot per row
  * and their gradients against the reference, at sizes around the vector length (rows of 1 to 33,
  * 16 to 40 of them, blocks that overlap at the end, square and gathered transposes, the fallback
- * above 32), whole and split among threads; and a NaN in such a row reported where it is.
+ * above 32), whole and split among threads; and a NaN in such a row reported where it is. And
+ * rows across lanes of an outer dimension (a quantile Huber loss over [N, B, M], lanes along N,
+ * the target row the same in every lane), at any row length.
  */
 class RowsAcrossTest {
 
@@ -107,5 +109,68 @@ class RowsAcrossTest {
         Tensor s = Tensor.of(DType.F32, List.of("G"), new long[] {g}, new double[(int) g]);
         UserError e = assertThrows(UserError.class, () -> o.run(Map.of("x", x, "y", y, "s", s)));
         assertEquals("input `x` has a non-finite value (NaN) at [B=1, G=19, K=5]; expected f32[B,G,K]", e.getMessage());
+    }
+
+    static final String PAIRS = """
+            objective pairs(z: f32[B,N] grad, target: f32[B,M]) {
+              let tau = (iota(N) + 0.5) / size(N)
+              let u = target - z
+              report row = sum(mean(abs(tau - (u < 0)) * huber(u, 1.0), over: M), over: N)
+              mean(sum(mean(abs(tau - (u < 0)) * huber(u, 1.0), over: M), over: N), over: B)
+            }
+            """;
+
+    /** The quantile Huber loss's loop [N, B, M] runs across lanes of N: the row of M is the same in every lane, read one step at a time. */
+    @Test
+    void pairsRunAcrossLanesOfTheirOuterDimension() {
+        String code = CpuBackend.source(Rlo.source(PAIRS).graph("pairs", Map.of(), false, true));
+        org.junit.jupiter.api.Assertions.assertTrue(code.contains("for (long g_N = lo_N;"), "blocks of rows along N");
+        long seed = 11;
+        for (String parts : new String[] {null, "0"}) {
+            if (parts != null) {
+                System.setProperty("rlo.parts.min", parts);
+            }
+            try {
+                for (long b : new long[] {1, 3}) {
+                    for (long n : new long[] {15, 16, 23, 40}) {
+                        for (long m : new long[] {1, 7, 33, 70}) {
+                            CpuMatchesReferenceTest.compare(new CpuBackend(), Rlo.source(PAIRS), "pairs", Map.of("B", b, "N", n, "M", m), false, seed++, 1e-5);
+                        }
+                    }
+                }
+            } finally {
+                System.clearProperty("rlo.parts.min");
+            }
+        }
+    }
+
+    /** A NaN read along the lanes (z) or the same for every lane (target) is reported where it is. */
+    @Test
+    void aNanInAPairIsReportedWhereItIs() {
+        Compiler c = Rlo.source(PAIRS);
+        CompiledObjective o = c.compile(c.objective(null), Map.of(), false, new CpuBackend());
+        long b = 3;
+        long n = 23;
+        long m = 9;
+        for (String bad : new String[] {"z", "target"}) {
+            double[] z = new double[(int) (b * n)];
+            double[] t = new double[(int) (b * m)];
+            for (int i = 0; i < z.length; i++) {
+                z[i] = Math.sin(i);
+            }
+            for (int i = 0; i < t.length; i++) {
+                t[i] = Math.cos(i);
+            }
+            if (bad.equals("z")) {
+                z[(int) (2 * n + 17)] = Double.NaN;
+            } else {
+                t[(int) (1 * m + 5)] = Double.NaN;
+            }
+            Map<String, Tensor> in = Map.of("z", Tensor.of(DType.F32, List.of("B", "N"), new long[] {b, n}, z),
+                    "target", Tensor.of(DType.F32, List.of("B", "M"), new long[] {b, m}, t));
+            UserError e = assertThrows(UserError.class, () -> o.run(in));
+            assertEquals(bad.equals("z") ? "input `z` has a non-finite value (NaN) at [B=2, N=17]; expected f32[B,N]"
+                    : "input `target` has a non-finite value (NaN) at [B=1, M=5]; expected f32[B,M]", e.getMessage());
+        }
     }
 }

@@ -10,6 +10,13 @@ final class TileSources {
 
     private TileSources() { }
 
+    /** The upper half of a vector's lanes: where a row's f64 halves are blended into one f32 vector. */
+    static final String UPPER = """
+                /* the upper half of a vector's lanes */
+                static final VectorMask<Float> UPPER = IOTA.compare(VectorOperators.GE, F.length() / 2).cast(F);
+
+            """;
+
     /** Appends the tile helpers and the square transposes for 8 and 16 lanes. */
     static void tiles(StringBuilder s) {
         s.append(TILES);
@@ -332,9 +339,6 @@ final class TileSources {
                         Kernels.checkGather(i, n, gather);
                     }
                 }
-
-                /* the upper half of a vector's lanes */
-                static final VectorMask<Float> UPPER = IOTA.compare(VectorOperators.GE, F.length() / 2).cast(F);
 
             """;
 }

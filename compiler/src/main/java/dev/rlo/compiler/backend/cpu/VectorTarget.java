@@ -45,13 +45,15 @@ final class VectorTarget extends JavaTarget {
      */
     static final String PROBE = "probe";
     static final int PROBES = 4;
-    /** Rows this short or shorter run across lanes where the schedule allows ({@link Schedule.Nest#rowsAcross}). */
+    /** Rows read through tiles run across lanes this short or shorter, where the schedule allows ({@link Schedule.Nest#lanesAcross}). */
     static final int SHORT = 32;
 
     /** Per kernel, the input reads probed for NaN and ∞ by earlier phases: later phases read the same values. */
     private final Map<Integer, Set<String>> checked = new HashMap<>();
     private final Map<Integer, Boolean> supported = new HashMap<>();
-    /** Whether a launch runs rows across lanes: the class then declares the tile helpers. */
+    /** Whether a launch runs rows across lanes: the class then declares the mask of the vectors' upper halves. */
+    private boolean usesAcross;
+    /** Whether a launch reads or writes tiles: the class then declares the tile helpers. */
     private boolean usesTiles;
     /** Whether a kernel computes exp, log and kin on vectors: the class then declares {@link VectorMath}'s. */
     private boolean usesMath;
@@ -92,6 +94,9 @@ final class VectorTarget extends JavaTarget {
         }
         if (usesTiles) {
             TileSources.tiles(s);
+        }
+        if (usesAcross) {
+            s.append(TileSources.UPPER);
         }
     }
 
@@ -167,7 +172,8 @@ final class VectorTarget extends JavaTarget {
         List<String> dims = n.type().dims();
         boolean lanes = dims.stream().anyMatch(d -> inner.equals(ix.get(d)));
         boolean column = tile != null && dims.stream().anyMatch(d -> index(tile).equals(ix.get(d)));
-        if (!lanes && !column) {
+        if (!lanes) {
+            /* the same in every lane: a scalar, per row or (rows across lanes) per step along them */
             return true;
         }
         if (n.type().dtype() == DType.F64) {
@@ -223,12 +229,13 @@ final class VectorTarget extends JavaTarget {
     }
 
     /**
-     * Whether launch {@code l}, whose short rows may run across lanes ({@link Schedule.Nest#rowsAcross}),
-     * can: its stores and sums, maxima and minima of f32 values, computed in lanes along the last
-     * outer dimension, reading along it contiguously or from the block's tiles.
+     * Whether launch {@code l}'s short rows can run across lanes of row dimension {@code g} (one of
+     * {@link Schedule.Nest#lanesAcross}): its stores and sums, maxima and minima of f32 values,
+     * computed in lanes along {@code g}, reading along it contiguously or from the block's tiles,
+     * or the same for every lane.
      */
-    static boolean supportsAcross(KernelPlan plan, Schedule.Launch l) {
-        String lanes = index(l.nest().rows().getLast());
+    static boolean supportsAcross(KernelPlan plan, Schedule.Launch l, String g) {
+        String lanes = index(g);
         String tile = l.nest().innermost();
         Map<String, String> ix = indexOf(l.points());
         for (Schedule.Phase p : l.nest().phases()) {
@@ -254,13 +261,15 @@ final class VectorTarget extends JavaTarget {
     // ---- short rows across lanes -------------------------------------------------------------------
 
     /**
-     * A Loop over [.., G] then [K] whose rows may run across lanes: where K is short
-     * ({@value #SHORT} or less) and there are at least a vector of rows, a vector holds the rows of
-     * a block, one per lane. The block's f32 rows are transposed into tiles (a column of K per
+     * A Loop over [.., G] then [K] whose rows may run across lanes (of G, or of another row
+     * dimension the schedule offers): where there are at least a vector of rows (and K is
+     * {@value #SHORT} or less if the rows are read through tiles), a vector holds the rows of a
+     * block, one per lane. The block's f32 rows are transposed into tiles (a column of K per
      * vector), each phase steps along K with whole-vector arithmetic (a reduction accumulates per
-     * lane in K's order, no flush per row, and is stored for the block at once), and the tiles
-     * written are transposed back. The last block overlaps the one before, rewriting the same
-     * values. Other sizes run the rows as {@link #innermost} does.
+     * lane in K's order, no flush per row, and is stored for the block at once; a value the same
+     * in every lane is a scalar per step), and the tiles written are transposed back. The last
+     * block overlaps the one before, rewriting the same values. Other sizes run the rows as
+     * {@link #innermost} does.
      */
     @Override
     protected void outer(Schedule.Launch l, String indent) {
@@ -283,26 +292,36 @@ final class VectorTarget extends JavaTarget {
         }
     }
 
-    /** Whether {@code l} runs short rows across lanes: then its code for them is written, up to the else that runs other sizes. */
+    /**
+     * Whether {@code l} runs short rows across lanes: then its code for them is written, up to the
+     * else that runs other sizes. Rows read through tiles must be short; rows whose reads are
+     * contiguous along the lanes or the same for every lane may be any length.
+     */
     private boolean orRowsAcross(Schedule.Launch l, String indent) {
-        if (!l.nest().rowsAcross() || !supportsAcross(plan, l)) {
+        String g = l.nest().lanesAcross().stream().filter(d -> supportsAcross(plan, l, d)).findFirst().orElse(null);
+        if (g == null) {
             return false;
         }
-        String g = l.nest().rows().getLast();
         String k = size(l.nest().innermost());
-        line(indent, "if (" + k + " >= 1 && " + k + " <= " + SHORT + " && " + size(g) + " >= F.length()) {");
-        rowsAcross(l, indent + "    ");
+        StringBuilder enclosing = out;
+        out = new StringBuilder();
+        boolean tiled = rowsAcross(l, g, indent + "    ");
+        String block = out.toString();
+        out = enclosing;
+        line(indent, "if (" + k + " >= 1 && " + (tiled ? k + " <= " + SHORT + " && " : "") + size(g) + " >= F.length()) {");
+        out.append(block);
         line(indent, "} else {");
         return true;
     }
 
-    private void rowsAcross(Schedule.Launch l, String indent) {
+    /** Writes launch {@code l}'s blocks of rows across lanes of {@code g}; returns whether they read or write tiles. */
+    private boolean rowsAcross(Schedule.Launch l, String g, String indent) {
         List<String> outer = l.nest().rows();
-        String g = outer.getLast();
         String k = l.nest().innermost();
         Tiles tiles = new Tiles(g, k);
         tiles.byValue.putAll(byValue(l));
         String block = indent + "    ".repeat(outer.size());
+        tiles.strided = strided(l, g);
         StringBuilder enclosing = out;
         out = new StringBuilder();
         Set<String> done = new HashSet<>();
@@ -312,17 +331,25 @@ final class VectorTarget extends JavaTarget {
         }
         String phases = out.toString();
         out = enclosing;
-        usesTiles = true;
+        usesAcross = true;
 
         List<String> names = new java.util.ArrayList<>(tiles.all().stream().map(tiles::name).toList());
         tiles.byValue.keySet().forEach(b -> names.add(tiles.sorted(b)));
-        tiles(names, k, tiles.gathers, indent);
-        if (l.nest().phases().stream().anyMatch(p -> p.sort() != null)) {
+        boolean sorts = l.nest().phases().stream().anyMatch(p -> p.sort() != null);
+        boolean tiled = !names.isEmpty() || sorts;
+        if (tiled) {
+            usesTiles = true;
+            tiles(names, k, tiles.gathers, indent);
+        }
+        if (tiles.strided) {
+            line(indent, "final float[] strided = new float[F.length()];");
+        }
+        if (sorts) {
             boolean permutes = l.nest().phases().stream().anyMatch(p -> p.sort() != null && !tiles.byValue.containsKey(p.sort().buffer()));
             usesSort |= permutes;
             tileSortScratch(size(k), permutes, indent);
         }
-        openBlocks(outer, indent);
+        openBlocks(outer, g, indent);
         if (!probes.isEmpty()) {
             line(block, declareProbes(probes.size()));
         }
@@ -338,15 +365,14 @@ final class VectorTarget extends JavaTarget {
         for (Buffer b : tiles.written) {
             line(block, "tileOut(" + tiles.name(b) + ", " + size(k) + ", stage, rows, b" + b.id() + ", " + offset(b, first) + ");");
         }
-        if (!probes.isEmpty()) {
-            StringBuilder rescan = new StringBuilder();
-            for (Probe p : probes.values()) {
-                rescan.append("Kernels.nonFiniteIn(b").append(p.buffer().id()).append(", ").append(p.buffer().id()).append(", ")
-                        .append(offset(p.buffer().type().dims(), p.at())).append(", F.length()); ");
-            }
-            line(block, "if (" + probeIsNaN(probes.size()) + ") { " + rescan + "}");
-        }
         closeBlocks(outer, indent);
+        return tiled;
+    }
+
+    /** Whether a reduction of {@code l} is stored over another last dimension than the lanes' {@code g}: then lane by lane. */
+    private static boolean strided(Schedule.Launch l, String g) {
+        return l.nest().phases().stream().flatMap(p -> p.outputs().stream())
+                .anyMatch(o -> o instanceof Schedule.Reduce r && r.finished() == Schedule.Finished.ROW && !r.buffer().type().dims().getLast().equals(g));
     }
 
     /** Declares the f32 tiles {@code names} of a vector of rows of {@code k}, the stage and the rows' offsets of a transpose, and where gathers read each lane's index. */
@@ -368,22 +394,25 @@ final class VectorTarget extends JavaTarget {
     }
 
     /**
-     * Opens the loops over {@code outer} but its last, G (the first split among parts), then over
-     * G a vector of rows at a time ({@code i_G} the block's first row; the last block overlaps the
-     * one before, {@code g_G} where it would have started); returns the indent inside.
+     * Opens the loops over {@code outer} (the first split among parts), over its dimension G a
+     * vector of rows at a time ({@code i_G} the block's first row; the last block overlaps the one
+     * before, {@code g_G} where it would have started); returns the indent inside.
      */
-    private String openBlocks(List<String> outer, String indent) {
-        String g = outer.getLast();
+    private String openBlocks(List<String> outer, String g, String indent) {
         String in = indent;
-        for (int i = 0; i < outer.size() - 1; i++) {
-            in = open(outer.get(i), i == 0, in);
+        for (int i = 0; i < outer.size(); i++) {
+            if (!outer.get(i).equals(g)) {
+                in = open(outer.get(i), i == 0, in);
+                continue;
+            }
+            boolean split = i == 0;
+            line(in, "final long lo_" + g + " = " + (split ? "Kernels.vectorSplit(" + size(g) + ", part, parts, F.length())" : "0") + ";");
+            line(in, "final long hi_" + g + " = " + (split ? "Kernels.vectorSplit(" + size(g) + ", part + 1, parts, F.length())" : size(g)) + ";");
+            line(in, "for (long g_" + g + " = lo_" + g + "; g_" + g + " < hi_" + g + "; g_" + g + " += F.length()) {");
+            line(in + "    ", "final long " + index(g) + " = Math.max(0L, Math.min(g_" + g + ", hi_" + g + " - F.length()));");
+            in += "    ";
         }
-        boolean split = outer.size() == 1;
-        line(in, "final long lo_" + g + " = " + (split ? "Kernels.vectorSplit(" + size(g) + ", part, parts, F.length())" : "0") + ";");
-        line(in, "final long hi_" + g + " = " + (split ? "Kernels.vectorSplit(" + size(g) + ", part + 1, parts, F.length())" : size(g)) + ";");
-        line(in, "for (long g_" + g + " = lo_" + g + "; g_" + g + " < hi_" + g + "; g_" + g + " += F.length()) {");
-        line(in + "    ", "final long " + index(g) + " = Math.max(0L, Math.min(g_" + g + ", hi_" + g + " - F.length()));");
-        return in + "    ";
+        return in;
     }
 
     private void closeBlocks(List<String> outer, String indent) {
@@ -415,7 +444,7 @@ final class VectorTarget extends JavaTarget {
         String in = indent + "    ";
         tiles(List.of("values", "order"), a.dim(), false, in);
         tileSortScratch(n, true, in);
-        String block = openBlocks(l.lanes(), in);
+        String block = openBlocks(l.lanes(), l.lanes().getLast(), in);
         Map<String, String> first = indexOf(dims);
         first.put(a.dim(), "0");
         line(block, "tileIn(b" + k.input().id() + ", " + k.input().id() + ", " + (k.input().node().op() == Op.INPUT) + ", "
@@ -454,6 +483,8 @@ final class VectorTarget extends JavaTarget {
         Values scalar = new Values(plan, this, scalarCode, in, "r", new int[1]);
         Lanes perBlock = new Lanes(scalar, gi, gi, "u", in, Set.copyOf(done), tiles);
         Lanes perColumn = new Lanes(perBlock.memo, gi, ki, "w", in + "    ", Set.copyOf(done), tiles);
+        /* what is the same in every lane but varies along the rows: a scalar per step */
+        perColumn.memo.withScalars(new Values(plan, this, perColumn.code, in + "    ", "c", new int[1], scalar, ki), gi);
         Values memo = perColumn.memo.computeInline(stored(p));
         Map<String, String> ix = indexOf(l.points());
         List<Schedule.Reduce> reduces = new java.util.ArrayList<>();
@@ -466,10 +497,12 @@ final class VectorTarget extends JavaTarget {
                 perColumn.store(o.buffer(), memo.value(n, ix), ix);
             }
         }
+        Map<String, Probe> mine = new LinkedHashMap<>();
         for (Lanes lanes : List.of(perBlock, perColumn)) {
-            probes.putAll(lanes.probed);
-            done.addAll(lanes.probed.keySet());
+            mine.putAll(lanes.probed);
         }
+        probes.putAll(mine);
+        done.addAll(mine.keySet());
         line(block, "{");
         out.append(scalarCode).append(perBlock.code);
         vectorAccumulators(reduces, in);
@@ -486,7 +519,24 @@ final class VectorTarget extends JavaTarget {
                 case MEAN -> halves(vacc(r) + "_0.div((double) " + size(tiles.column) + ")", vacc(r) + "_1.div((double) " + size(tiles.column) + ")");
                 default -> halves(vacc(r) + "_0", vacc(r) + "_1");
             };
-            line(in, v + ".intoMemorySegment(b" + r.buffer().id() + ", (" + offset(r.buffer(), ix) + ") * 4L, ORDER);");
+            if (r.buffer().type().dims().getLast().equals(tiles.lanes)) {
+                line(in, v + ".intoMemorySegment(b" + r.buffer().id() + ", (" + offset(r.buffer(), ix) + ") * 4L, ORDER);");
+                continue;
+            }
+            /* over another last dimension: lane by lane, through an array */
+            Map<String, String> at = new LinkedHashMap<>(ix);
+            at.put(tiles.lanes, gi + " + l");
+            line(in, v + ".intoArray(strided, 0);");
+            line(in, "for (int l = 0; l < F.length(); l++) { b" + r.buffer().id() + ".setAtIndex(JAVA_FLOAT, " + offset(r.buffer(), at) + ", strided[l]); }");
+        }
+        if (!mine.isEmpty()) {
+            /* checked in the phase, where the reads' per-row indices are in scope; a check that passes leaves every probe 0 */
+            StringBuilder rescan = new StringBuilder();
+            for (Probe pr : mine.values()) {
+                rescan.append("Kernels.nonFiniteIn(b").append(pr.buffer().id()).append(", ").append(pr.buffer().id()).append(", ")
+                        .append(offset(pr.buffer().type().dims(), pr.at())).append(", F.length()); ");
+            }
+            line(in, "if (" + probeIsNaN(probes.size()) + ") { " + rescan + "}");
         }
         close(block);
     }
@@ -611,6 +661,8 @@ final class VectorTarget extends JavaTarget {
         final Set<Buffer> tileOnly = new java.util.LinkedHashSet<>();
         /** The sorts by value ({@link #byValue}): the argsort's buffer, its input. */
         final Map<Buffer, Buffer> byValue = new LinkedHashMap<>();
+        /** Whether a reduction is stored lane by lane ({@link #strided}). */
+        boolean strided;
 
         Tiles(String lanes, String column) {
             this.lanes = lanes;
@@ -925,6 +977,11 @@ final class VectorTarget extends JavaTarget {
 
         void statement(String text) {
             memo.statement(text);
+        }
+
+        @Override
+        public boolean vectors() {
+            return true;
         }
 
         @Override
