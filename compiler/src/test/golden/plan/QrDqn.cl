@@ -358,6 +358,8 @@ __kernel void k3_0(__global float* b5,
 }
 
 __kernel void k4_0(__global float* b8,
+        __global float* b11,
+        __global float* b12,
         __global double* aux9,
         __global const rlo_i64* n,
         __global int* err,
@@ -372,6 +374,9 @@ __kernel void k4_0(__global float* b8,
         for (rlo_i64 i_B = 0; i_B < n_B; i_B++) {
             const float v0 = b8[(i_N) * n_B + i_B];
             { const double v_ = (double) v0, t_ = aux9[(part * (n_B) + i_B) * 2 + 0] + v_, z_ = t_ - aux9[(part * (n_B) + i_B) * 2 + 0]; aux9[(part * (n_B) + i_B) * 2 + 1] += (aux9[(part * (n_B) + i_B) * 2 + 0] - (t_ - z_)) + (v_ - z_); aux9[(part * (n_B) + i_B) * 2 + 0] = t_; }
+            const float v1 = b11[(i_B) * n_N + i_N];
+            const float v2 = -v1;
+            b12[(i_B) * n_N + i_N] = v2;
         }
     }
 }
@@ -502,9 +507,9 @@ __kernel void f10(__global float* b10,
     }
 }
 
-__kernel void k6(__global int* b7,
-        __global float* b11,
-        __global double* aux12,
+__kernel void k6_0(__global int* b7,
+        __global float* b12,
+        __global float* b13,
         __global const rlo_i64* n,
         __global int* err,
         const rlo_i64 items) {
@@ -515,45 +520,21 @@ __kernel void k6(__global int* b7,
     const rlo_i64 n_B = n[0];
     const rlo_i64 n_A = n[1];
     const rlo_i64 n_N = n[2];
-    const rlo_i64 lanes = (n_B * n_N);
-    for (rlo_i64 lane = part; lane < lanes; lane += items) {
-        rlo_i64 rest = lane;
+    const rlo_i64 total = n_B * n_A * n_N;
+    for (rlo_i64 at = part; at < total; at += items) {
+        rlo_i64 rest = at;
         const rlo_i64 i_N = rest % n_N;
         rest /= n_N;
+        const rlo_i64 i_A = rest % n_A;
+        rest /= n_A;
         const rlo_i64 i_B = rest;
-        const float v0 = b11[(i_B) * n_N + i_N];
-        const float v1 = -v0;
-        const int v2 = b7[i_B];
-        const rlo_i64 v3 = rlo_check(v2, n_A, -2, err);
-        const rlo_i64 v4 = 2 * (((i_B) * n_A + v3) * n_N + i_N);
-        { const double v_ = (double) v1, t_ = aux12[v4] + v_, z_ = t_ - aux12[v4]; aux12[v4 + 1] += (aux12[v4] - (t_ - z_)) + (v_ - z_); aux12[v4] = t_; }
-    }
-}
-
-__kernel void f12(__global float* b12,
-        __global double* aux12,
-        __global const rlo_i64* n,
-        __global int* err,
-        const rlo_i64 slices,
-        const rlo_i64 stride,
-        const rlo_i64 items) {
-    const rlo_i64 part = (rlo_i64) get_global_id(0);
-    if (part >= items) {
-        return;
-    }
-    const rlo_i64 n_B = n[0];
-    const rlo_i64 n_A = n[1];
-    const rlo_i64 n_N = n[2];
-    const rlo_i64 count = (n_B * n_A * n_N);
-    for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux12[e * 2];
-        double p1 = aux12[e * 2 + 1];
-        for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux12[(s * count + e) * 2];
-            const double q1 = aux12[(s * count + e) * 2 + 1];
-            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
-        }
-        b12[e] = (float) (rlo_total(p0, p1));
+        const int v0 = (int) i_A;
+        const int v1 = b7[i_B];
+        const int v2 = (v0 == v1);
+        const float v3 = b12[(i_B) * n_N + i_N];
+        const float v4 = 0.0f;
+        const float v5 = (v2 ? v3 : v4);
+        b13[((i_B) * n_A + i_A) * n_N + i_N] = v5;
     }
 }
 

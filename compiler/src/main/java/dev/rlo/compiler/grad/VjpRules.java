@@ -65,8 +65,7 @@ final class VjpRules {
             case REDUCE_MAX, REDUCE_MIN -> List.of(extremum(n, g));
             case LOGSUMEXP -> List.of(mul(expand(g, x), exp(sub(x, expand(n, x)))));
             case SCAN -> scan(n, g);
-            case GATHER -> Arrays.asList(
-                    b.node(Op.SCATTER_ADD, new Attrs.Scatter(n.attrs(Attrs.Dim.class).dim(), x.type().dims()), g, n.in(1)), null);
+            case GATHER -> Arrays.asList(gather(n, g), null);
             case SCATTER_ADD -> Arrays.asList(b.node(Op.GATHER, new Attrs.Dim(n.attrs(Attrs.Scatter.class).dim()), g, n.in(1)), null);
             case RENAME -> List.of(b.node(Op.RENAME, new Attrs.Rename(n.attrs(Attrs.Rename.class).to(),
                     n.attrs(Attrs.Rename.class).from()), g));
@@ -76,6 +75,22 @@ final class VjpRules {
     }
 
     // ---- the longer rules -----------------------------------------------------------------------
+
+    /**
+     * d x[D = index]: g scattered back along D, added up where indices repeat. Where the index
+     * varies along nothing that x lacks, no two values of g meet, and the scatter is a select,
+     * where(iota(D) = index, g, 0): element-wise, so it fuses and vectorises like any other.
+     */
+    private Node gather(Node n, Node g) {
+        Node x = n.in(0);
+        Node index = n.in(1);
+        String dim = n.attrs(Attrs.Dim.class).dim();
+        if (index.type().dims().stream().anyMatch(d -> d.equals(dim) || !x.type().has(d))) {
+            return b.node(Op.SCATTER_ADD, new Attrs.Scatter(dim, x.type().dims()), g, index);
+        }
+        Node picked = b.where(b.compare(Op.EQ, b.node(Op.IOTA, new Attrs.Dim(dim)), index), g, zero(g));
+        return picked.type().dims().equals(x.type().dims()) ? picked : b.node(Op.EXPAND, new Attrs.Dims(x.type().dims()), picked);
+    }
 
     /** d(a^b) = b a^(b−1) da + a^b log a db, the second taken as 0 where a ≤ 0. */
     private List<Node> pow(Node n, Node g) {

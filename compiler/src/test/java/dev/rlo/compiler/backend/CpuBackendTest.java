@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rlo.compiler.CompiledObjective;
 import dev.rlo.compiler.Compiler;
@@ -221,5 +222,69 @@ class CpuBackendTest {
             System.clearProperty("rlo.parts.min");
         }
         assertArrayEquals(one, several, 0);
+    }
+
+    /**
+     * A gather's gradient where the index varies along nothing the gathered value lacks
+     * (spec/ir.md, gather's gradient rule): no two terms meet, so it is a select, with no
+     * scatter-add in the graph. The golden is a plain loop: w[b, n] at A = idx[b], zero elsewhere.
+     * Run split among parts, reusing its arrays a second time with other indices (a value left from
+     * the first run would show); then an index out of range is reported.
+     */
+    @Test
+    void aGathersGradientWithNothingToSumIsASelect() {
+        String src = "objective col(x: f32[B,A,N] grad, idx: i32[B], w: f32[B,N]) {\n  sum(x[A = idx] * w)\n}\n";
+        Compiler c = Rlo.source(src);
+        assertTrue(c.graph("col", Map.of(), false, true).nodes().stream().noneMatch(n -> n.op() == dev.rlo.compiler.ir.Op.SCATTER_ADD),
+                "no scatter-add");
+        System.setProperty("rlo.parts.min", "0");
+        try {
+            CompiledObjective o = cpu(src);
+            int b = 300, a = 5, n = 9;
+            java.util.Random random = new java.util.Random(29);
+            for (int run = 0; run < 2; run++) {
+                double[] idx = new double[b];
+                double[] w = new double[b * n];
+                double[] expected = new double[b * a * n];
+                for (int r = 0; r < b; r++) {
+                    idx[r] = random.nextInt(a);
+                    for (int k = 0; k < n; k++) {
+                        w[r * n + k] = (float) random.nextGaussian();
+                        expected[(r * a + (int) idx[r]) * n + k] = w[r * n + k];
+                    }
+                }
+                double[] got = o.runReusing(Map.of(
+                        "x", Tensor.of(DType.F32, List.of("B", "A", "N"), new long[] {b, a, n}, new double[b * a * n]),
+                        "idx", Tensor.of(DType.I32, List.of("B"), new long[] {b}, idx),
+                        "w", Tensor.of(DType.F32, List.of("B", "N"), new long[] {b, n}, w))).grads().get("x").values();
+                assertArrayEquals(expected, got, 0);
+            }
+            double[] bad = new double[b];
+            bad[b - 1] = a;
+            UserError e = assertThrows(UserError.class, () -> o.run(Map.of(
+                    "x", Tensor.of(DType.F32, List.of("B", "A", "N"), new long[] {b, a, n}, new double[b * a * n]),
+                    "idx", Tensor.of(DType.I32, List.of("B"), new long[] {b}, bad),
+                    "w", Tensor.of(DType.F32, List.of("B", "N"), new long[] {b, n}, new double[b * n]))));
+            assertEquals("input `idx` has the index 5 at [B=299], out of range for dimension A of size 5", e.getMessage());
+
+            /* an index over [N, B], its dimensions in another order than x's */
+            CompiledObjective t = cpu("objective col(x: f32[B,A,N] grad, idx: i32[N,B], w: f32[B,N]) {\n  sum(x[A = idx] * w)\n}\n");
+            double[] idx = new double[n * b];
+            double[] w = new double[b * n];
+            double[] expected = new double[b * a * n];
+            for (int r = 0; r < b; r++) {
+                for (int k = 0; k < n; k++) {
+                    idx[k * b + r] = random.nextInt(a);
+                    w[r * n + k] = (float) random.nextGaussian();
+                    expected[(r * a + (int) idx[k * b + r]) * n + k] = w[r * n + k];
+                }
+            }
+            assertArrayEquals(expected, t.run(Map.of(
+                    "x", Tensor.of(DType.F32, List.of("B", "A", "N"), new long[] {b, a, n}, new double[b * a * n]),
+                    "idx", Tensor.of(DType.I32, List.of("N", "B"), new long[] {n, b}, idx),
+                    "w", Tensor.of(DType.F32, List.of("B", "N"), new long[] {b, n}, w))).grads().get("x").values(), 0);
+        } finally {
+            System.clearProperty("rlo.parts.min");
+        }
     }
 }
