@@ -19,6 +19,7 @@ import dev.rlo.compiler.diag.Diagnostics;
 import dev.rlo.compiler.source.SourceFile;
 import dev.rlo.compiler.source.SourceSpan;
 import dev.rlo.compiler.types.DType;
+import dev.rlo.grammar.RloLexer;
 import dev.rlo.grammar.RloParser.*;
 import dev.rlo.grammar.RloParserBaseVisitor;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ import org.antlr.v4.runtime.tree.TerminalNode;
 /**
  * Builds the AST from a parse tree that has no syntax errors: one {@code visitX} per labelled
  * expression alternative, one method per other rule. It performs no semantic checks; the only
- * diagnostics it reports are about literals (E005: bad string escapes, out-of-range numbers) and
+ * diagnostics it reports are about literals (E005: bad string escapes, out-of-range numbers), a body
+ * whose last statement the grammar split to find its result (E001), and
  * the argument names of REPL values (E001).
  */
 final class AstBuilder extends RloParserBaseVisitor<Expr> {
@@ -151,7 +153,26 @@ final class AstBuilder extends RloParserBaseVisitor<Expr> {
 
     private Body body(BodyContext ctx) {
         List<Stmt> stmts = ctx.stmt().stream().map(this::stmt).toList();
+        if (!stmts.isEmpty() && splitsACall(ctx.stmt().getLast(), ctx.expr())) {
+            StmtContext last = ctx.stmt().getLast();
+            diags.error(Code.E001, SourceSpan.ofCodePoints(file, last.getStart().getStartIndex(), ctx.expr().getStop().getStopIndex() + 1),
+                    "the body ends with a `" + last.getStart().getText() + "`, not with the expression it returns",
+                    "`" + last.getStop().getText() + "(…)` was read as `" + last.getStop().getText() + "` and then a result `(…)`;"
+                            + " end the body with the expression it returns (an objective's loss), on a line of its own");
+        }
         return new Body(stmts, visit(ctx.expr()), span(ctx));
+    }
+
+    /**
+     * Whether the grammar took a call in the last statement ({@code report adv = group_norm(r)})
+     * apart to find the body's result, {@code (r)}: a body needs an expression last, and a name
+     * followed on the same line by a parenthesised one can be read either way. On a line of its
+     * own, a parenthesised result is one.
+     */
+    private static boolean splitsACall(StmtContext last, ExprContext result) {
+        Token end = last.getStop();
+        Token start = result.getStart();
+        return end.getType() == RloLexer.IDENT && start.getType() == RloLexer.LPAREN && end.getLine() == start.getLine();
     }
 
     private Stmt stmt(StmtContext ctx) {

@@ -107,7 +107,11 @@ public final class SourceParser {
             tooDeep(file, diags, deep);
             return null;
         }
-        return build.apply(new AstBuilder(file, diags), tree);
+        /* what the AST builder reports (a literal out of range, a call split to find a body's result) is a syntax error too: no type checking */
+        Diagnostics built = new Diagnostics();
+        T ast = build.apply(new AstBuilder(file, built), tree);
+        diags.addAll(built);
+        return built.hasErrors() ? null : ast;
     }
 
     private static void tooDeep(SourceFile file, Diagnostics diags, Token at) {
