@@ -242,7 +242,7 @@ class JavaTarget extends Renderer {
     }
 
     /** {@code statements} on r's slots at {@code offset} as the locals p0_ (and p1_), read first and written back after. */
-    private static String inSlots(Schedule.Reduce r, String offset, String statements) {
+    static String inSlots(Schedule.Reduce r, String offset, String statements) {
         boolean two = r.reduction().slots() == 2;
         String seg = "aux" + r.buffer().id();
         return "{ final long at_ = (" + offset + ") * " + r.reduction().slots() + "; double p0_ = " + seg + ".getAtIndex(JAVA_DOUBLE, at_)"

@@ -318,24 +318,22 @@ final class VectorTarget extends JavaTarget {
     private boolean rowsAcross(Schedule.Launch l, String g, String indent) {
         List<String> outer = l.nest().rows();
         String k = l.nest().innermost();
-        Tiles tiles = new Tiles(g, k);
-        tiles.byValue.putAll(byValue(l));
         String block = indent + "    ".repeat(outer.size());
-        tiles.strided = strided(l, g);
-        StringBuilder enclosing = out;
-        out = new StringBuilder();
-        Set<String> done = new HashSet<>();
+        /* rows read from memory, of any length, sum in memory (Tiles#sums); rows in tiles, at most SHORT long, in locals */
+        Tiles fromMemory = new Tiles(g, k, true);
         Map<String, Probe> probes = new LinkedHashMap<>();
-        for (Schedule.Phase p : l.nest().phases()) {
-            acrossPhase(l, p, tiles, done, probes, block);
+        String phases = acrossPhases(l, fromMemory, probes, block);
+        boolean sorts = l.nest().phases().stream().anyMatch(p -> p.sort() != null);
+        boolean inTiles = !fromMemory.all().isEmpty() || !fromMemory.byValue.isEmpty() || sorts;
+        Tiles tiles = inTiles ? new Tiles(g, k, false) : fromMemory;
+        if (inTiles) {
+            probes.clear();
+            phases = acrossPhases(l, tiles, probes, block);
         }
-        String phases = out.toString();
-        out = enclosing;
         usesAcross = true;
 
         List<String> names = new java.util.ArrayList<>(tiles.all().stream().map(tiles::name).toList());
         tiles.byValue.keySet().forEach(b -> names.add(tiles.sorted(b)));
-        boolean sorts = l.nest().phases().stream().anyMatch(p -> p.sort() != null);
         boolean tiled = !names.isEmpty() || sorts;
         if (tiled) {
             usesTiles = true;
@@ -343,6 +341,9 @@ final class VectorTarget extends JavaTarget {
         }
         if (tiles.strided) {
             line(indent, "final float[] strided = new float[F.length()];");
+        }
+        if (!tiles.sums.isEmpty()) {
+            line(indent, "final double[] sums = new double[" + tiles.sums.size() + " * F.length()];");
         }
         if (sorts) {
             boolean permutes = l.nest().phases().stream().anyMatch(p -> p.sort() != null && !tiles.byValue.containsKey(p.sort().buffer()));
@@ -367,6 +368,21 @@ final class VectorTarget extends JavaTarget {
         }
         closeBlocks(outer, indent);
         return tiled;
+    }
+
+    /** The code of launch {@code l}'s phases across lanes, with {@code tiles} (and the probes) filled in as they are rendered. */
+    private String acrossPhases(Schedule.Launch l, Tiles tiles, Map<String, Probe> probes, String block) {
+        tiles.byValue.putAll(byValue(l));
+        tiles.strided = strided(l, tiles.lanes);
+        StringBuilder enclosing = out;
+        out = new StringBuilder();
+        Set<String> done = new HashSet<>();
+        for (Schedule.Phase p : l.nest().phases()) {
+            acrossPhase(l, p, tiles, done, probes, block);
+        }
+        String phases = out.toString();
+        out = enclosing;
+        return phases;
     }
 
     /** Whether a reduction of {@code l} is stored over another last dimension than the lanes' {@code g}: then lane by lane. */
@@ -492,7 +508,7 @@ final class VectorTarget extends JavaTarget {
             Node n = o.buffer().node();
             if (o instanceof Schedule.Reduce r) {
                 reduces.add(r);
-                perColumn.statement(accumulate(vacc(r), memo.value(accumulated(plan, n), ix), r.reduction(), null));
+                perColumn.statement(accumulate(vacc(r), sum(r) ? tiles.halves(r) : null, memo.value(accumulated(plan, n), ix), r.reduction(), null));
             } else {
                 perColumn.store(o.buffer(), memo.value(n, ix), ix);
             }
@@ -505,19 +521,23 @@ final class VectorTarget extends JavaTarget {
         done.addAll(mine.keySet());
         line(block, "{");
         out.append(scalarCode).append(perBlock.code);
-        vectorAccumulators(reduces, in);
+        vectorAccumulators(reduces.stream().filter(r -> !sum(r) || !tiles.sumsInMemory).toList(), in);
+        if (tiles.sumsInMemory && reduces.stream().anyMatch(VectorTarget::sum)) {
+            /* each phase's sums are stored or merged by its end: the phase starts them all at 0 */
+            line(in, "java.util.Arrays.fill(sums, 0.0);");
+        }
         line(in, loop(ki, "0", size(tiles.column), false));
         out.append(perColumn.code);
         close(in);
         for (Schedule.Reduce r : reduces) {
             if (r.finished() != Schedule.Finished.ROW) {
-                mergeLanes(r, tiles.lanes, ix, in);
+                mergeLanes(r, tiles, ix, in);
                 continue;
             }
             String v = switch (r.reduction()) {
                 case MAX, MIN -> vacc(r);
-                case MEAN -> halves(vacc(r) + "_0.div((double) " + size(tiles.column) + ")", vacc(r) + "_1.div((double) " + size(tiles.column) + ")");
-                default -> halves(vacc(r) + "_0", vacc(r) + "_1");
+                case MEAN -> halves(tiles.half(r, 0) + ".div((double) " + size(tiles.column) + ")", tiles.half(r, 1) + ".div((double) " + size(tiles.column) + ")");
+                default -> halves(tiles.half(r, 0), tiles.half(r, 1));
             };
             if (r.buffer().type().dims().getLast().equals(tiles.lanes)) {
                 line(in, v + ".intoMemorySegment(b" + r.buffer().id() + ", (" + offset(r.buffer(), ix) + ") * 4L, ORDER);");
@@ -554,22 +574,29 @@ final class VectorTarget extends JavaTarget {
     /**
      * Merges a reduction's per-row partials into its scratch, row by row as the rows' own loops
      * would: only the lanes this block is first to reach (the last block overlaps the one before).
+     * A sum's lane l is its f64 slot l ({@link Tiles#sums}).
      */
-    private void mergeLanes(Schedule.Reduce r, String g, Map<String, String> ix, String indent) {
+    private void mergeLanes(Schedule.Reduce r, Tiles tiles, Map<String, String> ix, String indent) {
+        String g = tiles.lanes;
         String gi = index(g);
-        boolean sum = r.reduction() != Reduction.MAX && r.reduction() != Reduction.MIN;
         String in = indent + "    ";
         line(indent, "{");
-        line(in, sum ? "final double[] low = " + vacc(r) + "_0.toArray(), high = " + vacc(r) + "_1.toArray();"
-                : "final float[] lanes = " + vacc(r) + ".toArray();");
+        if (!sum(r)) {
+            line(in, "final float[] lanes = " + vacc(r) + ".toArray();");
+        } else if (!tiles.sumsInMemory) {
+            line(in, "final double[] low = " + vacc(r) + "_0.toArray(), high = " + vacc(r) + "_1.toArray();");
+        }
         line(in, "for (int l = (int) (g_" + g + " - " + gi + "); l < F.length(); l++) {");
         Map<String, String> at = new LinkedHashMap<>(ix);
         at.put(g, gi + " + l");
-        String v = sum ? "l < D.length() ? low[l] : high[l - D.length()], 0.0" : "(double) lanes[l]";
-        line(in + "    ", "Kernels.merge(" + r.reduction().ordinal() + ", aux" + r.buffer().id() + ", (" + offset(r.buffer(), at) + ") * "
-                + r.reduction().slots() + ", " + v + ");");
+        String v = !sum(r) ? "(double) lanes[l]" : tiles.sumsInMemory ? "sums[" + tiles.sumAt(r) + " + l]" : "(l < D.length() ? low[l] : high[l - D.length()])";
+        line(in + "    ", inSlots(r, offset(r.buffer(), at), r.reduction().merge(this, "p0_", "p1_", v, sum(r) ? "0.0" : null)));
         close(in);
         close(indent);
+    }
+
+    private static boolean sum(Schedule.Reduce r) {
+        return r.reduction() != Reduction.MAX && r.reduction() != Reduction.MIN;
     }
 
     /**
@@ -663,10 +690,21 @@ final class VectorTarget extends JavaTarget {
         final Map<Buffer, Buffer> byValue = new LinkedHashMap<>();
         /** Whether a reduction is stored lane by lane ({@link #strided}). */
         boolean strided;
+        /**
+         * The sums accumulated along the rows, each F.length() f64 slots of the array {@code sums}
+         * (its f32 lanes' lower half, then upper): in memory rather than in DoubleVector locals,
+         * whose loop-carried values C2 left boxed, a heap object per step, when it compiled the
+         * kernel from a profile the first long calls left immature (QR-DQN's pairs 5–7× slower in
+         * some JVMs; docs/benchmarks.md).
+         */
+        final List<Schedule.Reduce> sums = new java.util.ArrayList<>();
+        /** Whether sums are kept in {@code sums} (rows read from memory) or in locals (rows in tiles: short loops, where memory cost a third). */
+        final boolean sumsInMemory;
 
-        Tiles(String lanes, String column) {
+        Tiles(String lanes, String column, boolean sumsInMemory) {
             this.lanes = lanes;
             this.column = column;
+            this.sumsInMemory = sumsInMemory;
         }
 
         boolean holds(Buffer b) {
@@ -692,6 +730,25 @@ final class VectorTarget extends JavaTarget {
 
         String name(Buffer b) {
             return "t" + b.id();
+        }
+
+        /** Where sum {@code r}'s slots start in {@code sums}. */
+        String sumAt(Schedule.Reduce r) {
+            if (!sums.contains(r)) {
+                sums.add(r);
+            }
+            int i = sums.indexOf(r);
+            return i == 0 ? "0" : i + " * F.length()";
+        }
+
+        /** Half {@code h} (0 lower, 1 upper) of sum {@code r}'s lanes, as an f64 vector. */
+        String half(Schedule.Reduce r, int h) {
+            return sumsInMemory ? "DoubleVector.fromArray(D, sums, " + sumAt(r) + (h == 0 ? "" : " + D.length()") + ")" : vacc(r) + "_" + h;
+        }
+
+        /** Sum {@code r}'s f64 halves for {@link #accumulate}: its slots in {@code sums}, or its locals. */
+        Halves halves(Schedule.Reduce r) {
+            return sumsInMemory ? new Halves("sums, " + sumAt(r), "sums, " + sumAt(r) + " + D.length()", true) : Halves.locals(vacc(r));
         }
 
         /** The tile of argsort {@code b}'s input sorted by value. */
@@ -790,7 +847,7 @@ final class VectorTarget extends JavaTarget {
             Node n = o.buffer().node();
             if (o instanceof Schedule.Reduce r) {
                 Values.Value v = memo.value(accumulated(plan, n), ix);
-                vector.statement(accumulate(vacc(r), v, r.reduction(), fresh));
+                vector.statement(accumulate(vacc(r), null, v, r.reduction(), fresh));
             } else {
                 vector.store(o.buffer(), memo.value(n, ix), ix);
             }
@@ -868,11 +925,27 @@ final class VectorTarget extends JavaTarget {
     }
 
     /**
+     * A sum's two f64 accumulators, each half of an f32 vector's lanes: the locals {@code low} and
+     * {@code high}, or (in memory) the slots an array and offset name.
+     */
+    private record Halves(String low, String high, boolean inMemory) {
+        static Halves locals(String vacc) {
+            return new Halves(vacc + "_0", vacc + "_1", false);
+        }
+
+        String add(boolean upper, String x) {
+            String at = upper ? high : low;
+            return inMemory ? "DoubleVector.fromArray(D, " + at + ").add(" + x + ").intoArray(" + at + ");" : at + " = " + at + ".add(" + x + ");";
+        }
+    }
+
+    /**
      * {@code acc} updated with {@code v} by reduction {@code red} (sum, mean, max or min), only the
      * lanes of mask {@code fresh} if not null: the others are replaced by the reduction's identity
      * (a blend, then an unmasked op; masked arithmetic falls back to scalar code in C2 on JDK 25).
+     * A sum adds to {@code halves}, or to acc's locals where that is null.
      */
-    private static String accumulate(String acc, Values.Value v, Reduction red, String fresh) {
+    private static String accumulate(String acc, Halves halves, Values.Value v, Reduction red, String fresh) {
         boolean sum = red != Reduction.MAX && red != Reduction.MIN;
         String f = v.dtype() == DType.I32 ? "((FloatVector) " + vec(v) + ".convert(VectorOperators.I2F, 0))"
                 : v.vector() ? v.expr() : "FloatVector.broadcast(F, (float) " + v.expr() + ")";
@@ -886,8 +959,9 @@ final class VectorTarget extends JavaTarget {
         }
         if (sum) {
             /* in f64 lanes: the f32 vector's two halves, converted exactly */
-            return "{ final FloatVector f_ = " + f + "; " + acc + "_0 = " + acc + "_0.add((DoubleVector) f_.convertShape(VectorOperators.F2D, D, 0)); "
-                    + acc + "_1 = " + acc + "_1.add((DoubleVector) f_.convertShape(VectorOperators.F2D, D, 1)); }";
+            Halves h = halves != null ? halves : Halves.locals(acc);
+            return "{ final FloatVector f_ = " + f + "; " + h.add(false, "(DoubleVector) f_.convertShape(VectorOperators.F2D, D, 0)") + " "
+                    + h.add(true, "(DoubleVector) f_.convertShape(VectorOperators.F2D, D, 1)") + " }";
         }
         return acc + " = " + acc + (red == Reduction.MAX ? ".max(" : ".min(") + f + ");";
     }
