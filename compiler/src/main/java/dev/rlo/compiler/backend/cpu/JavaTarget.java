@@ -111,7 +111,12 @@ class JavaTarget extends Renderer {
             String array = v.startsWith("aux") ? "aux" : "b";
             s.append("        final MemorySegment ").append(v).append(" = ").append(array).append('[').append(v.substring(array.length())).append("];\n");
         }
-        s.append(code).append("    }\n\n");
+        s.append(kernelLocals(id)).append(code).append("    }\n\n");
+    }
+
+    /** What kernel {@code kernel}'s method declares after its segments, before its body. */
+    String kernelLocals(int kernel) {
+        return "";
     }
 
     @Override

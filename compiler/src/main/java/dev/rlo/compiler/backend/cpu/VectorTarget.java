@@ -53,6 +53,15 @@ final class VectorTarget extends JavaTarget {
     private final Map<Integer, Boolean> supported = new HashMap<>();
     /** Whether a launch runs rows across lanes: the class then declares the mask of the vectors' upper halves. */
     private boolean usesAcross;
+    /**
+     * How many values a row's vector step computes before its sums go to memory: the round trip
+     * (a load, an add and a store, about 10 cycles a step) hides behind that much other work. PPO's
+     * loss (14 values a step) lost nothing; QR-DQN's mean over N (one value a step) took 2.5–3× as
+     * long (docs/benchmarks.md).
+     */
+    private static final int BUSY_STEP = 8;
+    /** Per kernel, the most sums one of its loops keeps in the array {@code sums}. */
+    private final Map<Integer, Integer> sumSlots = new HashMap<>();
     /** Whether a launch reads or writes tiles: the class then declares the tile helpers. */
     private boolean usesTiles;
     /** Whether a kernel computes exp, log and kin on vectors: the class then declares {@link VectorMath}'s. */
@@ -342,9 +351,7 @@ final class VectorTarget extends JavaTarget {
         if (tiles.strided) {
             line(indent, "final float[] strided = new float[F.length()];");
         }
-        if (!tiles.sums.isEmpty()) {
-            line(indent, "final double[] sums = new double[" + tiles.sums.size() + " * F.length()];");
-        }
+        needSums(l, tiles.sums.size());
         if (sorts) {
             boolean permutes = l.nest().phases().stream().anyMatch(p -> p.sort() != null && !tiles.byValue.containsKey(p.sort().buffer()));
             usesSort |= permutes;
@@ -599,6 +606,22 @@ final class VectorTarget extends JavaTarget {
         return r.reduction() != Reduction.MAX && r.reduction() != Reduction.MIN;
     }
 
+    /** The sums among {@code reduces}, in the order of their slots ({@link Halves#inMemory}). */
+    private static List<Schedule.Reduce> sums(List<Schedule.Reduce> reduces) {
+        return reduces.stream().filter(VectorTarget::sum).toList();
+    }
+
+    /** Sizes kernel {@code kernel}'s array {@code sums} for a loop of {@code count} sums. */
+    private void needSums(Schedule.Launch l, int count) {
+        sumSlots.merge(l.kernel().id(), count, Math::max);
+    }
+
+    @Override
+    String kernelLocals(int kernel) {
+        Integer count = sumSlots.get(kernel);
+        return count == null || count == 0 ? "" : "        final double[] sums = new double[" + count + " * F.length()];\n";
+    }
+
     /**
      * The sorts of launch {@code l} (an argsort, the first phase of a loop of rows across lanes)
      * whose permutation nothing reads but picks of the sorted input's values: x[K = argsort(x)] and
@@ -690,13 +713,7 @@ final class VectorTarget extends JavaTarget {
         final Map<Buffer, Buffer> byValue = new LinkedHashMap<>();
         /** Whether a reduction is stored lane by lane ({@link #strided}). */
         boolean strided;
-        /**
-         * The sums accumulated along the rows, each F.length() f64 slots of the array {@code sums}
-         * (its f32 lanes' lower half, then upper): in memory rather than in DoubleVector locals,
-         * whose loop-carried values C2 left boxed, a heap object per step, when it compiled the
-         * kernel from a profile the first long calls left immature (QR-DQN's pairs 5–7× slower in
-         * some JVMs; docs/benchmarks.md).
-         */
+        /** The sums accumulated along the rows, in the order of their slots in {@code sums} ({@link Halves#inMemory}). */
         final List<Schedule.Reduce> sums = new java.util.ArrayList<>();
         /** Whether sums are kept in {@code sums} (rows read from memory) or in locals (rows in tiles: short loops, where memory cost a third). */
         final boolean sumsInMemory;
@@ -737,18 +754,17 @@ final class VectorTarget extends JavaTarget {
             if (!sums.contains(r)) {
                 sums.add(r);
             }
-            int i = sums.indexOf(r);
-            return i == 0 ? "0" : i + " * F.length()";
+            return slot(sums.indexOf(r));
         }
 
         /** Half {@code h} (0 lower, 1 upper) of sum {@code r}'s lanes, as an f64 vector. */
         String half(Schedule.Reduce r, int h) {
-            return sumsInMemory ? "DoubleVector.fromArray(D, sums, " + sumAt(r) + (h == 0 ? "" : " + D.length()") + ")" : vacc(r) + "_" + h;
+            return sumsInMemory ? Halves.inMemory(sumAt(r)).read(h == 1) : vacc(r) + "_" + h;
         }
 
         /** Sum {@code r}'s f64 halves for {@link #accumulate}: its slots in {@code sums}, or its locals. */
         Halves halves(Schedule.Reduce r) {
-            return sumsInMemory ? new Halves("sums, " + sumAt(r), "sums, " + sumAt(r) + " + D.length()", true) : Halves.locals(vacc(r));
+            return sumsInMemory ? Halves.inMemory(sumAt(r)) : Halves.locals(vacc(r));
         }
 
         /** The tile of argsort {@code b}'s input sorted by value. */
@@ -787,14 +803,28 @@ final class VectorTarget extends JavaTarget {
          * a vector run the scalar body.
          */
         String at = "at_" + dim;
-        StringBuilder rowCode = new StringBuilder();
-        Values row = new Values(plan, this, rowCode, indent + "    ", "r", new int[1]);
         String in = indent + "        ";
         Set<String> done = checked.computeIfAbsent(l.kernel().id(), k -> new HashSet<>());
-        Lanes whole = new Lanes(row, i, in + "    ", Set.copyOf(done));
-        vectorBody(l, p, whole, null);
-        Lanes last = new Lanes(row, at, in + "    ", Set.copyOf(done));
-        vectorBody(l, p, last, local.isEmpty() ? null : "fresh");
+        /* sums in memory where a step computes enough to hide the round trip ({@link Halves#inMemory}) */
+        boolean inMemory = false;
+        StringBuilder rowCode;
+        Lanes whole;
+        Lanes last;
+        while (true) {
+            rowCode = new StringBuilder();
+            Values row = new Values(plan, this, rowCode, indent + "    ", "r", new int[1]);
+            whole = new Lanes(row, i, in + "    ", Set.copyOf(done));
+            vectorBody(l, p, whole, null, inMemory);
+            last = new Lanes(row, at, in + "    ", Set.copyOf(done));
+            vectorBody(l, p, last, local.isEmpty() ? null : "fresh", inMemory);
+            if (inMemory || sums(local).isEmpty() || whole.memo.count() < BUSY_STEP) {
+                break;
+            }
+            inMemory = true;
+        }
+        if (inMemory) {
+            needSums(l, sums(local).size());
+        }
         done.addAll(whole.probed.keySet());
 
         line(indent, "long " + i + " = lo_" + dim + ";");
@@ -807,7 +837,7 @@ final class VectorTarget extends JavaTarget {
         }
         line(block, "while (" + i + " < up_" + dim + ") {");
         line(in, "final long end_" + dim + " = Math.min(up_" + dim + ", " + i + " + " + BLOCK + "L * F.length());");
-        blockStart(local, whole, dim, in);
+        blockStart(local, whole, dim, inMemory, in);
         line(in, "for (; " + i + " < end_" + dim + "; " + i + " += F.length()) {");
         out.append(whole.code);
         close(in);
@@ -821,7 +851,7 @@ final class VectorTarget extends JavaTarget {
         out.append(last.code);
         line(tail, i + " = hi_" + dim + ";");
         close(in);
-        blockEnd(local, whole, dim, i + " - start_" + dim, in);
+        blockEnd(local, whole, dim, i + " - start_" + dim, inMemory, in);
         close(block);
         line(indent, "} else {");
         line(block, "for (; " + i + " < hi_" + dim + "; " + i + "++) {");
@@ -838,8 +868,11 @@ final class VectorTarget extends JavaTarget {
         line(indent, "final long hi_" + dim + " = " + (split ? "Kernels.vectorSplit(" + size(dim) + ", part + 1, parts, F.length())" : size(dim)) + ";");
     }
 
-    /** One vector step of phase {@code p} in {@code vector}; reductions take only the lanes of {@code fresh} (a mask variable, or null for all). */
-    private void vectorBody(Schedule.Launch l, Schedule.Phase p, Lanes vector, String fresh) {
+    /**
+     * One vector step of phase {@code p} in {@code vector}; reductions take only the lanes of
+     * {@code fresh} (a mask variable, or null for all), sums in {@code sums} if {@code inMemory}.
+     */
+    private void vectorBody(Schedule.Launch l, Schedule.Phase p, Lanes vector, String fresh, boolean inMemory) {
         Values memo = vector.memo.computeInline(stored(p));
         Map<String, String> ix = indexOf(l.points());
         ix.put(l.nest().innermost(), vector.index);
@@ -847,7 +880,7 @@ final class VectorTarget extends JavaTarget {
             Node n = o.buffer().node();
             if (o instanceof Schedule.Reduce r) {
                 Values.Value v = memo.value(accumulated(plan, n), ix);
-                vector.statement(accumulate(vacc(r), null, v, r.reduction(), fresh));
+                vector.statement(accumulate(vacc(r), sum(r) && inMemory ? Halves.inMemory(slot(sums(locals(p)).indexOf(r))) : null, v, r.reduction(), fresh));
             } else {
                 vector.store(o.buffer(), memo.value(n, ix), ix);
             }
@@ -855,8 +888,11 @@ final class VectorTarget extends JavaTarget {
     }
 
     /** Before a block of vectors: fresh vector accumulators and probe. */
-    private void blockStart(List<Schedule.Reduce> local, Lanes vector, String dim, String indent) {
-        vectorAccumulators(local, indent);
+    private void blockStart(List<Schedule.Reduce> local, Lanes vector, String dim, boolean inMemory, String indent) {
+        vectorAccumulators(local.stream().filter(r -> !sum(r) || !inMemory).toList(), indent);
+        if (inMemory && local.stream().anyMatch(VectorTarget::sum)) {
+            line(indent, "java.util.Arrays.fill(sums, 0.0);");
+        }
         if (!vector.probed.isEmpty()) {
             line(indent, "final long start_" + dim + " = " + index(dim) + ";");
             line(indent, declareProbes(vector.probed.size()));
@@ -875,28 +911,29 @@ final class VectorTarget extends JavaTarget {
     }
 
     /** After a block of {@code count} points: the probe checked, the accumulators flushed into f64. */
-    private void blockEnd(List<Schedule.Reduce> local, Lanes vector, String dim, String count, String indent) {
+    private void blockEnd(List<Schedule.Reduce> local, Lanes vector, String dim, String count, boolean inMemory, String indent) {
         if (!vector.probed.isEmpty()) {
             line(indent, "if (" + probeIsNaN(vector.probed.size()) + ") { " + vector.rescan("start_" + dim, count) + "}");
         }
         for (Schedule.Reduce r : local) {
             String fold = switch (r.reduction()) {
                 case MAX, MIN -> r.reduction().fold(this, acc(r, 0), acc(r, 1), vacc(r) + ".reduceLanes(VectorOperators." + r.reduction() + ")", null);
-                default -> sumLanes(vacc(r)) + r.reduction().fold(this, acc(r, 0), acc(r, 1), "lanes_.lane(0)", null) + " }";
+                default -> sumLanes(inMemory ? Halves.inMemory(slot(sums(local).indexOf(r))) : Halves.locals(vacc(r)))
+                        + r.reduction().fold(this, acc(r, 0), acc(r, 1), "lanes_.lane(0)", null) + " }";
             };
             line(indent, fold);
         }
     }
 
     /**
-     * Opens a block whose {@code lanes_} holds the sum of a sum's f64 accumulators {@code vacc}, in
+     * Opens a block whose {@code lanes_} holds the sum of a sum's f64 accumulators, in
      * lane 0: the upper half of the lanes folded onto the lower, then again (the shuffles and lane
      * counts are constants, which C2 folds). Written out at each flush rather than called: a big
      * kernel reaches C2's node-count cutoff for inlining, and a call then boxed the vector, a
      * quarter of QR-DQN's samples (rows of 200 flush twice each).
      */
-    private static String sumLanes(String vacc) {
-        return "{ DoubleVector lanes_ = " + vacc + "_0.add(" + vacc + "_1); "
+    private static String sumLanes(Halves sum) {
+        return "{ DoubleVector lanes_ = " + sum.read(false) + ".add(" + sum.read(true) + "); "
                 + "if (D.length() >= 8) { lanes_ = lanes_.add(lanes_.rearrange(FOLD4)); } "
                 + "if (D.length() >= 4) { lanes_ = lanes_.add(lanes_.rearrange(FOLD2)); } "
                 + "if (D.length() >= 2) { lanes_ = lanes_.add(lanes_.rearrange(FOLD1)); } ";
@@ -933,6 +970,23 @@ final class VectorTarget extends JavaTarget {
             return new Halves(vacc + "_0", vacc + "_1", false);
         }
 
+        /**
+         * The F.length() f64 slots of the kernel's array {@code sums} from {@code at} (the f32
+         * lanes' lower half, then the upper), read, added to and written back at each step. In
+         * DoubleVector locals, C2 left their loop-carried values boxed, a heap object per step, when
+         * it compiled a kernel from the profile its first long call left (the loop replaced on the
+         * stack before the method had run whole): QR-DQN's pairs and PPO's loss 5–7× slower in some
+         * JVMs (docs/benchmarks.md). Short rows in tiles keep locals, where memory cost a third.
+         */
+        static Halves inMemory(String at) {
+            return new Halves("sums, " + at, "sums, " + at + " + D.length()", true);
+        }
+
+        /** The lower or upper half, as an f64 vector. */
+        String read(boolean upper) {
+            return inMemory ? "DoubleVector.fromArray(D, " + (upper ? high : low) + ")" : upper ? high : low;
+        }
+
         String add(boolean upper, String x) {
             String at = upper ? high : low;
             return inMemory ? "DoubleVector.fromArray(D, " + at + ").add(" + x + ").intoArray(" + at + ");" : at + " = " + at + ".add(" + x + ");";
@@ -945,6 +999,11 @@ final class VectorTarget extends JavaTarget {
      * (a blend, then an unmasked op; masked arithmetic falls back to scalar code in C2 on JDK 25).
      * A sum adds to {@code halves}, or to acc's locals where that is null.
      */
+    /** Where the i-th sum of a loop starts in {@code sums}. */
+    private static String slot(int i) {
+        return i == 0 ? "0" : i + " * F.length()";
+    }
+
     private static String accumulate(String acc, Halves halves, Values.Value v, Reduction red, String fresh) {
         boolean sum = red != Reduction.MAX && red != Reduction.MIN;
         String f = v.dtype() == DType.I32 ? "((FloatVector) " + vec(v) + ".convert(VectorOperators.I2F, 0))"
