@@ -805,26 +805,16 @@ final class VectorTarget extends JavaTarget {
         String at = "at_" + dim;
         String in = indent + "        ";
         Set<String> done = checked.computeIfAbsent(l.kernel().id(), k -> new HashSet<>());
+        Steps steps = steps(l, p, i, at, indent, Set.copyOf(done), false);
         /* sums in memory where a step computes enough to hide the round trip ({@link Halves#inMemory}) */
-        boolean inMemory = false;
-        StringBuilder rowCode;
-        Lanes whole;
-        Lanes last;
-        while (true) {
-            rowCode = new StringBuilder();
-            Values row = new Values(plan, this, rowCode, indent + "    ", "r", new int[1]);
-            whole = new Lanes(row, i, in + "    ", Set.copyOf(done));
-            vectorBody(l, p, whole, null, inMemory);
-            last = new Lanes(row, at, in + "    ", Set.copyOf(done));
-            vectorBody(l, p, last, local.isEmpty() ? null : "fresh", inMemory);
-            if (inMemory || sums(local).isEmpty() || whole.memo.count() < BUSY_STEP) {
-                break;
-            }
-            inMemory = true;
-        }
+        boolean inMemory = !sums(local).isEmpty() && steps.whole().memo.count() >= BUSY_STEP;
         if (inMemory) {
+            steps = steps(l, p, i, at, indent, Set.copyOf(done), true);
             needSums(l, sums(local).size());
         }
+        StringBuilder rowCode = steps.rowCode();
+        Lanes whole = steps.whole();
+        Lanes last = steps.last();
         done.addAll(whole.probed.keySet());
 
         line(indent, "long " + i + " = lo_" + dim + ";");
@@ -860,6 +850,21 @@ final class VectorTarget extends JavaTarget {
         close(indent);
         foldLocals(p, indent);
         close(outer);
+    }
+
+    /** A row's per-row values, and the code of its whole vector steps and of its last, overlapping one. */
+    private record Steps(StringBuilder rowCode, Lanes whole, Lanes last) { }
+
+    /** Phase {@code p}'s vector steps along {@code i} (the last at {@code at}), sums in {@code sums} if {@code inMemory}. */
+    private Steps steps(Schedule.Launch l, Schedule.Phase p, String i, String at, String indent, Set<String> checked, boolean inMemory) {
+        StringBuilder rowCode = new StringBuilder();
+        Values row = new Values(plan, this, rowCode, indent + "    ", "r", new int[1]);
+        String in = indent + "            ";
+        Lanes whole = new Lanes(row, i, in, checked);
+        vectorBody(l, p, whole, null, inMemory);
+        Lanes last = new Lanes(row, at, in, checked);
+        vectorBody(l, p, last, locals(p).isEmpty() ? null : "fresh", inMemory);
+        return new Steps(rowCode, whole, last);
     }
 
     /** Declares a row's range along {@code dim}, [lo, hi): this part's share, on a vector boundary, if split. */
