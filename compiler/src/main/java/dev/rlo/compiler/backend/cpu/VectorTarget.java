@@ -606,6 +606,16 @@ final class VectorTarget extends JavaTarget {
         return r.reduction() != Reduction.MAX && r.reduction() != Reduction.MIN;
     }
 
+    /** Where the i-th sum of a loop starts in {@code sums}. */
+    private static String slot(int i) {
+        return i == 0 ? "0" : i + " * F.length()";
+    }
+
+    /** The halves of sum {@code r}, one of a row loop's {@code local} reductions: its slots in {@code sums}, or its locals. */
+    private static Halves rowHalves(Schedule.Reduce r, List<Schedule.Reduce> local, boolean inMemory) {
+        return inMemory ? Halves.inMemory(slot(sums(local).indexOf(r))) : Halves.locals(vacc(r));
+    }
+
     /** The sums among {@code reduces}, in the order of their slots ({@link Halves#inMemory}). */
     private static List<Schedule.Reduce> sums(List<Schedule.Reduce> reduces) {
         return reduces.stream().filter(VectorTarget::sum).toList();
@@ -885,7 +895,7 @@ final class VectorTarget extends JavaTarget {
             Node n = o.buffer().node();
             if (o instanceof Schedule.Reduce r) {
                 Values.Value v = memo.value(accumulated(plan, n), ix);
-                vector.statement(accumulate(vacc(r), sum(r) && inMemory ? Halves.inMemory(slot(sums(locals(p)).indexOf(r))) : null, v, r.reduction(), fresh));
+                vector.statement(accumulate(vacc(r), sum(r) ? rowHalves(r, locals(p), inMemory) : null, v, r.reduction(), fresh));
             } else {
                 vector.store(o.buffer(), memo.value(n, ix), ix);
             }
@@ -923,8 +933,7 @@ final class VectorTarget extends JavaTarget {
         for (Schedule.Reduce r : local) {
             String fold = switch (r.reduction()) {
                 case MAX, MIN -> r.reduction().fold(this, acc(r, 0), acc(r, 1), vacc(r) + ".reduceLanes(VectorOperators." + r.reduction() + ")", null);
-                default -> sumLanes(inMemory ? Halves.inMemory(slot(sums(local).indexOf(r))) : Halves.locals(vacc(r)))
-                        + r.reduction().fold(this, acc(r, 0), acc(r, 1), "lanes_.lane(0)", null) + " }";
+                default -> sumLanes(rowHalves(r, local, inMemory)) + r.reduction().fold(this, acc(r, 0), acc(r, 1), "lanes_.lane(0)", null) + " }";
             };
             line(indent, fold);
         }
@@ -1002,13 +1011,8 @@ final class VectorTarget extends JavaTarget {
      * {@code acc} updated with {@code v} by reduction {@code red} (sum, mean, max or min), only the
      * lanes of mask {@code fresh} if not null: the others are replaced by the reduction's identity
      * (a blend, then an unmasked op; masked arithmetic falls back to scalar code in C2 on JDK 25).
-     * A sum adds to {@code halves}, or to acc's locals where that is null.
+     * A sum adds to its {@code halves}.
      */
-    /** Where the i-th sum of a loop starts in {@code sums}. */
-    private static String slot(int i) {
-        return i == 0 ? "0" : i + " * F.length()";
-    }
-
     private static String accumulate(String acc, Halves halves, Values.Value v, Reduction red, String fresh) {
         boolean sum = red != Reduction.MAX && red != Reduction.MIN;
         String f = v.dtype() == DType.I32 ? "((FloatVector) " + vec(v) + ".convert(VectorOperators.I2F, 0))"
@@ -1023,9 +1027,8 @@ final class VectorTarget extends JavaTarget {
         }
         if (sum) {
             /* in f64 lanes: the f32 vector's two halves, converted exactly */
-            Halves h = halves != null ? halves : Halves.locals(acc);
-            return "{ final FloatVector f_ = " + f + "; " + h.add(false, "(DoubleVector) f_.convertShape(VectorOperators.F2D, D, 0)") + " "
-                    + h.add(true, "(DoubleVector) f_.convertShape(VectorOperators.F2D, D, 1)") + " }";
+            return "{ final FloatVector f_ = " + f + "; " + halves.add(false, "(DoubleVector) f_.convertShape(VectorOperators.F2D, D, 0)") + " "
+                    + halves.add(true, "(DoubleVector) f_.convertShape(VectorOperators.F2D, D, 1)") + " }";
         }
         return acc + " = " + acc + (red == Reduction.MAX ? ".max(" : ".min(") + f + ");";
     }
