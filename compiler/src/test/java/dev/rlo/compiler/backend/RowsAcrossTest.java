@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * 16 to 40 of them, blocks that overlap at the end, square and gathered transposes, the fallback
  * above 32), whole and split among threads; and a NaN in such a row reported where it is. And
  * rows across lanes of an outer dimension (a quantile Huber loss over [N, B, M], lanes along N,
- * the target row the same in every lane), at any row length.
+ * the target row the same in every lane), at any row length. And one plan run on shape after
+ * shape, its kernels' arrays kept across the calls.
  */
 class RowsAcrossTest {
 
@@ -55,6 +56,50 @@ class RowsAcrossTest {
                 for (long k : new long[] {1, 7, 8, 16, 32, 33}) {
                     CpuMatchesReferenceTest.compare(new CpuBackend(), Rlo.source(GROUPS), "groups", Map.of("B", b, "G", g, "K", k),
                             false, seed++, 1e-4);
+                }
+            }
+        }
+    }
+
+    static final String REUSED = """
+            objective reused(x: f32[G,K] grad, y: f32[G,K]) {
+              let z = (x - quantile(x, 0.4, over: K)) / (std(x, over: K, ddof: 1) + 1e-4)
+              report spread = max(x, over: K) - min(x, over: K)
+              sum(z * y)
+            }
+            """;
+
+    /**
+     * One plan run again and again on other shapes and values, as a training loop runs it: its
+     * kernels' arrays ({@code Locals}: tiles, stages, sort keys, sums) come back with the last
+     * call's contents and sizes, and every result is still bit for bit a fresh plan's (and within
+     * rounding of the reference's). With and without the gradient (a sort that permutes, and one by
+     * value), whole and split among parts.
+     */
+    @Test
+    void aPlanRunAgainOnOtherShapesGivesAFreshPlansBits() {
+        Compiler c = Rlo.source(REUSED);
+        long[][] shapes = {{40, 16}, {23, 5}, {70, 32}, {40, 16}, {16, 1}, {33, 33}, {17, 8}, {40, 16}};
+        long seed = 3;
+        for (boolean gradients : new boolean[] {true, false}) {
+            dev.rlo.compiler.ir.Graph graph = c.graph("reused", Map.of(), false, gradients);
+            for (String parts : new String[] {null, "0"}) {
+                if (parts != null) {
+                    System.setProperty("rlo.parts.min", parts);
+                }
+                try {
+                    Backend.Executable reused = new CpuBackend().compile(graph);
+                    for (long[] shape : shapes) {
+                        Map<String, Tensor> in = dev.rlo.compiler.Gradcheck.inputs(graph,
+                                new dev.rlo.compiler.Gradcheck.Options(Map.of("G", shape[0], "K", shape[1]), seed++, 0, 0, Map.of()));
+                        String at = "G = " + shape[0] + ", K = " + shape[1] + (gradients ? ", with gradient" : "") + (parts != null ? ", in parts" : "");
+                        Map<dev.rlo.compiler.ir.Output, Tensor> got = reused.run(in);
+                        new CpuBackend().compile(graph).run(in).forEach((o, fresh) ->
+                                org.junit.jupiter.api.Assertions.assertArrayEquals(fresh.values(), got.get(o).values(), at + ": " + o));
+                        CpuMatchesReferenceTest.agree(at, new dev.rlo.compiler.backend.reference.ReferenceBackend().compile(graph).run(in), got, 1e-4);
+                    }
+                } finally {
+                    System.clearProperty("rlo.parts.min");
                 }
             }
         }

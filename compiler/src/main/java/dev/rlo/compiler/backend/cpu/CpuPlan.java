@@ -41,6 +41,8 @@ public final class CpuPlan {
     private final List<String> dims;
     private final Workspace.Pool pool = new Workspace.Pool();
     private final Inputs.Binder binder;
+    /** The plan's buffers, by id. */
+    private final Buffer[] buffers;
 
     /** The plan of {@code graph}, its kernels generated and compiled (or found in the kernel cache). */
     public static CpuPlan of(Graph graph) {
@@ -60,6 +62,7 @@ public final class CpuPlan {
     CpuPlan(KernelPlan plan, boolean vector) {
         this.plan = plan;
         this.binder = new Inputs.Binder(plan.graph());
+        this.buffers = plan.buffers().toArray(Buffer[]::new);
         this.schedule = Schedule.of(plan);
         plan.graph().outputs().forEach((o, node) -> outputOf.putIfAbsent(node, o));
         this.dims = dims(plan);
@@ -102,7 +105,7 @@ public final class CpuPlan {
         private final Inputs.Bound bound;
         private final Map<String, Long> sizes;
         private final long[] n;
-        private final Buffer[] all = plan.buffers().toArray(Buffer[]::new);
+        private final Buffer[] all = buffers;
         private final INDArray[] arrays = new INDArray[all.length];
         private final MemorySegment[] b = new MemorySegment[all.length];
         private final MemorySegment[] aux = new MemorySegment[all.length];
@@ -183,10 +186,18 @@ public final class CpuPlan {
      */
     private void launch(Schedule.Launch l, MemorySegment[] b, MemorySegment[] aux, long[] n, Map<String, Long> sizes, Workspace work) {
         int parts = Parts.count(l.lanes().isEmpty() ? 1 : sizes.get(l.lanes().getFirst()), volume(l.points(), sizes));
-        List<Schedule.Reduce> partial = parts == 1 ? List.of() : l.scratch().stream().filter(Schedule.Reduce::partial).toList();
         for (Schedule.Reduce r : l.scratch()) {
             aux[r.buffer().id()] = scratch(r, sizes, work, 0);
         }
+        int kernel = l.kernel().id();
+        int phase = l.phase();
+        Locals[] locals = work.locals(parts);
+        if (parts == 1) {
+            /* a training-size call: on this thread, with nothing made for the parts */
+            code.run(kernel, phase, b, aux, n, 0, 1, locals[0]);
+            return;
+        }
+        List<Schedule.Reduce> partial = l.scratch().stream().filter(Schedule.Reduce::partial).toList();
         MemorySegment[][] auxOf = new MemorySegment[parts][];
         for (int p = 0; p < parts; p++) {
             auxOf[p] = p == 0 || partial.isEmpty() ? aux : aux.clone();
@@ -194,9 +205,7 @@ public final class CpuPlan {
                 auxOf[p][r.buffer().id()] = scratch(r, sizes, work, p);
             }
         }
-        int kernel = l.kernel().id();
-        int phase = l.phase();
-        Parts.run(parts, p -> code.run(kernel, phase, b, auxOf[p], n, p, parts));
+        Parts.run(parts, p -> code.run(kernel, phase, b, auxOf[p], n, p, parts, locals[p]));
         for (int p = 1; p < parts; p++) {
             for (Schedule.Reduce r : partial) {
                 mergeInto(r.reduction(), volume(r.buffer(), sizes), aux[r.buffer().id()], auxOf[p][r.buffer().id()]);
@@ -279,7 +288,7 @@ public final class CpuPlan {
         long count = volume(r.buffer(), sizes);
         double[] id = r.reduction().identity();
         MemorySegment s = work.get(-1 - ((long) part * plan.buffers().size() + r.buffer().id()), count * id.length * 8);
-        if (java.util.Arrays.stream(id).allMatch(v -> Double.doubleToRawLongBits(v) == 0)) {
+        if (r.reduction() == Reduction.SUM || r.reduction() == Reduction.MEAN) {
             /* a sum's (0, 0): +0.0 is all zero bits, so a fill (a slot at a time cost a tenth of QR-DQN's time, its gradient's scatter-add scratch), in parts */
             long slot = id.length * 8L;
             int parts = Parts.count(count, count);

@@ -34,6 +34,9 @@ import java.util.regex.Pattern;
  */
 class JavaTarget extends Renderer {
 
+    /** The slots of {@link Locals} given out so far ({@link #local}). */
+    private int slots;
+
     /** Each kernel's launches' bodies, by phase (-1: the whole kernel). */
     private final Map<Integer, Map<Integer, String>> bodies = new TreeMap<>();
 
@@ -47,10 +50,10 @@ class JavaTarget extends Renderer {
         t.renderSteps();
         StringBuilder s = new StringBuilder();
         t.preamble(s);
-        s.append("    @Override\n    public void run(int kernel, int phase, MemorySegment[] b, MemorySegment[] aux, long[] n, int part, int parts) {\n");
+        s.append("    @Override\n    public void run(int kernel, int phase, MemorySegment[] b, MemorySegment[] aux, long[] n, int part, int parts, Locals locals) {\n");
         s.append("        switch (kernel) {\n");
         for (Kernel k : t.plan.kernels()) {
-            s.append("            case ").append(k.id()).append(" -> k").append(k.id()).append("(phase, b, aux, n, part, parts);\n");
+            s.append("            case ").append(k.id()).append(" -> k").append(k.id()).append("(phase, b, aux, n, part, parts, locals);\n");
         }
         s.append("            default -> throw new IllegalArgumentException(\"no kernel \" + kernel);\n        }\n    }\n\n");
         for (Kernel k : t.plan.kernels()) {
@@ -64,6 +67,7 @@ class JavaTarget extends Renderer {
         return "package dev.rlo.kernels;\n\n"
                 + "import static java.lang.foreign.ValueLayout.*;\n\n"
                 + "import dev.rlo.compiler.backend.cpu.Kernels;\n"
+                + "import dev.rlo.compiler.backend.cpu.Locals;\n"
                 + "import dev.rlo.compiler.backend.cpu.Sorting;\n"
                 + "import dev.rlo.compiler.numerics.Special;\n"
                 + "import dev.rlo.compiler.numerics.Sums;\n"
@@ -96,7 +100,7 @@ class JavaTarget extends Renderer {
             }
         });
         s.append("    // kernel ").append(id).append('\n');
-        s.append("    static void k").append(id).append("(int phase, MemorySegment[] b, MemorySegment[] aux, long[] n, int part, int parts) {\n");
+        s.append("    static void k").append(id).append("(int phase, MemorySegment[] b, MemorySegment[] aux, long[] n, int part, int parts, Locals locals) {\n");
         List<String> dims = plan.dims();
         for (int i = 0; i < dims.size(); i++) {
             s.append("        final long ").append(size(dims.get(i))).append(" = n[").append(i).append("];\n");
@@ -112,6 +116,14 @@ class JavaTarget extends Renderer {
             s.append("        final MemorySegment ").append(v).append(" = ").append(array).append('[').append(v.substring(array.length())).append("];\n");
         }
         s.append(kernelLocals(id)).append(code).append("    }\n\n");
+    }
+
+    /**
+     * An array of {@code size} elements ({@code kind}: floats, doubles, ints or longs) that the
+     * part's {@link Locals} keep across calls, in a slot of its own.
+     */
+    String local(String kind, String size) {
+        return "locals." + kind + "(" + slots++ + ", " + size + ")";
     }
 
     /** What kernel {@code kernel}'s method declares after its segments, before its body. */
@@ -288,13 +300,13 @@ class JavaTarget extends Renderer {
         return "(Math.abs((double) " + x + ") <= Double.MAX_VALUE)";
     }
 
-    /** A row's values and permutation, allocated once per part. */
+    /** A row's values and permutation, one array each per part, kept across calls. */
     @Override
     protected void sortScratch(Schedule.Sort s, String indent) {
         String n = size(s.attrs().dim());
         int id = s.buffer().id();
-        line(indent, "final double[] row" + id + " = new double[(int) " + n + "];");
-        line(indent, "final int[] order" + id + " = new int[(int) " + n + "], tmp" + id + " = new int[(int) " + n + "];");
+        line(indent, "final double[] row" + id + " = " + local("doubles", n) + ";");
+        line(indent, "final int[] order" + id + " = " + local("ints", n) + ", tmp" + id + " = " + local("ints", n) + ";");
     }
 
     /** The row copied out, sorted by {@link Sorting} (stable, NaN last), its permutation written. */

@@ -9,6 +9,9 @@ import java.lang.foreign.MemorySegment;
  */
 public abstract class PlanCode {
 
-    /** Runs {@code kernel} (phase {@code phase}, or all phases for a Loop with outer dimensions) on part {@code part}. */
-    public abstract void run(int kernel, int phase, MemorySegment[] b, MemorySegment[] aux, long[] n, int part, int parts);
+    /**
+     * Runs {@code kernel} (phase {@code phase}, or all phases for a Loop with outer dimensions) on
+     * part {@code part}, in {@code locals}' arrays: that part's own.
+     */
+    public abstract void run(int kernel, int phase, MemorySegment[] b, MemorySegment[] aux, long[] n, int part, int parts, Locals locals);
 }

@@ -3,8 +3,8 @@ package dev.rlo.compiler.backend.cpu;
 /**
  * The sorting permutation of one lane, for generated argsort kernels: stable, NaN last, −0 equal to
  * 0. Insertion sort for short lanes (GRPO's groups of 8–32), a bottom-up merge sort of
- * insertion-sorted runs above that; primitive comparisons, and buffers the kernel allocates once per
- * part. (Ranking short lanes without branches, n² comparisons, measured 3× slower at n = 16.)
+ * insertion-sorted runs above that; primitive comparisons, and buffers each part keeps across calls
+ * ({@link Locals}). (Ranking short lanes without branches, n² comparisons, measured 3× slower at n = 16.)
  */
 public final class Sorting {
 
@@ -13,12 +13,25 @@ public final class Sorting {
 
     private Sorting() { }
 
+    /** {@link #network}'s networks for the lengths a tile can have, made once (a kernel asks on each call). */
+    private static final int[][] NETWORKS = new int[VectorTarget.SHORT + 1][];
+
+    static {
+        for (int n = 0; n < NETWORKS.length; n++) {
+            NETWORKS[n] = merging(n);
+        }
+    }
+
     /**
      * Batcher's merge exchange for n keys (Knuth, TAOCP 3, 5.2.2, Algorithm M): its comparators (i, j),
      * i < j, in order, as pairs (63 for n = 16). Sorts a tile's columns across lanes
-     * ({@code TileSources}).
+     * ({@code TileSources}). The array is shared: read it, do not write it.
      */
     public static int[] network(int n) {
+        return n >= 0 && n < NETWORKS.length ? NETWORKS[n] : merging(n);
+    }
+
+    private static int[] merging(int n) {
         int[] pairs = new int[0];
         int t = 0;
         while ((1L << t) < n) {

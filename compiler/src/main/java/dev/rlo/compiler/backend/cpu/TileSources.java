@@ -261,10 +261,9 @@ final class TileSources {
 
     /** What a class with rows across lanes declares: transposing a block of rows into a tile and back, by gathers and scatters. */
     private static final String TILES = """
-                /* lane l's row starts at l·k in a block of rows of k */
-                static int[] rowOffsets(long k) {
-                    final int[] rows = new int[F.length()];
-                    for (int l = 0; l < rows.length; l++) {
+                /* lane l's row starts at l·k in a block of rows of k: written into rows, which it returns */
+                static int[] rowOffsets(long k, int[] rows) {
+                    for (int l = 0; l < F.length(); l++) {
                         rows[l] = (int) (l * k);
                     }
                     return rows;

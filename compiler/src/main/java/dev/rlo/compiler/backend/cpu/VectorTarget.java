@@ -349,7 +349,7 @@ final class VectorTarget extends JavaTarget {
             tiles(names, k, tiles.gathers, indent);
         }
         if (tiles.strided) {
-            line(indent, "final float[] strided = new float[F.length()];");
+            line(indent, "final float[] strided = " + local("floats", "F.length()") + ";");
         }
         needSums(l, tiles.sums.size());
         if (sorts) {
@@ -400,18 +400,19 @@ final class VectorTarget extends JavaTarget {
 
     /** Declares the f32 tiles {@code names} of a vector of rows of {@code k}, the stage and the rows' offsets of a transpose, and where gathers read each lane's index. */
     private void tiles(List<String> names, String k, boolean gathers, String indent) {
-        String n = "(int) " + size(k) + " * F.length()";
+        String n = size(k) + " * F.length()";
         for (String t : names) {
-            line(indent, "final float[] " + t + " = new float[" + n + "];");
+            line(indent, "final float[] " + t + " = " + local("floats", n) + ";");
         }
-        line(indent, "final float[] stage = new float[" + n + "];");
-        line(indent, "final int[] rows = rowOffsets(" + size(k) + ")" + (gathers ? ", lanesAt = new int[F.length()]" : "") + ";");
+        line(indent, "final float[] stage = " + local("floats", n) + ";");
+        line(indent, "final int[] rows = rowOffsets(" + size(k) + ", " + local("ints", "F.length()") + ")"
+                + (gathers ? ", lanesAt = " + local("ints", "F.length()") : "") + ";");
     }
 
     /** Declares a tile sort's comparator network for columns of {@code n}, and with {@code keys} (a sort that permutes) its keys. */
     private void tileSortScratch(String n, boolean keys, String indent) {
         if (keys) {
-            line(indent, "final long[] keys = new long[(int) " + n + " * F.length()];");
+            line(indent, "final long[] keys = " + local("longs", n + " * F.length()") + ";");
         }
         line(indent, "final int[] network = Sorting.network((int) " + n + ");");
     }
@@ -629,7 +630,7 @@ final class VectorTarget extends JavaTarget {
     @Override
     String kernelLocals(int kernel) {
         Integer count = sumSlots.get(kernel);
-        return count == null || count == 0 ? "" : "        final double[] sums = new double[" + count + " * F.length()];\n";
+        return count == null || count == 0 ? "" : "        final double[] sums = " + local("doubles", count + " * F.length()") + ";\n";
     }
 
     /**

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelCacheTest {
 
     static final String BODY = "    @Override\n    public void run(int kernel, int phase, MemorySegment[] b, MemorySegment[] aux, long[] n,"
-            + " int part, int parts) { }\n    // " + System.nanoTime() + "\n";
+            + " int part, int parts, Locals locals) { }\n    // " + System.nanoTime() + "\n";
 
     @Test
     void aDamagedOrForeignEntryIsCompiledAgain(@TempDir Path dir) throws IOException {

@@ -1,0 +1,45 @@
+package dev.rlo.compiler.backend.cpu;
+
+/**
+ * The arrays one part of a kernel works in (tiles, transposes' stages, sums kept in memory, a
+ * sort's keys), kept by the run's {@link Workspace} so that a kernel allocates nothing once its
+ * plan has run: a training loop calls the same plan thousands of times, and at its sizes the
+ * allocation and zeroing of these arrays took a quarter of a call (docs/benchmarks.md).
+ *
+ * <p>The generated code gives each of its array declarations a slot of its own, so an array is as
+ * large as its one use needs. An array comes back with what the last call left in it: the code
+ * writes every element it reads first (a tile is transposed in, sums are filled with 0 before they
+ * are added to), and sizes its loops by the dimensions, never by an array's length.
+ */
+public final class Locals {
+
+    private Object[] slots = new Object[8];
+
+    public float[] floats(int slot, long size) {
+        return slot(slot) instanceof float[] a && a.length >= size ? a : keep(slot, new float[(int) size]);
+    }
+
+    public double[] doubles(int slot, long size) {
+        return slot(slot) instanceof double[] a && a.length >= size ? a : keep(slot, new double[(int) size]);
+    }
+
+    public int[] ints(int slot, long size) {
+        return slot(slot) instanceof int[] a && a.length >= size ? a : keep(slot, new int[(int) size]);
+    }
+
+    public long[] longs(int slot, long size) {
+        return slot(slot) instanceof long[] a && a.length >= size ? a : keep(slot, new long[(int) size]);
+    }
+
+    private Object slot(int slot) {
+        return slot < slots.length ? slots[slot] : null;
+    }
+
+    private <T> T keep(int slot, T array) {
+        if (slot >= slots.length) {
+            slots = java.util.Arrays.copyOf(slots, Math.max(slot + 1, 2 * slots.length));
+        }
+        slots[slot] = array;
+        return array;
+    }
+}
