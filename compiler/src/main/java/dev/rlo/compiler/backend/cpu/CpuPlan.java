@@ -105,10 +105,9 @@ public final class CpuPlan {
         private final Inputs.Bound bound;
         private final Map<String, Long> sizes;
         private final long[] n;
-        private final Buffer[] all = buffers;
-        private final INDArray[] arrays = new INDArray[all.length];
-        private final MemorySegment[] b = new MemorySegment[all.length];
-        private final MemorySegment[] aux = new MemorySegment[all.length];
+        private final INDArray[] arrays = new INDArray[buffers.length];
+        private final MemorySegment[] b = new MemorySegment[buffers.length];
+        private final MemorySegment[] aux = new MemorySegment[buffers.length];
         private final Workspace work;
 
         private Run(Map<String, Tensor> given, Map<Output, Tensor> into) {
@@ -124,7 +123,7 @@ public final class CpuPlan {
                 n[i] = sizes.getOrDefault(dims.get(i), 0L);
             }
             work = pool.take();
-            for (Buffer buf : all) {
+            for (Buffer buf : buffers) {
                 Node node = buf.node();
                 if (node.op() == dev.rlo.compiler.ir.Op.INPUT) {
                     arrays[buf.id()] = HostArrays.contiguous(bound.tensors().get(node.attrs(Attrs.Input.class).name()).data());
@@ -144,7 +143,7 @@ public final class CpuPlan {
                     case Schedule.Finish f -> finish(f.reduce(), b, aux, sizes);
                 }
             } catch (Kernels.NonFinite e) {
-                Node input = all[e.buffer].node();
+                Node input = buffers[e.buffer].node();
                 Graph.Input in = plan.graph().input(input.attrs(Attrs.Input.class).name());
                 throw Inputs.nonFinite(in, bound.tensors().get(in.name()), e.offset);
             } catch (Kernels.BadIndex e) {
@@ -287,7 +286,7 @@ public final class CpuPlan {
     private MemorySegment scratch(Schedule.Reduce r, Map<String, Long> sizes, Workspace work, int part) {
         long count = volume(r.buffer(), sizes);
         double[] id = r.reduction().identity();
-        MemorySegment s = work.get(-1 - ((long) part * plan.buffers().size() + r.buffer().id()), count * id.length * 8);
+        MemorySegment s = work.get(-1 - ((long) part * buffers.length + r.buffer().id()), count * id.length * 8);
         if (r.reduction() == Reduction.SUM || r.reduction() == Reduction.MEAN) {
             /* a sum's (0, 0): +0.0 is all zero bits, so a fill (a slot at a time cost a tenth of QR-DQN's time, its gradient's scatter-add scratch), in parts */
             long slot = id.length * 8L;
