@@ -150,11 +150,12 @@ final class TileSources {
     /**
      * What a class with a sort by value across lanes declares (a sort whose permutation is read only
      * to pick its input's values, as a quantile does: spec/ir.md#sort-by-value): each lane's column of k
-     * values sorted into {@code sorted}, NaN last. A value's key is its bits made to order as a
-     * signed int (−0 below 0, any NaN above +∞), so a comparator is one min and one max of int
-     * vectors of all the lanes; the keys are sorted in place in {@code sorted} and turned back into
-     * values. The values come out as the permutation would pick them, but for ties of −0 and 0 (−0
-     * first here, 0 first descending; in index order there) and a NaN's payload. Batcher's merge exchange
+     * values sorted, NaN last, as keys into {@code sorted}. A value's key is its bits made to order as a
+     * signed int (−0 below 0, any NaN above +∞; negated first, descending), so a comparator is one min
+     * and one max of int vectors of all the lanes. The keys stay keys: a pick turns the column it reads
+     * back into values ({@link #keyValue}), so a quantile converts two columns, not k. The values come
+     * out as the permutation would pick them, but for ties of −0 and 0 (−0 first here, 0 first
+     * descending; in index order there) and a NaN's payload. Batcher's merge exchange
      * ({@link Sorting#network}) runs from its pairs for any k up to 32, and written out, its keys in
      * locals, for k = {@link #UNROLLED}.
      */
@@ -180,11 +181,6 @@ final class TileSources {
                             x.min(y).reinterpretAsFloats().intoArray(sorted, a);
                             x.max(y).reinterpretAsFloats().intoArray(sorted, b);
                         }
-                        for (int c = 0; c < k; c++) {
-                """);
-        keyValue(s, "FloatVector.fromArray(F, sorted, c * L).reinterpretAsInts()", "c", "            ");
-        s.append("""
-                        }
                     }
 
                 """);
@@ -201,7 +197,7 @@ final class TileSources {
                         .append(".max(k").append(b).append("); k").append(a).append(" = x; }\n");
             }
             for (int c = 0; c < n; c++) {
-                keyValue(s, "k" + c, String.valueOf(c), "        ");
+                s.append("        k").append(c).append(".reinterpretAsFloats().intoArray(sorted, ").append(c).append(" * F.length());\n");
             }
             s.append("    }\n\n");
         }
@@ -221,13 +217,12 @@ final class TileSources {
                 .append(indent).append("}\n");
     }
 
-    /** Sorted key {@code key} back into its value, into column {@code c} of sorted: the same map undone (a NaN's key gives a NaN). */
-    private static void keyValue(StringBuilder s, String key, String c, String indent) {
-        s.append(indent).append("{\n")
-                .append(indent).append("    final IntVector key = ").append(key).append(";\n")
-                .append(indent).append("    final FloatVector w = ").append(ordered("key")).append(".reinterpretAsFloats();\n")
-                .append(indent).append("    (descending ? w.neg() : w).intoArray(sorted, ").append(c).append(" * F.length());\n")
-                .append(indent).append("}\n");
+    /**
+     * Sorted key {@code key} (an int vector) back into its value, descending or not: the same map
+     * undone (a NaN's key gives a NaN), written out where a pick reads it.
+     */
+    static String keyValue(String key, boolean descending) {
+        return "((FloatVector) " + ordered(key) + ".reinterpretAsFloats()" + (descending ? ".neg()" : "") + ")";
     }
 
     /** f32 bits (an int vector) made to order as signed ints, negatives' magnitudes flipped; its own inverse. */

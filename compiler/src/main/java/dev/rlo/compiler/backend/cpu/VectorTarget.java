@@ -1217,7 +1217,7 @@ final class VectorTarget extends JavaTarget {
             return m.declare(DType.F32, "FloatVector.fromArray(F, " + tiles.name(source) + ", 0, lanesAt, 0)");
         }
 
-        /** A pick of a sort by value's input ({@link #byValue}): a column of its sorted tile; null if {@code n} is none. */
+        /** A pick of a sort by value's input ({@link #byValue}): a column of its sorted tile's keys, turned back into values; null if {@code n} is none. */
         private Values.Value pick(Values m, Node n, Map<String, String> ix) {
             for (Map.Entry<Buffer, Buffer> sort : tiles.byValue.entrySet()) {
                 Node at = pickedAt(n, sort.getKey(), sort.getValue(), tiles.column, tiles.lanes);
@@ -1227,7 +1227,8 @@ final class VectorTarget extends JavaTarget {
                 String column = at == sort.getKey().node() ? tiles.column(ix)
                         : "(int) " + m.declare(indexType(), checkGather(m.value(at, ix).expr(), tiles.column, plan.gathers().indexOf(n.in(1))))
                         + " * F.length()";
-                return m.declare(DType.F32, "FloatVector.fromArray(F, " + tiles.sorted(sort.getKey()) + ", " + column + ")");
+                Values.Value key = m.declare(DType.I32, "FloatVector.fromArray(F, " + tiles.sorted(sort.getKey()) + ", " + column + ").reinterpretAsInts()");
+                return m.declare(DType.F32, TileSources.keyValue(key.expr(), sort.getKey().node().attrs(Attrs.Argsort.class).descending()));
             }
             return null;
         }
