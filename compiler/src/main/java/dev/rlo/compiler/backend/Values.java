@@ -90,13 +90,13 @@ public final class Values {
      * A memo of scalars, writing declarations at {@code indent} and naming them {@code prefix} and
      * a number from {@code next} (shared by the memos of one kernel, so that names never clash).
      */
+    public Values(KernelPlan plan, Spelling spell, StringBuilder out, String indent, String prefix, int[] next) {
+        this(plan, spell, out, indent, prefix, next, null, null);
+    }
+
     /** How many locals this memo (and any sharing its counter) has declared. */
     public int count() {
         return next[0];
-    }
-
-    public Values(KernelPlan plan, Spelling spell, StringBuilder out, String indent, String prefix, int[] next) {
-        this(plan, spell, out, indent, prefix, next, null, null);
     }
 
     /** A memo of the values that vary along loop index {@code lanes}, taking the others from {@code row}. */

@@ -638,7 +638,7 @@ final class VectorTarget extends JavaTarget {
      * whose permutation nothing reads but picks of the sorted input's values: x[K = argsort(x)] and
      * x[K = argsort(x)[K = i]] with i the same for the whole block, as a quantile or a sort reads
      * it. Such a sort sorts the values themselves ({@link TileSources#sortValues}), and a pick is a
-     * column of the sorted tile: no permutation, no gather. By the argsort's buffer, its input.
+     * column of the sorted tile's keys, turned back into values as it is read: no permutation, no gather. By the argsort's buffer, its input.
      */
     private Map<Buffer, Buffer> byValue(Schedule.Launch l) {
         Map<Buffer, Buffer> byValue = new HashMap<>();
