@@ -7,6 +7,7 @@ import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.types.DType;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -85,6 +86,11 @@ public final class Values {
     /** A gather's checked index, by gather and index expression: declared once. */
     private final Map<String, String> checked = new HashMap<>();
     private Set<Node> inline = Set.of();
+    /** Where a caller collects the values this memo takes from its row memo ({@link #collectFromRow}); else null. */
+    private List<Taken> fromRow;
+
+    /** A value a memo took from its row memo: node {@code n} at {@code ix} (its own dimensions'). */
+    public record Taken(Node n, Map<String, String> ix, Value value) { }
 
     /**
      * A memo of scalars, writing declarations at {@code indent} and naming them {@code prefix} and
@@ -121,6 +127,17 @@ public final class Values {
         return this;
     }
 
+    /** Collects into {@code taken} each value this memo takes from its row memo, once: what its loop needs from outside the loop. */
+    public Values collectFromRow(List<Taken> taken) {
+        fromRow = taken;
+        return this;
+    }
+
+    /** Takes {@code n}'s value at {@code ix} to be {@code v}, computed elsewhere: later requests of it get {@code v}. */
+    public void bind(Node n, Map<String, String> ix, Value v) {
+        locals.put(key(n, ix), v);
+    }
+
     /**
      * Buffers to compute rather than read: the ones the current loop body itself writes, whose
      * values are not in memory yet (the body stores them after computing them).
@@ -142,20 +159,34 @@ public final class Values {
      */
     public Value value(Node n, Map<String, String> ix) {
         if (row != null && !varies(n, ix)) {
-            return row.value(n, ix);
+            Value v = row.value(n, ix);
+            Taken t = new Taken(n, own(n, ix), v);
+            if (fromRow != null && !fromRow.contains(t)) {
+                fromRow.add(t);
+            }
+            return v;
         }
         if (scalars != null && n.type().dims().stream().noneMatch(d -> vectorIndex.equals(ix.get(d)))) {
             return scalars.value(n, ix);
         }
-        Map<String, String> mine = new LinkedHashMap<>();
-        n.type().dims().forEach(d -> mine.put(d, ix.get(d)));
-        String key = n.id() + "@" + mine;
+        String key = key(n, ix);
         Value done = locals.get(key);
         if (done == null) {
-            done = compute(n, mine);
+            done = compute(n, own(n, ix));
             locals.put(key, done);
         }
         return done;
+    }
+
+    /** {@code ix} for {@code n}'s own dimensions. */
+    private static Map<String, String> own(Node n, Map<String, String> ix) {
+        Map<String, String> mine = new LinkedHashMap<>();
+        n.type().dims().forEach(d -> mine.put(d, ix.get(d)));
+        return mine;
+    }
+
+    private static String key(Node n, Map<String, String> ix) {
+        return n.id() + "@" + own(n, ix);
     }
 
     /** Whether {@code n} at {@code ix} varies along this memo's lanes. */

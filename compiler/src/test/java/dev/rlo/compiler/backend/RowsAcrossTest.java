@@ -156,6 +156,55 @@ class RowsAcrossTest {
         assertEquals("input `x` has a non-finite value (NaN) at [B=1, G=19, K=5]; expected f32[B,G,K]", e.getMessage());
     }
 
+    static final String LAST_BY_ROWS = """
+            objective advantages(x: f32[G,K], y: f32[G,K], s: f32[G]) {
+              let q = quantile(x, 0.4, over: K)
+              report adv = where(quantile(x, 0.5, over: K) > 0.0, (x - q) / (std(x, over: K, ddof: 1) + 1e-4), x) * y + s
+              x[G = 0][K = 0]
+            }
+            """;
+
+    /**
+     * A loop's last phase, element-wise, run row by row where the rows fill a vector
+     * (spec/ir.md#last-by-rows): what it takes per row from the phases across lanes kept lane by
+     * lane (a quantile, the std, s, and a mask from the median, true in about half the rows), y
+     * read only by that phase. Against the reference at rows either side of 8 and 16 lanes, blocks
+     * that overlap, whole and in parts; and a NaN in y reported where it is.
+     */
+    @Test
+    void aBlocksLastPhaseRunRowByRowAgreesWithTheReference() {
+        long seed = 11;
+        for (String parts : new String[] {null, "0"}) {
+            if (parts != null) {
+                System.setProperty("rlo.parts.min", parts);
+            }
+            try {
+                for (long g : new long[] {16, 23, 40}) {
+                    for (long k : new long[] {1, 7, 8, 9, 15, 16, 17, 24, 32}) {
+                        CpuMatchesReferenceTest.compare(new CpuBackend(), Rlo.source(LAST_BY_ROWS), "advantages", Map.of("G", g, "K", k),
+                                false, seed++, 1e-4);
+                    }
+                }
+            } finally {
+                System.clearProperty("rlo.parts.min");
+            }
+        }
+        Compiler c = Rlo.source(LAST_BY_ROWS);
+        CompiledObjective o = c.compile(c.objective(null), Map.of(), false, new CpuBackend());
+        long g = 23;
+        long k = 16;
+        double[] v = new double[(int) (g * k)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.sin(i);
+        }
+        Tensor x = Tensor.of(DType.F32, List.of("G", "K"), new long[] {g, k}, v.clone());
+        v[(int) (19 * k + 5)] = Double.NaN;
+        Tensor y = Tensor.of(DType.F32, List.of("G", "K"), new long[] {g, k}, v);
+        Tensor s = Tensor.of(DType.F32, List.of("G"), new long[] {g}, new double[(int) g]);
+        UserError e = assertThrows(UserError.class, () -> o.run(Map.of("x", x, "y", y, "s", s)));
+        assertEquals("input `y` has a non-finite value (NaN) at [G=19, K=5]; expected f32[G,K]", e.getMessage());
+    }
+
     static final String PAIRS = """
             objective pairs(z: f32[B,N] grad, target: f32[B,M]) {
               let tau = (iota(N) + 0.5) / size(N)

@@ -331,13 +331,16 @@ final class VectorTarget extends JavaTarget {
         /* rows read from memory, of any length, sum in memory (Tiles#sums); rows in tiles, at most SHORT long, in locals */
         Tiles fromMemory = new Tiles(g, k, true);
         Map<String, Probe> probes = new LinkedHashMap<>();
-        String phases = acrossPhases(l, fromMemory, probes, block);
+        String phases = acrossPhases(l, fromMemory, probes, block, false);
         boolean sorts = l.nest().phases().stream().anyMatch(p -> p.sort() != null);
         boolean inTiles = !fromMemory.all().isEmpty() || !fromMemory.byValue.isEmpty() || sorts;
         Tiles tiles = inTiles ? new Tiles(g, k, false) : fromMemory;
+        boolean byRows = inTiles && lastByRows(l, fromMemory);
+        /* with the last phase row by row, the tile phases run in a scope of their own, whose i_G the rows' loop declares again */
+        String inTile = byRows ? block + "    " : block;
         if (inTiles) {
             probes.clear();
-            phases = acrossPhases(l, tiles, probes, block);
+            phases = acrossPhases(l, tiles, probes, inTile, byRows);
         }
         usesAcross = true;
 
@@ -351,45 +354,175 @@ final class VectorTarget extends JavaTarget {
         if (tiles.strided) {
             line(indent, "final float[] strided = " + local("floats", "F.length()") + ";");
         }
+        for (Values.Taken t : tiles.kept()) {
+            boolean ints = t.value().dtype() == DType.I32;
+            line(indent, "final " + (ints ? "int" : "float") + "[] " + tiles.perRow(t) + " = " + local(ints ? "ints" : "floats", "F.length()") + ";");
+        }
         needSums(l, tiles.sums.size());
         if (sorts) {
             boolean permutes = l.nest().phases().stream().anyMatch(p -> p.sort() != null && !tiles.byValue.containsKey(p.sort().buffer()));
             usesSort |= permutes;
             tileSortScratch(size(k), permutes, indent);
         }
-        openBlocks(outer, g, indent);
+        openBlocks(outer, g, byRows ? firstRow(g) : index(g), indent);
+        if (byRows) {
+            line(block, "{");
+            line(inTile, "final long " + index(g) + " = " + firstRow(g) + ";");
+        }
         if (!probes.isEmpty()) {
-            line(block, declareProbes(probes.size()));
+            line(inTile, declareProbes(probes.size()));
         }
         Map<String, String> first = indexOf(l.points());
         first.put(k, "0");
         for (Buffer b : tiles.filled) {
             /* an i32 tile moves bits: only f32 inputs are checked for NaN and ∞ */
             boolean check = b.node().op() == Op.INPUT && b.type().dtype() == DType.F32;
-            line(block, "tileIn(b" + b.id() + ", " + b.id() + ", " + check + ", " + offset(b, first) + ", "
+            line(inTile, "tileIn(b" + b.id() + ", " + b.id() + ", " + check + ", " + offset(b, first) + ", "
                     + size(k) + ", stage, rows, " + tiles.name(b) + ");");
         }
         out.append(phases);
+        Set<Buffer> byRow = byRows ? written(l.nest().phases().getLast()) : Set.of();
         for (Buffer b : tiles.written) {
-            line(block, "tileOut(" + tiles.name(b) + ", " + size(k) + ", stage, rows, b" + b.id() + ", " + offset(b, first) + ");");
+            if (!byRow.contains(b)) {
+                line(inTile, tileOut(tiles, b, first));
+            }
+        }
+        if (byRows) {
+            close(block);
+            rowsOfBlock(l, tiles, block);
         }
         closeBlocks(outer, indent);
         return tiled;
     }
 
-    /** The code of launch {@code l}'s phases across lanes, with {@code tiles} (and the probes) filled in as they are rendered. */
-    private String acrossPhases(Schedule.Launch l, Tiles tiles, Map<String, Probe> probes, String block) {
+    /** The statement transposing tile {@code b} back into memory at the block's rows, {@code first}. */
+    private String tileOut(Tiles tiles, Buffer b, Map<String, String> first) {
+        return "tileOut(" + tiles.name(b) + ", " + size(tiles.column) + ", stage, rows, b" + b.id() + ", " + offset(b, first) + ");";
+    }
+
+    /**
+     * The code of launch {@code l}'s phases across lanes, with {@code tiles} (and the probes) filled
+     * in as they are rendered; with {@code lastByRows}, the last one's loop along the rows only where
+     * they are shorter than a vector ({@link #lastByRows}).
+     */
+    private String acrossPhases(Schedule.Launch l, Tiles tiles, Map<String, Probe> probes, String block, boolean lastByRows) {
         tiles.byValue.putAll(byValue(l));
         tiles.strided = strided(l, tiles.lanes);
         StringBuilder enclosing = out;
         out = new StringBuilder();
         Set<String> done = new HashSet<>();
-        for (Schedule.Phase p : l.nest().phases()) {
-            acrossPhase(l, p, tiles, done, probes, block);
+        List<Schedule.Phase> phases = l.nest().phases();
+        for (Schedule.Phase p : phases) {
+            acrossPhase(l, p, tiles, done, probes, block, lastByRows && p == phases.getLast());
         }
-        String phases = out.toString();
+        String code = out.toString();
         out = enclosing;
-        return phases;
+        return code;
+    }
+
+    // ---- a block's last phase row by row ------------------------------------------------------------
+
+    /**
+     * Whether launch {@code l}'s last phase, after phases across lanes through {@code tiles}, runs
+     * row by row where a row fills a vector (K ≥ F.length()): an element-wise phase whose outputs
+     * are tiles, reading nothing that lives in the block's tiles alone but picks of a sort by value
+     * at an element the same for the block. The phase's values per row are computed across lanes
+     * as before and kept lane by lane; then each of the block's rows reads its inputs from memory,
+     * still in cache from the transpose in, a vector along K at a time, and writes its outputs in
+     * place: no tile written, no transpose back ({@link #rowsOfBlock}; GRPO's group norm 15% faster,
+     * docs/benchmarks.md). Values and bits are the tile form's.
+     */
+    private boolean lastByRows(Schedule.Launch l, Tiles tiles) {
+        List<Schedule.Phase> phases = l.nest().phases();
+        Schedule.Phase last = phases.getLast();
+        if (phases.size() < 2 || last.sort() != null || !vectorised(l)
+                || !last.outputs().stream().allMatch(o -> o instanceof Schedule.Store && tiles.holds(o.buffer()))) {
+            return false;
+        }
+        /* a sort's permutation that nothing after the loop reads is never in memory */
+        Set<Buffer> tileOnly = new HashSet<>();
+        phases.stream().filter(p -> p.sort() != null && !p.sort().readAfter()).forEach(p -> tileOnly.add(p.sort().buffer()));
+        Set<Node> seen = new HashSet<>();
+        return last.outputs().stream().allMatch(o -> readsMemory(o.buffer().node(), stored(last), tileOnly, tiles, seen));
+    }
+
+    /**
+     * Whether {@code n}, in a phase computing {@code own}, reads memory only (and inputs along K
+     * only through tiles), or picks of a sort by value at an element the same for the block.
+     */
+    private boolean readsMemory(Node n, Set<Node> own, Set<Buffer> tileOnly, Tiles tiles, Set<Node> seen) {
+        if (!seen.add(n)) {
+            return true;
+        }
+        if (plan.isBuffer(n) && !own.contains(n)) {
+            Buffer b = plan.buffer(n);
+            /* an input read along K is read through a tile, checked as it is filled */
+            boolean unchecked = n.op() == Op.INPUT && b.type().dims().contains(tiles.column) && !tiles.holds(b);
+            return !tileOnly.contains(b) && !unchecked;
+        }
+        for (Map.Entry<Buffer, Buffer> sort : tiles.byValue.entrySet()) {
+            Node at = pickedAt(n, sort.getKey(), sort.getValue(), tiles.column, tiles.lanes);
+            if (at != null) {
+                return at != sort.getKey().node() && readsMemory(at, own, tileOnly, tiles, seen);
+            }
+        }
+        for (Node in : n.inputs()) {
+            if (!readsMemory(in, own, tileOnly, tiles, seen)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The buffers phase {@code p} stores. */
+    private static Set<Buffer> written(Schedule.Phase p) {
+        Set<Buffer> written = new java.util.LinkedHashSet<>();
+        p.outputs().forEach(o -> written.add(o.buffer()));
+        return written;
+    }
+
+    /** The variable holding the first row of a block of rows across lanes of {@code g}, where its i_G is declared again row by row. */
+    private static String firstRow(String g) {
+        return "block_" + g;
+    }
+
+    /**
+     * Launch {@code l}'s last phase ({@link #lastByRows}) for the rows of the block, where they fill
+     * a vector: a vector along K at a time of each row in turn, the rows' loop (a constant
+     * F.length() long) inside the one along K, whose last vector overlaps the one before (a loop
+     * along K per row cost as much as it saved at K = 16). What the rows take from the block is
+     * lane {@code lane} of its arrays. The inputs the block's tiles were filled from were checked
+     * for NaN and ∞ as they were transposed; the phase reads no other input along K.
+     */
+    private void rowsOfBlock(Schedule.Launch l, Tiles tiles, String indent) {
+        String g = tiles.lanes;
+        String k = tiles.column;
+        String in = indent + "        ";
+        line(indent, "if (" + size(k) + " >= F.length()) {");
+        line(indent + "    ", "for (long c_" + k + " = 0; c_" + k + " < " + size(k) + "; c_" + k + " += F.length()) {");
+        line(in, "final long " + index(k) + " = Math.min(c_" + k + ", " + size(k) + " - F.length());");
+        line(in, "for (int lane = 0; lane < F.length(); lane++) {");
+        line(in + "    ", "final long " + index(g) + " = " + firstRow(g) + " + lane;");
+        StringBuilder rowCode = new StringBuilder();
+        Values row = new Values(plan, this, rowCode, in + "    ", "r", new int[1]);
+        for (Values.Taken t : tiles.kept()) {
+            String v = tiles.perRow(t) + "[lane]";
+            row.bind(t.n(), t.ix(), row.declare(t.value().dtype(), t.value().dtype() == DType.BOOL ? v + " != 0f" : v));
+        }
+        Map<String, String> ix = indexOf(l.points());
+        Set<String> filled = new HashSet<>();
+        for (Buffer b : tiles.filled) {
+            filled.add(new Probe(b, ix).key(index(k)));
+        }
+        Lanes vector = new Lanes(row, index(k), in + "    ", filled);
+        vectorBody(l, l.nest().phases().getLast(), vector, null, false);
+        if (!vector.probed.isEmpty()) {
+            throw new IllegalStateException("a block's rows read an input its tiles were not filled from: " + vector.probed.keySet());
+        }
+        out.append(rowCode).append(vector.code);
+        close(in);
+        close(indent + "    ");
+        close(indent);
     }
 
     /** Whether a reduction of {@code l} is stored over another last dimension than the lanes' {@code g}: then lane by lane. */
@@ -419,10 +552,10 @@ final class VectorTarget extends JavaTarget {
 
     /**
      * Opens the loops over {@code outer} (the first split among parts), over its dimension G a
-     * vector of rows at a time ({@code i_G} the block's first row; the last block overlaps the one
-     * before, {@code g_G} where it would have started); returns the indent inside.
+     * vector of rows at a time (the variable {@code first} the block's first row; the last block
+     * overlaps the one before, {@code g_G} where it would have started); returns the indent inside.
      */
-    private String openBlocks(List<String> outer, String g, String indent) {
+    private String openBlocks(List<String> outer, String g, String first, String indent) {
         String in = indent;
         for (int i = 0; i < outer.size(); i++) {
             if (!outer.get(i).equals(g)) {
@@ -433,7 +566,7 @@ final class VectorTarget extends JavaTarget {
             line(in, "final long lo_" + g + " = " + (split ? "Kernels.vectorSplit(" + size(g) + ", part, parts, F.length())" : "0") + ";");
             line(in, "final long hi_" + g + " = " + (split ? "Kernels.vectorSplit(" + size(g) + ", part + 1, parts, F.length())" : size(g)) + ";");
             line(in, "for (long g_" + g + " = lo_" + g + "; g_" + g + " < hi_" + g + "; g_" + g + " += F.length()) {");
-            line(in + "    ", "final long " + index(g) + " = Math.max(0L, Math.min(g_" + g + ", hi_" + g + " - F.length()));");
+            line(in + "    ", "final long " + first + " = Math.max(0L, Math.min(g_" + g + ", hi_" + g + " - F.length()));");
             in += "    ";
         }
         return in;
@@ -468,7 +601,7 @@ final class VectorTarget extends JavaTarget {
         String in = indent + "    ";
         tiles(List.of("values", "order"), a.dim(), false, in);
         tileSortScratch(n, true, in);
-        String block = openBlocks(l.lanes(), l.lanes().getLast(), in);
+        String block = openBlocks(l.lanes(), l.lanes().getLast(), index(l.lanes().getLast()), in);
         Map<String, String> first = indexOf(dims);
         first.put(a.dim(), "0");
         line(block, "tileIn(b" + k.input().id() + ", " + k.input().id() + ", " + (k.input().node().op() == Op.INPUT) + ", "
@@ -485,7 +618,8 @@ final class VectorTarget extends JavaTarget {
      * One phase of a block of rows across lanes: per-block scalars and vectors first, then the loop
      * along the rows with each reduction's accumulators, then the reductions stored for the block.
      */
-    private void acrossPhase(Schedule.Launch l, Schedule.Phase p, Tiles tiles, Set<String> done, Map<String, Probe> probes, String block) {
+    private void acrossPhase(Schedule.Launch l, Schedule.Phase p, Tiles tiles, Set<String> done, Map<String, Probe> probes, String block,
+            boolean byRows) {
         if (p.sort() != null) {
             Schedule.Sort s = p.sort();
             tiles.read(s.input());
@@ -506,9 +640,14 @@ final class VectorTarget extends JavaTarget {
         StringBuilder scalarCode = new StringBuilder();
         Values scalar = new Values(plan, this, scalarCode, in, "r", new int[1]);
         Lanes perBlock = new Lanes(scalar, gi, gi, "u", in, Set.copyOf(done), tiles);
-        Lanes perColumn = new Lanes(perBlock.memo, gi, ki, "w", in + "    ", Set.copyOf(done), tiles);
+        /* by rows, the loop along them runs only where they are shorter than a vector */
+        String loop = byRows ? in + "    " : in;
+        Lanes perColumn = new Lanes(perBlock.memo, gi, ki, "w", loop + "    ", Set.copyOf(done), tiles);
+        if (byRows) {
+            perColumn.memo.collectFromRow(tiles.perRow);
+        }
         /* what is the same in every lane but varies along the rows: a scalar per step */
-        perColumn.memo.withScalars(new Values(plan, this, perColumn.code, in + "    ", "c", new int[1], scalar, ki), gi);
+        perColumn.memo.withScalars(new Values(plan, this, perColumn.code, loop + "    ", "c", new int[1], scalar, ki), gi);
         Values memo = perColumn.memo.computeInline(stored(p));
         Map<String, String> ix = indexOf(l.points());
         List<Schedule.Reduce> reduces = new java.util.ArrayList<>();
@@ -534,9 +673,26 @@ final class VectorTarget extends JavaTarget {
             /* each phase's sums are stored or merged by its end: the phase starts them all at 0 */
             line(in, "java.util.Arrays.fill(sums, 0.0);");
         }
-        line(in, loop(ki, "0", size(tiles.column), false));
+        if (byRows) {
+            line(in, "if (" + size(tiles.column) + " < F.length()) {");
+        }
+        line(loop, loop(ki, "0", size(tiles.column), false));
         out.append(perColumn.code);
-        close(in);
+        close(loop);
+        if (byRows) {
+            Map<String, String> first = new LinkedHashMap<>(ix);
+            first.put(tiles.column, "0");
+            for (Schedule.Output o : p.outputs()) {
+                line(loop, tileOut(tiles, o.buffer(), first));
+            }
+            line(in, "} else {");
+            /* what the rows take from the block, lane by lane */
+            for (Values.Taken t : tiles.kept()) {
+                String v = t.value().dtype() == DType.BOOL ? "FloatVector.zero(F).blend(1f, " + t.value().expr() + ")" : t.value().expr();
+                line(loop, v + ".intoArray(" + tiles.perRow(t) + ", 0);");
+            }
+            close(in);
+        }
         for (Schedule.Reduce r : reduces) {
             if (r.finished() != Schedule.Finished.ROW) {
                 mergeLanes(r, tiles, ix, in);
@@ -728,6 +884,8 @@ final class VectorTarget extends JavaTarget {
         final List<Schedule.Reduce> sums = new java.util.ArrayList<>();
         /** Whether sums are kept in {@code sums} (rows read from memory) or in locals (rows in tiles: short loops, where memory cost a third). */
         final boolean sumsInMemory;
+        /** What the last phase's loop takes from the block, where it runs row by row ({@link #lastByRows}). */
+        final List<Values.Taken> perRow = new java.util.ArrayList<>();
 
         Tiles(String lanes, String column, boolean sumsInMemory) {
             this.lanes = lanes;
@@ -776,6 +934,16 @@ final class VectorTarget extends JavaTarget {
         /** Sum {@code r}'s f64 halves for {@link #accumulate}: its slots in {@code sums}, or its locals. */
         Halves halves(Schedule.Reduce r) {
             return sumsInMemory ? Halves.inMemory(sumAt(r)) : Halves.locals(vacc(r));
+        }
+
+        /** What the rows take from the block that is kept lane by lane, in an array each: its vectors (a mask as 1 and 0); its scalars, the same for every row, are computed again. */
+        List<Values.Taken> kept() {
+            return perRow.stream().filter(t -> t.value().vector()).toList();
+        }
+
+        /** The array holding taken value {@code t} lane by lane. */
+        String perRow(Values.Taken t) {
+            return "perRow" + perRow.indexOf(t);
         }
 
         /** The tile of argsort {@code b}'s input sorted by value. */
