@@ -1172,7 +1172,7 @@ final class VectorTarget extends JavaTarget {
 
         String add(boolean upper, String x) {
             String at = upper ? high : low;
-            return inMemory ? "DoubleVector.fromArray(D, " + at + ").add(" + x + ").intoArray(" + at + ");" : at + " = " + at + ".add(" + x + ");";
+            return inMemory ? "DoubleVector.fromArray(D, " + at + ").add(" + x + ").intoArray(" + at + ");" : at + " = (" + x + ").add(" + at + ");";
         }
     }
 
@@ -1180,7 +1180,11 @@ final class VectorTarget extends JavaTarget {
      * {@code acc} updated with {@code v} by reduction {@code red} (sum, mean, max or min), only the
      * lanes of mask {@code fresh} if not null: the others are replaced by the reduction's identity
      * (a blend, then an unmasked op; masked arithmetic falls back to scalar code in C2 on JDK 25).
-     * A sum adds to its {@code halves}.
+     * A sum adds to its {@code halves}. The new value is the receiver, the accumulator the argument
+     * (the same bits: the ops commute): C2 types a loop-carried local by its declared class, so a
+     * call on it is bound to the vector's own class only through the Vector API method's type
+     * profile, which every caller in the JVM shares; with that profile mixed, the op ran as Java
+     * loops over boxed lanes, GRPO's kernel 12× slower (docs/benchmarks.md).
      */
     private static String accumulate(String acc, Halves halves, Values.Value v, Reduction red, String fresh) {
         boolean sum = red != Reduction.MAX && red != Reduction.MIN;
@@ -1199,7 +1203,7 @@ final class VectorTarget extends JavaTarget {
             return "{ final FloatVector f_ = " + f + "; " + halves.add(false, "(DoubleVector) f_.convertShape(VectorOperators.F2D, D, 0)") + " "
                     + halves.add(true, "(DoubleVector) f_.convertShape(VectorOperators.F2D, D, 1)") + " }";
         }
-        return acc + " = " + acc + (red == Reduction.MAX ? ".max(" : ".min(") + f + ");";
+        return acc + " = " + f + (red == Reduction.MAX ? ".max(" : ".min(") + acc + ");";
     }
 
     // ---- a time-major scan's rows -----------------------------------------------------------------
