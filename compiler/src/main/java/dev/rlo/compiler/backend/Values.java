@@ -160,9 +160,11 @@ public final class Values {
     public Value value(Node n, Map<String, String> ix) {
         if (row != null && !varies(n, ix)) {
             Value v = row.value(n, ix);
-            Taken t = new Taken(n, own(n, ix), v);
-            if (fromRow != null && !fromRow.contains(t)) {
-                fromRow.add(t);
+            if (fromRow != null) {
+                Taken t = new Taken(n, own(n, ix), v);
+                if (!fromRow.contains(t)) {
+                    fromRow.add(t);
+                }
             }
             return v;
         }

@@ -381,9 +381,9 @@ final class VectorTarget extends JavaTarget {
                     + size(k) + ", stage, rows, " + tiles.name(b) + ");");
         }
         out.append(phases);
-        Set<Buffer> byRow = byRows ? written(l.nest().phases().getLast()) : Set.of();
+        Set<Buffer> writtenByRows = byRows ? written(l.nest().phases().getLast()) : Set.of();
         for (Buffer b : tiles.written) {
-            if (!byRow.contains(b)) {
+            if (!writtenByRows.contains(b)) {
                 line(inTile, tileOut(tiles, b, first));
             }
         }
