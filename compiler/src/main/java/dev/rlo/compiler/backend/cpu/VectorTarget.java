@@ -1465,9 +1465,37 @@ final class VectorTarget extends JavaTarget {
                 case WHERE -> a[1].dtype() == DType.BOOL
                         ? vec(a[1]) + ".and(" + vec(a[0]) + ").or(" + vec(a[2]) + ".andNot(" + vec(a[0]) + "))"
                         : vec(a[2]) + ".blend(" + vec(a[1]) + ", " + (a[1].dtype() == DType.I32 ? vec(a[0]) + ".cast(I)" : vec(a[0])) + ")";
-                case CLIP -> vec(a[0]) + ".max(" + a[1].expr() + ").min(" + a[2].expr() + ")";
+                case CLIP -> clip(n, a);
                 default -> throw new IllegalStateException(n.op() + " is not vectorised");
             };
+        }
+
+        /**
+         * clip(x, lo, hi): between constant f32 bounds lo &lt; hi, two compares and two blends, bit
+         * for bit Math.min(Math.max(x, lo), hi) (NaN stays NaN; where x equals a zero bound, the
+         * result's sign is the one Math.max and min give: hence LT against −0 and GT against +0).
+         * C2 renders FloatVector's max and min as a longer NaN- and zero-aware sequence (PPO's
+         * kernel took 10% less time in cache this way, docs/benchmarks.md); other bounds keep them.
+         */
+        private static String clip(Node n, Values.Value[] a) {
+            Node lo = n.in(1);
+            Node hi = n.in(2);
+            String x = vec(a[0]);
+            if (n.type().dtype() != DType.F32 || !lo.isConst() || !hi.isConst() || !(lo.constValue() < hi.constValue())) {
+                return x + ".max(" + a[1].expr() + ").min(" + a[2].expr() + ")";
+            }
+            String below = isNegativeZero(lo.constValue()) ? "LT" : "LE";
+            String above = isPositiveZero(hi.constValue()) ? "GT" : "GE";
+            return x + ".blend(" + a[1].expr() + ", " + x + ".compare(VectorOperators." + below + ", " + a[1].expr() + "))"
+                    + ".blend(" + a[2].expr() + ", " + x + ".compare(VectorOperators." + above + ", " + a[2].expr() + "))";
+        }
+
+        private static boolean isNegativeZero(double v) {
+            return Double.doubleToRawLongBits(v) == Double.doubleToRawLongBits(-0.0);
+        }
+
+        private static boolean isPositiveZero(double v) {
+            return Double.doubleToRawLongBits(v) == 0L;
         }
 
         private String math(Op op, String x) {
