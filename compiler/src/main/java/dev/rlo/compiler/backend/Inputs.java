@@ -53,7 +53,7 @@ public final class Inputs {
          * A training loop binds the same inputs in the same shapes call after call. Where, without
          * {@code checkValues}, every input comes in its declared dimensions, order and dtype, and in the
          * shapes of the last such call, the sizes are that call's and the tensors the given ones: only
-         * the indices are checked again (their values change), and nothing is allocated but the result.
+         * the indices are checked again (their values change), and no map is made.
          */
         public Bound bind(Map<String, Tensor> given, boolean checkValues) {
             Shapes known = last;
