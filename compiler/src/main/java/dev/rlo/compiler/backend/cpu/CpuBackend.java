@@ -40,8 +40,7 @@ public final class CpuBackend implements Backend {
      * objective (or variant) costs the first time ({@code rlo bench --compile}). Returns the class.
      */
     public static Object compileFresh(Graph graph) {
-        String body = JavaTarget.body(Schedule.of(FusePass.plan(graph)), CpuPlan.vectorApi());
-        return KernelCompiler.compileFresh(body);
+        return KernelCompiler.compileFresh(Schedule.of(FusePass.plan(graph)), CpuPlan.vectorApi());
     }
 
     /** The Java source the backend generates for {@code graph} ({@code rlo compile --emit java}). */
@@ -51,7 +50,7 @@ public final class CpuBackend implements Backend {
 
     /** The Java source with Vector API kernels or with scalar loops ({@code -Drlo.vector=false}). */
     public static String source(Graph graph, boolean vector) {
-        String body = JavaTarget.body(Schedule.of(FusePass.plan(graph)), vector);
+        String body = KernelCompiler.body(Schedule.of(FusePass.plan(graph)), vector);
         return JavaTarget.source(KernelCompiler.className(body), body);
     }
 }

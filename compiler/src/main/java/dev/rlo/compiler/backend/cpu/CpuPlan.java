@@ -66,7 +66,7 @@ public final class CpuPlan {
         this.schedule = Schedule.of(plan);
         plan.graph().outputs().forEach((o, node) -> outputOf.putIfAbsent(node, o));
         this.dims = dims(plan);
-        this.body = JavaTarget.body(schedule, vector);
+        this.body = KernelCompiler.body(schedule, vector);
         this.code = KernelCompiler.load(body);
     }
 

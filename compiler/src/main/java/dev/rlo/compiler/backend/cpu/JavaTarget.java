@@ -44,9 +44,12 @@ class JavaTarget extends Renderer {
         super(schedule);
     }
 
-    /** The plan class's body, without its name ({@link #source} completes it); with the Vector API if {@code vector}. */
-    static String body(Schedule schedule, boolean vector) {
-        JavaTarget t = vector ? new VectorTarget(schedule) : new JavaTarget(schedule);
+    /**
+     * The plan class's body, without its name ({@link #source} completes it); with the Vector API if
+     * {@code vector}, the kernels {@code unpaired} summing along short rows term by term.
+     */
+    static String body(Schedule schedule, boolean vector, Set<Integer> unpaired) {
+        JavaTarget t = vector ? new VectorTarget(schedule, unpaired) : new JavaTarget(schedule);
         t.renderSteps();
         StringBuilder s = new StringBuilder();
         t.preamble(s);

@@ -1,9 +1,13 @@
 package dev.rlo.compiler.backend.cpu;
 
+import dev.rlo.compiler.fuse.Schedule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.classfile.Attributes;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.MethodModel;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.tools.DiagnosticCollector;
 import javax.tools.FileObject;
@@ -52,10 +57,50 @@ final class KernelCompiler {
         return LOADED.computeIfAbsent(name, n -> instantiate(n, cachedOrCompiled(n, body)));
     }
 
-    /** Compiles {@code body} with javac and loads it, using and filling no cache. */
-    static PlanCode compileFresh(String body) {
-        String name = className(body);
-        return instantiate(name, javac(name, JavaTarget.source(name, body)));
+    /**
+     * The plan class body for {@code schedule} ({@link JavaTarget#body}), compiled (or taken from
+     * the cache) to see how long each kernel's method came out: one longer than HotSpot compiles
+     * would run in the interpreter, so such kernels are rendered again with their sums along short
+     * rows term by term (the pairing writes each such loop's step out nine times; spec/ir.md).
+     */
+    static String body(Schedule schedule, boolean vector) {
+        return body(schedule, vector, body -> cachedOrCompiled(className(body), body));
+    }
+
+    /** Renders and compiles {@code schedule}'s plan class with javac, using and filling no cache, and loads it. */
+    static PlanCode compileFresh(Schedule schedule, boolean vector) {
+        byte[][] last = new byte[1][];
+        String body = body(schedule, vector, b -> last[0] = javac(className(b), JavaTarget.source(className(b), b)));
+        return instantiate(className(body), last[0]);
+    }
+
+    private static String body(Schedule schedule, boolean vector, java.util.function.Function<String, byte[]> compile) {
+        String body = JavaTarget.body(schedule, vector, Set.of());
+        Set<Integer> huge = tooLong(compile.apply(body));
+        if (huge.isEmpty()) {
+            return body;
+        }
+        String shorter = JavaTarget.body(schedule, vector, huge);
+        compile.apply(shorter);
+        return shorter;
+    }
+
+    /**
+     * The longest method, in bytes of bytecode, HotSpot's JIT compilers take (HugeMethodLimit, with
+     * DontCompileHugeMethods on by default).
+     */
+    static final int HUGE_METHOD = 8000;
+
+    /** The kernels of class {@code bytes} whose method is longer than {@link #HUGE_METHOD}. */
+    static Set<Integer> tooLong(byte[] bytes) {
+        Set<Integer> huge = new java.util.TreeSet<>();
+        for (MethodModel m : ClassFile.of().parse(bytes).methods()) {
+            String name = m.methodName().stringValue();
+            if (name.matches("k[0-9]+") && m.findAttribute(Attributes.code()).map(c -> c.codeLength() > HUGE_METHOD).orElse(false)) {
+                huge.add(Integer.parseInt(name.substring(1)));
+            }
+        }
+        return huge;
     }
 
     static byte[] cachedOrCompiled(String name, String body) {

@@ -60,6 +60,8 @@ final class VectorTarget extends JavaTarget {
      * long (docs/benchmarks.md).
      */
     private static final int BUSY_STEP = 8;
+    /** How many steps along a block's rows sum their terms pairwise in f32 before they reach f64 lanes ({@link #alongRows}). */
+    private static final int PAIRED = 8;
     /** Per kernel, the most sums one of its loops keeps in the array {@code sums}. */
     private final Map<Integer, Integer> sumSlots = new HashMap<>();
     /** Whether a launch reads or writes tiles: the class then declares the tile helpers. */
@@ -71,8 +73,12 @@ final class VectorTarget extends JavaTarget {
     /** Whether a launch sorts a tile by value ({@link TileSources#sortValues}). */
     private boolean usesValueSort;
 
-    VectorTarget(Schedule schedule) {
+    /** The kernels whose sums along short rows add their terms one by one ({@link #alongRows}). */
+    private final Set<Integer> unpaired;
+
+    VectorTarget(Schedule schedule, Set<Integer> unpaired) {
         super(schedule);
+        this.unpaired = unpaired;
     }
 
     @Override
@@ -83,7 +89,9 @@ final class VectorTarget extends JavaTarget {
                 .append("    static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;\n")
                 .append("    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8));\n")
                 .append("    static final IntVector IOTA = IntVector.zero(I).addIndex(1);\n")
-                .append("    static final ByteOrder ORDER = ByteOrder.nativeOrder();\n\n")
+                .append("    static final ByteOrder ORDER = ByteOrder.nativeOrder();\n")
+                /* a block of steps too short to pair: not finite, so its lanes add their terms one by one */
+                .append("    static final FloatVector NOT_PAIRED = FloatVector.broadcast(F, Float.NaN);\n\n")
                 /* reduceLanes(ADD) may add lanes in any order, so results would depend on whether C2 had
                    compiled the kernel yet; folding the upper half of the lanes onto the lower one, then
                    again, is one fixed order, kept in registers (a sum in lane order through toArray took a
@@ -655,7 +663,9 @@ final class VectorTarget extends JavaTarget {
             Node n = o.buffer().node();
             if (o instanceof Schedule.Reduce r) {
                 reduces.add(r);
-                perColumn.statement(accumulate(vacc(r), sum(r) ? tiles.halves(r) : null, memo.value(accumulated(plan, n), ix), r.reduction(), null));
+                Values.Value v = memo.value(accumulated(plan, n), ix);
+                perColumn.statement(sum(r) ? "final FloatVector " + term(r) + " = " + summand(v, r.reduction(), null) + ";"
+                        : accumulate(vacc(r), null, v, r.reduction(), null));
             } else {
                 perColumn.store(o.buffer(), memo.value(n, ix), ix);
             }
@@ -676,9 +686,7 @@ final class VectorTarget extends JavaTarget {
         if (byRows) {
             line(in, "if (" + size(tiles.column) + " < F.length()) {");
         }
-        line(loop, loop(ki, "0", size(tiles.column), false));
-        out.append(perColumn.code);
-        close(loop);
+        alongRows(tiles, sums(reduces), perColumn.code.toString(), !unpaired.contains(l.kernel().id()), loop);
         if (byRows) {
             Map<String, String> first = new LinkedHashMap<>(ix);
             first.put(tiles.column, "0");
@@ -723,6 +731,106 @@ final class VectorTarget extends JavaTarget {
             line(in, "if (" + probeIsNaN(probes.size()) + ") { " + rescan + "}");
         }
         close(block);
+    }
+
+    /**
+     * The loop along a block's rows (tile column K), each {@code step} computing every sum's term
+     * ({@link #term}) for the lanes' rows at {@code i_K}. Where {@code paired}, each block of
+     * {@value #PAIRED} steps sums each reduction's terms pairwise in f32 — ((t₀ + t₁) + (t₂ + t₃)) +
+     * ((t₄ + t₅) + (t₆ + t₇)), combined as they come so that few are live — and adds that one
+     * vector to the f64 lanes: an eighth of the conversions, which bound GRPO's and QR-DQN's loops
+     * (docs/benchmarks.md). A lane whose block sum is not finite (an overflow f64 would not have,
+     * or a NaN or ∞ term) adds −0 instead, and then the block's terms one by one in f64, from the
+     * block run again step by step (its stores and max/min rewrite the same values); so does every
+     * lane for the last steps, fewer than {@value #PAIRED}. Each row's sum depends on its own terms
+     * alone.
+     */
+    private void alongRows(Tiles tiles, List<Schedule.Reduce> sums, String step, boolean paired, String indent) {
+        String k = tiles.column;
+        String i = index(k);
+        String in = indent + "    ";
+        if (sums.isEmpty() || !paired) {
+            line(indent, loop(i, "0", size(k), false));
+            out.append(step);
+            for (Schedule.Reduce r : sums) {
+                line(in, addInHalves(tiles.halves(r), term(r)));
+            }
+            close(indent);
+            return;
+        }
+        String j = "j_" + k;
+        line(indent, "for (long " + j + " = 0; " + j + " < " + size(k) + "; " + j + " += " + PAIRED + ") {");
+        for (Schedule.Reduce r : sums) {
+            line(in, "FloatVector " + block(r) + " = NOT_PAIRED;");
+        }
+        line(in, "if (" + j + " + " + PAIRED + " <= " + size(k) + ") {");
+        String copy = in + "    ";
+        /* partial sums pending, each as its first step and its width: two of one width become one of twice the width */
+        List<int[]> pending = new java.util.ArrayList<>();
+        for (int u = 0; u < PAIRED; u++) {
+            for (Schedule.Reduce r : sums) {
+                line(copy, "final FloatVector " + term(r) + "_" + u + ";");
+            }
+            line(copy, "{");
+            line(copy + "    ", "final long " + i + " = " + j + " + " + u + ";");
+            step.lines().forEach(s -> line("        ", s));
+            for (Schedule.Reduce r : sums) {
+                line(copy + "    ", term(r) + "_" + u + " = " + term(r) + ";");
+            }
+            close(copy);
+            pending.add(new int[] {u, 1});
+            while (pending.size() >= 2 && pending.getLast()[1] == pending.get(pending.size() - 2)[1]) {
+                int[] b = pending.removeLast();
+                int[] a = pending.removeLast();
+                int[] both = {a[0], 2 * a[1]};
+                String to = both[1] == PAIRED ? "" : "final FloatVector ";
+                for (Schedule.Reduce r : sums) {
+                    line(copy, to + (both[1] == PAIRED ? block(r) : term(r) + partial(both)) + " = " + term(r) + partial(a) + ".add(" + term(r) + partial(b) + ");");
+                }
+                pending.add(both);
+            }
+        }
+        close(in);
+        for (Schedule.Reduce r : sums) {
+            line(in, "final VectorMask<Float> " + finite(r) + " = " + block(r) + ".abs().compare(VectorOperators.LE, Float.MAX_VALUE);");
+        }
+        line(in, "if (" + String.join(" && ", sums.stream().map(r -> finite(r) + ".allTrue()").toList()) + ") {");
+        for (Schedule.Reduce r : sums) {
+            line(in + "    ", addInHalves(tiles.halves(r), block(r)));
+        }
+        line(in, "} else {");
+        String again = in + "    ";
+        for (Schedule.Reduce r : sums) {
+            line(again, addInHalves(tiles.halves(r), block(r) + ".blend(-0f, " + finite(r) + ".not())"));
+        }
+        line(again, "for (long " + i + " = " + j + "; " + i + " < Math.min(" + j + " + " + PAIRED + ", " + size(k) + "); " + i + "++) {");
+        step.lines().forEach(s -> line("        ", s));
+        for (Schedule.Reduce r : sums) {
+            line(again + "    ", addInHalves(tiles.halves(r), term(r) + ".blend(-0f, " + finite(r) + ")"));
+        }
+        close(again);
+        close(in);
+        close(indent);
+    }
+
+    /** Sum {@code r}'s pairwise sum of a block of steps ({@link #alongRows}). */
+    private static String block(Schedule.Reduce r) {
+        return "block" + r.buffer().id();
+    }
+
+    /** The lanes where sum {@code r}'s block sum is finite ({@link #alongRows}). */
+    private static String finite(Schedule.Reduce r) {
+        return "paired" + r.buffer().id();
+    }
+
+    /** The suffix naming the partial sum of a block's steps from {@code first[0]}, {@code first[1]} of them. */
+    private static String partial(int[] first) {
+        return first[1] == 1 ? "_" + first[0] : "_" + first[0] + "_" + (first[0] + first[1] - 1);
+    }
+
+    /** A step's term of sum {@code r}: the f32 vector it adds. */
+    private static String term(Schedule.Reduce r) {
+        return "term" + r.buffer().id();
     }
 
     /**
@@ -1187,7 +1295,15 @@ final class VectorTarget extends JavaTarget {
      * loops over boxed lanes, GRPO's kernel 12× slower (docs/benchmarks.md).
      */
     private static String accumulate(String acc, Halves halves, Values.Value v, Reduction red, String fresh) {
-        boolean sum = red != Reduction.MAX && red != Reduction.MIN;
+        String f = summand(v, red, fresh);
+        if (red != Reduction.MAX && red != Reduction.MIN) {
+            return addInHalves(halves, f);
+        }
+        return acc + " = " + f + (red == Reduction.MAX ? ".max(" : ".min(") + acc + ");";
+    }
+
+    /** What {@link #accumulate} adds: {@code v} as an f32 vector, the lanes outside {@code fresh} (if not null) at the reduction's identity. */
+    private static String summand(Values.Value v, Reduction red, String fresh) {
         String f = v.dtype() == DType.I32 ? "((FloatVector) " + vec(v) + ".convert(VectorOperators.I2F, 0))"
                 : v.vector() ? v.expr() : "FloatVector.broadcast(F, (float) " + v.expr() + ")";
         String identity = switch (red) {
@@ -1195,15 +1311,13 @@ final class VectorTarget extends JavaTarget {
             case MIN -> "Float.POSITIVE_INFINITY";
             default -> "0f";
         };
-        if (fresh != null) {
-            f = "FloatVector.broadcast(F, " + identity + ").blend(" + f + ", " + fresh + ")";
-        }
-        if (sum) {
-            /* in f64 lanes: the f32 vector's two halves, converted exactly */
-            return "{ final FloatVector f_ = " + f + "; " + halves.add(false, "(DoubleVector) f_.convertShape(VectorOperators.F2D, D, 0)") + " "
-                    + halves.add(true, "(DoubleVector) f_.convertShape(VectorOperators.F2D, D, 1)") + " }";
-        }
-        return acc + " = " + f + (red == Reduction.MAX ? ".max(" : ".min(") + acc + ");";
+        return fresh == null ? f : "FloatVector.broadcast(F, " + identity + ").blend(" + f + ", " + fresh + ")";
+    }
+
+    /** f32 vector {@code f} added into f64 lanes {@code halves}: its two halves, converted exactly. */
+    private static String addInHalves(Halves halves, String f) {
+        return "{ final FloatVector f_ = " + f + "; " + halves.add(false, "(DoubleVector) f_.convertShape(VectorOperators.F2D, D, 0)") + " "
+                + halves.add(true, "(DoubleVector) f_.convertShape(VectorOperators.F2D, D, 1)") + " }";
     }
 
     // ---- a time-major scan's rows -----------------------------------------------------------------
