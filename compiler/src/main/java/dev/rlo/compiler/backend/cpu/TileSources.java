@@ -134,13 +134,13 @@ final class TileSources {
             /* the lower half's indices written whole (upper lanes 0), then the upper half's blended in */
             s.append("        if (half == 0) {\n");
             for (int c = 0; c < n; c++) {
-                s.append("            ((IntVector) k").append(c).append(".convertShape(VectorOperators.L2I, I, 0)).reinterpretAsFloats().intoArray(order, ")
+                s.append("            ((FloatVector) ((IntVector) k").append(c).append(".convertShape(VectorOperators.L2I, I, 0)).reinterpretShape(F, 0)).intoArray(order, ")
                         .append(c).append(" * L);\n");
             }
             s.append("        } else {\n");
             for (int c = 0; c < n; c++) {
-                s.append("            FloatVector.fromArray(F, order, ").append(c).append(" * L).reinterpretAsInts().blend((IntVector) k").append(c)
-                        .append(".convertShape(VectorOperators.L2I, I, -1), UPPER_INTS).reinterpretAsFloats().intoArray(order, ").append(c).append(" * L);\n");
+                s.append("            ((FloatVector) ((IntVector) FloatVector.fromArray(F, order, ").append(c).append(" * L).reinterpretShape(I, 0)).blend((IntVector) k").append(c)
+                        .append(".convertShape(VectorOperators.L2I, I, -1), UPPER_INTS).reinterpretShape(F, 0)).intoArray(order, ").append(c).append(" * L);\n");
             }
             s.append("        }\n");
             s.append("    }\n\n");
@@ -173,13 +173,13 @@ final class TileSources {
                 """);
         valueKey(s, "c", "            ", "key");
         s.append("""
-                            key.reinterpretAsFloats().intoArray(sorted, c * L);
+                            ((FloatVector) key.reinterpretShape(F, 0)).intoArray(sorted, c * L);
                         }
                         for (int p = 0; p < network.length; p += 2) {
                             final int a = network[p] * L, b = network[p + 1] * L;
-                            final IntVector x = FloatVector.fromArray(F, sorted, a).reinterpretAsInts(), y = FloatVector.fromArray(F, sorted, b).reinterpretAsInts();
-                            x.min(y).reinterpretAsFloats().intoArray(sorted, a);
-                            x.max(y).reinterpretAsFloats().intoArray(sorted, b);
+                            final IntVector x = (IntVector) FloatVector.fromArray(F, sorted, a).reinterpretShape(I, 0), y = (IntVector) FloatVector.fromArray(F, sorted, b).reinterpretShape(I, 0);
+                            ((FloatVector) x.min(y).reinterpretShape(F, 0)).intoArray(sorted, a);
+                            ((FloatVector) x.max(y).reinterpretShape(F, 0)).intoArray(sorted, b);
                         }
                     }
 
@@ -197,7 +197,7 @@ final class TileSources {
                         .append(".max(k").append(b).append("); k").append(a).append(" = x; }\n");
             }
             for (int c = 0; c < n; c++) {
-                s.append("        k").append(c).append(".reinterpretAsFloats().intoArray(sorted, ").append(c).append(" * F.length());\n");
+                s.append("        ((FloatVector) k").append(c).append(".reinterpretShape(F, 0)).intoArray(sorted, ").append(c).append(" * F.length());\n");
             }
             s.append("    }\n\n");
         }
@@ -211,7 +211,7 @@ final class TileSources {
         s.append(indent).append("{\n")
                 .append(indent).append("    final FloatVector v = FloatVector.fromArray(F, values, ").append(c).append(" * F.length());\n")
                 .append(indent).append("    final FloatVector w = descending ? v.neg() : v;\n")
-                .append(indent).append("    final IntVector bits = w.reinterpretAsInts();\n")
+                .append(indent).append("    final IntVector bits = (IntVector) w.reinterpretShape(I, 0);\n")
                 .append(indent).append("    ").append(into).append(" = ").append(ordered("bits")).append("\n")
                 .append(indent).append("            .blend(Integer.MAX_VALUE, w.test(VectorOperators.IS_NAN).cast(I));\n")
                 .append(indent).append("}\n");
@@ -222,7 +222,7 @@ final class TileSources {
      * undone (a NaN's key gives a NaN), written out where a pick reads it.
      */
     static String keyValue(String key, boolean descending) {
-        return "((FloatVector) " + ordered(key) + ".reinterpretAsFloats()" + (descending ? ".neg()" : "") + ")";
+        return "(((FloatVector) " + ordered(key) + ".reinterpretShape(F, 0))" + (descending ? ".neg()" : "") + ")";
     }
 
     /** f32 bits (an int vector) made to order as signed ints, negatives' magnitudes flipped; its own inverse. */
@@ -235,7 +235,7 @@ final class TileSources {
         s.append(indent).append("{\n")
                 .append(indent).append("    final FloatVector v = FloatVector.fromArray(F, values, ").append(c).append(" * L);\n")
                 .append(indent).append("    final FloatVector w = (descending ? v.neg() : v).add(0f);\n")
-                .append(indent).append("    final IntVector bits = w.reinterpretAsInts();\n")
+                .append(indent).append("    final IntVector bits = (IntVector) w.reinterpretShape(I, 0);\n")
                 .append(indent).append("    final IntVector key = ").append(ordered("bits")).append("\n")
                 .append(indent).append("            .blend(Integer.MAX_VALUE, w.test(VectorOperators.IS_NAN).cast(I));\n");
         for (String[] local : into) {
@@ -250,8 +250,8 @@ final class TileSources {
 
     /** The statement writing column {@code c}'s indices, the low halves of its sorted keys, into order. */
     private static String indices(String lo, String hi, String c) {
-        return "((IntVector) " + lo + ".convertShape(VectorOperators.L2I, I, 0)).blend((IntVector) " + hi
-                + ".convertShape(VectorOperators.L2I, I, -1), UPPER_INTS).reinterpretAsFloats().intoArray(order, " + c + " * L);";
+        return "((FloatVector) ((IntVector) " + lo + ".convertShape(VectorOperators.L2I, I, 0)).blend((IntVector) " + hi
+                + ".convertShape(VectorOperators.L2I, I, -1), UPPER_INTS).reinterpretShape(F, 0)).intoArray(order, " + c + " * L);";
     }
 
     /** What a class with rows across lanes declares: transposing a block of rows into a tile and back, by gathers and scatters. */

@@ -36,8 +36,8 @@ final class VectorMath {
                     p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
                     p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
                     FloatVector y = p.fma(r.mul(r), r).add(1f);
-                    final FloatVector scale = ((IntVector) n.min(127f).max(-126f).convert(VectorOperators.F2I, 0)).add(127)
-                            .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                    final FloatVector scale = (FloatVector) ((IntVector) n.min(127f).max(-126f).convertShape(VectorOperators.F2I, I, 0)).add(127)
+                            .lanewise(VectorOperators.LSHL, 23).reinterpretShape(F, 0);
                     y = y.mul(scale);
                     y = y.blend(y.mul(2f), n.compare(VectorOperators.GT, 127f));
                     return y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.72283905f))
@@ -46,10 +46,10 @@ final class VectorMath {
 
                 static FloatVector vlog(FloatVector x) {
                     final VectorMask<Float> tiny = x.compare(VectorOperators.LT, 1.17549435e-38f);
-                    final IntVector bits = x.blend(x.mul(8388608f), tiny).reinterpretAsInts();
-                    FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).and(0xFF).sub(126).convert(VectorOperators.I2F, 0);
+                    final IntVector bits = (IntVector) x.blend(x.mul(8388608f), tiny).reinterpretShape(I, 0);
+                    FloatVector e = (FloatVector) bits.lanewise(VectorOperators.LSHR, 23).and(0xFF).sub(126).convertShape(VectorOperators.I2F, F, 0);
                     e = e.sub(FloatVector.zero(F).blend(23f, tiny));
-                    FloatVector m = bits.and(0x807FFFFF).or(0x3F000000).reinterpretAsFloats();
+                    FloatVector m = (FloatVector) bits.and(0x807FFFFF).or(0x3F000000).reinterpretShape(F, 0);
                     final VectorMask<Float> low = m.compare(VectorOperators.LT, 0.707106781186547524f);
                     e = e.sub(FloatVector.zero(F).blend(1f, low));
                     m = m.add(m.blend(FloatVector.zero(F), low.not())).sub(1f);
@@ -98,7 +98,7 @@ final class VectorMath {
                     p = p.fma(z, FloatVector.broadcast(F, -3.33332819422e-1f));
                     final FloatVector r = t.div(t.add(2f)).blend(p.mul(z).fma(a, a), a.compare(VectorOperators.LT, 0.625f))
                             .blend(1f, a.compare(VectorOperators.GT, 9.1f));
-                    return r.reinterpretAsInts().and(0x7FFFFFFF).or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+                    return (FloatVector) ((IntVector) r.reinterpretShape(I, 0)).and(0x7FFFFFFF).or(((IntVector) x.reinterpretShape(I, 0)).and(0x80000000)).reinterpretShape(F, 0);
                 }
 
             """;

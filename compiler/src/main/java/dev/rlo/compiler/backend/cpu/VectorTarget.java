@@ -1304,7 +1304,7 @@ final class VectorTarget extends JavaTarget {
 
     /** What {@link #accumulate} adds: {@code v} as an f32 vector, the lanes outside {@code fresh} (if not null) at the reduction's identity. */
     private static String summand(Values.Value v, Reduction red, String fresh) {
-        String f = v.dtype() == DType.I32 ? "((FloatVector) " + vec(v) + ".convert(VectorOperators.I2F, 0))"
+        String f = v.dtype() == DType.I32 ? "((FloatVector) " + vec(v) + ".convertShape(VectorOperators.I2F, F, 0))"
                 : v.vector() ? v.expr() : "FloatVector.broadcast(F, (float) " + v.expr() + ")";
         String identity = switch (red) {
             case MAX -> "Float.NEGATIVE_INFINITY";
@@ -1458,7 +1458,7 @@ final class VectorTarget extends JavaTarget {
             if (tiles != null && tiles.holds(b)) {
                 tiles.read(b);
                 String column = "FloatVector.fromArray(F, " + tiles.name(b) + ", " + tiles.column(ix) + ")";
-                return b.type().dtype() == DType.I32 ? m.declare(DType.I32, column + ".reinterpretAsInts()") : m.declare(DType.F32, column);
+                return b.type().dtype() == DType.I32 ? m.declare(DType.I32, "((IntVector) " + column + ".reinterpretShape(I, 0))") : m.declare(DType.F32, column);
             }
             String off = offset(b.type().dims(), ix);
             String seg = "b" + b.id();
@@ -1513,7 +1513,7 @@ final class VectorTarget extends JavaTarget {
                 String column = at == sort.getKey().node() ? tiles.column(ix)
                         : "(int) " + m.declare(indexType(), checkGather(m.value(at, ix).expr(), tiles.column, plan.gathers().indexOf(n.in(1))))
                         + " * F.length()";
-                Values.Value key = m.declare(DType.I32, "FloatVector.fromArray(F, " + tiles.sorted(sort.getKey()) + ", " + column + ").reinterpretAsInts()");
+                Values.Value key = m.declare(DType.I32, "((IntVector) FloatVector.fromArray(F, " + tiles.sorted(sort.getKey()) + ", " + column + ").reinterpretShape(I, 0))");
                 return m.declare(DType.F32, TileSources.keyValue(key.expr(), sort.getKey().node().attrs(Attrs.Argsort.class).descending()));
             }
             return null;
@@ -1642,9 +1642,9 @@ final class VectorTarget extends JavaTarget {
             }
             return switch (from) {
                 case BOOL -> to == DType.F32 ? "FloatVector.zero(F).blend(1f, " + vec(a) + ")" : "IntVector.zero(I).blend(1, " + vec(a) + ".cast(I))";
-                case I32 -> to == DType.F32 ? "((FloatVector) " + vec(a) + ".convert(VectorOperators.I2F, 0))"
+                case I32 -> to == DType.F32 ? "((FloatVector) " + vec(a) + ".convertShape(VectorOperators.I2F, F, 0))"
                         : vec(a) + ".compare(VectorOperators.NE, 0).cast(F)";
-                case F32 -> to == DType.I32 ? "((IntVector) " + vec(a) + ".convert(VectorOperators.F2I, 0))"
+                case F32 -> to == DType.I32 ? "((IntVector) " + vec(a) + ".convertShape(VectorOperators.F2I, I, 0))"
                         : vec(a) + ".compare(VectorOperators.NE, 0f)";
                 case F64 -> throw new IllegalStateException("f64 kernels are not vectorised");
             };
