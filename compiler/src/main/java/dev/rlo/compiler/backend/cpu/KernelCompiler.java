@@ -64,25 +64,24 @@ final class KernelCompiler {
      * rows term by term (the pairing writes each such loop's step out nine times; spec/ir.md).
      */
     static String body(Schedule schedule, boolean vector) {
-        return body(schedule, vector, body -> cachedOrCompiled(className(body), body));
-    }
-
-    /** Renders and compiles {@code schedule}'s plan class with javac, using and filling no cache, and loads it. */
-    static PlanCode compileFresh(Schedule schedule, boolean vector) {
-        byte[][] last = new byte[1][];
-        String body = body(schedule, vector, b -> last[0] = javac(className(b), JavaTarget.source(className(b), b)));
-        return instantiate(className(body), last[0]);
-    }
-
-    private static String body(Schedule schedule, boolean vector, java.util.function.Function<String, byte[]> compile) {
         String body = JavaTarget.body(schedule, vector, Set.of());
-        Set<Integer> huge = tooLong(compile.apply(body));
-        if (huge.isEmpty()) {
-            return body;
+        Set<Integer> huge = TOO_LONG.computeIfAbsent(className(body), n -> tooLong(cachedOrCompiled(n, body)));
+        return huge.isEmpty() ? body : JavaTarget.body(schedule, vector, huge);
+    }
+
+    /** Per plan class, by name, its kernels too long for HotSpot ({@link #tooLong}): measured once a process. */
+    private static final Map<String, Set<Integer>> TOO_LONG = new ConcurrentHashMap<>();
+
+    /** Renders {@code schedule}'s plan class as {@link #body} does, compiles it with javac, using and filling no cache, and loads it. */
+    static PlanCode compileFresh(Schedule schedule, boolean vector) {
+        String body = JavaTarget.body(schedule, vector, Set.of());
+        byte[] bytes = javac(className(body), JavaTarget.source(className(body), body));
+        Set<Integer> huge = tooLong(bytes);
+        if (!huge.isEmpty()) {
+            body = JavaTarget.body(schedule, vector, huge);
+            bytes = javac(className(body), JavaTarget.source(className(body), body));
         }
-        String shorter = JavaTarget.body(schedule, vector, huge);
-        compile.apply(shorter);
-        return shorter;
+        return instantiate(className(body), bytes);
     }
 
     /**
