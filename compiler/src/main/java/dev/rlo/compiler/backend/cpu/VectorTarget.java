@@ -364,7 +364,8 @@ final class VectorTarget extends JavaTarget {
         }
         for (Values.Taken t : tiles.kept()) {
             boolean ints = t.value().dtype() == DType.I32;
-            line(indent, "final " + (ints ? "int" : "float") + "[] " + tiles.perRow(t) + " = " + local(ints ? "ints" : "floats", "F.length()") + ";");
+            /* by rows, two blocks' worth: the rows of one block run after the next block's phases across lanes */
+            line(indent, "final " + (ints ? "int" : "float") + "[] " + tiles.perRow(t) + " = " + local(ints ? "ints" : "floats", byRows ? "2 * F.length()" : "F.length()") + ";");
         }
         needSums(l, tiles.sums.size());
         if (sorts) {
@@ -372,9 +373,9 @@ final class VectorTarget extends JavaTarget {
             usesSort |= permutes;
             tileSortScratch(size(k), permutes, indent);
         }
-        openBlocks(outer, g, byRows ? firstRow(g) : index(g), indent);
+        openBlocks(outer, g, byRows ? firstRow(g) : index(g), byRows, indent);
         if (byRows) {
-            line(block, "{");
+            line(block, "if (g_" + g + " < hi_" + g + ") {");
             line(inTile, "final long " + index(g) + " = " + firstRow(g) + ";");
         }
         if (!probes.isEmpty()) {
@@ -398,9 +399,20 @@ final class VectorTarget extends JavaTarget {
         if (byRows) {
             close(block);
             rowsOfBlock(l, tiles, block);
+            line(block, previous(g) + " = g_" + g + " < hi_" + g + " ? " + firstRow(g) + " : -1;");
         }
         closeBlocks(outer, indent);
         return tiled;
+    }
+
+    /**
+     * f64 lanes {@code v} divided by the count {@code n} (a long): a multiplication by 1/n where n is
+     * a power of two, where the quotient is the product exactly, so both round to the same bits (∞,
+     * NaN, ±0 and subnormals included); else the division. A vector division has a latency of some
+     * twenty cycles on the chain from a block's sums to its rows (GRPO's mean; docs/benchmarks.md).
+     */
+    private static String dividedBy(String v, String n) {
+        return "((" + n + " & (" + n + " - 1)) == 0 ? " + v + ".mul(1.0 / " + n + ") : " + v + ".div((double) " + n + "))";
     }
 
     /** The statement transposing tile {@code b} back into memory at the block's rows, {@code first}. */
@@ -494,9 +506,20 @@ final class VectorTarget extends JavaTarget {
         return "block_" + g;
     }
 
+    /** By rows, the first row of the block whose rows run in this step (the block before), or −1. */
+    private static String previous(String g) {
+        return "prev_" + g;
+    }
+
+    /** By rows, where in the arrays of what rows take from a block this step's block keeps it: 0 or F.length(), in turn. */
+    private static String slot(String g) {
+        return "slot_" + g;
+    }
+
     /**
-     * Launch {@code l}'s last phase ({@link #lastByRows}) for the rows of the block, where they fill
-     * a vector: a vector along K at a time of each row in turn, the rows' loop (a constant
+     * Launch {@code l}'s last phase ({@link #lastByRows}) for the rows of the block before this
+     * step's (the rows run one block behind, so that the processor overlaps them with this block's
+     * chain of phases across lanes), where they fill a vector: a vector along K at a time of each row in turn, the rows' loop (a constant
      * F.length() long) inside the one along K, whose last vector overlaps the one before (a loop
      * along K per row cost as much as it saved at K = 16). What the rows take from the block is
      * lane {@code lane} of its arrays. The inputs the block's tiles were filled from were checked
@@ -506,15 +529,16 @@ final class VectorTarget extends JavaTarget {
         String g = tiles.lanes;
         String k = tiles.column;
         String in = indent + "        ";
-        line(indent, "if (" + size(k) + " >= F.length()) {");
+        line(indent, "if (" + size(k) + " >= F.length() && " + previous(g) + " >= 0) {");
+        line(indent + "    ", "final int was = " + slot(g) + " ^ F.length();");
         line(indent + "    ", "for (long c_" + k + " = 0; c_" + k + " < " + size(k) + "; c_" + k + " += F.length()) {");
         line(in, "final long " + index(k) + " = Math.min(c_" + k + ", " + size(k) + " - F.length());");
         line(in, "for (int lane = 0; lane < F.length(); lane++) {");
-        line(in + "    ", "final long " + index(g) + " = " + firstRow(g) + " + lane;");
+        line(in + "    ", "final long " + index(g) + " = " + previous(g) + " + lane;");
         StringBuilder rowCode = new StringBuilder();
         Values row = new Values(plan, this, rowCode, in + "    ", "r", new int[1]);
         for (Values.Taken t : tiles.kept()) {
-            String v = tiles.perRow(t) + "[lane]";
+            String v = tiles.perRow(t) + "[was + lane]";
             row.bind(t.n(), t.ix(), row.declare(t.value().dtype(), t.value().dtype() == DType.BOOL ? v + " != 0f" : v));
         }
         Map<String, String> ix = indexOf(l.points());
@@ -561,9 +585,10 @@ final class VectorTarget extends JavaTarget {
     /**
      * Opens the loops over {@code outer} (the first split among parts), over its dimension G a
      * vector of rows at a time (the variable {@code first} the block's first row; the last block
-     * overlaps the one before, {@code g_G} where it would have started); returns the indent inside.
+     * overlaps the one before, {@code g_G} where it would have started); with {@code pipelined}, one
+     * step more, for the rows of the last block ({@link #rowsOfBlock}); returns the indent inside.
      */
-    private String openBlocks(List<String> outer, String g, String first, String indent) {
+    private String openBlocks(List<String> outer, String g, String first, boolean pipelined, String indent) {
         String in = indent;
         for (int i = 0; i < outer.size(); i++) {
             if (!outer.get(i).equals(g)) {
@@ -573,7 +598,14 @@ final class VectorTarget extends JavaTarget {
             boolean split = i == 0;
             line(in, "final long lo_" + g + " = " + (split ? "Kernels.vectorSplit(" + size(g) + ", part, parts, F.length())" : "0") + ";");
             line(in, "final long hi_" + g + " = " + (split ? "Kernels.vectorSplit(" + size(g) + ", part + 1, parts, F.length())" : size(g)) + ";");
-            line(in, "for (long g_" + g + " = lo_" + g + "; g_" + g + " < hi_" + g + "; g_" + g + " += F.length()) {");
+            if (pipelined) {
+                /* one step more than blocks: each step runs its block's phases across lanes, then the rows of the block before */
+                line(in, "long " + previous(g) + " = -1;");
+                line(in, "int " + slot(g) + " = 0;");
+                line(in, "for (long g_" + g + " = lo_" + g + "; g_" + g + " < hi_" + g + " + F.length(); g_" + g + " += F.length(), " + slot(g) + " ^= F.length()) {");
+            } else {
+                line(in, "for (long g_" + g + " = lo_" + g + "; g_" + g + " < hi_" + g + "; g_" + g + " += F.length()) {");
+            }
             line(in + "    ", "final long " + first + " = Math.max(0L, Math.min(g_" + g + ", hi_" + g + " - F.length()));");
             in += "    ";
         }
@@ -609,7 +641,7 @@ final class VectorTarget extends JavaTarget {
         String in = indent + "    ";
         tiles(List.of("values", "order"), a.dim(), false, in);
         tileSortScratch(n, true, in);
-        String block = openBlocks(l.lanes(), l.lanes().getLast(), index(l.lanes().getLast()), in);
+        String block = openBlocks(l.lanes(), l.lanes().getLast(), index(l.lanes().getLast()), false, in);
         Map<String, String> first = indexOf(dims);
         first.put(a.dim(), "0");
         line(block, "tileIn(b" + k.input().id() + ", " + k.input().id() + ", " + (k.input().node().op() == Op.INPUT) + ", "
@@ -697,7 +729,7 @@ final class VectorTarget extends JavaTarget {
             /* what the rows take from the block, lane by lane */
             for (Values.Taken t : tiles.kept()) {
                 String v = t.value().dtype() == DType.BOOL ? "FloatVector.zero(F).blend(1f, " + t.value().expr() + ")" : t.value().expr();
-                line(loop, v + ".intoArray(" + tiles.perRow(t) + ", 0);");
+                line(loop, v + ".intoArray(" + tiles.perRow(t) + ", " + slot(tiles.lanes) + ");");
             }
             close(in);
         }
@@ -708,7 +740,7 @@ final class VectorTarget extends JavaTarget {
             }
             String v = switch (r.reduction()) {
                 case MAX, MIN -> vacc(r);
-                case MEAN -> halves(tiles.half(r, 0) + ".div((double) " + size(tiles.column) + ")", tiles.half(r, 1) + ".div((double) " + size(tiles.column) + ")");
+                case MEAN -> halves(dividedBy(tiles.half(r, 0), size(tiles.column)), dividedBy(tiles.half(r, 1), size(tiles.column)));
                 default -> halves(tiles.half(r, 0), tiles.half(r, 1));
             };
             if (r.buffer().type().dims().getLast().equals(tiles.lanes)) {

@@ -37,6 +37,11 @@ class PairedSumsTest {
 
     /** A row's sum in the documented order, from its terms {@code t}. */
     static float paired(float[] t) {
+        return (float) pairedF64(t);
+    }
+
+    /** The f64 sum of a row's terms {@code t} in the documented order, before its rounding to f32. */
+    static double pairedF64(float[] t) {
         double acc = 0;
         int u = 0;
         for (; u + 8 <= t.length; u += 8) {
@@ -52,7 +57,7 @@ class PairedSumsTest {
         for (; u < t.length; u++) {
             acc += t[u];
         }
-        return (float) acc;
+        return acc;
     }
 
     static float exact(float[] t) {
