@@ -116,7 +116,8 @@ class JavaTarget extends Renderer {
         }
         for (String v : used) {
             String array = v.startsWith("aux") ? "aux" : "b";
-            s.append("        final MemorySegment ").append(v).append(" = ").append(array).append('[').append(v.substring(array.length())).append("];\n");
+            /* cast to the native segments' class: C2 then binds the JDK's calls on them without their shared profiles (PlanCode#NATIVE) */
+            s.append("        final MemorySegment ").append(v).append(" = NATIVE.cast(").append(array).append('[').append(v.substring(array.length())).append("]);\n");
         }
         s.append(kernelLocals(id)).append(code).append("    }\n\n");
     }

@@ -37,8 +37,9 @@ final class TileSources {
      * gathers where measured, 16 lanes).
      */
     private static void transpose(StringBuilder s, int lanes, boolean in) {
-        s.append(in ? "    static boolean in" + lanes + "(MemorySegment seg, long at, int k, int c, float[] tile, boolean check) {\n"
-                : "    static void out" + lanes + "(float[] tile, int c, MemorySegment seg, long at, int k) {\n");
+        s.append(in ? "    static boolean in" + lanes + "(MemorySegment segment, long at, int k, int c, float[] tile, boolean check) {\n"
+                : "    static void out" + lanes + "(float[] tile, int c, MemorySegment segment, long at, int k) {\n");
+        s.append("        final MemorySegment seg = NATIVE.cast(segment);\n");
         for (int l = 0; l < lanes; l++) {
             s.append("        FloatVector x").append(l).append(" = ").append(in
                     ? "FloatVector.fromMemorySegment(F, seg, at + (" + l + "L * k + c) * 4L, ORDER);\n"
@@ -293,7 +294,7 @@ final class TileSources {
                             bad |= F.length() == 16 ? in16(seg, offset * 4L, (int) k, c, tile, input) : in8(seg, offset * 4L, (int) k, c, tile, input);
                         }
                     } else {
-                        MemorySegment.copy(seg, JAVA_FLOAT, offset * 4L, stage, 0, n);
+                        MemorySegment.copy(NATIVE.cast(seg), JAVA_FLOAT, offset * 4L, stage, 0, n);
                         FloatVector probe = FloatVector.zero(F);
                         for (int c = 0; c < k; c++) {
                             final FloatVector v = FloatVector.fromArray(F, stage, c, rows, 0);
@@ -324,7 +325,7 @@ final class TileSources {
                     for (int c = 0; c < k; c++) {
                         FloatVector.fromArray(F, tile, c * F.length()).intoArray(stage, c, rows, 0);
                     }
-                    MemorySegment.copy(stage, 0, seg, JAVA_FLOAT, offset * 4L, (int) k * F.length());
+                    MemorySegment.copy(stage, 0, NATIVE.cast(seg), JAVA_FLOAT, offset * 4L, (int) k * F.length());
                 }
 
                 /* a lane's gather index out of [0, n): the first such lane's, reported as a scalar gather would */

@@ -37,6 +37,43 @@ class SharedProfilesTest {
         noSharedDispatch("VectorMath.SOURCE", VectorMath.SOURCE);
     }
 
+    /** A segment read from the kernel's arrays, or a parameter of a generated method, not cast at once. */
+    static final Pattern UNCAST = Pattern.compile("MemorySegment \\w+ = (b|aux)\\[\\d+\\];|\\(([^()]*, )?MemorySegment (?<param>\\w+)[,)][^{]*\\{\\n(?!\\s*final MemorySegment \\w+ = NATIVE\\.cast\\(\\k<param>\\);)");
+
+    /**
+     * Every segment generated code is given is cast to {@link PlanCode#NATIVE} where it is first
+     * read: the kernels' buffers and the tile helpers' parameters, but for {@code tileIn} and
+     * {@code tileOut}, which hand theirs to the helpers and cast it where they copy.
+     */
+    @Test
+    void generatedCodeCastsTheSegmentsItIsGiven() throws IOException {
+        List<Path> goldens;
+        try (Stream<Path> files = Files.list(Path.of("src/test/golden/plan"))) {
+            goldens = files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+        }
+        int cast = 0;
+        for (Path p : goldens) {
+            /* the lines of tileIn's and tileOut's signatures blanked, line numbers kept */
+            String source = Files.readString(p).replaceAll("(?m)^.*static void tile(In|Out)\\(.*$", "");
+            Matcher m = UNCAST.matcher(source);
+            if (m.find()) {
+                int line = source.substring(0, m.start()).split("\n", -1).length;
+                throw new AssertionError(p.getFileName() + ":" + line + ": a segment not cast to PlanCode.NATIVE: " + m.group().strip());
+            }
+            cast += source.split("NATIVE\\.cast\\(", -1).length - 1;
+        }
+        assertTrue(cast > 2 * goldens.size(), "casts in " + goldens.size() + " goldens: " + cast);
+    }
+
+    @Test
+    void theUncastPatternFindsSegmentsNotCast() {
+        assertTrue(UNCAST.matcher("        final MemorySegment b3 = b[3];").find());
+        assertTrue(UNCAST.matcher("    static boolean in16(MemorySegment seg, long at, int k) {\n        FloatVector x0 = null;").find());
+        assertFalse(UNCAST.matcher("        final MemorySegment b3 = NATIVE.cast(b[3]);").find());
+        assertFalse(UNCAST.matcher("    static boolean in16(MemorySegment segment, long at, int k) {\n        final MemorySegment seg = NATIVE.cast(segment);").find());
+        assertFalse(UNCAST.matcher("    static void k0(int phase, MemorySegment[] b, MemorySegment[] aux, long[] n) {\n").find());
+    }
+
     @Test
     void thePatternFindsTheCallsItForbids() {
         assertTrue(SHARED.matcher("k0.reinterpretAsFloats().intoArray(a, 0);").find());
