@@ -26,10 +26,7 @@ class SharedProfilesTest {
 
     @Test
     void generatedVectorCodeDispatchesAtItsOwnCallSites() throws IOException {
-        List<Path> goldens;
-        try (Stream<Path> files = Files.list(Path.of("src/test/golden/plan"))) {
-            goldens = files.filter(p -> p.toString().endsWith(".vector.java")).sorted().toList();
-        }
+        List<Path> goldens = goldens(".vector.java");
         assertTrue(goldens.size() >= 5, "plan goldens with vector code: " + goldens);
         for (Path p : goldens) {
             noSharedDispatch(p.getFileName().toString(), Files.readString(p));
@@ -47,10 +44,7 @@ class SharedProfilesTest {
      */
     @Test
     void generatedCodeCastsTheSegmentsItIsGiven() throws IOException {
-        List<Path> goldens;
-        try (Stream<Path> files = Files.list(Path.of("src/test/golden/plan"))) {
-            goldens = files.filter(p -> p.toString().endsWith(".java")).sorted().toList();
-        }
+        List<Path> goldens = goldens(".java");
         int cast = 0;
         for (Path p : goldens) {
             /* the lines of tileIn's and tileOut's signatures blanked, line numbers kept */
@@ -80,6 +74,13 @@ class SharedProfilesTest {
         assertTrue(SHARED.matcher("((FloatVector) v.convert(VectorOperators.I2F, 0))").find());
         assertFalse(SHARED.matcher("((FloatVector) k0.reinterpretShape(F, 0)).intoArray(a, 0);").find());
         assertFalse(SHARED.matcher("v.convertShape(VectorOperators.I2F, F, 0)").find());
+    }
+
+    /** The plan goldens whose names end with {@code suffix}, in order. */
+    private static List<Path> goldens(String suffix) throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("src/test/golden/plan"))) {
+            return files.filter(p -> p.toString().endsWith(suffix)).sorted().toList();
+        }
     }
 
     private static void noSharedDispatch(String where, String source) {
