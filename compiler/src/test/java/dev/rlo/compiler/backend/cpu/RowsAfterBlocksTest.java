@@ -25,6 +25,10 @@ class RowsAfterBlocksTest {
               report a = (x - mean(x, over: K)) / (sum(x * x, over: K) + 1.0)
               sum(x)
             }
+            objective outer(x: f32[B,G,K] grad) {
+              report a = (x - mean(x, over: K)) / (sum(x * x, over: K) + 1.0)
+              sum(x)
+            }
             """;
 
     /**
@@ -41,6 +45,38 @@ class RowsAfterBlocksTest {
                 }
             }
             assertTrue(subnormal > 10, "some means should be subnormal, but " + subnormal + " were");
+        });
+    }
+
+    /** Blocks of rows inside a loop over an outer dimension: each B starts its blocks (and the rows one behind) afresh. */
+    @Test
+    void rowsByRowsUnderAnOuterDimension() {
+        PairedSumsTest.inParts(() -> {
+            int b = 3, g = 17, k = 16;
+            Random r = new Random(7);
+            float[][] x = new float[b * g][k];
+            double[] flat = new double[b * g * k];
+            for (int i = 0; i < b * g; i++) {
+                for (int j = 0; j < k; j++) {
+                    x[i][j] = (float) r.nextGaussian();
+                    flat[i * k + j] = x[i][j];
+                }
+            }
+            CompiledObjective o = Rlo.source(SOURCE).compile("outer", Map.of(), false, new CpuBackend());
+            double[] a = o.run(Map.of("x", Rlo.t(DType.F32, "B,G,K", Rlo.shape(b, g, k), flat))).reports().get("a").values();
+            for (int i = 0; i < b * g; i++) {
+                float mean = (float) (PairedSumsTest.pairedF64(x[i]) / k);
+                float[] squares = new float[k];
+                for (int j = 0; j < k; j++) {
+                    squares[j] = x[i][j] * x[i][j];
+                }
+                float scale = PairedSumsTest.paired(squares) + 1f;
+                for (int j = 0; j < k; j++) {
+                    float want = (x[i][j] - mean) / scale;
+                    assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits((float) a[i * k + j]),
+                            "B = " + i / g + ", G = " + i % g + ", column " + j + ": want " + want + ", got " + a[i * k + j]);
+                }
+            }
         });
     }
 
