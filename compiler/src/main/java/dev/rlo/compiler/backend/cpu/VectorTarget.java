@@ -522,8 +522,9 @@ final class VectorTarget extends JavaTarget {
      * chain of phases across lanes), where they fill a vector: a vector along K at a time of each
      * row in turn, the rows' loop (a constant F.length() long) inside the one along K, whose last
      * vector overlaps the one before (a loop along K per row cost as much as it saved at K = 16).
-     * What the rows take from the block is lane {@code lane} of the half of its arrays it was kept in. The inputs the block's tiles were filled from were checked
-     * for NaN and ∞ as they were transposed; the phase reads no other input along K.
+     * What the rows take from the block is lane {@code lane} of the half of its arrays it was kept
+     * in. The inputs the block's tiles were filled from were checked for NaN and ∞ as they were
+     * transposed; the phase reads no other input along K.
      */
     private void rowsOfBlock(Schedule.Launch l, Tiles tiles, String indent) {
         String g = tiles.lanes;
