@@ -46,10 +46,10 @@ class JavaTarget extends Renderer {
 
     /**
      * The plan class's body, without its name ({@link #source} completes it); with the Vector API if
-     * {@code vector}, the kernels {@code unpaired} summing along short rows term by term.
+     * {@code vector}, each kernel summing along short rows in its form of {@code forms} (HELD where absent).
      */
-    static String body(Schedule schedule, boolean vector, Set<Integer> unpaired) {
-        JavaTarget t = vector ? new VectorTarget(schedule, unpaired) : new JavaTarget(schedule);
+    static String body(Schedule schedule, boolean vector, Map<Integer, SumForm> forms) {
+        JavaTarget t = vector ? new VectorTarget(schedule, forms) : new JavaTarget(schedule);
         t.renderSteps();
         StringBuilder s = new StringBuilder();
         t.preamble(s);

@@ -61,12 +61,29 @@ final class KernelCompiler {
      * The plan class body for {@code schedule} ({@link JavaTarget#body}), compiled (or taken from
      * the cache) to see how long each kernel's method came out: one longer than HotSpot compiles
      * would run in the interpreter, so such kernels are rendered again with their sums along short
-     * rows term by term (the pairing writes each such loop's step out nine times; spec/ir.md).
+     * rows one {@link SumForm} plainer, until they fit or their sums go term by term (the pairing
+     * writes each such loop's step out nine times; spec/ir.md).
      */
     static String body(Schedule schedule, boolean vector) {
-        String body = JavaTarget.body(schedule, vector, Set.of());
-        Set<Integer> huge = TOO_LONG.computeIfAbsent(className(body), n -> tooLong(cachedOrCompiled(n, body)));
-        return huge.isEmpty() ? body : JavaTarget.body(schedule, vector, huge);
+        Map<Integer, SumForm> forms = new java.util.TreeMap<>();
+        while (true) {
+            String body = JavaTarget.body(schedule, vector, forms);
+            Set<Integer> huge = TOO_LONG.computeIfAbsent(className(body), n -> tooLong(cachedOrCompiled(n, body)));
+            if (!plainer(forms, huge)) {
+                return body;
+            }
+        }
+    }
+
+    /** Kernels {@code huge} written one form plainer in {@code forms}; whether any could be. */
+    private static boolean plainer(Map<Integer, SumForm> forms, Set<Integer> huge) {
+        boolean changed = false;
+        for (int k : huge) {
+            SumForm form = forms.getOrDefault(k, SumForm.HELD);
+            changed |= form != SumForm.TERMS;
+            forms.put(k, form.plainer());
+        }
+        return changed;
     }
 
     /** Per plan class, by name, its kernels too long for HotSpot ({@link #tooLong}): measured once a process. */
@@ -74,14 +91,14 @@ final class KernelCompiler {
 
     /** Renders {@code schedule}'s plan class as {@link #body} does, compiles it with javac, using and filling no cache, and loads it. */
     static PlanCode compileFresh(Schedule schedule, boolean vector) {
-        String body = JavaTarget.body(schedule, vector, Set.of());
-        byte[] bytes = javac(className(body), JavaTarget.source(className(body), body));
-        Set<Integer> huge = tooLong(bytes);
-        if (!huge.isEmpty()) {
-            body = JavaTarget.body(schedule, vector, huge);
-            bytes = javac(className(body), JavaTarget.source(className(body), body));
+        Map<Integer, SumForm> forms = new java.util.TreeMap<>();
+        while (true) {
+            String body = JavaTarget.body(schedule, vector, forms);
+            byte[] bytes = javac(className(body), JavaTarget.source(className(body), body));
+            if (!plainer(forms, tooLong(bytes))) {
+                return instantiate(className(body), bytes);
+            }
         }
-        return instantiate(className(body), bytes);
     }
 
     /**

@@ -62,6 +62,8 @@ final class VectorTarget extends JavaTarget {
     private static final int BUSY_STEP = 8;
     /** How many steps along a block's rows sum their terms pairwise in f32 before they reach f64 lanes ({@link #alongRows}). */
     private static final int PAIRED = 8;
+    /** The flag of a phase in tiles whose sums' blocks are held in f32 ({@link #alongRows}). */
+    private static final String F32_BLOCKS = "f32Blocks";
     /** Per kernel, the most sums one of its loops keeps in the array {@code sums}. */
     private final Map<Integer, Integer> sumSlots = new HashMap<>();
     /** Whether a launch reads or writes tiles: the class then declares the tile helpers. */
@@ -74,11 +76,11 @@ final class VectorTarget extends JavaTarget {
     private boolean usesValueSort;
 
     /** The kernels whose sums along short rows add their terms one by one ({@link #alongRows}). */
-    private final Set<Integer> unpaired;
+    private final Map<Integer, SumForm> forms;
 
-    VectorTarget(Schedule schedule, Set<Integer> unpaired) {
+    VectorTarget(Schedule schedule, Map<Integer, SumForm> forms) {
         super(schedule);
-        this.unpaired = unpaired;
+        this.forms = Map.copyOf(forms);
     }
 
     @Override
@@ -368,6 +370,9 @@ final class VectorTarget extends JavaTarget {
             line(indent, "final " + (ints ? "int" : "float") + "[] " + tiles.perRow(t) + " = " + local(ints ? "ints" : "floats", byRows ? "2 * F.length()" : "F.length()") + ";");
         }
         needSums(l, tiles.sums.size());
+        if (tiles.held > 0) {
+            line(indent, "final float[] held = " + local("floats", 2 * tiles.held + " * F.length()") + ";");
+        }
         if (sorts) {
             boolean permutes = l.nest().phases().stream().anyMatch(p -> p.sort() != null && !tiles.byValue.containsKey(p.sort().buffer()));
             usesSort |= permutes;
@@ -712,6 +717,13 @@ final class VectorTarget extends JavaTarget {
         line(block, "{");
         out.append(scalarCode).append(perBlock.code);
         vectorAccumulators(reduces.stream().filter(r -> !sum(r) || !tiles.sumsInMemory).toList(), in);
+        SumForm form = forms.getOrDefault(l.kernel().id(), SumForm.HELD);
+        boolean paired = form != SumForm.TERMS;
+        List<Schedule.Reduce> held = heldInF32(reduces, tiles, form == SumForm.HELD && !byRows);
+        if (!held.isEmpty()) {
+            tiles.held = Math.max(tiles.held, held.size());
+            line(in, "boolean " + F32_BLOCKS + " = " + size(tiles.column) + " == " + PAIRED + " || " + size(tiles.column) + " == " + 2 * PAIRED + ";");
+        }
         if (tiles.sumsInMemory && reduces.stream().anyMatch(VectorTarget::sum)) {
             /* each phase's sums are stored or merged by its end: the phase starts them all at 0 */
             line(in, "java.util.Arrays.fill(sums, 0.0);");
@@ -719,7 +731,7 @@ final class VectorTarget extends JavaTarget {
         if (byRows) {
             line(in, "if (" + size(tiles.column) + " < F.length()) {");
         }
-        alongRows(tiles, sums(reduces), perColumn.code.toString(), !unpaired.contains(l.kernel().id()), loop);
+        alongRows(tiles, sums(reduces), held, perColumn.code.toString(), paired, loop);
         if (byRows) {
             Map<String, String> first = new LinkedHashMap<>(ix);
             first.put(tiles.column, "0");
@@ -744,6 +756,9 @@ final class VectorTarget extends JavaTarget {
                 case MEAN -> halves(dividedBy(tiles.half(r, 0), size(tiles.column)), dividedBy(tiles.half(r, 1), size(tiles.column)));
                 default -> halves(tiles.half(r, 0), tiles.half(r, 1));
             };
+            if (held.contains(r)) {
+                v = fromHeld(r, held.indexOf(r), tiles, v, in);
+            }
             if (r.buffer().type().dims().getLast().equals(tiles.lanes)) {
                 line(in, v + ".intoMemorySegment(b" + r.buffer().id() + ", (" + offset(r.buffer(), ix) + ") * 4L, ORDER);");
                 continue;
@@ -778,7 +793,7 @@ final class VectorTarget extends JavaTarget {
      * lane for the last steps, fewer than {@value #PAIRED}. Each row's sum depends on its own terms
      * alone.
      */
-    private void alongRows(Tiles tiles, List<Schedule.Reduce> sums, String step, boolean paired, String indent) {
+    private void alongRows(Tiles tiles, List<Schedule.Reduce> sums, List<Schedule.Reduce> held, String step, boolean paired, String indent) {
         String k = tiles.column;
         String i = index(k);
         String in = indent + "    ";
@@ -828,11 +843,36 @@ final class VectorTarget extends JavaTarget {
             line(in, "final VectorMask<Float> " + finite(r) + " = " + block(r) + ".abs().compare(VectorOperators.LE, Float.MAX_VALUE);");
         }
         line(in, "if (" + String.join(" && ", sums.stream().map(r -> finite(r) + ".allTrue()").toList()) + ") {");
+        String add = in + "    ";
+        if (!held.isEmpty()) {
+            line(add, "if (" + F32_BLOCKS + ") {");
+            for (Schedule.Reduce r : held) {
+                line(add + "    ", block(r) + ".intoArray(held, " + heldAt(held.indexOf(r), "(int) (" + j + " / " + PAIRED + ")") + ");");
+            }
+            line(add, "} else {");
+            for (Schedule.Reduce r : held) {
+                line(add + "    ", addInHalves(tiles.halves(r), block(r)));
+            }
+            close(add);
+        }
         for (Schedule.Reduce r : sums) {
-            line(in + "    ", addInHalves(tiles.halves(r), block(r)));
+            if (!held.contains(r)) {
+                line(add, addInHalves(tiles.halves(r), block(r)));
+            }
         }
         line(in, "} else {");
         String again = in + "    ";
+        if (!held.isEmpty()) {
+            /* a block not finite: the f64 lanes take over, from the first block if it was held */
+            line(again, "if (" + F32_BLOCKS + ") {");
+            line(again + "    ", "if (" + j + " == " + PAIRED + ") {");
+            for (Schedule.Reduce r : held) {
+                line(again + "        ", addInHalves(tiles.halves(r), heldBlock(held.indexOf(r), 0)));
+            }
+            close(again + "    ");
+            line(again + "    ", F32_BLOCKS + " = false;");
+            close(again);
+        }
         for (Schedule.Reduce r : sums) {
             line(again, addInHalves(tiles.halves(r), block(r) + ".blend(-0f, " + finite(r) + ".not())"));
         }
@@ -844,6 +884,56 @@ final class VectorTarget extends JavaTarget {
         close(again);
         close(in);
         close(indent);
+    }
+
+    /**
+     * The sums of a phase in tiles whose blocks are held in f32 where a row is one or two blocks
+     * (K = {@value #PAIRED} or 2·{@value #PAIRED}): the sums and means finished with their row, when
+     * the sums pair their terms and keep their lanes in locals; else none.
+     */
+    private static List<Schedule.Reduce> heldInF32(List<Schedule.Reduce> reduces, Tiles tiles, boolean paired) {
+        return !paired || tiles.sumsInMemory ? List.of() : sums(reduces).stream()
+                .filter(r -> r.finished() == Schedule.Finished.ROW && (r.reduction() == Reduction.SUM || r.reduction() == Reduction.MEAN))
+                .toList();
+    }
+
+    /** Where the {@code i}-th held sum's block {@code block} starts in {@code held}. */
+    private static String heldAt(int i, String block) {
+        return (i == 0 ? block : "(" + 2 * i + " + " + block + ")") + " * F.length()";
+    }
+
+    /** The {@code i}-th held sum's block {@code block} (0 or 1), read back. */
+    private static String heldBlock(int i, int block) {
+        int at = 2 * i + block;
+        return "FloatVector.fromArray(F, held, " + (at == 0 ? "0" : at == 1 ? "F.length()" : at + " * F.length()") + ")";
+    }
+
+    /**
+     * Held sum {@code r}'s row value where its blocks were held in f32 ({@link #alongRows}), else
+     * {@code f64}, its value from the f64 lanes. One block's sum is the f64 lanes' exactly; two
+     * blocks' f32 sum is their f64 sum rounded once to f32, since rounding to 53 bits and then to 24
+     * is rounding to 24 (53 ≥ 2·24 + 2; Figueroa, "When is double rounding innocuous?", 1995). Adding
+     * +0 (a mean's fma adds it) turns −0 + −0 into +0, as the f64 lanes, which start at +0, do. A
+     * mean multiplies by 1/K in f32, which is exact where the sum is 0 or at least 2⁻¹²² (the
+     * quotient is then normal) and finite (two blocks' f32 sum may overflow where f64's does not):
+     * elsewhere the held blocks go to the f64 lanes, in order, and the mean is theirs.
+     */
+    private String fromHeld(Schedule.Reduce r, int i, Tiles tiles, String f64, String indent) {
+        String k = size(tiles.column);
+        String s = "held" + r.buffer().id();
+        line(indent, "final FloatVector " + s + " = " + k + " == " + 2 * PAIRED + " ? " + heldBlock(i, 0) + ".add(" + heldBlock(i, 1) + ") : "
+                + heldBlock(i, 0) + ";");
+        if (r.reduction() == Reduction.SUM) {
+            return "(" + F32_BLOCKS + " ? " + s + ".add(0f) : " + f64 + ")";
+        }
+        String exact = "f32_" + r.buffer().id();
+        line(indent, "final boolean " + exact + " = " + F32_BLOCKS + " && " + s + ".abs().compare(VectorOperators.GE, 0x1p-122f).and(" + s
+                + ".abs().compare(VectorOperators.LE, Float.MAX_VALUE)).or(" + s + ".compare(VectorOperators.EQ, 0f)).allTrue();");
+        line(indent, "if (" + F32_BLOCKS + " && !" + exact + ") {");
+        line(indent + "    ", addInHalves(tiles.halves(r), heldBlock(i, 0)));
+        line(indent + "    ", "if (" + k + " == " + 2 * PAIRED + ") " + addInHalves(tiles.halves(r), heldBlock(i, 1)));
+        close(indent);
+        return "(" + exact + " ? " + s + ".fma((float) (1.0 / " + k + "), 0f) : " + f64 + ")";
     }
 
     /** Sum {@code r}'s pairwise sum of a block of steps ({@link #alongRows}). */
@@ -1025,6 +1115,8 @@ final class VectorTarget extends JavaTarget {
         final List<Schedule.Reduce> sums = new java.util.ArrayList<>();
         /** Whether sums are kept in {@code sums} (rows read from memory) or in locals (rows in tiles: short loops, where memory cost a third). */
         final boolean sumsInMemory;
+        /** The most sums a phase holds in f32 ({@link #heldInF32}): {@code held} has two blocks for each. */
+        int held;
         /** What the last phase's loop takes from the block, where it runs row by row ({@link #lastByRows}). */
         final List<Values.Taken> perRow = new java.util.ArrayList<>();
 

@@ -151,7 +151,7 @@ class PairedSumsTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(CpuPlan.vectorApi(), "needs the Vector API (jdk.incubator.vector)");
         dev.rlo.compiler.ir.Graph graph = Rlo.source(MANY).graph("many", Map.of(), false, true);
         dev.rlo.compiler.fuse.Schedule schedule = dev.rlo.compiler.fuse.Schedule.of(dev.rlo.compiler.fuse.FusePass.plan(graph));
-        String paired = JavaTarget.body(schedule, true, java.util.Set.of());
+        String paired = JavaTarget.body(schedule, true, Map.of());
         assertEquals(java.util.Set.of(0), KernelCompiler.tooLong(KernelCompiler.cachedOrCompiled(KernelCompiler.className(paired), paired)),
                 "paired, kernel 0 should be too long for HotSpot");
         String body = KernelCompiler.body(schedule, true);

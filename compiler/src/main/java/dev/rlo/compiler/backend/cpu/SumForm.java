@@ -1,0 +1,20 @@
+package dev.rlo.compiler.backend.cpu;
+
+/**
+ * How a kernel's sums along short rows in tiles are written (spec/ir.md#paired-sums), from the
+ * fastest to the shortest code: a kernel whose method comes out longer than HotSpot compiles is
+ * written again one form plainer ({@link KernelCompiler#body}). Every form gives the same bits.
+ */
+enum SumForm {
+    /** Terms paired in f32 by blocks of 8; where a row is one or two blocks, its blocks held in f32. */
+    HELD,
+    /** Terms paired in f32 by blocks of 8, each block added to f64 lanes. */
+    PAIRED,
+    /** Term by term into f64 lanes. */
+    TERMS;
+
+    /** The next plainer form; TERMS is the plainest. */
+    SumForm plainer() {
+        return this == TERMS ? TERMS : values()[ordinal() + 1];
+    }
+}
