@@ -3,7 +3,8 @@ package dev.rlo.compiler.backend.cpu;
 /**
  * How a kernel's sums along short rows in tiles are written (spec/ir.md#paired-sums), from the
  * fastest to the shortest code: a kernel whose method comes out longer than HotSpot compiles is
- * written again one form plainer ({@link KernelCompiler#body}). Every form gives the same bits.
+ * written again one form plainer ({@link KernelCompiler#body}). HELD and PAIRED give the same
+ * bits; TERMS adds every term in f64.
  */
 enum SumForm {
     /** Terms paired in f32 by blocks of 8; where a row is one or two blocks, its blocks held in f32. */
