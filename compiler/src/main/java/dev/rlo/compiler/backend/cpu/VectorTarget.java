@@ -75,7 +75,7 @@ final class VectorTarget extends JavaTarget {
     /** Whether a launch sorts a tile by value ({@link TileSources#sortValues}). */
     private boolean usesValueSort;
 
-    /** The kernels whose sums along short rows add their terms one by one ({@link #alongRows}). */
+    /** Each kernel's form of its sums along short rows, HELD where absent ({@link #alongRows}). */
     private final Map<Integer, SumForm> forms;
 
     VectorTarget(Schedule schedule, Map<Integer, SumForm> forms) {
@@ -791,7 +791,9 @@ final class VectorTarget extends JavaTarget {
      * or a NaN or ∞ term) adds −0 instead, and then the block's terms one by one in f64, from the
      * block run again step by step (its stores and max/min rewrite the same values); so does every
      * lane for the last steps, fewer than {@value #PAIRED}. Each row's sum depends on its own terms
-     * alone.
+     * alone. The sums {@code held} ({@link #heldInF32}) store their block sums in the array
+     * {@code held} instead, while the row is one or two blocks and every block is finite
+     * ({@link #fromHeld}); a block that is not hands the ones held before it to the f64 lanes.
      */
     private void alongRows(Tiles tiles, List<Schedule.Reduce> sums, List<Schedule.Reduce> held, String step, boolean paired, String indent) {
         String k = tiles.column;
@@ -888,11 +890,12 @@ final class VectorTarget extends JavaTarget {
 
     /**
      * The sums of a phase in tiles whose blocks are held in f32 where a row is one or two blocks
-     * (K = {@value #PAIRED} or 2·{@value #PAIRED}): the sums and means finished with their row, when
-     * the sums pair their terms and keep their lanes in locals; else none.
+     * (K = {@value #PAIRED} or 2·{@value #PAIRED}): the sums and means finished with their row, where
+     * {@code allowed} (the kernel's form is HELD, the phase is not the rows' own) and the sums keep
+     * their lanes in locals; else none.
      */
-    private static List<Schedule.Reduce> heldInF32(List<Schedule.Reduce> reduces, Tiles tiles, boolean paired) {
-        return !paired || tiles.sumsInMemory ? List.of() : sums(reduces).stream()
+    private static List<Schedule.Reduce> heldInF32(List<Schedule.Reduce> reduces, Tiles tiles, boolean allowed) {
+        return !allowed || tiles.sumsInMemory ? List.of() : sums(reduces).stream()
                 .filter(r -> r.finished() == Schedule.Finished.ROW && (r.reduction() == Reduction.SUM || r.reduction() == Reduction.MEAN))
                 .toList();
     }
