@@ -297,8 +297,8 @@ extern "C" __global__ void k3_0(float* __restrict__ b5,
     const rlo_i64 n_A = n[1];
     const rlo_i64 n_N = n[2];
     const rlo_i64 n_M = n[3];
-    for (rlo_i64 i_N = part; i_N < n_N; i_N += items) {
-        for (rlo_i64 i_B = 0; i_B < n_B; i_B++) {
+    for (rlo_i64 i_B = part; i_B < n_B; i_B += items) {
+        for (rlo_i64 i_N = 0; i_N < n_N; i_N++) {
             double acc8_0 = 0.0;
             double acc8_1 = 0.0;
             double acc11_0 = 0.0;
@@ -350,16 +350,16 @@ extern "C" __global__ void k3_0(float* __restrict__ b5,
                 const float v42 = (v20 ? v38 : v41);
                 { const double v_ = (double) v42, t_ = acc11_0 + v_, z_ = t_ - acc11_0; acc11_1 += (acc11_0 - (t_ - z_)) + (v_ - z_); acc11_0 = t_; }
             }
-            b8[(i_N) * n_B + i_B] = (float) (rlo_mean(acc8_0, acc8_1, (double) (n_M)));
+            b8[(i_B) * n_N + i_N] = (float) (rlo_mean(acc8_0, acc8_1, (double) (n_M)));
             b11[(i_B) * n_N + i_N] = (float) (rlo_total(acc11_0, acc11_1));
         }
     }
 }
 
 extern "C" __global__ void k4_0(float* __restrict__ b8,
+        float* __restrict__ b9,
         float* __restrict__ b11,
         float* __restrict__ b12,
-        double* __restrict__ aux9,
         const rlo_i64* __restrict__ n,
         int* __restrict__ err,
         const rlo_i64 items) {
@@ -369,68 +369,17 @@ extern "C" __global__ void k4_0(float* __restrict__ b8,
     }
     const rlo_i64 n_B = n[0];
     const rlo_i64 n_N = n[2];
-    for (rlo_i64 i_N = part; i_N < n_N; i_N += items) {
-        for (rlo_i64 i_B = 0; i_B < n_B; i_B++) {
-            const float v0 = b8[(i_N) * n_B + i_B];
-            { const double v_ = (double) v0, t_ = aux9[(part * (n_B) + i_B) * 2 + 0] + v_, z_ = t_ - aux9[(part * (n_B) + i_B) * 2 + 0]; aux9[(part * (n_B) + i_B) * 2 + 1] += (aux9[(part * (n_B) + i_B) * 2 + 0] - (t_ - z_)) + (v_ - z_); aux9[(part * (n_B) + i_B) * 2 + 0] = t_; }
+    for (rlo_i64 i_B = part; i_B < n_B; i_B += items) {
+        double acc9_0 = 0.0;
+        double acc9_1 = 0.0;
+        for (rlo_i64 i_N = 0; i_N < n_N; i_N++) {
+            const float v0 = b8[(i_B) * n_N + i_N];
+            { const double v_ = (double) v0, t_ = acc9_0 + v_, z_ = t_ - acc9_0; acc9_1 += (acc9_0 - (t_ - z_)) + (v_ - z_); acc9_0 = t_; }
             const float v1 = b11[(i_B) * n_N + i_N];
             const float v2 = -v1;
             b12[(i_B) * n_N + i_N] = v2;
         }
-    }
-}
-
-extern "C" __global__ void m9(double* __restrict__ aux9,
-        const rlo_i64* __restrict__ n,
-        int* __restrict__ err,
-        const rlo_i64 slices,
-        const rlo_i64 stride,
-        const rlo_i64 items) {
-    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
-    if (part >= items) {
-        return;
-    }
-    const rlo_i64 n_B = n[0];
-    const rlo_i64 count = (n_B);
-    const rlo_i64 span = stride * 256;
-    const rlo_i64 groups = (slices + span - 1) / span;
-    for (rlo_i64 w = part; w < count * groups; w += items) {
-        const rlo_i64 e = w % count;
-        const rlo_i64 first = (w / count) * span;
-        double p0 = aux9[(first * count + e) * 2];
-        double p1 = aux9[(first * count + e) * 2 + 1];
-        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
-            const double q0 = aux9[(s * count + e) * 2];
-            const double q1 = aux9[(s * count + e) * 2 + 1];
-            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
-        }
-        aux9[(first * count + e) * 2] = p0;
-        aux9[(first * count + e) * 2 + 1] = p1;
-    }
-}
-
-extern "C" __global__ void f9(float* __restrict__ b9,
-        double* __restrict__ aux9,
-        const rlo_i64* __restrict__ n,
-        int* __restrict__ err,
-        const rlo_i64 slices,
-        const rlo_i64 stride,
-        const rlo_i64 items) {
-    const rlo_i64 part = (rlo_i64) blockIdx.x * blockDim.x + threadIdx.x;
-    if (part >= items) {
-        return;
-    }
-    const rlo_i64 n_B = n[0];
-    const rlo_i64 count = (n_B);
-    for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux9[e * 2];
-        double p1 = aux9[e * 2 + 1];
-        for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux9[(s * count + e) * 2];
-            const double q1 = aux9[(s * count + e) * 2 + 1];
-            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
-        }
-        b9[e] = (float) (rlo_total(p0, p1));
+        b9[i_B] = (float) (rlo_total(acc9_0, acc9_1));
     }
 }
 

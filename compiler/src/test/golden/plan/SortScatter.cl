@@ -265,7 +265,7 @@ __kernel void k0(__global float* b0,
 
 __kernel void k1_0(__global float* b0,
         __global int* b1,
-        __global double* aux2,
+        __global float* b2,
         __global const rlo_i64* n,
         __global int* err,
         const rlo_i64 items) {
@@ -275,8 +275,10 @@ __kernel void k1_0(__global float* b0,
     }
     const rlo_i64 n_B = n[0];
     const rlo_i64 n_N = n[1];
-    for (rlo_i64 i_N = part; i_N < n_N; i_N += items) {
-        for (rlo_i64 i_B = 0; i_B < n_B; i_B++) {
+    for (rlo_i64 i_B = part; i_B < n_B; i_B += items) {
+        double acc2_0 = 0.0;
+        double acc2_1 = 0.0;
+        for (rlo_i64 i_N = 0; i_N < n_N; i_N++) {
             const float v0 = 0.25f;
             const int v1 = (int) n_N;
             const float v2 = (float) v1;
@@ -294,62 +296,9 @@ __kernel void k1_0(__global float* b0,
             const rlo_i64 v14 = rlo_check(v13, n_N, 1, err);
             const float v15 = b0[(i_B) * n_N + v14];
             const float v16 = (v12 * v15);
-            { const double v_ = (double) v16, t_ = aux2[(part * (n_B) + i_B) * 2 + 0] + v_, z_ = t_ - aux2[(part * (n_B) + i_B) * 2 + 0]; aux2[(part * (n_B) + i_B) * 2 + 1] += (aux2[(part * (n_B) + i_B) * 2 + 0] - (t_ - z_)) + (v_ - z_); aux2[(part * (n_B) + i_B) * 2 + 0] = t_; }
+            { const double v_ = (double) v16, t_ = acc2_0 + v_, z_ = t_ - acc2_0; acc2_1 += (acc2_0 - (t_ - z_)) + (v_ - z_); acc2_0 = t_; }
         }
-    }
-}
-
-__kernel void m2(__global double* aux2,
-        __global const rlo_i64* n,
-        __global int* err,
-        const rlo_i64 slices,
-        const rlo_i64 stride,
-        const rlo_i64 items) {
-    const rlo_i64 part = (rlo_i64) get_global_id(0);
-    if (part >= items) {
-        return;
-    }
-    const rlo_i64 n_B = n[0];
-    const rlo_i64 count = (n_B);
-    const rlo_i64 span = stride * 256;
-    const rlo_i64 groups = (slices + span - 1) / span;
-    for (rlo_i64 w = part; w < count * groups; w += items) {
-        const rlo_i64 e = w % count;
-        const rlo_i64 first = (w / count) * span;
-        double p0 = aux2[(first * count + e) * 2];
-        double p1 = aux2[(first * count + e) * 2 + 1];
-        for (rlo_i64 s = first + stride; s < first + span && s < slices; s += stride) {
-            const double q0 = aux2[(s * count + e) * 2];
-            const double q1 = aux2[(s * count + e) * 2 + 1];
-            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
-        }
-        aux2[(first * count + e) * 2] = p0;
-        aux2[(first * count + e) * 2 + 1] = p1;
-    }
-}
-
-__kernel void f2(__global float* b2,
-        __global double* aux2,
-        __global const rlo_i64* n,
-        __global int* err,
-        const rlo_i64 slices,
-        const rlo_i64 stride,
-        const rlo_i64 items) {
-    const rlo_i64 part = (rlo_i64) get_global_id(0);
-    if (part >= items) {
-        return;
-    }
-    const rlo_i64 n_B = n[0];
-    const rlo_i64 count = (n_B);
-    for (rlo_i64 e = part; e < count; e += items) {
-        double p0 = aux2[e * 2];
-        double p1 = aux2[e * 2 + 1];
-        for (rlo_i64 s = stride; s < slices; s += stride) {
-            const double q0 = aux2[(s * count + e) * 2];
-            const double q1 = aux2[(s * count + e) * 2 + 1];
-            { const double v_ = q0, t_ = p0 + v_, z_ = t_ - p0; p1 += (p0 - (t_ - z_)) + (v_ - z_) + q1; p0 = t_; }
-        }
-        b2[e] = (float) (rlo_total(p0, p1));
+        b2[i_B] = (float) (rlo_total(acc2_0, acc2_1));
     }
 }
 

@@ -75,6 +75,7 @@ public final class FusePass {
     }
 
     public static KernelPlan plan(Graph graph) {
+        graph = ReductionOrder.of(graph);
         Set<Node> broadcast = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         while (true) {
             FusePass pass = new FusePass(graph, broadcast);

@@ -206,15 +206,19 @@ class RowsAcrossTest {
     }
 
     static final String PAIRS = """
-            objective pairs(z: f32[B,N] grad, target: f32[B,M]) {
+            objective pairs(z: f32[B,N] grad, target: f32[B,M], scale: f32[N,B]) {
               let tau = (iota(N) + 0.5) / size(N)
               let u = target - z
-              report row = sum(mean(abs(tau - (u < 0)) * huber(u, 1.0), over: M), over: N)
+              report row = sum(scale * mean(abs(tau - (u < 0)) * huber(u, 1.0), over: M), over: N)
               mean(sum(mean(abs(tau - (u < 0)) * huber(u, 1.0), over: M), over: N), over: B)
             }
             """;
 
-    /** The quantile Huber loss's loop [N, B, M] runs across lanes of N: the row of M is the same in every lane, read one step at a time. */
+    /**
+     * The quantile Huber loss's loop [N, B, M] runs across lanes of N: the row of M is the same in
+     * every lane, read one step at a time. (Its input {@code scale} keeps the loop in that order,
+     * spec/ir.md#reduction-order; without it, the loop would be [B, N, M].)
+     */
     @Test
     void pairsRunAcrossLanesOfTheirOuterDimension() {
         String code = CpuBackend.source(Rlo.source(PAIRS).graph("pairs", Map.of(), false, true));
@@ -261,7 +265,8 @@ class RowsAcrossTest {
                 t[(int) (1 * m + 5)] = Double.NaN;
             }
             Map<String, Tensor> in = Map.of("z", Tensor.of(DType.F32, List.of("B", "N"), new long[] {b, n}, z),
-                    "target", Tensor.of(DType.F32, List.of("B", "M"), new long[] {b, m}, t));
+                    "target", Tensor.of(DType.F32, List.of("B", "M"), new long[] {b, m}, t),
+                    "scale", Tensor.of(DType.F32, List.of("N", "B"), new long[] {n, b}, new double[(int) (n * b)]));
             UserError e = assertThrows(UserError.class, () -> o.run(in));
             assertEquals(bad.equals("z") ? "input `z` has a non-finite value (NaN) at [B=2, N=17]; expected f32[B,N]"
                     : "input `target` has a non-finite value (NaN) at [B=1, M=5]; expected f32[B,M]", e.getMessage());

@@ -22,9 +22,10 @@ public final class CupyModule {
 
     private CupyModule() { }
 
-    /** The module for {@code graph}, whose kernels are in {@code cuFile} (a name beside the module). */
-    public static String render(Graph graph, String cuFile) {
-        KernelPlan plan = FusePass.plan(graph);
+    /** The module for {@code objective}, whose kernels are in {@code cuFile} (a name beside the module). */
+    public static String render(Graph objective, String cuFile) {
+        KernelPlan plan = FusePass.plan(objective);
+        Graph graph = plan.graph();
         Schedule schedule = Schedule.of(plan);
         GpuProgram program = CTarget.render(schedule, Dialect.CUDA);
         StringBuilder s = new StringBuilder();
