@@ -14,9 +14,9 @@ package dev.rlo.compiler.backend.cpu;
  * <p>Each array ends in {@link #PAD} bytes it never uses. Parts on different threads write their
  * own arrays in their hot loops, and the collector, copying the survivors, lays the arrays of all
  * parts next to each other: without the pad, the end of one part's array and the start of
- * another's shared a cache line, and QR-DQN at 256×64×64 took 301 µs on two threads against 168
- * with every object aligned to 64 bytes (docs/benchmarks.md). 128 bytes is two lines, the pair
- * Intel's adjacent-line prefetcher fetches together.
+ * another's could share a cache line: QR-DQN at 256×64×64 on two threads took 245–297 µs in two
+ * JVMs of seven, 167–176 in the others; padded, 167–172 in seven of seven (docs/benchmarks.md).
+ * 128 bytes is two lines, the pair Intel's adjacent-line prefetcher fetches together.
  */
 public final class Locals {
 
