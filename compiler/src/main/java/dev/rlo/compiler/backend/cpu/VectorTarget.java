@@ -530,19 +530,40 @@ final class VectorTarget extends JavaTarget {
      * What the rows take from the block is lane {@code lane} of the half of its arrays it was kept
      * in. The inputs the block's tiles were filled from were checked for NaN and ∞ as they were
      * transposed; the phase reads no other input along K.
+     *
+     * <p>Rows exactly a vector long (K = F.length(): GRPO's groups of 16 with AVX-512, of 8 with
+     * AVX2) run in a loop of their own, which reaches row {@code lane} at the block's first row
+     * plus {@code lane · F.length()}: a constant stride, so C2 checks the block's bounds once
+     * before the loop instead of at each row's load and store ({@link Lanes#squareRows}).
      */
     private void rowsOfBlock(Schedule.Launch l, Tiles tiles, String indent) {
         String g = tiles.lanes;
         String k = tiles.column;
         String in = indent + "        ";
-        line(indent, "if (" + size(k) + " >= F.length() && " + previous(g) + " >= 0) {");
+        line(indent, "if (" + size(k) + " == F.length() && " + previous(g) + " >= 0) {");
+        line(indent + "    ", "final int was = " + slot(g) + " ^ F.length();");
+        line(indent + "    ", "final long " + index(k) + " = 0;");
+        line(indent + "    ", "for (int lane = 0; lane < F.length(); lane++) {");
+        line(in, "final long " + index(g) + " = " + previous(g) + " + lane;");
+        rowsBody(l, tiles, in, true);
+        close(indent + "    ");
+        out.append(indent).append("} else if (").append(size(k)).append(" >= F.length() && ").append(previous(g)).append(" >= 0) {\n");
         line(indent + "    ", "final int was = " + slot(g) + " ^ F.length();");
         line(indent + "    ", "for (long c_" + k + " = 0; c_" + k + " < " + size(k) + "; c_" + k + " += F.length()) {");
         line(in, "final long " + index(k) + " = Math.min(c_" + k + ", " + size(k) + " - F.length());");
         line(in, "for (int lane = 0; lane < F.length(); lane++) {");
         line(in + "    ", "final long " + index(g) + " = " + previous(g) + " + lane;");
+        rowsBody(l, tiles, in + "    ", false);
+        close(in);
+        close(indent + "    ");
+        close(indent);
+    }
+
+    /** The body of {@link #rowsOfBlock}'s loop over a block's rows, at {@code in}: with {@code square}, rows a vector long. */
+    private void rowsBody(Schedule.Launch l, Tiles tiles, String in, boolean square) {
+        String k = tiles.column;
         StringBuilder rowCode = new StringBuilder();
-        Values row = new Values(plan, this, rowCode, in + "    ", "r", new int[1]);
+        Values row = new Values(plan, this, rowCode, in, "r", new int[1]);
         for (Values.Taken t : tiles.kept()) {
             String v = tiles.perRow(t) + "[was + lane]";
             row.bind(t.n(), t.ix(), row.declare(t.value().dtype(), t.value().dtype() == DType.BOOL ? v + " != 0f" : v));
@@ -552,15 +573,15 @@ final class VectorTarget extends JavaTarget {
         for (Buffer b : tiles.filled) {
             filled.add(new Probe(b, ix).key(index(k)));
         }
-        Lanes vector = new Lanes(row, index(k), in + "    ", filled);
+        Lanes vector = new Lanes(row, index(k), in, filled);
+        if (square) {
+            vector.squareRows = tiles.lanes;
+        }
         vectorBody(l, l.nest().phases().getLast(), vector, null, false);
         if (!vector.probed.isEmpty()) {
             throw new IllegalStateException("a block's rows read an input its tiles were not filled from: " + vector.probed.keySet());
         }
         out.append(rowCode).append(vector.code);
-        close(in);
-        close(indent + "    ");
-        close(indent);
     }
 
     /** Whether a reduction of {@code l} is stored over another last dimension than the lanes' {@code g}: then lane by lane. */
@@ -1514,6 +1535,11 @@ final class VectorTarget extends JavaTarget {
         private final Set<String> checked;
         /** With rows across lanes, the block's tiles; else null. */
         private final Tiles tiles;
+        /**
+         * In {@link #rowsOfBlock}'s loop over rows a vector long, the lanes' dimension G: a buffer
+         * over [.., G, K] is reached at the block's first row plus {@code lane · F.length()}.
+         */
+        String squareRows;
 
         Lanes(Values row, String index, String indent, Set<String> checked) {
             this(row, index, index, "w", indent, checked, null);
@@ -1588,7 +1614,7 @@ final class VectorTarget extends JavaTarget {
                 String column = "FloatVector.fromArray(F, " + tiles.name(b) + ", " + tiles.column(ix) + ")";
                 return b.type().dtype() == DType.I32 ? m.declare(DType.I32, "((IntVector) " + column + ".reinterpretShape(I, 0))") : m.declare(DType.F32, column);
             }
-            String off = offset(b.type().dims(), ix);
+            String off = at(b, ix);
             String seg = "b" + b.id();
             Values.Value v = m.declare(b.type().dtype(), switch (b.type().dtype()) {
                 case F32 -> "FloatVector.fromMemorySegment(F, " + seg + ", (" + off + ") * 4L, ORDER)";
@@ -1647,6 +1673,20 @@ final class VectorTarget extends JavaTarget {
             return null;
         }
 
+        /** Where {@code b}'s vector at {@code ix} starts: with {@link #squareRows}, a row of [.., G, K] at a constant stride from the block's first. */
+        private String at(Buffer b, Map<String, String> ix) {
+            List<String> dims = b.type().dims();
+            int n = dims.size();
+            if (squareRows == null || n < 2 || !dims.get(n - 2).equals(squareRows) || !index(squareRows).equals(ix.get(squareRows))
+                    || !index.equals(ix.get(dims.getLast()))) {
+                return offset(dims, ix);
+            }
+            Map<String, String> first = new LinkedHashMap<>(ix);
+            first.put(squareRows, previous(squareRows));
+            first.put(dims.getLast(), "0");
+            return offset(dims, first) + " + lane * F.length()";
+        }
+
         /** A store of {@code v} into {@code b} at {@code ix}, or into its tile. */
         void store(Buffer b, Values.Value v, Map<String, String> ix) {
             if (tiles != null && tiles.holds(b)) {
@@ -1654,7 +1694,7 @@ final class VectorTarget extends JavaTarget {
                 statement(vec(v) + ".intoArray(" + tiles.name(b) + ", " + tiles.column(ix) + ");");
                 return;
             }
-            String off = offset(b.type().dims(), ix);
+            String off = at(b, ix);
             String seg = "b" + b.id();
             String w = vec(v);
             statement(switch (b.type().dtype()) {
