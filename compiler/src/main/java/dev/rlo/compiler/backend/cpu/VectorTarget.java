@@ -389,9 +389,7 @@ final class VectorTarget extends JavaTarget {
         Map<String, String> first = indexOf(l.points());
         first.put(k, "0");
         for (Buffer b : tiles.filled) {
-            /* an i32 tile moves bits: only f32 inputs are checked for NaN and ∞ */
-            boolean check = b.node().op() == Op.INPUT && b.type().dtype() == DType.F32;
-            line(inTile, "tileIn(b" + b.id() + ", " + b.id() + ", " + check + ", " + offset(b, first) + ", "
+            line(inTile, "tileIn(b" + b.id() + ", " + b.id() + ", " + checked(b) + ", " + offset(b, first) + ", "
                     + size(k) + ", stage, rows, " + tiles.name(b) + ");");
         }
         out.append(phases);
@@ -418,6 +416,11 @@ final class VectorTarget extends JavaTarget {
      */
     private static String dividedBy(String v, String n) {
         return "((" + n + " & (" + n + " - 1)) == 0 ? " + v + ".mul(1.0 / " + n + ") : " + v + ".div((double) " + n + "))";
+    }
+
+    /** Whether a tile filled from {@code b} is checked for NaN and ∞ as it is transposed in: f32 inputs are (an i32 tile moves bits). */
+    private static boolean checked(Buffer b) {
+        return b.node().op() == Op.INPUT && b.type().dtype() == DType.F32;
     }
 
     /** The statement transposing tile {@code b} back into memory at the block's rows, {@code first}. */
@@ -693,7 +696,7 @@ final class VectorTarget extends JavaTarget {
             if (tiles.byValue.containsKey(s.buffer())) {
                 usesValueSort = true;
                 line(block, "sortValues(" + tiles.name(s.input()) + ", " + size(tiles.column) + ", network, " + s.attrs().descending() + ", "
-                        + tiles.sorted(s.buffer()) + ");");
+                        + (tiles.filled.contains(s.input()) && checked(s.input())) + ", " + tiles.sorted(s.buffer()) + ");");
                 return;
             }
             (s.readAfter() ? tiles.written : tiles.tileOnly).add(s.buffer());
