@@ -53,6 +53,8 @@ final class VectorTarget extends JavaTarget {
     private final Map<Integer, Boolean> supported = new HashMap<>();
     /** Whether a launch runs rows across lanes: the class then declares the mask of the vectors' upper halves. */
     private boolean usesAcross;
+    /** While a block's rows are written ({@link #rowsOfBlock}), its reductions that live in the block alone: no row may read them from memory. */
+    private Set<Buffer> keptInBlock = Set.of();
     /**
      * How many values a row's vector step computes before its sums go to memory: the round trip
      * (a load, an add and a store, about 10 cycles a step) hides behind that much other work. PPO's
@@ -364,6 +366,9 @@ final class VectorTarget extends JavaTarget {
         if (tiles.strided) {
             line(indent, "final float[] strided = " + local("floats", "F.length()") + ";");
         }
+        for (Buffer b : tiles.blockOnly) {
+            line(indent, "final float[] " + tiles.inBlock(b) + " = " + local("floats", "F.length()") + ";");
+        }
         for (Values.Taken t : tiles.kept()) {
             boolean ints = t.value().dtype() == DType.I32;
             /* by rows, two blocks' worth: the rows of one block run after the next block's phases across lanes */
@@ -401,7 +406,9 @@ final class VectorTarget extends JavaTarget {
         }
         if (byRows) {
             close(block);
+            keptInBlock = tiles.blockOnly;
             rowsOfBlock(l, tiles, block);
+            keptInBlock = Set.of();
             line(block, previous(g) + " = g_" + g + " < hi_" + g + " ? " + firstRow(g) + " : -1;");
         }
         closeBlocks(outer, indent);
@@ -537,20 +544,26 @@ final class VectorTarget extends JavaTarget {
      * <p>Rows exactly a vector long (K = F.length(): GRPO's groups of 16 with AVX-512, of 8 with
      * AVX2) run in a loop of their own, which reaches row {@code lane} at the block's first row
      * plus {@code lane · F.length()}: a constant stride, so C2 checks the block's bounds once
-     * before the loop instead of at each row's load and store ({@link Lanes#squareRows}).
+     * before the loop instead of at each row's load and store ({@link Lanes#squareRows}). The
+     * phase's code is then written twice; a kernel in the shortest form ({@link SumForm#TERMS})
+     * has the one loop alone.
      */
     private void rowsOfBlock(Schedule.Launch l, Tiles tiles, String indent) {
         String g = tiles.lanes;
         String k = tiles.column;
         String in = indent + "        ";
-        line(indent, "if (" + size(k) + " == F.length() && " + previous(g) + " >= 0) {");
-        line(indent + "    ", "final int was = " + slot(g) + " ^ F.length();");
-        line(indent + "    ", "final long " + index(k) + " = 0;");
-        line(indent + "    ", "for (int lane = 0; lane < F.length(); lane++) {");
-        line(in, "final long " + index(g) + " = " + previous(g) + " + lane;");
-        rowsBody(l, tiles, in, true);
-        close(indent + "    ");
-        out.append(indent).append("} else if (").append(size(k)).append(" >= F.length() && ").append(previous(g)).append(" >= 0) {\n");
+        if (forms.getOrDefault(l.kernel().id(), SumForm.HELD) == SumForm.TERMS) {
+            line(indent, "if (" + size(k) + " >= F.length() && " + previous(g) + " >= 0) {");
+        } else {
+            line(indent, "if (" + size(k) + " == F.length() && " + previous(g) + " >= 0) {");
+            line(indent + "    ", "final int was = " + slot(g) + " ^ F.length();");
+            line(indent + "    ", "final long " + index(k) + " = 0;");
+            line(indent + "    ", "for (int lane = 0; lane < F.length(); lane++) {");
+            line(in, "final long " + index(g) + " = " + previous(g) + " + lane;");
+            rowsBody(l, tiles, in, true);
+            close(indent + "    ");
+            out.append(indent).append("} else if (").append(size(k)).append(" >= F.length() && ").append(previous(g)).append(" >= 0) {\n");
+        }
         line(indent + "    ", "final int was = " + slot(g) + " ^ F.length();");
         line(indent + "    ", "for (long c_" + k + " = 0; c_" + k + " < " + size(k) + "; c_" + k + " += F.length()) {");
         line(in, "final long " + index(k) + " = Math.min(c_" + k + ", " + size(k) + " - F.length());");
@@ -784,7 +797,12 @@ final class VectorTarget extends JavaTarget {
                 v = fromHeld(r, held.indexOf(r), tiles, v, in);
             }
             if (r.buffer().type().dims().getLast().equals(tiles.lanes)) {
-                line(in, v + ".intoMemorySegment(b" + r.buffer().id() + ", (" + offset(r.buffer(), ix) + ") * 4L, ORDER);");
+                if (!plan.readBeyond(r.buffer(), l.kernel())) {
+                    tiles.blockOnly.add(r.buffer());
+                    line(in, v + ".intoArray(" + tiles.inBlock(r.buffer()) + ", 0);");
+                } else {
+                    line(in, v + ".intoMemorySegment(b" + r.buffer().id() + ", (" + offset(r.buffer(), ix) + ") * 4L, ORDER);");
+                }
                 continue;
             }
             /* over another last dimension: lane by lane, through an array */
@@ -1146,6 +1164,12 @@ final class VectorTarget extends JavaTarget {
         int held;
         /** What the last phase's loop takes from the block, where it runs row by row ({@link #lastByRows}). */
         final List<Values.Taken> perRow = new java.util.ArrayList<>();
+        /**
+         * Reductions finished in the block that nothing after the launch reads (no later kernel, no
+         * output): a vector kept in an array of its own ({@link #inBlock}) from the phase that
+         * finishes it to the phases that read it, never written to memory.
+         */
+        final Set<Buffer> blockOnly = new java.util.LinkedHashSet<>();
 
         Tiles(String lanes, String column, boolean sumsInMemory) {
             this.lanes = lanes;
@@ -1176,6 +1200,11 @@ final class VectorTarget extends JavaTarget {
 
         String name(Buffer b) {
             return "t" + b.id();
+        }
+
+        /** The array holding reduction {@code b}'s vector for the block ({@link #blockOnly}). */
+        String inBlock(Buffer b) {
+            return "reduced" + b.id();
         }
 
         /** Where sum {@code r}'s slots start in {@code sums}. */
@@ -1215,6 +1244,15 @@ final class VectorTarget extends JavaTarget {
         String column(Map<String, String> ix) {
             return "(int) (" + ix.get(column) + ") * F.length()";
         }
+    }
+
+    /** A scalar read; a block's rows read its reductions only through what they take from it ({@link Tiles#kept}). */
+    @Override
+    public Values.Value load(Values memo, Buffer b, Map<String, String> ix) {
+        if (keptInBlock.contains(b)) {
+            throw new IllegalStateException("a block's rows read a reduction kept in the block alone: " + b);
+        }
+        return super.load(memo, b, ix);
     }
 
     // ---- a Loop's innermost loop ------------------------------------------------------------------
@@ -1616,6 +1654,12 @@ final class VectorTarget extends JavaTarget {
                 tiles.read(b);
                 String column = "FloatVector.fromArray(F, " + tiles.name(b) + ", " + tiles.column(ix) + ")";
                 return b.type().dtype() == DType.I32 ? m.declare(DType.I32, "((IntVector) " + column + ".reinterpretShape(I, 0))") : m.declare(DType.F32, column);
+            }
+            if (tiles != null && tiles.blockOnly.contains(b)) {
+                if (!b.type().dims().stream().allMatch(d -> index(d).equals(ix.get(d)))) {
+                    throw new IllegalStateException("a reduction kept in its block is read at another point: " + b + " at " + ix);
+                }
+                return m.declare(DType.F32, "FloatVector.fromArray(F, " + tiles.inBlock(b) + ", 0)");
             }
             String off = at(b, ix);
             String seg = "b" + b.id();
