@@ -13,19 +13,38 @@ public final class Sorting {
 
     private Sorting() { }
 
+    /**
+     * Sixteen keys in 60 comparators and 10 layers, the fewest known for 16 since Green (Knuth, TAOCP
+     * 3, 5.3.4), where Batcher's merge exchange takes 63. SortingTest runs it on all 2¹⁶ sequences of
+     * 0s and 1s, which proves that it sorts every sequence (the 0-1 principle, ibid.).
+     */
+    private static final int[] SIXTEEN = {
+        0, 13, 1, 12, 2, 15, 3, 14, 4, 8, 5, 6, 7, 11, 9, 10,
+        0, 5, 1, 7, 2, 9, 3, 4, 6, 13, 8, 14, 10, 15, 11, 12,
+        0, 1, 2, 3, 4, 5, 6, 8, 7, 9, 10, 11, 12, 13, 14, 15,
+        0, 2, 1, 3, 4, 10, 5, 11, 6, 7, 8, 9, 12, 14, 13, 15,
+        1, 2, 3, 12, 4, 6, 5, 7, 8, 10, 9, 11, 13, 14,
+        1, 4, 2, 6, 5, 8, 7, 10, 9, 13, 11, 14,
+        2, 4, 3, 6, 9, 12, 11, 13,
+        3, 5, 6, 8, 7, 9, 10, 12,
+        3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+        6, 7, 8, 9,
+    };
+
     /** {@link #network}'s networks for the lengths a tile can have, made once (a kernel asks on each call). */
     private static final int[][] NETWORKS = new int[VectorTarget.SHORT + 1][];
 
     static {
         for (int n = 0; n < NETWORKS.length; n++) {
-            NETWORKS[n] = merging(n);
+            NETWORKS[n] = n == 16 ? SIXTEEN : merging(n);
         }
     }
 
     /**
-     * Batcher's merge exchange for n keys (Knuth, TAOCP 3, 5.2.2, Algorithm M): its comparators (i, j),
-     * i < j, in order, as pairs (63 for n = 16). Sorts a tile's columns across lanes
-     * ({@code TileSources}). The array is shared: read it, do not write it.
+     * A sorting network for n keys: its comparators (i, j), i < j, in order, as pairs. For 16 keys
+     * {@link #SIXTEEN}'s 60, for others Batcher's merge exchange (Knuth, TAOCP 3, 5.2.2, Algorithm M).
+     * Sorts a tile's columns across lanes ({@code TileSources}). The array is shared: read it, do not
+     * write it.
      */
     public static int[] network(int n) {
         return n >= 0 && n < NETWORKS.length ? NETWORKS[n] : merging(n);

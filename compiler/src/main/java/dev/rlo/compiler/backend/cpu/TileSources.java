@@ -79,7 +79,7 @@ final class TileSources {
      * of k values sorted stably, NaN last, −0 equal to 0, its permutation written to {@code order}
      * (i32 bits in f32 lanes, for tileOut). A value's key is its bits made to order as a signed int
      * (−0 as 0, any NaN above +∞), shifted above its column index in a long: no two keys are equal,
-     * so a comparator is a min and a max, and the order is the stable one. Batcher's merge exchange
+     * so a comparator is a min and a max, and the order is the stable one. The comparator network
      * ({@link Sorting#network}) runs from its pairs for any k up to 32, and written out, its keys in
      * locals, for k = {@link #UNROLLED} (the pairs loop loads and stores every comparator's keys;
      * docs/benchmarks.md has the measurement).
@@ -156,7 +156,7 @@ final class TileSources {
      * and one max of int vectors of all the lanes. The keys stay keys: a pick turns the column it reads
      * back into values ({@link #keyValue}), so a quantile converts two columns, not k. The values come
      * out as the permutation would pick them, but for ties of −0 and 0 (−0 first here, 0 first
-     * descending; in index order there) and a NaN's payload. Batcher's merge exchange
+     * descending; in index order there) and a NaN's payload. The comparator network
      * ({@link Sorting#network}) runs from its pairs for any k up to 32, and written out, its keys in
      * locals, for k = {@link #UNROLLED}.
      */

@@ -666,7 +666,7 @@ final class VectorTarget extends JavaTarget {
     /**
      * An argsort of f32 rows over [.., G, K] along K: where K is short ({@value #SHORT} or less)
      * and there are at least a vector of rows, a block of rows sorted at once, one per lane — each
-     * block transposed into a tile, sorted by a comparator network (Batcher's merge exchange) on
+     * block transposed into a tile, sorted by a comparator network ({@link Sorting#network}) on
      * whole columns, its permutation transposed back. Other sizes sort row by row.
      */
     @Override
