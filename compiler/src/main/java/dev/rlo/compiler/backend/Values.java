@@ -6,6 +6,7 @@ import dev.rlo.compiler.ir.Attrs;
 import dev.rlo.compiler.ir.Node;
 import dev.rlo.compiler.types.DType;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,8 @@ public final class Values {
     private final Map<String, Value> locals = new HashMap<>();
     /** A gather's checked index, by gather and index expression: declared once. */
     private final Map<String, String> checked = new HashMap<>();
+    /** The checked indices this memo declared: what is read at one of them varies as this memo's loop does. */
+    private final Set<String> gatheredHere = new HashSet<>();
     private Set<Node> inline = Set.of();
     /** Where a caller collects the values this memo takes from its row memo ({@link #collectFromRow}); else null. */
     private List<Taken> fromRow;
@@ -191,9 +194,9 @@ public final class Values {
         return n.id() + "@" + own(n, ix);
     }
 
-    /** Whether {@code n} at {@code ix} varies along this memo's lanes. */
+    /** Whether {@code n} at {@code ix} varies along this memo's lanes: read at their index, or at an index this memo gathered. */
     private boolean varies(Node n, Map<String, String> ix) {
-        return lanes != null && n.type().dims().stream().anyMatch(d -> lanes.equals(ix.get(d)));
+        return lanes != null && n.type().dims().stream().map(ix::get).anyMatch(i -> lanes.equals(i) || gatheredHere.contains(i));
     }
 
     private Value compute(Node n, Map<String, String> ix) {
@@ -210,10 +213,15 @@ public final class Values {
                 yield value(n.in(0), inner);
             }
             case STOP_GRADIENT, EXPAND -> value(n.in(0), ix);
-            /* a memo of lanes gathers only along indices that are the same for the whole row */
+            /*
+             * an index the same along this memo's loop is the row memo's to compute, once a row;
+             * one that varies along it (a step's scalars: a row of a block across lanes) is this
+             * memo's, and so is the read at it. A memo of lanes gathers lane by lane only where
+             * the spelling can (else along indices the same in every lane).
+             */
             case GATHER -> {
                 Value lanewise = spell.gather(this, n, ix);
-                yield lanewise != null ? lanewise : value(n.in(0), (row != null ? row : this).gathered(n, ix));
+                yield lanewise != null ? lanewise : value(n.in(0), (row != null && !varies(n.in(1), ix) ? row : this).gathered(n, ix));
             }
             case SHIFT -> shift(n, ix);
             case CONST -> declare(d, spell.literal(n.constValue(), d));
@@ -235,8 +243,11 @@ public final class Values {
         String index = value(n.in(1), ix).expr();
         Map<String, String> src = new LinkedHashMap<>(ix);
         /* checked once per index: a row's whole vectors and its last one read the same gathered row */
-        src.put(dim, checked.computeIfAbsent(n.id() + "@" + index,
-                k -> declare(spell.indexType(), spell.checkGather(index, dim, plan.gathers().indexOf(n)))));
+        src.put(dim, checked.computeIfAbsent(n.id() + "@" + index, k -> {
+            String at = declare(spell.indexType(), spell.checkGather(index, dim, plan.gathers().indexOf(n)));
+            gatheredHere.add(at);
+            return at;
+        }));
         return src;
     }
 

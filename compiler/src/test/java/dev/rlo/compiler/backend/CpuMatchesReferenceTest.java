@@ -62,6 +62,25 @@ class CpuMatchesReferenceTest {
         }
     }
 
+    /**
+     * A gather whose index varies along the rows of a block across lanes: a masked max over A of a
+     * sort along A, its lanes along T (the scan keeps the max in its own kernel). The sort's index
+     * is read at each step of the row, not once before it (found by the random programs below: the
+     * kernel did not compile).
+     */
+    @Test
+    void aGatherAlongTheRowsOfABlockAcrossLanes() {
+        String src = """
+                objective gathered_rows(q: f32[B,A] grad, m: bool[B,T]) {
+                  let rows = masked_max(sort(q, over: A), m, over: A)
+                  mean(scan(rows, over: T, decay: 0.9, reverse: true))
+                }
+                """;
+        for (long t : new long[] {3, 34}) {
+            compare(new CpuBackend(), Rlo.source(src), "gathered_rows", Map.of("B", 4L, "T", t, "A", 37L), false, 5, 1e-4);
+        }
+    }
+
     @Test
     void randomProgramsAgree() {
         randomProgramsAgree(new CpuBackend(), RANDOM_PROGRAMS);
@@ -75,7 +94,7 @@ class CpuMatchesReferenceTest {
             Map<String, Long> sizes = Map.of("B", 2L + random.nextInt(4), "T", 1L + random.nextInt(70), "A", 1L + random.nextInt(40));
             try {
                 compare(fused, Rlo.source(program), "random_case", sizes, false, random.nextLong(), 1e-4);
-            } catch (AssertionError | Compiler.CheckFailed e) {
+            } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError("seed " + SEED + ", sizes " + sizes + ", program:\n" + program + "\n" + e.getMessage(), e);
             }
         }
