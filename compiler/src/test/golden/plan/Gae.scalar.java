@@ -2,6 +2,7 @@ package dev.rlo.kernels;
 
 import static java.lang.foreign.ValueLayout.*;
 
+import dev.rlo.compiler.backend.cpu.F32Math;
 import dev.rlo.compiler.backend.cpu.Kernels;
 import dev.rlo.compiler.backend.cpu.Locals;
 import dev.rlo.compiler.backend.cpu.Sorting;

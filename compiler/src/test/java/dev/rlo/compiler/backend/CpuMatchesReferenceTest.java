@@ -81,6 +81,23 @@ class CpuMatchesReferenceTest {
         }
     }
 
+    /**
+     * A max's gradient finds the maximum among values computed again in another kernel: a softmax
+     * taken by a scalar loop for the max and by vector lanes for the gradient (F32Math; found by
+     * the random programs: the gradient missed the maximum where the two exps differed by an ulp).
+     */
+    @Test
+    void aMaxOfSoftmaxesGetsItsGradient() {
+        String src = """
+                objective max_of_softmax(q: f32[B,A] grad) {
+                  mean(max(softmax(q, over: A), over: B))
+                }
+                """;
+        for (long seed = 1; seed <= 5; seed++) {
+            compare(new CpuBackend(), Rlo.source(src), "max_of_softmax", Map.of("B", 3L, "A", 38L), false, seed, 1e-4);
+        }
+    }
+
     @Test
     void randomProgramsAgree() {
         randomProgramsAgree(new CpuBackend(), RANDOM_PROGRAMS);

@@ -95,4 +95,33 @@ class VectorMathTest {
             }
         }
     }
+
+    /**
+     * The scalar kernels (F32Math) give the vector kernels' bits, NaN's included (a max's gradient
+     * compares a value computed again in another kernel with the max taken of it). 1 << 16 + 5
+     * values: the vector kernel's last lanes run its scalar code too.
+     */
+    @Test
+    void scalarKernelsGiveTheVectorLanesBits() {
+        Compiler c = Rlo.source(FNS.replace("vector_math", "vector_math_scalar"));
+        Tensor x = inputs((1 << 16) + 5);
+        Map<String, Tensor> vector = c.compile(c.objective(null), Map.of(), false, new CpuBackend()).run(Map.of("x", x)).reports();
+        Map<String, Tensor> scalar;
+        System.setProperty("rlo.vector", "false");
+        try {
+            scalar = c.compile(c.objective(null), Map.of(), false, new CpuBackend()).run(Map.of("x", x)).reports();
+        } finally {
+            System.clearProperty("rlo.vector");
+        }
+        double[] in = x.values();
+        for (String name : WANT.keySet()) {
+            double[] v = vector.get(name).values();
+            double[] s = scalar.get(name).values();
+            for (int i = 0; i < in.length; i++) {
+                int at = i;
+                assertTrue(Float.floatToRawIntBits((float) v[i]) == Float.floatToRawIntBits((float) s[i]) || Double.isNaN(v[i]) && Double.isNaN(s[i]),
+                        () -> name + "(" + (float) in[at] + "): vector " + v[at] + ", scalar " + s[at]);
+            }
+        }
+    }
 }
