@@ -12,6 +12,7 @@ import dev.rlo.compiler.ir.Op;
 import dev.rlo.compiler.types.DType;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -377,17 +378,12 @@ class JavaTarget extends Renderer {
         return switch (n.op()) {
             case ABS -> "Math.abs(" + a[0] + ")";
             case SIGN -> in == DType.I32 ? "Integer.signum(" + a[0] + ")" : "Math.signum(" + a[0] + ")";
-            /* f32 as the vector kernels' lanes compute it (F32Math), f64 as Math */
-            case EXP -> d == DType.F32 ? "F32Math.exp(" + a[0] + ")" : "Math.exp(" + a[0] + ")";
-            case LOG -> d == DType.F32 ? "F32Math.log(" + a[0] + ")" : "Math.log(" + a[0] + ")";
-            case LOG1P -> d == DType.F32 ? "F32Math.log1p(" + a[0] + ")" : "Math.log1p(" + a[0] + ")";
-            case EXPM1 -> d == DType.F32 ? "F32Math.expm1(" + a[0] + ")" : "Math.expm1(" + a[0] + ")";
+            /* f32 as the vector kernels' lanes compute it (F32Math), f64 as Math and Special */
+            case EXP, LOG, LOG1P, EXPM1, TANH, SIGMOID, SOFTPLUS -> (d == DType.F32 ? "F32Math."
+                    : n.op() == Op.SIGMOID || n.op() == Op.SOFTPLUS ? "Special." : "Math.") + n.op().name().toLowerCase(Locale.ROOT) + "(" + a[0] + ")";
             case FLOOR -> f + "Math.floor(" + a[0] + ")";
             case CEIL -> f + "Math.ceil(" + a[0] + ")";
             case SQRT -> f + "Math.sqrt(" + a[0] + ")";
-            case TANH -> d == DType.F32 ? "F32Math.tanh(" + a[0] + ")" : "Math.tanh(" + a[0] + ")";
-            case SIGMOID -> d == DType.F32 ? "F32Math.sigmoid(" + a[0] + ")" : "Special.sigmoid(" + a[0] + ")";
-            case SOFTPLUS -> d == DType.F32 ? "F32Math.softplus(" + a[0] + ")" : "Special.softplus(" + a[0] + ")";
             case NORMAL_CDF -> f + "Special.normalCdf(" + a[0] + ")";
             case NORMAL_ICDF -> f + "Special.normalIcdf(" + a[0] + ")";
             case LGAMMA -> f + "Special.lgamma(" + a[0] + ")";
