@@ -263,18 +263,18 @@ __kernel void k2(__global float* b0,
         b3[i_G] = (float) (rlo_mean(acc3_0, acc3_1, (double) (n_K)));
         double acc4_0 = 0.0;
         double acc4_1 = 0.0;
-        for (rlo_i64 i_K = 0; i_K < n_K; i_K++) {
-            const float v1 = b0[(i_G) * n_K + i_K];
+        if (n_K > 0) {
             const float v2 = b3[i_G];
-            const float v3 = (v1 - v2);
-            const float v4 = (v3 * v3);
-            { const double v_ = (double) v4, t_ = acc4_0 + v_, z_ = t_ - acc4_0; acc4_1 += (acc4_0 - (t_ - z_)) + (v_ - z_); acc4_0 = t_; }
+            for (rlo_i64 i_K = 0; i_K < n_K; i_K++) {
+                const float v1 = b0[(i_G) * n_K + i_K];
+                const float v3 = (v1 - v2);
+                const float v4 = (v3 * v3);
+                { const double v_ = (double) v4, t_ = acc4_0 + v_, z_ = t_ - acc4_0; acc4_1 += (acc4_0 - (t_ - z_)) + (v_ - z_); acc4_0 = t_; }
+            }
         }
         b4[i_G] = (float) (rlo_total(acc4_0, acc4_1));
-        for (rlo_i64 i_K = 0; i_K < n_K; i_K++) {
-            const float v5 = b0[(i_G) * n_K + i_K];
+        if (n_K > 0) {
             const float v6 = b3[i_G];
-            const float v7 = (v5 - v6);
             const float v8 = b4[i_G];
             const int v9 = (int) n_K;
             const float v10 = (float) v9;
@@ -285,8 +285,12 @@ __kernel void k2(__global float* b0,
             const float v15 = sqrt(v14);
             const float v16 = 1.0E-4f;
             const float v17 = (v15 + v16);
-            const float v18 = (v7 / v17);
-            b5[(i_G) * n_K + i_K] = v18;
+            for (rlo_i64 i_K = 0; i_K < n_K; i_K++) {
+                const float v5 = b0[(i_G) * n_K + i_K];
+                const float v7 = (v5 - v6);
+                const float v18 = (v7 / v17);
+                b5[(i_G) * n_K + i_K] = v18;
+            }
         }
     }
 }

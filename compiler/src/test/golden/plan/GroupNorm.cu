@@ -224,23 +224,20 @@ extern "C" __global__ void k0(float* __restrict__ b0,
         b2[i_G] = (float) (rlo_mean(acc2_0, acc2_1, (double) (n_K)));
         double acc3_0 = 0.0;
         double acc3_1 = 0.0;
-        for (rlo_i64 i_K = 0; i_K < n_K; i_K++) {
-            const float v1 = b1[(i_G) * n_K + i_K];
+        if (n_K > 0) {
             const float v2 = b2[i_G];
-            const float v3 = (v1 - v2);
-            const float v4 = (v3 * v3);
-            { const double v_ = (double) v4, t_ = acc3_0 + v_, z_ = t_ - acc3_0; acc3_1 += (acc3_0 - (t_ - z_)) + (v_ - z_); acc3_0 = t_; }
+            for (rlo_i64 i_K = 0; i_K < n_K; i_K++) {
+                const float v1 = b1[(i_G) * n_K + i_K];
+                const float v3 = (v1 - v2);
+                const float v4 = (v3 * v3);
+                { const double v_ = (double) v4, t_ = acc3_0 + v_, z_ = t_ - acc3_0; acc3_1 += (acc3_0 - (t_ - z_)) + (v_ - z_); acc3_0 = t_; }
+            }
         }
         b3[i_G] = (float) (rlo_total(acc3_0, acc3_1));
         double acc4_0 = 0.0;
         double acc4_1 = 0.0;
-        for (rlo_i64 i_K = 0; i_K < n_K; i_K++) {
-            const float v5 = b0[(i_G) * n_K + i_K];
-            const float v6 = (v5 - v5);
-            const float v7 = expf(v6);
-            const float v8 = b1[(i_G) * n_K + i_K];
+        if (n_K > 0) {
             const float v9 = b2[i_G];
-            const float v10 = (v8 - v9);
             const float v11 = b3[i_G];
             const int v12 = (int) n_K;
             const float v13 = (float) v12;
@@ -251,17 +248,24 @@ extern "C" __global__ void k0(float* __restrict__ b0,
             const float v18 = sqrtf(v17);
             const float v19 = 1.0E-4f;
             const float v20 = (v18 + v19);
-            const float v21 = (v10 / v20);
-            const float v22 = (v7 * v21);
-            { const double v_ = (double) v22, t_ = acc4_0 + v_, z_ = t_ - acc4_0; acc4_1 += (acc4_0 - (t_ - z_)) + (v_ - z_); acc4_0 = t_; }
             const float v23 = -1.0f;
             const int v24 = (int) n_G;
             const int v25 = (v24 * v12);
             const float v26 = (float) v25;
             const float v27 = (v23 / v26);
-            const float v28 = (v27 * v21);
-            const float v29 = (v28 * v7);
-            b6[(i_G) * n_K + i_K] = v29;
+            for (rlo_i64 i_K = 0; i_K < n_K; i_K++) {
+                const float v5 = b0[(i_G) * n_K + i_K];
+                const float v6 = (v5 - v5);
+                const float v7 = expf(v6);
+                const float v8 = b1[(i_G) * n_K + i_K];
+                const float v10 = (v8 - v9);
+                const float v21 = (v10 / v20);
+                const float v22 = (v7 * v21);
+                { const double v_ = (double) v22, t_ = acc4_0 + v_, z_ = t_ - acc4_0; acc4_1 += (acc4_0 - (t_ - z_)) + (v_ - z_); acc4_0 = t_; }
+                const float v28 = (v27 * v21);
+                const float v29 = (v28 * v7);
+                b6[(i_G) * n_K + i_K] = v29;
+            }
         }
         { const double v_ = acc4_0, t_ = aux4[(part * 1 + 0) * 2 + 0] + v_, z_ = t_ - aux4[(part * 1 + 0) * 2 + 0]; aux4[(part * 1 + 0) * 2 + 1] += (aux4[(part * 1 + 0) * 2 + 0] - (t_ - z_)) + (v_ - z_) + acc4_1; aux4[(part * 1 + 0) * 2 + 0] = t_; }
     }

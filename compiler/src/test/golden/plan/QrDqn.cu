@@ -303,14 +303,11 @@ extern "C" __global__ void k3_0(float* __restrict__ b5,
             double acc8_1 = 0.0;
             double acc11_0 = 0.0;
             double acc11_1 = 0.0;
-            for (rlo_i64 i_M = 0; i_M < n_M; i_M++) {
-                const float v0 = b5[(i_B) * n_N + i_M];
+            if (n_M > 0) {
                 const int v1 = b7[i_B];
                 const rlo_i64 v2 = rlo_check(v1, n_A, 2, err);
                 const float v3 = b6[((i_B) * n_A + v2) * n_N + i_N];
-                const float v4 = (v0 - v3);
                 const float v5 = 0.0f;
-                const int v6 = (v4 < v5);
                 const int v7 = (int) i_N;
                 const float v8 = (float) v7;
                 const float v9 = 0.5f;
@@ -322,15 +319,6 @@ extern "C" __global__ void k3_0(float* __restrict__ b5,
                 const float v15 = (v13 - v14);
                 const float v16 = fabsf(v15);
                 const float v17 = fabsf(v13);
-                const float v18 = (v6 ? v16 : v17);
-                const float v19 = fabsf(v4);
-                const int v20 = (v19 <= v14);
-                const float v21 = (v4 * v4);
-                const float v22 = (v9 * v21);
-                const float v23 = (v19 - v9);
-                const float v24 = (v20 ? v22 : v23);
-                const float v25 = (v18 * v24);
-                { const double v_ = (double) v25, t_ = acc8_0 + v_, z_ = t_ - acc8_0; acc8_1 += (acc8_0 - (t_ - z_)) + (v_ - z_); acc8_0 = t_; }
                 const int v26 = (int) n_B;
                 const float v27 = (float) v26;
                 const float v28 = (v14 / v27);
@@ -341,14 +329,28 @@ extern "C" __global__ void k3_0(float* __restrict__ b5,
                 const float v33 = (v32 * v9);
                 const float v34 = (v31 * v17);
                 const float v35 = (v34 * v9);
-                const float v36 = (v6 ? v33 : v35);
-                const float v37 = (v36 * v4);
-                const float v38 = (v37 + v37);
-                const float v39 = (v6 ? v32 : v34);
-                const float v40 = rlo_sign_f(v4);
-                const float v41 = (v39 * v40);
-                const float v42 = (v20 ? v38 : v41);
-                { const double v_ = (double) v42, t_ = acc11_0 + v_, z_ = t_ - acc11_0; acc11_1 += (acc11_0 - (t_ - z_)) + (v_ - z_); acc11_0 = t_; }
+                for (rlo_i64 i_M = 0; i_M < n_M; i_M++) {
+                    const float v0 = b5[(i_B) * n_N + i_M];
+                    const float v4 = (v0 - v3);
+                    const int v6 = (v4 < v5);
+                    const float v18 = (v6 ? v16 : v17);
+                    const float v19 = fabsf(v4);
+                    const int v20 = (v19 <= v14);
+                    const float v21 = (v4 * v4);
+                    const float v22 = (v9 * v21);
+                    const float v23 = (v19 - v9);
+                    const float v24 = (v20 ? v22 : v23);
+                    const float v25 = (v18 * v24);
+                    { const double v_ = (double) v25, t_ = acc8_0 + v_, z_ = t_ - acc8_0; acc8_1 += (acc8_0 - (t_ - z_)) + (v_ - z_); acc8_0 = t_; }
+                    const float v36 = (v6 ? v33 : v35);
+                    const float v37 = (v36 * v4);
+                    const float v38 = (v37 + v37);
+                    const float v39 = (v6 ? v32 : v34);
+                    const float v40 = rlo_sign_f(v4);
+                    const float v41 = (v39 * v40);
+                    const float v42 = (v20 ? v38 : v41);
+                    { const double v_ = (double) v42, t_ = acc11_0 + v_, z_ = t_ - acc11_0; acc11_1 += (acc11_0 - (t_ - z_)) + (v_ - z_); acc11_0 = t_; }
+                }
             }
             b8[(i_B) * n_N + i_N] = (float) (rlo_mean(acc8_0, acc8_1, (double) (n_M)));
             b11[(i_B) * n_N + i_N] = (float) (rlo_total(acc11_0, acc11_1));

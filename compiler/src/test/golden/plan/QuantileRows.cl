@@ -271,21 +271,19 @@ __kernel void k0(__global float* b0,
         b3[i_G] = (float) (rlo_mean(acc3_0, acc3_1, (double) (n_K)));
         double acc4_0 = 0.0;
         double acc4_1 = 0.0;
-        for (rlo_i64 i_K = 0; i_K < n_K; i_K++) {
-            const float v1 = b1[(i_G) * n_K + i_K];
+        if (n_K > 0) {
             const float v2 = b3[i_G];
-            const float v3 = (v1 - v2);
-            const float v4 = (v3 * v3);
-            { const double v_ = (double) v4, t_ = acc4_0 + v_, z_ = t_ - acc4_0; acc4_1 += (acc4_0 - (t_ - z_)) + (v_ - z_); acc4_0 = t_; }
+            for (rlo_i64 i_K = 0; i_K < n_K; i_K++) {
+                const float v1 = b1[(i_G) * n_K + i_K];
+                const float v3 = (v1 - v2);
+                const float v4 = (v3 * v3);
+                { const double v_ = (double) v4, t_ = acc4_0 + v_, z_ = t_ - acc4_0; acc4_1 += (acc4_0 - (t_ - z_)) + (v_ - z_); acc4_0 = t_; }
+            }
         }
         b4[i_G] = (float) (rlo_total(acc4_0, acc4_1));
         double acc5_0 = 0.0;
         double acc5_1 = 0.0;
-        for (rlo_i64 i_K = 0; i_K < n_K; i_K++) {
-            const float v5 = b0[(i_G) * n_K + i_K];
-            const float v6 = (v5 - v5);
-            const float v7 = exp(v6);
-            const float v8 = b1[(i_G) * n_K + i_K];
+        if (n_K > 0) {
             const float v9 = 0.4f;
             const int v10 = (int) n_K;
             const int v11 = 1;
@@ -308,7 +306,6 @@ __kernel void k0(__global float* b0,
             const float v28 = (v27 - v19);
             const float v29 = (v21 * v28);
             const float v30 = (v19 + v29);
-            const float v31 = (v8 - v30);
             const float v32 = b4[i_G];
             const float v33 = (float) v10;
             const float v34 = 1.0f;
@@ -318,17 +315,24 @@ __kernel void k0(__global float* b0,
             const float v38 = sqrt(v37);
             const float v39 = 1.0E-4f;
             const float v40 = (v38 + v39);
-            const float v41 = (v31 / v40);
-            const float v42 = (v7 * v41);
-            { const double v_ = (double) v42, t_ = acc5_0 + v_, z_ = t_ - acc5_0; acc5_1 += (acc5_0 - (t_ - z_)) + (v_ - z_); acc5_0 = t_; }
             const float v43 = -1.0f;
             const int v44 = (int) n_G;
             const int v45 = (v44 * v10);
             const float v46 = (float) v45;
             const float v47 = (v43 / v46);
-            const float v48 = (v47 * v41);
-            const float v49 = (v48 * v7);
-            b7[(i_G) * n_K + i_K] = v49;
+            for (rlo_i64 i_K = 0; i_K < n_K; i_K++) {
+                const float v5 = b0[(i_G) * n_K + i_K];
+                const float v6 = (v5 - v5);
+                const float v7 = exp(v6);
+                const float v8 = b1[(i_G) * n_K + i_K];
+                const float v31 = (v8 - v30);
+                const float v41 = (v31 / v40);
+                const float v42 = (v7 * v41);
+                { const double v_ = (double) v42, t_ = acc5_0 + v_, z_ = t_ - acc5_0; acc5_1 += (acc5_0 - (t_ - z_)) + (v_ - z_); acc5_0 = t_; }
+                const float v48 = (v47 * v41);
+                const float v49 = (v48 * v7);
+                b7[(i_G) * n_K + i_K] = v49;
+            }
         }
         { const double v_ = acc5_0, t_ = aux5[(part * 1 + 0) * 2 + 0] + v_, z_ = t_ - aux5[(part * 1 + 0) * 2 + 0]; aux5[(part * 1 + 0) * 2 + 1] += (aux5[(part * 1 + 0) * 2 + 0] - (t_ - z_)) + (v_ - z_) + acc5_1; aux5[(part * 1 + 0) * 2 + 0] = t_; }
     }

@@ -278,25 +278,27 @@ __kernel void k1_0(__global float* b0,
     for (rlo_i64 i_B = part; i_B < n_B; i_B += items) {
         double acc2_0 = 0.0;
         double acc2_1 = 0.0;
-        for (rlo_i64 i_N = 0; i_N < n_N; i_N++) {
+        if (n_N > 0) {
             const float v0 = 0.25f;
             const int v1 = (int) n_N;
             const float v2 = (float) v1;
             const float v3 = (v0 * v2);
             const float v4 = 1.0E-12f;
             const float v5 = rlo_max_f(v3, v4);
-            const int v6 = (int) i_N;
-            const float v7 = (float) v6;
-            const float v8 = (v5 - v7);
             const float v9 = 0.0f;
             const float v10 = 1.0f;
-            const float v11 = rlo_min_f(rlo_max_f(v8, v9), v10);
-            const float v12 = (v11 / v5);
-            const int v13 = b1[(i_B) * n_N + i_N];
-            const rlo_i64 v14 = rlo_check(v13, n_N, 1, err);
-            const float v15 = b0[(i_B) * n_N + v14];
-            const float v16 = (v12 * v15);
-            { const double v_ = (double) v16, t_ = acc2_0 + v_, z_ = t_ - acc2_0; acc2_1 += (acc2_0 - (t_ - z_)) + (v_ - z_); acc2_0 = t_; }
+            for (rlo_i64 i_N = 0; i_N < n_N; i_N++) {
+                const int v6 = (int) i_N;
+                const float v7 = (float) v6;
+                const float v8 = (v5 - v7);
+                const float v11 = rlo_min_f(rlo_max_f(v8, v9), v10);
+                const float v12 = (v11 / v5);
+                const int v13 = b1[(i_B) * n_N + i_N];
+                const rlo_i64 v14 = rlo_check(v13, n_N, 1, err);
+                const float v15 = b0[(i_B) * n_N + v14];
+                const float v16 = (v12 * v15);
+                { const double v_ = (double) v16, t_ = acc2_0 + v_, z_ = t_ - acc2_0; acc2_1 += (acc2_0 - (t_ - z_)) + (v_ - z_); acc2_0 = t_; }
+            }
         }
         b2[i_B] = (float) (rlo_total(acc2_0, acc2_1));
     }

@@ -278,11 +278,32 @@ public abstract class Renderer implements Values.Spelling, Reduction.Spelling {
         }
     }
 
-    /** The innermost loop, with local accumulators for the reductions invariant along it. */
+    /**
+     * The innermost loop, with local accumulators for the reductions invariant along it. Inside
+     * outer loops, what the body computes alike at every step of it (a row's loads and gathers, and
+     * the arithmetic on them) is computed once, before it, and only where it runs at least once: so
+     * an empty loop still reads nothing, and a bad gather or a non-finite input fails as in the loop.
+     */
     protected void innermost(Schedule.Launch l, Schedule.Phase p, boolean split, String indent) {
         accumulators(p, indent);
-        body(l, p, open(l.nest().innermost(), split, indent));
-        close(indent);
+        String dim = l.nest().innermost();
+        if (split) {
+            body(l, p, open(dim, true, indent));
+            close(indent);
+        } else {
+            StringBuilder rowCode = new StringBuilder();
+            int start = out.length();
+            String in = open(dim, false, indent);
+            body(l, p, in, new Values(plan, this, out, in, "v", next, new Values(plan, this, rowCode, indent + "    ", "v", next), index(dim)));
+            close(indent);
+            if (!rowCode.isEmpty()) {
+                String loop = out.substring(start).indent(4);
+                out.setLength(start);
+                line(indent, "if (" + size(dim) + " > 0) {");
+                out.append(rowCode).append(loop);
+                close(indent);
+            }
+        }
         foldLocals(p, indent);
     }
 
@@ -316,7 +337,12 @@ public abstract class Renderer implements Values.Spelling, Reduction.Spelling {
 
     /** The work at one point of phase {@code p}: each output stored, or folded into its locals or scratch. */
     protected final void body(Schedule.Launch l, Schedule.Phase p, String indent) {
-        Values memo = values(indent).computeInline(stored(p));
+        body(l, p, indent, values(indent));
+    }
+
+    /** {@link #body(Schedule.Launch, Schedule.Phase, String)}, its values from {@code memo}. */
+    private void body(Schedule.Launch l, Schedule.Phase p, String indent, Values memo) {
+        memo.computeInline(stored(p));
         Map<String, String> ix = indexOf(l.points());
         for (Schedule.Output o : p.outputs()) {
             Buffer b = o.buffer();

@@ -17,9 +17,10 @@ import java.util.Set;
  * chain of local constants written to {@code out}, each (node, index mapping) computed once per
  * loop body. A buffer is read, through the views over it (renames change which index a dimension
  * reads, so a node is keyed by its index mapping too); any other node is computed from its inputs.
- * A {@link Spelling} writes the locals: scalar Java, C, or the Vector API's lanes. A memo of lanes
- * takes each value that does not vary along its vector's index from its {@code row} memo, which
- * declares it once per row; and, where its loop steps along another index than its vector's (a block
+ * A {@link Spelling} writes the locals: scalar Java, C, or the Vector API's lanes. A memo of a loop
+ * (a vector's lanes, or a scalar innermost loop) takes each value that does not vary along the
+ * loop's index from its {@code row} memo, which declares it once per row, before the loop; and,
+ * where a memo of lanes steps along another index than its vector's (a block
  * of rows across lanes stepping along the rows), each value that varies along the loop but not
  * along the lanes from its {@code scalars} memo, which declares it once per step.
  */
@@ -86,8 +87,8 @@ public final class Values {
     private final Map<String, Value> locals = new HashMap<>();
     /** A gather's checked index, by gather and index expression: declared once. */
     private final Map<String, String> checked = new HashMap<>();
-    /** The checked indices this memo declared: what is read at one of them varies as this memo's loop does. */
-    private final Set<String> gatheredHere = new HashSet<>();
+    /** The indices this memo declared (a gather's checked index, a shift's source): what is read at one of them varies as this memo's loop does. */
+    private final Set<String> indexedHere = new HashSet<>();
     private Set<Node> inline = Set.of();
     /** Where a caller collects the values this memo takes from its row memo ({@link #collectFromRow}); else null. */
     private List<Taken> fromRow;
@@ -194,9 +195,9 @@ public final class Values {
         return n.id() + "@" + own(n, ix);
     }
 
-    /** Whether {@code n} at {@code ix} varies along this memo's lanes: read at their index, or at an index this memo gathered. */
+    /** Whether {@code n} at {@code ix} varies along this memo's lanes: read at their index, or at an index this memo declared. */
     private boolean varies(Node n, Map<String, String> ix) {
-        return lanes != null && n.type().dims().stream().map(ix::get).anyMatch(i -> lanes.equals(i) || gatheredHere.contains(i));
+        return lanes != null && n.type().dims().stream().map(ix::get).anyMatch(i -> lanes.equals(i) || indexedHere.contains(i));
     }
 
     private Value compute(Node n, Map<String, String> ix) {
@@ -245,7 +246,7 @@ public final class Values {
         /* checked once per index: a row's whole vectors and its last one read the same gathered row */
         src.put(dim, checked.computeIfAbsent(n.id() + "@" + index, k -> {
             String at = declare(spell.indexType(), spell.checkGather(index, dim, plan.gathers().indexOf(n)));
-            gatheredHere.add(at);
+            indexedHere.add(at);
             return at;
         }));
         return src;
@@ -257,7 +258,9 @@ public final class Values {
         String from = declare(spell.indexType(), ix.get(s.dim()) + " - (" + s.by() + ")");
         String inside = declare(spell.type(DType.BOOL), from + " >= 0 && " + from + " < " + spell.size(s.dim()));
         Map<String, String> src = new LinkedHashMap<>(ix);
-        src.put(s.dim(), declare(spell.indexType(), inside + " ? " + from + " : 0"));
+        String at = declare(spell.indexType(), inside + " ? " + from + " : 0");
+        indexedHere.add(at);
+        src.put(s.dim(), at);
         String x = value(n.in(0), src).expr();
         String fill = value(n.in(1), ix).expr();
         return declare(n.type().dtype(), inside + " ? " + x + " : " + fill);

@@ -15,6 +15,7 @@ import dev.rlo.compiler.tensor.Tensor;
 import dev.rlo.compiler.types.DType;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -56,6 +57,26 @@ class CpuBackendTest {
         x.data().putScalar(new long[] {1, 3000}, Double.NaN);
         assertEquals("input `x` has a non-finite value (NaN) at [B=1, N=3000]; expected f32[B,N]",
                 assertThrows(UserError.class, () -> o.run(Map.of("x", x))).getMessage());
+    }
+
+    /**
+     * What a scalar innermost loop computes alike at each of its steps (here exp(r) for a row of x)
+     * is computed once, before the loop (Renderer#innermost), and checked there: a non-finite value
+     * is reported where it is, and a row of no steps reads nothing.
+     */
+    @Test
+    void aRowsValuesTakenBeforeItsLoopAreCheckedThere() {
+        IntFunction<Tensor> rows = a -> Tensor.of(DType.F32, List.of("B", "A"), new long[] {3, a}, new double[3 * a]);
+        System.setProperty("rlo.vector", "false");
+        try {
+            CompiledObjective o = cpu("objective rows(x: f32[B,A] grad, r: f32[B]) {\n  sum(x * exp(r))\n}\n");
+            Tensor r = Tensor.of(DType.F32, List.of("B"), new long[] {3}, new double[] {0, Double.NaN, 1});
+            assertEquals("input `r` has a non-finite value (NaN) at [B=1]; expected f32[B]",
+                    assertThrows(UserError.class, () -> o.run(Map.of("x", rows.apply(2), "r", r))).getMessage());
+            assertEquals(0, o.run(Map.of("x", rows.apply(0), "r", r)).loss().values()[0], 0);
+        } finally {
+            System.clearProperty("rlo.vector");
+        }
     }
 
     @Test
