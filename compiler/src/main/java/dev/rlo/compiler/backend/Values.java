@@ -20,9 +20,9 @@ import java.util.Set;
  * A {@link Spelling} writes the locals: scalar Java, C, or the Vector API's lanes. A memo of a loop
  * (a vector's lanes, or a scalar innermost loop) takes each value that does not vary along the
  * loop's index from its {@code row} memo, which declares it once per row, before the loop; and,
- * where a memo of lanes steps along another index than its vector's (a block
- * of rows across lanes stepping along the rows), each value that varies along the loop but not
- * along the lanes from its {@code scalars} memo, which declares it once per step.
+ * where a memo of lanes steps along another index than its vector's (a block of rows across lanes
+ * stepping along the rows), each value that varies along the loop but not along the lanes from its
+ * {@code scalars} memo, which declares it once per step.
  */
 public final class Values {
 
