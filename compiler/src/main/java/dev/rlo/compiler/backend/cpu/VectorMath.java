@@ -19,6 +19,13 @@ package dev.rlo.compiler.backend.cpu;
  * against {@code Math}, over 2²⁰ values of every scale and the special ones (VectorMathTest): exp
  * and log under 1 ulp, log1p, expm1 and tanh under 3. Special values as {@code Math}: NaN in, NaN out;
  * exp(−∞) = 0, exp(+∞) = +∞; log(±0) = −∞, log(x < 0) = NaN; tanh(−0) = −0.
+ * <p>
+ * exp's power of two comes from the bits of the rounding sum t = x·log₂e + 1.5·2²³, whose low bits
+ * are n (bits(t) − bits(1.5·2²³) = n for |n| &lt; 2²²), clamped as ints: no float-to-int conversion
+ * and no float min and max with NaN's and −0's rules, which took a tenth of PPO's loss at
+ * N = 10⁵ (docs/benchmarks.md). Every f32 input gives the same bits as with n converted from the
+ * float (all 2³² were compared once): lanes whose two powers differ, x below −87.3 or a NaN, are
+ * overwritten by the last blends or stay NaN.
  */
 final class VectorMath {
 
@@ -27,7 +34,8 @@ final class VectorMath {
     static final String SOURCE = """
                 /* exp, log, log1p, expm1, tanh on vectors from IEEE arithmetic only, the same interpreted or compiled (VectorMath) */
                 static FloatVector vexp(FloatVector x) {
-                    final FloatVector n = x.mul(1.44269504088896341f).add(12582912f).sub(12582912f);
+                    final FloatVector t = x.mul(1.44269504088896341f).add(12582912f);
+                    final FloatVector n = t.sub(12582912f);
                     FloatVector r = n.fma(FloatVector.broadcast(F, -0.693359375f), x);
                     r = n.fma(FloatVector.broadcast(F, 2.12194440e-4f), r);
                     FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
@@ -36,7 +44,7 @@ final class VectorMath {
                     p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
                     p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
                     FloatVector y = p.fma(r.mul(r), r).add(1f);
-                    final FloatVector scale = (FloatVector) ((IntVector) n.min(127f).max(-126f).convertShape(VectorOperators.F2I, I, 0)).add(127)
+                    final FloatVector scale = (FloatVector) ((IntVector) t.reinterpretShape(I, 0)).sub(0x4B400000).min(127).max(-126).add(127)
                             .lanewise(VectorOperators.LSHL, 23).reinterpretShape(F, 0);
                     y = y.mul(scale);
                     y = y.blend(y.mul(2f), n.compare(VectorOperators.GT, 127f));
