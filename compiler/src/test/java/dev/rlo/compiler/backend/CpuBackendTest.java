@@ -60,6 +60,25 @@ class CpuBackendTest {
     }
 
     /**
+     * Rows of 16 and 32 run across lanes in square tiles, the first transposed in the kernel's own
+     * method on a machine of 16 lanes, the second by the class's {@code in16} (SumForm#INLINE): a
+     * non-finite value in any block, row or column is reported where it is, and a clean input runs.
+     */
+    @Test
+    void aNanInASquareTileIsReportedWhereItIs() {
+        CompiledObjective o = cpu("objective norm(r: f32[G,K] grad) {\n  report a = (r - mean(r, over: K)) / (std(r, over: K) + 1e-4)\n  sum(r)\n}\n");
+        for (long k : new long[] {16, 32}) {
+            for (long[] at : new long[][] {{0, 0}, {37, 5}, {63, k - 1}, {70, 15}}) {
+                Tensor r = Tensor.of(DType.F32, List.of("G", "K"), new long[] {71, k}, new double[(int) (71 * k)]);
+                assertEquals(0, o.run(Map.of("r", r)).reports().get("a").values()[0], 0);
+                r.data().putScalar(at, Double.POSITIVE_INFINITY);
+                assertEquals("input `r` has a non-finite value (Infinity) at [G=" + at[0] + ", K=" + at[1] + "]; expected f32[G,K]",
+                        assertThrows(UserError.class, () -> o.run(Map.of("r", r))).getMessage());
+            }
+        }
+    }
+
+    /**
      * What a scalar innermost loop computes alike at each of its steps (here exp(r) for a row of x)
      * is computed once, before the loop (Renderer#innermost), and checked there: a non-finite value
      * is reported where it is, and a row of no steps reads nothing.

@@ -40,6 +40,8 @@ class JavaTarget extends Renderer {
 
     /** Each kernel's launches' bodies, by phase (-1: the whole kernel). */
     private final Map<Integer, Map<Integer, String>> bodies = new TreeMap<>();
+    /** Each kernel's paths in methods of their own ({@link #own}), in order. */
+    private final Map<Integer, List<String>> own = new TreeMap<>();
 
     JavaTarget(Schedule schedule) {
         super(schedule);
@@ -47,7 +49,7 @@ class JavaTarget extends Renderer {
 
     /**
      * The plan class's body, without its name ({@link #source} completes it); with the Vector API if
-     * {@code vector}, each kernel summing along short rows in its form of {@code forms} (HELD where absent).
+     * {@code vector}, each kernel summing along short rows in its form of {@code forms} (INLINE where absent).
      */
     static String body(Schedule schedule, boolean vector, Map<Integer, SumForm> forms) {
         JavaTarget t = vector ? new VectorTarget(schedule, forms) : new JavaTarget(schedule);
@@ -91,9 +93,10 @@ class JavaTarget extends Renderer {
     private static final Pattern SEGMENT = Pattern.compile("\\b(b|aux)(\\d+)\\b");
 
     /**
-     * Method {@code k<id>}: the dimension sizes, then each buffer and scratch segment its body uses
-     * in a local (so that C2 sees loop-invariant segments and hoists their checks; only those it
-     * uses, so that a plan of many buffers does not repeat them all in every kernel), then the body.
+     * Method {@code k<id>}, then the methods of its paths of their own ({@link #own}): each the
+     * dimension sizes, then each buffer and scratch segment its body uses in a local (so that C2
+     * sees loop-invariant segments and hoists their checks; only those it uses, so that a plan of
+     * many buffers does not repeat them all in every kernel), then the kernel's locals and the body.
      */
     private void method(StringBuilder s, int id, Map<Integer, String> phases) {
         StringBuilder code = new StringBuilder();
@@ -104,8 +107,17 @@ class JavaTarget extends Renderer {
                 code.append("        if (phase == ").append(phase).append(") {\n").append(body).append("        }\n");
             }
         });
+        String locals = kernelLocals(id);
         s.append("    // kernel ").append(id).append('\n');
-        s.append("    static void k").append(id).append("(int phase, MemorySegment[] b, MemorySegment[] aux, long[] n, int part, int parts, Locals locals) {\n");
+        declare(s, "k" + id, code, locals);
+        List<String> paths = own.getOrDefault(id, List.of());
+        for (int j = 0; j < paths.size(); j++) {
+            declare(s, "k" + id + "_" + j, paths.get(j), locals);
+        }
+    }
+
+    private void declare(StringBuilder s, String name, CharSequence code, String locals) {
+        s.append("    static void ").append(name).append("(int phase, MemorySegment[] b, MemorySegment[] aux, long[] n, int part, int parts, Locals locals) {\n");
         List<String> dims = plan.dims();
         for (int i = 0; i < dims.size(); i++) {
             s.append("        final long ").append(size(dims.get(i))).append(" = n[").append(i).append("];\n");
@@ -121,7 +133,19 @@ class JavaTarget extends Renderer {
             /* cast to the native segments' class: C2 then binds the JDK's calls on them without their shared profiles (PlanCode#NATIVE) */
             s.append("        final MemorySegment ").append(v).append(" = NATIVE.cast(").append(array).append('[').append(v.substring(array.length())).append("]);\n");
         }
-        s.append(kernelLocals(id)).append(code).append("    }\n\n");
+        s.append(locals).append(code).append("    }\n\n");
+    }
+
+    /**
+     * The statement running {@code code}, a path of kernel {@code kernel}'s body written for a
+     * method's body, as a method of its own, {@code k<kernel>_<j>}, declared after the kernel's:
+     * HotSpot compiles no method longer than 8000 bytes of bytecode ({@link KernelCompiler#HUGE_METHOD}),
+     * and a kernel's paths for rows across lanes and along them came near that together.
+     */
+    String own(int kernel, String code) {
+        List<String> paths = own.computeIfAbsent(kernel, k -> new java.util.ArrayList<>());
+        paths.add(code);
+        return "k" + kernel + "_" + (paths.size() - 1) + "(phase, b, aux, n, part, parts, locals);";
     }
 
     /**

@@ -79,7 +79,7 @@ final class KernelCompiler {
     private static boolean plainer(Map<Integer, SumForm> forms, Set<Integer> huge) {
         boolean changed = false;
         for (int k : huge) {
-            SumForm form = forms.getOrDefault(k, SumForm.HELD);
+            SumForm form = forms.getOrDefault(k, SumForm.INLINE);
             changed |= form != SumForm.TERMS;
             forms.put(k, form.plainer());
         }
@@ -107,13 +107,13 @@ final class KernelCompiler {
      */
     static final int HUGE_METHOD = 8000;
 
-    /** The kernels of class {@code bytes} whose method is longer than {@link #HUGE_METHOD}. */
+    /** The kernels of class {@code bytes} whose method, or the method of one of their paths ({@code k<id>_<j>}), is longer than {@link #HUGE_METHOD}. */
     static Set<Integer> tooLong(byte[] bytes) {
         Set<Integer> huge = new java.util.TreeSet<>();
         for (MethodModel m : ClassFile.of().parse(bytes).methods()) {
             String name = m.methodName().stringValue();
-            if (name.matches("k[0-9]+") && m.findAttribute(Attributes.code()).map(c -> c.codeLength() > HUGE_METHOD).orElse(false)) {
-                huge.add(Integer.parseInt(name.substring(1)));
+            if (name.matches("k[0-9]+(_[0-9]+)?") && m.findAttribute(Attributes.code()).map(c -> c.codeLength() > HUGE_METHOD).orElse(false)) {
+                huge.add(Integer.parseInt(name.substring(1).split("_")[0]));
             }
         }
         return huge;

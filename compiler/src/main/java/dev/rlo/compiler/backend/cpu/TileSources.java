@@ -37,38 +37,85 @@ final class TileSources {
      * gathers where measured, 16 lanes).
      */
     private static void transpose(StringBuilder s, int lanes, boolean in) {
-        s.append(in ? "    static boolean in" + lanes + "(MemorySegment segment, long at, int k, int c, float[] tile, boolean check) {\n"
-                : "    static void out" + lanes + "(float[] tile, int c, MemorySegment segment, long at, int k) {\n");
+        if (in) {
+            s.append("    static boolean in" + lanes + "(MemorySegment segment, long at, int k, int c, float[] tile, boolean check) {\n");
+            s.append("        final MemorySegment seg = NATIVE.cast(segment);\n");
+            squareIn(s, lanes, new Square("x", "seg", "at + (", "L * k + c) * 4L", "tile", "c + ", "check"), "        ");
+            s.append("        return !(probe0.add(probe1).add(probe2).add(probe3).reduceLanes(VectorOperators.ADD) <= Float.POSITIVE_INFINITY);\n    }\n\n");
+            return;
+        }
+        s.append("    static void out" + lanes + "(float[] tile, int c, MemorySegment segment, long at, int k) {\n");
         s.append("        final MemorySegment seg = NATIVE.cast(segment);\n");
         for (int l = 0; l < lanes; l++) {
-            s.append("        FloatVector x").append(l).append(" = ").append(in
-                    ? "FloatVector.fromMemorySegment(F, seg, at + (" + l + "L * k + c) * 4L, ORDER);\n"
-                    : "FloatVector.fromArray(F, tile, (c + " + l + ") * " + lanes + ");\n");
+            s.append("        FloatVector x").append(l).append(" = FloatVector.fromArray(F, tile, (c + ").append(l).append(") * ").append(lanes).append(");\n");
         }
-        if (in) {
-            /* only where asked: an i32 tile's bits may be subnormal floats, which slow the arithmetic down */
-            s.append("        FloatVector probe0 = FloatVector.zero(F), probe1 = FloatVector.zero(F), probe2 = FloatVector.zero(F), probe3 = FloatVector.zero(F);\n");
-            s.append("        if (check) {\n");
-            for (int l = 0; l < lanes; l++) {
-                s.append("            probe").append(l % 4).append(" = x").append(l).append(".fma(FloatVector.zero(F), probe").append(l % 4).append(");\n");
+        stages(s, lanes, "x", "        ");
+        for (int l = 0; l < lanes; l++) {
+            s.append("        x").append(l).append(".intoMemorySegment(seg, at + (").append(l).append("L * k + c) * 4L, ORDER);\n");
+        }
+        s.append("    }\n\n");
+    }
+
+    /**
+     * How a square transpose in is spelled: its vectors' names ({@code x0}, …; the probes and the
+     * pairs' temporaries take the same prefix where it is not {@code x}), the segment, row l's byte
+     * offset as {@code rowAt + l + rowEnd}, the tile, the start of a column's index in it
+     * ({@code column}l), and whether to probe (a boolean expression).
+     */
+    record Square(String name, String segment, String rowAt, String rowEnd, String tile, String column, String check) {
+        String probe() {
+            return name.equals("x") ? "probe" : name + "Probe";
+        }
+    }
+
+    /**
+     * The statements of a square transpose in ({@link #transpose}), its probes of NaN and ∞
+     * declared and folded where {@code sq.check()} holds (none where it is {@code false}); written
+     * into a generated method of its own, or into a kernel's (VectorTarget: then no call per block).
+     */
+    static void squareIn(StringBuilder s, int lanes, Square sq, String indent) {
+        String x = sq.name();
+        for (int l = 0; l < lanes; l++) {
+            s.append(indent).append("FloatVector ").append(x).append(l).append(" = FloatVector.fromMemorySegment(F, ").append(sq.segment()).append(", ")
+                    .append(sq.rowAt()).append(l).append(sq.rowEnd()).append(", ORDER);\n");
+        }
+        /* only where asked: an i32 tile's bits may be subnormal floats, which slow the arithmetic down */
+        String p = sq.probe();
+        if (!sq.check().equals("false")) {
+            s.append(indent).append("FloatVector ").append(p).append("0 = FloatVector.zero(F), ").append(p).append("1 = FloatVector.zero(F), ")
+                    .append(p).append("2 = FloatVector.zero(F), ").append(p).append("3 = FloatVector.zero(F);\n");
+            boolean asked = !sq.check().equals("true");
+            String fold = asked ? indent + "    " : indent;
+            if (asked) {
+                s.append(indent).append("if (").append(sq.check()).append(") {\n");
             }
-            s.append("        }\n");
+            for (int l = 0; l < lanes; l++) {
+                s.append(fold).append(p).append(l % 4).append(" = ").append(x).append(l).append(".fma(FloatVector.zero(F), ").append(p).append(l % 4).append(");\n");
+            }
+            if (asked) {
+                s.append(indent).append("}\n");
+            }
         }
+        stages(s, lanes, x, indent);
+        for (int l = 0; l < lanes; l++) {
+            s.append(indent).append(x).append(l).append(".intoArray(").append(sq.tile()).append(", (").append(sq.column()).append(l).append(") * ").append(lanes).append(");\n");
+        }
+    }
+
+    /** The permute stages of a square transpose of vectors {@code x}0 … {@code x}(lanes − 1), in place. */
+    private static void stages(StringBuilder s, int lanes, String x, String indent) {
+        String a = x.equals("x") ? "a" : x + "A", b = x.equals("x") ? "b" : x + "B";
         int stage = 0;
         for (int half = lanes / 2; half >= 1; half /= 2, stage++) {
             for (int i = 0; i < lanes; i++) {
                 if ((i & half) == 0) {
-                    s.append("        { final FloatVector a = x").append(i).append(", b = x").append(i + half).append("; x").append(i)
-                            .append(" = LOW[").append(stage).append("].selectFrom(a, b); x").append(i + half).append(" = HIGH[")
-                            .append(stage).append("].selectFrom(a, b); }\n");
+                    s.append(indent).append("{ final FloatVector ").append(a).append(" = ").append(x).append(i).append(", ").append(b).append(" = ")
+                            .append(x).append(i + half).append("; ").append(x).append(i).append(" = LOW[").append(stage).append("].selectFrom(")
+                            .append(a).append(", ").append(b).append("); ").append(x).append(i + half).append(" = HIGH[").append(stage)
+                            .append("].selectFrom(").append(a).append(", ").append(b).append("); }\n");
                 }
             }
         }
-        for (int l = 0; l < lanes; l++) {
-            s.append("        x").append(l).append(in ? ".intoArray(tile, (c + " + l + ") * " + lanes + ");\n"
-                    : ".intoMemorySegment(seg, at + (" + l + "L * k + c) * 4L, ORDER);\n");
-        }
-        s.append(in ? "        return !(probe0.add(probe1).add(probe2).add(probe3).reduceLanes(VectorOperators.ADD) <= Float.POSITIVE_INFINITY);\n    }\n\n" : "    }\n\n");
     }
 
     /** The column sizes whose sort is written out. */

@@ -77,7 +77,7 @@ final class VectorTarget extends JavaTarget {
     /** Whether a launch sorts a tile by value ({@link TileSources#sortValues}). */
     private boolean usesValueSort;
 
-    /** Each kernel's form of its sums along short rows, HELD where absent ({@link #alongRows}). */
+    /** Each kernel's form of its sums along short rows and its tiles, INLINE where absent ({@link #alongRows}, {@link #fill}). */
     private final Map<Integer, SumForm> forms;
 
     VectorTarget(Schedule schedule, Map<Integer, SumForm> forms) {
@@ -314,9 +314,10 @@ final class VectorTarget extends JavaTarget {
     }
 
     /**
-     * Whether {@code l} runs short rows across lanes: then its code for them is written, up to the
-     * else that runs other sizes. Rows read through tiles must be short; rows whose reads are
-     * contiguous along the lanes or the same for every lane may be any length.
+     * Whether {@code l} runs short rows across lanes: then its code for them is written, as a method
+     * of its own ({@link #own}), up to the else that runs other sizes. Rows read through tiles must
+     * be short; rows whose reads are contiguous along the lanes or the same for every lane may be
+     * any length.
      */
     private boolean orRowsAcross(Schedule.Launch l, String indent) {
         String g = l.nest().lanesAcross().stream().filter(d -> supportsAcross(plan, l, d)).findFirst().orElse(null);
@@ -326,11 +327,11 @@ final class VectorTarget extends JavaTarget {
         String k = size(l.nest().innermost());
         StringBuilder enclosing = out;
         out = new StringBuilder();
-        boolean tiled = rowsAcross(l, g, indent + "    ");
+        boolean tiled = rowsAcross(l, g, "        ");
         String block = out.toString();
         out = enclosing;
         line(indent, "if (" + k + " >= 1 && " + (tiled ? k + " <= " + SHORT + " && " : "") + size(g) + " >= F.length()) {");
-        out.append(block);
+        line(indent + "    ", own(l.kernel().id(), block));
         line(indent, "} else {");
         return true;
     }
@@ -394,8 +395,7 @@ final class VectorTarget extends JavaTarget {
         Map<String, String> first = indexOf(l.points());
         first.put(k, "0");
         for (Buffer b : tiles.filled) {
-            line(inTile, "tileIn(b" + b.id() + ", " + b.id() + ", " + checked(b) + ", " + offset(b, first) + ", "
-                    + size(k) + ", stage, rows, " + tiles.name(b) + ");");
+            fill(l, tiles, b, offset(b, first), size(k), inTile);
         }
         out.append(phases);
         Set<Buffer> writtenByRows = byRows ? written(l.nest().phases().getLast()) : Set.of();
@@ -413,6 +413,36 @@ final class VectorTarget extends JavaTarget {
         }
         closeBlocks(outer, indent);
         return tiled;
+    }
+
+    /**
+     * Fills tile {@code b} with the block's rows at element {@code offset}, each {@code k} long, and
+     * checks an input's values for NaN and ∞: by the class's {@code tileIn}, or, in a kernel of form
+     * {@link SumForm#INLINE} whose rows are a square of 16 (K = 16 on a machine of 16 f32 lanes), by
+     * the transpose written out here, which a call per block cost a fifth of GRPO's kernel: the
+     * index vectors' conversion, done again each call, and every live register saved around it
+     * (docs/benchmarks.md).
+     */
+    private void fill(Schedule.Launch l, Tiles tiles, Buffer b, String offset, String k, String indent) {
+        String call = "tileIn(b" + b.id() + ", " + b.id() + ", " + checked(b) + ", " + offset + ", " + k + ", stage, rows, " + tiles.name(b) + ");";
+        if (!forms.getOrDefault(l.kernel().id(), SumForm.INLINE).equals(SumForm.INLINE)) {
+            line(indent, call);
+            return;
+        }
+        String in = indent + "    ";
+        String sq = "sq" + b.id() + "_";
+        line(indent, "if (F.length() == 16 && " + k + " == 16) {");
+        line(in, "final long " + sq + "at = (" + offset + ") * 4L;");
+        TileSources.Square square = new TileSources.Square(sq, "b" + b.id(), sq + "at + ", "L * 64L", tiles.name(b), "", String.valueOf(checked(b)));
+        TileSources.squareIn(out, 16, square, in);
+        if (checked(b)) {
+            String p = square.probe();
+            line(in, "if (!(" + p + "0.add(" + p + "1).add(" + p + "2).add(" + p + "3).reduceLanes(VectorOperators.ADD) <= Float.POSITIVE_INFINITY)) { Kernels.nonFiniteIn(b"
+                    + b.id() + ", " + b.id() + ", " + offset + ", 256); }");
+        }
+        line(indent, "} else {");
+        line(in, call);
+        close(indent);
     }
 
     /**
@@ -552,7 +582,7 @@ final class VectorTarget extends JavaTarget {
         String g = tiles.lanes;
         String k = tiles.column;
         String in = indent + "        ";
-        if (forms.getOrDefault(l.kernel().id(), SumForm.HELD) == SumForm.TERMS) {
+        if (forms.getOrDefault(l.kernel().id(), SumForm.INLINE) == SumForm.TERMS) {
             line(indent, "if (" + size(k) + " >= F.length() && " + previous(g) + " >= 0) {");
         } else {
             line(indent, "if (" + size(k) + " == F.length() && " + previous(g) + " >= 0) {");
@@ -754,9 +784,9 @@ final class VectorTarget extends JavaTarget {
         line(block, "{");
         out.append(scalarCode).append(perBlock.code);
         vectorAccumulators(reduces.stream().filter(r -> !sum(r) || !tiles.sumsInMemory).toList(), in);
-        SumForm form = forms.getOrDefault(l.kernel().id(), SumForm.HELD);
+        SumForm form = forms.getOrDefault(l.kernel().id(), SumForm.INLINE);
         boolean paired = form != SumForm.TERMS;
-        List<Schedule.Reduce> held = heldInF32(reduces, tiles, form == SumForm.HELD && !byRows);
+        List<Schedule.Reduce> held = heldInF32(reduces, tiles, form.held() && !byRows);
         if (!held.isEmpty()) {
             tiles.held = Math.max(tiles.held, held.size());
             line(in, "boolean " + F32_BLOCKS + " = " + size(tiles.column) + " == " + PAIRED + " || " + size(tiles.column) + " == " + 2 * PAIRED + ";");
@@ -933,7 +963,7 @@ final class VectorTarget extends JavaTarget {
     /**
      * The sums of a phase in tiles whose blocks are held in f32 where a row is one or two blocks
      * (K = {@value #PAIRED} or 2·{@value #PAIRED}): the sums and means finished with their row, where
-     * {@code allowed} (the kernel's form is HELD, the phase is not the rows' own) and the sums keep
+     * {@code allowed} (the kernel's form holds them, {@link SumForm#held}; the phase is not the rows' own) and the sums keep
      * their lanes in locals; else none.
      */
     private static List<Schedule.Reduce> heldInF32(List<Schedule.Reduce> reduces, Tiles tiles, boolean allowed) {

@@ -137,14 +137,17 @@ class PairedSumsTest {
               let c = sum(tanh(x) * y, over: K)
               let d = sum(sigmoid(x) * y, over: K)
               let e = sum(softplus(x) * y * x, over: K)
-              sum(a * b + c * d + e * e)
+              let f = sum(exp(-x * x) * y, over: K)
+              let h = sum(log1p(exp(x)) * x, over: K)
+              let i = sum(tanh(x * y) * x, over: K)
+              sum(a * b + c * d + e * e + f * h + i)
             }
             """;
 
     /**
-     * Five sums along K in one loop, written out nine times each, make a kernel method longer than
-     * HotSpot compiles: that kernel is rendered again with its sums term by term, short enough, and
-     * still agrees with the reference.
+     * Eight sums along K in one loop, written out nine times each, make a kernel's method for rows
+     * across lanes longer than HotSpot compiles, in every form that pairs them: that kernel is
+     * rendered again with its sums term by term, short enough, and still agrees with the reference.
      */
     @Test
     void aKernelTooLongToCompileWhenPairedSumsTermByTerm() {
