@@ -61,12 +61,14 @@ class CpuBackendTest {
 
     /**
      * Rows of 16 and 32 run across lanes in square tiles, the first transposed in the kernel's own
-     * method on a machine of 16 lanes, the second by the class's {@code in16} (SumForm#INLINE): a
+     * method on a machine of 16 lanes, the second by the class's {@code in16} (KernelForm#INLINE): a
      * non-finite value in any block, row or column is reported where it is, and a clean input runs.
      */
     @Test
     void aNanInASquareTileIsReportedWhereItIs() {
-        CompiledObjective o = cpu("objective norm(r: f32[G,K] grad) {\n  report a = (r - mean(r, over: K)) / (std(r, over: K) + 1e-4)\n  sum(r)\n}\n");
+        String norm = "objective norm(r: f32[G,K] grad) {\n  report a = (r - mean(r, over: K)) / (std(r, over: K) + 1e-4)\n  sum(r)\n}\n";
+        assertTrue(CpuBackend.source(Rlo.source(norm).graph("norm", Map.of(), false, true), true).contains("sq0_at"), "the square written out");
+        CompiledObjective o = cpu(norm);
         for (long k : new long[] {16, 32}) {
             for (long[] at : new long[][] {{0, 0}, {37, 5}, {63, k - 1}, {70, 15}}) {
                 Tensor r = Tensor.of(DType.F32, List.of("G", "K"), new long[] {71, k}, new double[(int) (71 * k)]);

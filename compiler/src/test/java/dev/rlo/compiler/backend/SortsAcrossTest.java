@@ -166,6 +166,7 @@ class SortsAcrossTest {
         Compiler c = Rlo.source(NEGATIVE_NANS);
         String code = CpuBackend.source(c.graph("nans", Map.of(), false, false), true);
         assertTrue(code.contains("sortValues(t") && code.contains(", false, false, sorted"), "a sort by value of computed values, NaN mapped");
+        assertTrue(code.contains("IntVector vs"), "and, for rows of 16, written out in the kernel's method (KernelForm.INLINE)");
         long seed = 41;
         for (long g : new long[] {16, 37}) {
             for (long k : new long[] {4, 8, 16, 24}) {

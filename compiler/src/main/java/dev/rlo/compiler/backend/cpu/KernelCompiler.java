@@ -61,11 +61,11 @@ final class KernelCompiler {
      * The plan class body for {@code schedule} ({@link JavaTarget#body}), compiled (or taken from
      * the cache) to see how long each kernel's method came out: one longer than HotSpot compiles
      * would run in the interpreter, so such kernels are rendered again with their sums along short
-     * rows one {@link SumForm} plainer, until they fit or their sums go term by term (the pairing
+     * rows one {@link KernelForm} plainer, until they fit or their sums go term by term (the pairing
      * writes each such loop's step out nine times; spec/ir.md).
      */
     static String body(Schedule schedule, boolean vector) {
-        Map<Integer, SumForm> forms = new java.util.TreeMap<>();
+        Map<Integer, KernelForm> forms = new java.util.TreeMap<>();
         while (true) {
             String body = JavaTarget.body(schedule, vector, forms);
             Set<Integer> huge = TOO_LONG.computeIfAbsent(className(body), n -> tooLong(cachedOrCompiled(n, body)));
@@ -76,11 +76,11 @@ final class KernelCompiler {
     }
 
     /** Kernels {@code huge} written one form plainer in {@code forms}; whether any could be. */
-    private static boolean plainer(Map<Integer, SumForm> forms, Set<Integer> huge) {
+    private static boolean plainer(Map<Integer, KernelForm> forms, Set<Integer> huge) {
         boolean changed = false;
         for (int k : huge) {
-            SumForm form = forms.getOrDefault(k, SumForm.INLINE);
-            changed |= form != SumForm.TERMS;
+            KernelForm form = forms.getOrDefault(k, KernelForm.INLINE);
+            changed |= form != KernelForm.TERMS;
             forms.put(k, form.plainer());
         }
         return changed;
@@ -91,7 +91,7 @@ final class KernelCompiler {
 
     /** Renders {@code schedule}'s plan class as {@link #body} does, compiles it with javac, using and filling no cache, and loads it. */
     static PlanCode compileFresh(Schedule schedule, boolean vector) {
-        Map<Integer, SumForm> forms = new java.util.TreeMap<>();
+        Map<Integer, KernelForm> forms = new java.util.TreeMap<>();
         while (true) {
             String body = JavaTarget.body(schedule, vector, forms);
             byte[] bytes = javac(className(body), JavaTarget.source(className(body), body));

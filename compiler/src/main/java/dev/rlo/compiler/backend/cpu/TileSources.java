@@ -96,23 +96,23 @@ final class TileSources {
                 s.append(indent).append("}\n");
             }
         }
-        stages(s, lanes, x, indent);
+        stages(s, lanes, sq.name(), indent);
         for (int l = 0; l < lanes; l++) {
             s.append(indent).append(x).append(l).append(".intoArray(").append(sq.tile()).append(", (").append(sq.column()).append(l).append(") * ").append(lanes).append(");\n");
         }
     }
 
-    /** The permute stages of a square transpose of vectors {@code x}0 … {@code x}(lanes − 1), in place. */
+    /** The permute stages of a square transpose of vectors {@code x}0 … {@code x}(lanes − 1), in place: each pair's first kept in a temporary. */
     private static void stages(StringBuilder s, int lanes, String x, String indent) {
-        String a = x.equals("x") ? "a" : x + "A", b = x.equals("x") ? "b" : x + "B";
+        String a = x.equals("x") ? "a" : x + "A";
         int stage = 0;
         for (int half = lanes / 2; half >= 1; half /= 2, stage++) {
             for (int i = 0; i < lanes; i++) {
                 if ((i & half) == 0) {
-                    s.append(indent).append("{ final FloatVector ").append(a).append(" = ").append(x).append(i).append(", ").append(b).append(" = ")
-                            .append(x).append(i + half).append("; ").append(x).append(i).append(" = LOW[").append(stage).append("].selectFrom(")
-                            .append(a).append(", ").append(b).append("); ").append(x).append(i + half).append(" = HIGH[").append(stage)
-                            .append("].selectFrom(").append(a).append(", ").append(b).append("); }\n");
+                    String first = x + i, second = x + (i + half);
+                    s.append(indent).append("{ final FloatVector ").append(a).append(" = ").append(first).append("; ").append(first).append(" = ")
+                            .append("LOW[").append(stage).append("].selectFrom(").append(a).append(", ").append(second).append("); ").append(second)
+                            .append(" = ").append("HIGH[").append(stage).append("].selectFrom(").append(a).append(", ").append(second).append("); }\n");
                 }
             }
         }
@@ -219,7 +219,7 @@ final class TileSources {
                         for (int c = 0; c < k; c++) {
                             final IntVector key;
                 """);
-        valueKey(s, "c", "            ", "key");
+        valueKey(s, "c", "            ", "key", new ValueSort("", "values", "descending", "finite", "sorted", "F.length()"));
         s.append("""
                             ((FloatVector) key.reinterpretShape(F, 0)).intoArray(sorted, c * L);
                         }
@@ -234,20 +234,39 @@ final class TileSources {
                 """);
         for (int n : UNROLLED) {
             s.append("    static void sortValues").append(n).append("(float[] values, boolean descending, boolean finite, float[] sorted) {\n");
-            for (int c = 0; c < n; c++) {
-                s.append("        IntVector k").append(c).append(";\n");
-                valueKey(s, String.valueOf(c), "        ", "k" + c);
-            }
-            int[] pairs = Sorting.network(n);
-            for (int p = 0; p < pairs.length; p += 2) {
-                int a = pairs[p], b = pairs[p + 1];
-                s.append("        { final IntVector x = k").append(a).append(".min(k").append(b).append("); k").append(b).append(" = k").append(a)
-                        .append(".max(k").append(b).append("); k").append(a).append(" = x; }\n");
-            }
-            for (int c = 0; c < n; c++) {
-                s.append("        ((FloatVector) k").append(c).append(".reinterpretShape(F, 0)).intoArray(sorted, ").append(c).append(" * F.length());\n");
-            }
+            valueSort(s, n, new ValueSort("", "values", "descending", "finite", "sorted", "F.length()"), "        ");
             s.append("    }\n\n");
+        }
+    }
+
+    /**
+     * How a sort by value of {@code n} columns is spelled: its locals' prefix (none in a method of
+     * its own), the tile, whether descending and whether finite (boolean expressions: a literal
+     * drops the choice), the sorted keys' array, and a column's width in them (the lanes).
+     */
+    record ValueSort(String prefix, String values, String descending, String finite, String sorted, String width) { }
+
+    /**
+     * The statements of a sort by value of {@code n} columns ({@link #sortValues}): each column's keys
+     * in a local, the comparator network on them, the keys stored; written into a generated method
+     * of its own, or into a kernel's (VectorTarget: then no call per block).
+     */
+    static void valueSort(StringBuilder s, int n, ValueSort vs, String indent) {
+        String k = vs.prefix() + "k";
+        for (int c = 0; c < n; c++) {
+            s.append(indent).append("IntVector ").append(k).append(c).append(";\n");
+            valueKey(s, String.valueOf(c), indent, k + c, vs);
+        }
+        int[] pairs = Sorting.network(n);
+        for (int p = 0; p < pairs.length; p += 2) {
+            int a = pairs[p], b = pairs[p + 1];
+            s.append(indent).append("{ final IntVector ").append(vs.prefix()).append("x = ").append(k).append(a).append(".min(").append(k).append(b).append("); ")
+                    .append(k).append(b).append(" = ").append(k).append(a).append(".max(").append(k).append(b).append("); ").append(k).append(a)
+                    .append(" = ").append(vs.prefix()).append("x; }\n");
+        }
+        for (int c = 0; c < n; c++) {
+            s.append(indent).append("((FloatVector) ").append(k).append(c).append(".reinterpretShape(F, 0)).intoArray(").append(vs.sorted()).append(", ")
+                    .append(c).append(" * ").append(vs.width()).append(");\n");
         }
     }
 
@@ -257,13 +276,29 @@ final class TileSources {
      * a NaN's key is the largest unless {@code finite} says the values hold none (an input checked for
      * NaN and ∞ as it was transposed in: two operations a column fewer).
      */
-    private static void valueKey(StringBuilder s, String c, String indent, String into) {
+    private static void valueKey(StringBuilder s, String c, String indent, String into, ValueSort vs) {
+        String v = vs.prefix() + "v", w = vs.prefix() + "w", bits = vs.prefix() + "bits", ordered = vs.prefix() + "ordered";
+        String negated = switch (vs.descending()) {
+            case "true" -> v + ".neg()";
+            case "false" -> v;
+            default -> vs.descending() + " ? " + v + ".neg() : " + v;
+        };
+        if (negated.equals(v)) {
+            w = v;
+        }
+        String nanLast = ordered + ".blend(Integer.MAX_VALUE, " + w + ".test(VectorOperators.IS_NAN).cast(I))";
+        String key = switch (vs.finite()) {
+            case "true" -> ordered;
+            case "false" -> nanLast;
+            default -> vs.finite() + " ? " + ordered + " : " + nanLast;
+        };
         s.append(indent).append("{\n")
-                .append(indent).append("    final FloatVector v = FloatVector.fromArray(F, values, ").append(c).append(" * F.length());\n")
-                .append(indent).append("    final FloatVector w = descending ? v.neg() : v;\n")
-                .append(indent).append("    final IntVector bits = (IntVector) w.reinterpretShape(I, 0);\n")
-                .append(indent).append("    final IntVector ordered = ").append(ordered("bits")).append(";\n")
-                .append(indent).append("    ").append(into).append(" = finite ? ordered : ordered.blend(Integer.MAX_VALUE, w.test(VectorOperators.IS_NAN).cast(I));\n")
+                .append(indent).append("    final FloatVector ").append(v).append(" = FloatVector.fromArray(F, ").append(vs.values()).append(", ").append(c).append(" * ")
+                .append(vs.width()).append(");\n")
+                .append(w.equals(v) ? "" : indent + "    final FloatVector " + w + " = " + negated + ";\n")
+                .append(indent).append("    final IntVector ").append(bits).append(" = (IntVector) ").append(w).append(".reinterpretShape(I, 0);\n")
+                .append(indent).append("    final IntVector ").append(ordered).append(" = ").append(ordered(bits)).append(";\n")
+                .append(indent).append("    ").append(into).append(" = ").append(key).append(";\n")
                 .append(indent).append("}\n");
     }
 

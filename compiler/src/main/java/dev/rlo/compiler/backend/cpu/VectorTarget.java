@@ -78,9 +78,9 @@ final class VectorTarget extends JavaTarget {
     private boolean usesValueSort;
 
     /** Each kernel's form of its sums along short rows and its tiles, INLINE where absent ({@link #alongRows}, {@link #fill}). */
-    private final Map<Integer, SumForm> forms;
+    private final Map<Integer, KernelForm> forms;
 
-    VectorTarget(Schedule schedule, Map<Integer, SumForm> forms) {
+    VectorTarget(Schedule schedule, Map<Integer, KernelForm> forms) {
         super(schedule);
         this.forms = Map.copyOf(forms);
     }
@@ -415,17 +415,22 @@ final class VectorTarget extends JavaTarget {
         return tiled;
     }
 
+    /** Launch {@code l}'s kernel's form, INLINE where absent. */
+    private KernelForm form(Schedule.Launch l) {
+        return forms.getOrDefault(l.kernel().id(), KernelForm.INLINE);
+    }
+
     /**
      * Fills tile {@code b} with the block's rows at element {@code offset}, each {@code k} long, and
-     * checks an input's values for NaN and ∞: by the class's {@code tileIn}, or, in a kernel of form
-     * {@link SumForm#INLINE} whose rows are a square of 16 (K = 16 on a machine of 16 f32 lanes), by
+     * checks an input's values for NaN and ∞: by the class's {@code tileIn}, or, in a kernel whose
+     * form writes its tiles out ({@link KernelForm#TILES}) and whose rows are a square of 16 (K = 16 on a machine of 16 f32 lanes), by
      * the transpose written out here, which a call per block cost a fifth of GRPO's kernel: the
      * index vectors' conversion, done again each call, and every live register saved around it
      * (docs/benchmarks.md).
      */
     private void fill(Schedule.Launch l, Tiles tiles, Buffer b, String offset, String k, String indent) {
         String call = "tileIn(b" + b.id() + ", " + b.id() + ", " + checked(b) + ", " + offset + ", " + k + ", stage, rows, " + tiles.name(b) + ");";
-        if (!forms.getOrDefault(l.kernel().id(), SumForm.INLINE).equals(SumForm.INLINE)) {
+        if (!form(l).tilesWrittenOut()) {
             line(indent, call);
             return;
         }
@@ -575,14 +580,14 @@ final class VectorTarget extends JavaTarget {
      * AVX2) run in a loop of their own, which reaches row {@code lane} at the block's first row
      * plus {@code lane · F.length()}: a constant stride, so C2 checks the block's bounds once
      * before the loop instead of at each row's load and store ({@link Lanes#squareRows}). The
-     * phase's code is then written twice; a kernel in the shortest form ({@link SumForm#TERMS})
+     * phase's code is then written twice; a kernel in the shortest form ({@link KernelForm#TERMS})
      * has the one loop alone.
      */
     private void rowsOfBlock(Schedule.Launch l, Tiles tiles, String indent) {
         String g = tiles.lanes;
         String k = tiles.column;
         String in = indent + "        ";
-        if (forms.getOrDefault(l.kernel().id(), SumForm.INLINE) == SumForm.TERMS) {
+        if (form(l) == KernelForm.TERMS) {
             line(indent, "if (" + size(k) + " >= F.length() && " + previous(g) + " >= 0) {");
         } else {
             line(indent, "if (" + size(k) + " == F.length() && " + previous(g) + " >= 0) {");
@@ -738,8 +743,20 @@ final class VectorTarget extends JavaTarget {
             tiles.read(s.input());
             if (tiles.byValue.containsKey(s.buffer())) {
                 usesValueSort = true;
-                line(block, "sortValues(" + tiles.name(s.input()) + ", " + size(tiles.column) + ", network, " + s.attrs().descending() + ", "
-                        + (tiles.filled.contains(s.input()) && checked(s.input())) + ", " + tiles.sorted(s.buffer()) + ");");
+                boolean finite = tiles.filled.contains(s.input()) && checked(s.input());
+                String call = "sortValues(" + tiles.name(s.input()) + ", " + size(tiles.column) + ", network, " + s.attrs().descending() + ", "
+                        + finite + ", " + tiles.sorted(s.buffer()) + ");";
+                if (form(l) != KernelForm.INLINE) {
+                    line(block, call);
+                    return;
+                }
+                /* written out in the kernel's method where a row is 16 long, as its square tiles are ({@link #fill}) */
+                line(block, "if (F.length() == 16 && " + size(tiles.column) + " == 16) {");
+                TileSources.valueSort(out, 16, new TileSources.ValueSort("vs" + s.buffer().id() + "_", tiles.name(s.input()),
+                        String.valueOf(s.attrs().descending()), String.valueOf(finite), tiles.sorted(s.buffer()), "16"), block + "    ");
+                line(block, "} else {");
+                line(block + "    ", call);
+                close(block);
                 return;
             }
             (s.readAfter() ? tiles.written : tiles.tileOnly).add(s.buffer());
@@ -784,8 +801,8 @@ final class VectorTarget extends JavaTarget {
         line(block, "{");
         out.append(scalarCode).append(perBlock.code);
         vectorAccumulators(reduces.stream().filter(r -> !sum(r) || !tiles.sumsInMemory).toList(), in);
-        SumForm form = forms.getOrDefault(l.kernel().id(), SumForm.INLINE);
-        boolean paired = form != SumForm.TERMS;
+        KernelForm form = form(l);
+        boolean paired = form != KernelForm.TERMS;
         List<Schedule.Reduce> held = heldInF32(reduces, tiles, form.held() && !byRows);
         if (!held.isEmpty()) {
             tiles.held = Math.max(tiles.held, held.size());
@@ -963,7 +980,7 @@ final class VectorTarget extends JavaTarget {
     /**
      * The sums of a phase in tiles whose blocks are held in f32 where a row is one or two blocks
      * (K = {@value #PAIRED} or 2·{@value #PAIRED}): the sums and means finished with their row, where
-     * {@code allowed} (the kernel's form holds them, {@link SumForm#held}; the phase is not the rows' own) and the sums keep
+     * {@code allowed} (the kernel's form holds them, {@link KernelForm#held}; the phase is not the rows' own) and the sums keep
      * their lanes in locals; else none.
      */
     private static List<Schedule.Reduce> heldInF32(List<Schedule.Reduce> reduces, Tiles tiles, boolean allowed) {

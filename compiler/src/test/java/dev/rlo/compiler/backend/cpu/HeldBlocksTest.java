@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Rows of one or two blocks of 8 across lanes (K = 8, 16), whose block sums are held in f32
- * ({@link SumForm#HELD}, spec/ir.md#paired-sums), give the bits the f64 lanes give. Goldens are
+ * ({@link KernelForm#HELD}, spec/ir.md#paired-sums), give the bits the f64 lanes give. Goldens are
  * worked out here by loops: the sums in the documented paired order
  * ({@link PairedSumsTest#pairedF64}), a mean by Java's own f64 division, each rounded once to f32;
  * compared raw bits, whole and split among threads.
