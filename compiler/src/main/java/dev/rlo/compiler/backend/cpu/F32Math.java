@@ -12,7 +12,8 @@ public final class F32Math {
     private F32Math() { }
 
     public static float exp(float x) {
-        final float n = x * 1.44269504088896341f + 12582912f - 12582912f;
+        final float t = x * 1.44269504088896341f + 12582912f;
+        final float n = t - 12582912f;
         float r = Math.fma(n, -0.693359375f, x);
         r = Math.fma(n, 2.12194440e-4f, r);
         float p = Math.fma(r, 1.9875691500e-4f, 1.3981999507e-3f);
@@ -21,7 +22,7 @@ public final class F32Math {
         p = Math.fma(p, r, 1.6666665459e-1f);
         p = Math.fma(p, r, 5.0000001201e-1f);
         float y = Math.fma(p, r * r, r) + 1f;
-        final float scale = Float.intBitsToFloat(((int) Math.max(Math.min(n, 127f), -126f) + 127) << 23);
+        final float scale = Float.intBitsToFloat((Math.max(Math.min(Float.floatToRawIntBits(t) - 0x4B400000, 127), -126) + 127) << 23);
         y = y * scale;
         y = n > 127f ? y * 2f : y;
         y = x > 88.72283905f ? Float.POSITIVE_INFINITY : y;

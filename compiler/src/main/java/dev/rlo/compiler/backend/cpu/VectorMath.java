@@ -24,8 +24,8 @@ package dev.rlo.compiler.backend.cpu;
  * are n (bits(t) − bits(1.5·2²³) = n for |n| &lt; 2²²), clamped as ints: no float-to-int conversion
  * and no float min and max with NaN's and −0's rules, which took a tenth of PPO's loss at
  * N = 10⁵ (docs/benchmarks.md). Every f32 input gives the same bits as with n converted from the
- * float (all 2³² were compared once): lanes whose two powers differ, x below −87.3 or a NaN, are
- * overwritten by the last blends or stay NaN.
+ * float (all 2³² were compared once, and {@link F32Math#exp}'s likewise): lanes whose two powers
+ * differ, x below −87.3 or a NaN, are overwritten by the last blends or stay NaN.
  */
 final class VectorMath {
 
