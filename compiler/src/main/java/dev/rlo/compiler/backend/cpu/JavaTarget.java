@@ -49,7 +49,7 @@ class JavaTarget extends Renderer {
 
     /**
      * The plan class's body, without its name ({@link #source} completes it); with the Vector API if
-     * {@code vector}, each kernel summing along short rows in its form of {@code forms} (INLINE where absent).
+     * {@code vector}, each kernel written in its form of {@code forms} (INLINE where absent).
      */
     static String body(Schedule schedule, boolean vector, Map<Integer, KernelForm> forms) {
         JavaTarget t = vector ? new VectorTarget(schedule, forms) : new JavaTarget(schedule);

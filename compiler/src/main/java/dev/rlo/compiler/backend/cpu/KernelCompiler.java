@@ -60,9 +60,9 @@ final class KernelCompiler {
     /**
      * The plan class body for {@code schedule} ({@link JavaTarget#body}), compiled (or taken from
      * the cache) to see how long each kernel's method came out: one longer than HotSpot compiles
-     * would run in the interpreter, so such kernels are rendered again with their sums along short
-     * rows one {@link KernelForm} plainer, until they fit or their sums go term by term (the pairing
-     * writes each such loop's step out nine times; spec/ir.md).
+     * would run in the interpreter, so such kernels are rendered again one {@link KernelForm}
+     * plainer (written-out sorts, then squares, dropped first; then the sums' pairing, which writes
+     * each such loop's step out nine times; spec/ir.md), until they fit or their sums go term by term.
      */
     static String body(Schedule schedule, boolean vector) {
         Map<Integer, KernelForm> forms = new java.util.TreeMap<>();

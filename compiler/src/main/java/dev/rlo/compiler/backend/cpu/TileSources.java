@@ -110,9 +110,9 @@ final class TileSources {
             for (int i = 0; i < lanes; i++) {
                 if ((i & half) == 0) {
                     String first = x + i, second = x + (i + half);
-                    s.append(indent).append("{ final FloatVector ").append(a).append(" = ").append(first).append("; ").append(first).append(" = ")
-                            .append("LOW[").append(stage).append("].selectFrom(").append(a).append(", ").append(second).append("); ").append(second)
-                            .append(" = ").append("HIGH[").append(stage).append("].selectFrom(").append(a).append(", ").append(second).append("); }\n");
+                    s.append(indent).append("{ final FloatVector ").append(a).append(" = ").append(first).append("; ").append(first).append(" = LOW[")
+                            .append(stage).append("].selectFrom(").append(a).append(", ").append(second).append("); ").append(second).append(" = HIGH[")
+                            .append(stage).append("].selectFrom(").append(a).append(", ").append(second).append("); }\n");
                 }
             }
         }

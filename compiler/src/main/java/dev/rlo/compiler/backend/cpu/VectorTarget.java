@@ -422,11 +422,11 @@ final class VectorTarget extends JavaTarget {
 
     /**
      * Fills tile {@code b} with the block's rows at element {@code offset}, each {@code k} long, and
-     * checks an input's values for NaN and ∞: by the class's {@code tileIn}, or, in a kernel whose
-     * form writes its tiles out ({@link KernelForm#TILES}) and whose rows are a square of 16 (K = 16 on a machine of 16 f32 lanes), by
-     * the transpose written out here, which a call per block cost a fifth of GRPO's kernel: the
-     * index vectors' conversion, done again each call, and every live register saved around it
-     * (docs/benchmarks.md).
+     * checks an input's values for NaN and ∞: by the class's {@code tileIn}, or, where the kernel's
+     * form writes squares out ({@link KernelForm#TILES}) and the rows are a square of 16 (K = 16 on
+     * a machine of 16 f32 lanes), by the transpose written out here. Called once a block, the
+     * transpose converted its permutes' index vectors again and saved every live register around
+     * the call: GRPO's kernel took a sixth longer (docs/benchmarks.md).
      */
     private void fill(Schedule.Launch l, Tiles tiles, Buffer b, String offset, String k, String indent) {
         String call = "tileIn(b" + b.id() + ", " + b.id() + ", " + checked(b) + ", " + offset + ", " + k + ", stage, rows, " + tiles.name(b) + ");";
