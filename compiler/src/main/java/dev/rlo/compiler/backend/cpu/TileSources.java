@@ -40,8 +40,9 @@ final class TileSources {
         if (in) {
             s.append("    static boolean in" + lanes + "(MemorySegment segment, long at, int k, int c, float[] tile, boolean check) {\n");
             s.append("        final MemorySegment seg = NATIVE.cast(segment);\n");
-            squareIn(s, lanes, new Square("x", "seg", "at + (", "L * k + c) * 4L", "tile", "c + ", "check"), "        ");
-            s.append("        return !(probe0.add(probe1).add(probe2).add(probe3).reduceLanes(VectorOperators.ADD) <= Float.POSITIVE_INFINITY);\n    }\n\n");
+            Square sq = new Square("x", "seg", "at + (", "L * k + c) * 4L", "tile", "c + ", "check");
+            squareIn(s, lanes, sq, "        ");
+            s.append("        return ").append(sq.nonFinite()).append(";\n    }\n\n");
             return;
         }
         s.append("    static void out" + lanes + "(float[] tile, int c, MemorySegment segment, long at, int k) {\n");
@@ -65,6 +66,12 @@ final class TileSources {
     record Square(String name, String segment, String rowAt, String rowEnd, String tile, String column, String check) {
         String probe() {
             return name.equals("x") ? "probe" : name + "Probe";
+        }
+
+        /** Whether the probes met a NaN or ±∞: their sum is NaN, tested with no call. */
+        String nonFinite() {
+            String p = probe();
+            return "!(" + p + "0.add(" + p + "1).add(" + p + "2).add(" + p + "3).reduceLanes(VectorOperators.ADD) <= Float.POSITIVE_INFINITY)";
         }
     }
 

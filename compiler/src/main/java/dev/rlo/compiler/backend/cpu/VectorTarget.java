@@ -441,9 +441,7 @@ final class VectorTarget extends JavaTarget {
         TileSources.Square square = new TileSources.Square(sq, "b" + b.id(), sq + "at + ", "L * 64L", tiles.name(b), "", String.valueOf(checked(b)));
         TileSources.squareIn(out, 16, square, in);
         if (checked(b)) {
-            String p = square.probe();
-            line(in, "if (!(" + p + "0.add(" + p + "1).add(" + p + "2).add(" + p + "3).reduceLanes(VectorOperators.ADD) <= Float.POSITIVE_INFINITY)) { Kernels.nonFiniteIn(b"
-                    + b.id() + ", " + b.id() + ", " + offset + ", 256); }");
+            line(in, "if (" + square.nonFinite() + ") { Kernels.nonFiniteIn(b" + b.id() + ", " + b.id() + ", " + offset + ", 256); }");
         }
         line(indent, "} else {");
         line(in, call);
