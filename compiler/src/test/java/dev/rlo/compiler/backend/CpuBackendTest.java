@@ -62,7 +62,7 @@ class CpuBackendTest {
     /**
      * Rows of 16 and 32 run across lanes in square tiles, the first transposed in the kernel's own
      * method on a machine of 16 lanes, the second by the class's {@code in16} (KernelForm#INLINE): a
-     * non-finite value in any block, row or column is reported where it is, and a clean input runs.
+     * NaN or ±∞ in any block, row or column is reported where it is, and ±the largest finite f32 and a clean input run.
      */
     @Test
     void aNanInASquareTileIsReportedWhereItIs() {
@@ -71,11 +71,17 @@ class CpuBackendTest {
         CompiledObjective o = cpu(norm);
         for (long k : new long[] {16, 32}) {
             for (long[] at : new long[][] {{0, 0}, {37, 5}, {63, k - 1}, {70, 15}}) {
-                Tensor r = Tensor.of(DType.F32, List.of("G", "K"), new long[] {71, k}, new double[(int) (71 * k)]);
-                assertEquals(0, o.run(Map.of("r", r)).reports().get("a").values()[0], 0);
-                r.data().putScalar(at, Double.POSITIVE_INFINITY);
-                assertEquals("input `r` has a non-finite value (Infinity) at [G=" + at[0] + ", K=" + at[1] + "]; expected f32[G,K]",
-                        assertThrows(UserError.class, () -> o.run(Map.of("r", r))).getMessage());
+                for (double bad : new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN}) {
+                    Tensor r = Tensor.of(DType.F32, List.of("G", "K"), new long[] {71, k}, new double[(int) (71 * k)]);
+                    assertEquals(0, o.run(Map.of("r", r)).reports().get("a").values()[0], 0);
+                    /* the largest magnitudes are finite: the probe's bound is +∞'s bits, not below */
+                    r.data().putScalar(at, -Float.MAX_VALUE);
+                    r.data().putScalar(new long[] {at[0] == 0 ? 1 : 0, 0}, Float.MAX_VALUE);
+                    o.run(Map.of("r", r));
+                    r.data().putScalar(at, bad);
+                    assertEquals("input `r` has a non-finite value (" + bad + ") at [G=" + at[0] + ", K=" + at[1] + "]; expected f32[G,K]",
+                            assertThrows(UserError.class, () -> o.run(Map.of("r", r))).getMessage());
+                }
             }
         }
     }

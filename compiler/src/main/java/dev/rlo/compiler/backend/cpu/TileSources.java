@@ -34,7 +34,10 @@ final class TileSources {
      * transpose's loads waited on the copy's stores, 187 against 135 µs for GRPO's 62,496 rows of 16
      * in a standalone loop.) Each of log₂(lanes) stages swaps the
      * off-diagonal blocks of each pair of vectors by two two-vector permutes (4× faster than
-     * gathers where measured, 16 lanes).
+     * gathers where measured, 16 lanes). The permutes move the floats' bits as ints, by int index
+     * vectors: by a float index vector, C2 converted the indices to ints again, with range checks,
+     * at every permute (GRPO's kernel at 62500×16 on one thread, Zen 5: 167–178 against 182–189 µs;
+     * docs/benchmarks.md).
      */
     private static void transpose(StringBuilder s, int lanes, boolean in) {
         if (in) {
@@ -48,7 +51,7 @@ final class TileSources {
         s.append("    static void out" + lanes + "(float[] tile, int c, MemorySegment segment, long at, int k) {\n");
         s.append("        final MemorySegment seg = NATIVE.cast(segment);\n");
         for (int l = 0; l < lanes; l++) {
-            s.append("        FloatVector x").append(l).append(" = FloatVector.fromArray(F, tile, (c + ").append(l).append(") * ").append(lanes).append(");\n");
+            s.append("        IntVector x").append(l).append(" = (IntVector) FloatVector.fromArray(F, tile, (c + ").append(l).append(") * ").append(lanes).append(").reinterpretShape(I, 0);\n");
         }
         stages(s, lanes, "x", "        ");
         for (int l = 0; l < lanes; l++) {
@@ -68,10 +71,10 @@ final class TileSources {
             return name.equals("x") ? "probe" : name + "Probe";
         }
 
-        /** Whether the probes met a NaN or ±∞: their sum is NaN, tested with no call. */
+        /** Whether the probes met a NaN or ±∞: a magnitude's bits at or above +∞'s. */
         String nonFinite() {
             String p = probe();
-            return "!(" + p + "0.add(" + p + "1).add(" + p + "2).add(" + p + "3).reduceLanes(VectorOperators.ADD) <= Float.POSITIVE_INFINITY)";
+            return p + "0.max(" + p + "1).max(" + p + "2).max(" + p + "3).reduceLanes(VectorOperators.MAX) >= 0x7F800000";
         }
     }
 
@@ -83,21 +86,21 @@ final class TileSources {
     static void squareIn(StringBuilder s, int lanes, Square sq, String indent) {
         String x = sq.name();
         for (int l = 0; l < lanes; l++) {
-            s.append(indent).append("FloatVector ").append(x).append(l).append(" = FloatVector.fromMemorySegment(F, ").append(sq.segment()).append(", ")
+            s.append(indent).append("IntVector ").append(x).append(l).append(" = IntVector.fromMemorySegment(I, ").append(sq.segment()).append(", ")
                     .append(sq.rowAt()).append(l).append(sq.rowEnd()).append(", ORDER);\n");
         }
-        /* only where asked: an i32 tile's bits may be subnormal floats, which slow the arithmetic down */
+        /* only where asked (an i32 tile's bits are no floats to check): each value's magnitude bits, their maximum kept */
         String p = sq.probe();
         if (!sq.check().equals("false")) {
-            s.append(indent).append("FloatVector ").append(p).append("0 = FloatVector.zero(F), ").append(p).append("1 = FloatVector.zero(F), ")
-                    .append(p).append("2 = FloatVector.zero(F), ").append(p).append("3 = FloatVector.zero(F);\n");
+            s.append(indent).append("IntVector ").append(p).append("0 = IntVector.zero(I), ").append(p).append("1 = IntVector.zero(I), ")
+                    .append(p).append("2 = IntVector.zero(I), ").append(p).append("3 = IntVector.zero(I);\n");
             boolean asked = !sq.check().equals("true");
             String fold = asked ? indent + "    " : indent;
             if (asked) {
                 s.append(indent).append("if (").append(sq.check()).append(") {\n");
             }
             for (int l = 0; l < lanes; l++) {
-                s.append(fold).append(p).append(l % 4).append(" = ").append(x).append(l).append(".fma(FloatVector.zero(F), ").append(p).append(l % 4).append(");\n");
+                s.append(fold).append(p).append(l % 4).append(" = ").append(p).append(l % 4).append(".max(").append(x).append(l).append(".and(0x7FFFFFFF));\n");
             }
             if (asked) {
                 s.append(indent).append("}\n");
@@ -105,7 +108,7 @@ final class TileSources {
         }
         stages(s, lanes, sq.name(), indent);
         for (int l = 0; l < lanes; l++) {
-            s.append(indent).append(x).append(l).append(".intoArray(").append(sq.tile()).append(", (").append(sq.column()).append(l).append(") * ").append(lanes).append(");\n");
+            s.append(indent).append("((FloatVector) ").append(x).append(l).append(".reinterpretShape(F, 0)).intoArray(").append(sq.tile()).append(", (").append(sq.column()).append(l).append(") * ").append(lanes).append(");\n");
         }
     }
 
@@ -117,7 +120,7 @@ final class TileSources {
             for (int i = 0; i < lanes; i++) {
                 if ((i & half) == 0) {
                     String first = x + i, second = x + (i + half);
-                    s.append(indent).append("{ final FloatVector ").append(a).append(" = ").append(first).append("; ").append(first).append(" = LOW[")
+                    s.append(indent).append("{ final IntVector ").append(a).append(" = ").append(first).append("; ").append(first).append(" = LOW[")
                             .append(stage).append("].selectFrom(").append(a).append(", ").append(second).append("); ").append(second).append(" = HIGH[")
                             .append(stage).append("].selectFrom(").append(a).append(", ").append(second).append("); }\n");
                 }
@@ -284,29 +287,34 @@ final class TileSources {
      * NaN and ∞ as it was transposed in: two operations a column fewer).
      */
     private static void valueKey(StringBuilder s, String c, String indent, String into, ValueSort vs) {
-        String v = vs.prefix() + "v", w = vs.prefix() + "w", bits = vs.prefix() + "bits", ordered = vs.prefix() + "ordered";
+        /* a value used once is written where it is used, a local otherwise: a sort written out in a kernel's method leaves room for more */
+        StringBuilder body = new StringBuilder();
+        String v = local(body, indent, "FloatVector", vs.prefix() + "v", "FloatVector.fromArray(F, " + vs.values() + ", " + c + " * " + vs.width() + ")",
+                !vs.descending().matches("true|false") || vs.descending().equals("false") && !vs.finite().equals("true"));
         String negated = switch (vs.descending()) {
             case "true" -> v + ".neg()";
             case "false" -> v;
-            default -> vs.descending() + " ? " + v + ".neg() : " + v;
+            default -> "(" + vs.descending() + " ? " + v + ".neg() : " + v + ")";
         };
-        if (negated.equals(v)) {
-            w = v;
-        }
+        String w = negated.equals(v) ? v : local(body, indent, "FloatVector", vs.prefix() + "w", negated, !vs.finite().equals("true"));
+        String bits = local(body, indent, "IntVector", vs.prefix() + "bits", "(IntVector) " + w + ".reinterpretShape(I, 0)", true);
+        String ordered = local(body, indent, "IntVector", vs.prefix() + "ordered", ordered(bits), !vs.finite().matches("true|false"));
         String nanLast = ordered + ".blend(Integer.MAX_VALUE, " + w + ".test(VectorOperators.IS_NAN).cast(I))";
         String key = switch (vs.finite()) {
             case "true" -> ordered;
             case "false" -> nanLast;
             default -> vs.finite() + " ? " + ordered + " : " + nanLast;
         };
-        s.append(indent).append("{\n")
-                .append(indent).append("    final FloatVector ").append(v).append(" = FloatVector.fromArray(F, ").append(vs.values()).append(", ").append(c).append(" * ")
-                .append(vs.width()).append(");\n")
-                .append(w.equals(v) ? "" : indent + "    final FloatVector " + w + " = " + negated + ";\n")
-                .append(indent).append("    final IntVector ").append(bits).append(" = (IntVector) ").append(w).append(".reinterpretShape(I, 0);\n")
-                .append(indent).append("    final IntVector ").append(ordered).append(" = ").append(ordered(bits)).append(";\n")
-                .append(indent).append("    ").append(into).append(" = ").append(key).append(";\n")
-                .append(indent).append("}\n");
+        s.append(indent).append("{\n").append(body).append(indent).append("    ").append(into).append(" = ").append(key).append(";\n").append(indent).append("}\n");
+    }
+
+    /** {@code value} as a final local {@code name} declared into {@code body} where {@code declared}, else itself (parenthesised), to be written where used. */
+    private static String local(StringBuilder body, String indent, String type, String name, String value, boolean declared) {
+        if (!declared) {
+            return "(" + value + ")";
+        }
+        body.append(indent).append("    final ").append(type).append(' ').append(name).append(" = ").append(value).append(";\n");
+        return name;
     }
 
     /**
@@ -357,17 +365,17 @@ final class TileSources {
                 }
 
                 /* the permutes of each stage of a square transpose: lane j of the pair's first vector, then of its second */
-                static final FloatVector[] LOW = new FloatVector[5], HIGH = new FloatVector[5];
+                static final IntVector[] LOW = new IntVector[5], HIGH = new IntVector[5];
                 static {
                     int stage = 0;
                     for (int half = F.length() / 2; half >= 1; half /= 2, stage++) {
-                        final float[] low = new float[F.length()], high = new float[F.length()];
+                        final int[] low = new int[F.length()], high = new int[F.length()];
                         for (int j = 0; j < F.length(); j++) {
                             low[j] = (j & half) == 0 ? j : F.length() + j - half;
                             high[j] = (j & half) == 0 ? j + half : F.length() + j;
                         }
-                        LOW[stage] = FloatVector.fromArray(F, low, 0);
-                        HIGH[stage] = FloatVector.fromArray(F, high, 0);
+                        LOW[stage] = IntVector.fromArray(I, low, 0);
+                        HIGH[stage] = IntVector.fromArray(I, high, 0);
                     }
                 }
 
