@@ -36,7 +36,7 @@ final class TileSources {
      * off-diagonal blocks of each pair of vectors by two two-vector permutes (4× faster than
      * gathers where measured, 16 lanes). The permutes move the floats' bits as ints, by int index
      * vectors: by a float index vector, C2 converted the indices to ints again, with range checks,
-     * at every permute (GRPO's kernel at 62500×16 on one thread, Zen 5: 167–178 against 182–189 µs;
+     * at every permute (GRPO's kernel at 62500×16 on one thread, Zen 5: 174 against 193 µs, medians of six JVMs;
      * docs/benchmarks.md).
      */
     private static void transpose(StringBuilder s, int lanes, boolean in) {
