@@ -7,7 +7,6 @@ import dev.rlo.compiler.types.TensorType;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The host arrays the fused backends read and write: ND4J arrays seen as memory segments, in
@@ -39,9 +38,9 @@ public final class HostArrays {
         return MemorySegment.ofAddress(a.data().address() + a.offset() * bytes(d)).reinterpret(Math.max(a.length() * bytes(d), 1));
     }
 
-    /** A new row-major array of {@code type} and {@code shape}, its values not yet written. */
+    /** A new row-major array of {@code type} and {@code shape}, its values not yet written, aligned as {@link Tensor#allocate} aligns. */
     public static INDArray allocate(TensorType type, long[] shape) {
-        return shape.length == 0 ? Nd4j.scalar(Tensor.storage(type.dtype()), 0) : Nd4j.createUninitialized(Tensor.storage(type.dtype()), shape);
+        return Tensor.allocate(type.dtype(), shape);
     }
 
     /** The caller's array {@code given} for output {@code name}, if it is a row-major array of its dtype, dims and shape. */

@@ -3,9 +3,11 @@ package dev.rlo.runtime.train;
 import dev.rlo.compiler.backend.HostArrays;
 import dev.rlo.compiler.tensor.Tensor;
 import dev.rlo.compiler.types.DType;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The loops' array work: gathering minibatches from row-major buffers, and tensors to and from arrays. */
@@ -45,12 +47,21 @@ final class Data {
         return out;
     }
 
+    /** An f32 tensor of {@code v}, in an array aligned as {@link Tensor#allocate} aligns. */
     static Tensor floats(float[] v, List<String> dims, long... shape) {
-        return new Tensor(DType.F32, dims, Nd4j.create(v, shape, 'c'));
+        return copied(DType.F32, MemorySegment.ofArray(v), dims, shape);
     }
 
     static Tensor ints(int[] v, List<String> dims, long... shape) {
-        return new Tensor(DType.I32, dims, Nd4j.createFromArray(v).reshape(shape));
+        return copied(DType.I32, MemorySegment.ofArray(v), dims, shape);
+    }
+
+    private static Tensor copied(DType d, MemorySegment v, List<String> dims, long... shape) {
+        INDArray a = Tensor.allocate(d, shape);
+        if (v.byteSize() > 0) {
+            HostArrays.segment(a, d).copyFrom(v);
+        }
+        return new Tensor(d, dims, a);
     }
 
     static Tensor bools(boolean[] v, List<String> dims, long... shape) {
