@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -54,9 +55,9 @@ public record Tensor(DType dtype, List<String> dims, INDArray data) {
     /**
      * A new row-major array for {@code dtype} and {@code shape}, its values not yet written, its
      * first element on an {@value #ALIGNMENT}-byte boundary. ND4J (like malloc) places an array 16
-     * bytes past one, so that every 64-byte vector a kernel loads or stores spans two cache lines:
-     * GRPO at 62500×16 on two threads took 101–105 µs so against 91–95 aligned (docs/benchmarks.md).
-     * Aligned, the array is a view at an offset into a buffer {@value #ALIGNMENT} bytes longer.
+     * or 32 bytes past one, and then every 64-byte vector a kernel loads or stores spans two cache
+     * lines: GRPO's kernel at 62500×16 on two threads took 101–105 µs so, 90–95 aligned
+     * (docs/benchmarks.md). The array is a view at an offset into a buffer {@value #ALIGNMENT} bytes longer.
      */
     public static INDArray allocate(DType dtype, long[] shape) {
         DataType type = storage(dtype);
@@ -68,7 +69,7 @@ public record Tensor(DType dtype, List<String> dims, INDArray data) {
             return shape.length == 0 ? Nd4j.scalar(type, 0) : Nd4j.createUninitialized(type, shape);
         }
         int width = type.width();
-        org.nd4j.linalg.api.buffer.DataBuffer buffer = Nd4j.createBuffer(type, n + ALIGNMENT / width, false);
+        DataBuffer buffer = Nd4j.createBuffer(type, n + ALIGNMENT / width, false);
         long past = buffer.address() % ALIGNMENT;
         long offset = past == 0 ? 0 : (ALIGNMENT - past) / width;
         return Nd4j.create(buffer, shape, Nd4j.getStrides(shape, 'c'), offset, 'c');
