@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rlo.compiler.backend.HostArrays;
 import dev.rlo.compiler.types.DType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class TensorAllocateTest {
 
     private static long firstByte(INDArray a, DType d) {
-        return a.data().address() + a.offset() * (d == DType.F64 ? 8 : d == DType.BOOL ? 1 : 4);
+        return HostArrays.segment(a, d).address();
     }
 
     @Test
